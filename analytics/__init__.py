@@ -1,0 +1,1 @@
+"""Pure functions, no I/O: small inputs in, small results out."""

@@ -1,0 +1,85 @@
+"""Assemble the health report of /api/system_health and the Overview page from plain values."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from analytics.status import DEFAULT_THRESHOLDS, Threshold, classify, worst
+
+# A component that has not run yet is not a problem; one that stopped while serving is.
+_COMPONENT_LEVEL = {"starting": "ok", "ok": "ok", "warning": "warning", "critical": "critical", "stopped": "warning"}
+
+
+def resource_report(sample: Mapping[str, Any] | None,
+                    thresholds: Mapping[str, Threshold] = DEFAULT_THRESHOLDS) -> dict[str, dict]:
+    """cpu, memory and disk percent, each with its status ('unknown' before the first sample)."""
+    sample = sample or {}
+    values = {
+        "cpu": sample.get("cpu_percent"),
+        "memory": sample.get("memory_percent"),
+        "disk": sample.get("disk_used_percent"),
+    }
+    return {name: {"percent": value, "status": classify(value, thresholds[name])} for name, value in values.items()}
+
+
+def freshness_status(age_seconds: float | None, interval: float) -> tuple[str, str | None]:
+    """Samples older than 5 intervals are stale (warning), older than 30 critical."""
+    if age_seconds is None:
+        return "ok", None
+    if age_seconds > 30 * interval:
+        return "critical", f"last sample {age_seconds:.0f} s ago"
+    if age_seconds > 5 * interval:
+        return "warning", f"last sample {age_seconds:.0f} s ago"
+    return "ok", None
+
+
+def overall_status(resources: Mapping[str, Mapping[str, Any]], components: Mapping[str, Mapping[str, Any]],
+                   processes: Sequence[Mapping[str, Any]]) -> str:
+    levels = [r["status"] for r in resources.values() if r["status"] != "unknown"]
+    levels += [_COMPONENT_LEVEL.get(c.get("status", "ok"), "warning") for c in components.values()]
+    levels += ["critical" for p in processes if not p.get("up")]
+    return worst(levels)
+
+
+def _iso(value: Any) -> Any:
+    """Datetimes (naive UTC) as ISO 8601 with Z; other values as they are."""
+    if hasattr(value, "isoformat") and hasattr(value, "hour"):
+        return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _collector_summary(collectors: Mapping[str, Mapping[str, Any]], sample_age: float | None,
+                       interval: float) -> dict[str, Any]:
+    fresh, why = freshness_status(sample_age, interval)
+    levels = [_COMPONENT_LEVEL.get(c["status"], "warning") for c in collectors.values()] + [fresh]
+    errors = [c["error"] for c in collectors.values() if c.get("error")] + ([why] if why else [])
+    successes = [c["last_success"] for c in collectors.values() if c.get("last_success")]
+    return {
+        "status": worst(levels),
+        "last_success": _iso(min(successes)) if successes else None,
+        "error": "; ".join(errors) or None,
+        "by_name": {name: {k: _iso(v) for k, v in c.items()} for name, c in collectors.items()},
+    }
+
+
+def build_report(inputs: Mapping[str, Any], now: Any, interval: float) -> dict[str, Any]:
+    """The /api/system_health document from `data.health_inputs.health_inputs` values."""
+    sample = inputs["sample"]
+    age = (now - sample["ts"]).total_seconds() if sample else None
+    resources = resource_report(sample)
+    if sample:
+        resources["cpu"]["per_core"] = sample.get("cpu_per_core_percent")
+        resources["cpu"]["load_1m"] = sample.get("load_1m")
+        resources["memory"].update(used_bytes=sample.get("memory_used_bytes"), total_bytes=sample.get("memory_total_bytes"))
+    processes = [{k: _iso(v) for k, v in p.items()} for p in inputs["processes"]]
+    components = {
+        "collector": _collector_summary(inputs["collectors"], age, interval),
+        "store": {k: _iso(v) for k, v in inputs["store"].items()},
+        "writer": {k: _iso(v) for k, v in inputs["writer"].items()},
+    }
+    status = overall_status(resources, components, processes)
+    components["processes"] = processes
+    return {"status": status, "timestamp": _iso(now), "sample_timestamp": _iso(sample["ts"]) if sample else None,
+            "resources": resources, "components": components}

@@ -1,0 +1,52 @@
+"""JSON errors for the API: {"error": {"code", "message", "details"}} with the right status.
+
+Pages outside /api keep Flask's HTML errors; no error body ever carries a traceback.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+JSON_PREFIXES = ("/api/", "/metrics")
+
+
+class ApiError(Exception):
+    """Raise from a route to answer with a JSON error."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or []
+
+
+def error_response(status: int, code: str, message: str, details: list[Any] | None = None) -> Response:
+    response = jsonify({"error": {"code": code, "message": message, "details": details or []}})
+    response.status_code = status
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(JSON_PREFIXES)
+
+
+def register(server: Flask) -> None:
+    @server.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @server.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response | HTTPException:
+        if not _wants_json():
+            return exc
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(exc.code or 500, code, exc.description or exc.name)
+
+    @server.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response | HTTPException:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if not _wants_json():
+            return InternalServerError()
+        return error_response(500, "internal_error", "the server failed to answer; the log has the details")

@@ -1,0 +1,125 @@
+"""Predwatch: one process serving the dashboard, the JSON API and /metrics from DuckDB.
+
+`create_app(settings)` builds everything and starts nothing; `main()` starts and serves it.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import dash
+from flask import Flask
+
+import api
+import callbacks
+from collectors.runner import CollectorRunner
+from collectors.system import SystemCollector
+from dashboard.layout import shell
+from dashboard.pages import PAGES
+from data.runtime import Runtime
+from data.store import StoreLockedError
+from settings import Settings, SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("predwatch")
+
+
+@dataclass
+class Service:
+    """The running parts of one app: the writer thread and the collector threads."""
+
+    runtime: Runtime
+    runner: CollectorRunner
+    started: bool = False
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.runtime.writer.start()
+        self.runner.start()
+
+    def stop(self) -> None:
+        """Collectors stop first, then the writer flushes what they queued, then the store closes."""
+        self.runner.stop()
+        self.runtime.writer.stop()
+        self.runtime.store.close()
+        self.started = False
+
+
+def _dash_app(server: Flask, refresh_interval: float) -> dash.Dash:
+    app = dash.Dash(
+        __name__, server=server, use_pages=True, pages_folder="", assets_folder=str(ROOT / "assets"),
+        title="Predwatch", update_title=None, suppress_callback_exceptions=True, serve_locally=True,
+    )
+    for order, (module, path, name) in enumerate(PAGES):
+        dash.register_page(module, path=path, name=name, order=order, layout=importlib.import_module(module).layout)
+    app.layout = shell([(name, path) for _, path, name in PAGES], refresh_interval)
+    return app
+
+
+def create_app(settings: Settings) -> dash.Dash:
+    """Build one Predwatch app on `settings.db`; `app.predwatch.start()` starts its threads."""
+    runtime = Runtime.open(settings)
+    runner = CollectorRunner(runtime.writer, runtime.telemetry, runtime.board)
+    runner.add(SystemCollector(settings.sample_interval, settings.watch_process))
+    server = Flask(__name__)
+    api.register(server, runtime)
+    app = _dash_app(server, settings.refresh_interval)
+    callbacks.register_all(app, runtime)
+    app.predwatch = Service(runtime, runner)
+    return app
+
+
+def _raise_interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def serve(app: dash.Dash, settings: Settings) -> int:
+    import waitress
+
+    try:
+        server = waitress.create_server(app.server, host=settings.host, port=settings.port,
+                                        threads=settings.threads, ident="predwatch")
+    except OSError as exc:
+        app.predwatch.stop()
+        print(f"predwatch: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
+    app.predwatch.start()
+    log.info("Predwatch on http://%s:%d (database %s)", settings.host, settings.port, settings.db)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        log.info("shutting down: stopping collectors, flushing the writer, closing the database")
+        server.close()
+        app.predwatch.stop()
+    log.info("stopped cleanly")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings = load_settings(sys.argv[1:] if argv is None else argv)
+    except SettingsError as exc:
+        print(f"predwatch: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = create_app(settings)
+    except StoreLockedError as exc:
+        print(f"predwatch: {exc}", file=sys.stderr)
+        return 2
+    return serve(app, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

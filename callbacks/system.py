@@ -1,0 +1,39 @@
+"""System page: resource charts and the process and filesystem tables."""
+from __future__ import annotations
+
+from dash import Dash, Input, Output
+
+from callbacks.timerange import window
+from dashboard import figures, ids
+from dashboard.tables import disk_table, process_table
+from data.clock import utcnow
+from data.queries import system as q
+from data.runtime import Runtime
+
+DISK_IO = {"disk_read_bytes_per_second": "read", "disk_write_bytes_per_second": "write"}
+NETWORK = {"net_recv_bytes_per_second": "received", "net_sent_bytes_per_second": "sent"}
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    store = runtime.store
+
+    @app.callback(
+        Output(ids.CPU_GRAPH, "figure"), Output(ids.MEMORY_GRAPH, "figure"), Output(ids.DISK_IO_GRAPH, "figure"),
+        Output(ids.NETWORK_GRAPH, "figure"), Output(ids.DISK_GRAPH, "figure"),
+        Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"),
+    )
+    def charts(_n: int, range_key: str) -> tuple:
+        since, until = window(range_key, utcnow())
+        system = q.system_series(store, since, until)
+        return (
+            figures.make_cpu_figure(system, q.core_series(store, since, until), range_key),
+            figures.make_memory_figure(system, range_key),
+            figures.make_rate_figure(system, "Disk I/O", DISK_IO, range_key),
+            figures.make_rate_figure(system, "Network", NETWORK, range_key),
+            figures.make_disk_figure(q.disk_series(store, since, until), range_key),
+        )
+
+    @app.callback(Output(ids.PROCESS_TABLE, "children"), Output(ids.DISK_TABLE, "children"),
+                  Input(ids.INTERVAL, "n_intervals"))
+    def tables(_n: int) -> tuple:
+        return process_table(q.latest_processes(store)), disk_table(q.latest_disks(store).to_dict("records"))

@@ -1,0 +1,1 @@
+"""Background collectors: each is a small class with `collect(now) -> {table: rows}`."""

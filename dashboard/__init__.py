@@ -1,0 +1,1 @@
+"""Layout only: pages, components, pure figure builders, ids and theme. No SQL, no I/O."""

@@ -1,0 +1,41 @@
+"""Reusable pieces of layout: cards, badges, tables."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.theme import GRAPH_CONFIG, STATUS_COLORS
+
+
+def status_badge(status: str, text: str | None = None) -> dbc.Badge:
+    return dbc.Badge((text or status).upper(), color=STATUS_COLORS.get(status, "secondary"),
+                     className="status-badge", pill=True)
+
+
+def kpi_card(title: str, value: str, status: str, detail: str = "") -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody([
+            html.Div([html.Span(title, className="kpi-title"), status_badge(status)],
+                     className="d-flex justify-content-between align-items-center"),
+            html.Div(value, className="kpi-value"),
+            html.Small(detail, className="text-muted"),
+        ]),
+        className=f"kpi-card border-{STATUS_COLORS.get(status, 'secondary')}",
+    )
+
+
+def graph_card(graph_id: str) -> dbc.Card:
+    return dbc.Card(dbc.CardBody(dcc.Graph(id=graph_id, config=GRAPH_CONFIG)), className="mb-3")
+
+
+def simple_table(header: Sequence[str], rows: Sequence[Sequence[object]], empty: str) -> html.Div:
+    """A striped table, or a muted line saying why it is empty."""
+    if not rows:
+        return html.Div(empty, className="text-muted fst-italic empty-state")
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])),
+         html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in rows])],
+        striped=True, bordered=False, hover=True, size="sm", className="mb-0",
+    )

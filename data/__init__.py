@@ -1,0 +1,1 @@
+"""Storage: the DuckDB connection, schema migrations, the batched writer, queries, telemetry."""

@@ -1,0 +1,45 @@
+"""Gather the plain values the health report is built from: the newest host sample, the
+watched processes, and the state of collectors, writer and store."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from data.queries import system as q
+from data.status import StatusBoard
+from data.store import Store
+from data.writer import Writer
+
+
+def writer_state(writer: Writer) -> dict[str, Any]:
+    s = writer.stats
+    length = writer.queue_length
+    status = "ok"
+    if s.last_error or length > 0.8 * writer.capacity:
+        status = "warning"
+    return {"status": status, "queue_length": length, "capacity": writer.capacity,
+            "rows_written": s.rows_written, "dropped": s.dropped, "failures": s.failures,
+            "last_flush": s.last_flush_at, "last_batch_seconds": s.last_batch_seconds, "error": s.last_error}
+
+
+def store_state(store: Store) -> tuple[dict[str, Any], dict | None, list[dict]]:
+    """The store's own status, and (if it answers) the newest sample and process rows."""
+    try:
+        sample = q.latest_sample(store)
+        processes = q.latest_processes(store)
+    except Exception as exc:  # a failing store is reported, not raised into the page
+        return {"status": "critical", "path": str(store.path), "error": f"{type(exc).__name__}: {exc}"}, None, []
+    size = store.path.stat().st_size if store.path.exists() else 0
+    return {"status": "ok", "path": str(store.path), "size_bytes": size, "error": None,
+            "cursors_in_use": store.active_cursors, "cursor_pool": store.pool_size}, sample, processes
+
+
+def health_inputs(store: Store, writer: Writer, board: StatusBoard) -> dict[str, Any]:
+    store_info, sample, processes = store_state(store)
+    return {
+        "sample": sample,
+        "processes": processes,
+        "collectors": {name: asdict(status) for name, status in board.snapshot().items()},
+        "writer": writer_state(writer),
+        "store": store_info,
+    }

@@ -1,0 +1,84 @@
+"""Versioned schema migrations, applied in order at start-up.
+
+A migration is never edited once released: add a new one instead. Each runs in its own
+transaction together with the bump of `schema_version`, so a crash leaves either the old or
+the new schema, never half of one.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from data.clock import utcnow
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "system and process samples",
+        """
+        CREATE TABLE system_samples (
+            ts TIMESTAMP NOT NULL,
+            cpu_percent DOUBLE,
+            cpu_per_core_percent DOUBLE[],
+            memory_percent DOUBLE,
+            memory_used_bytes BIGINT,
+            memory_available_bytes BIGINT,
+            memory_total_bytes BIGINT,
+            swap_percent DOUBLE,
+            swap_used_bytes BIGINT,
+            disk_used_percent DOUBLE,
+            disk_read_bytes_per_second DOUBLE,
+            disk_write_bytes_per_second DOUBLE,
+            net_recv_bytes_per_second DOUBLE,
+            net_sent_bytes_per_second DOUBLE,
+            load_1m DOUBLE,
+            load_5m DOUBLE,
+            load_15m DOUBLE
+        );
+        CREATE TABLE disk_samples (
+            ts TIMESTAMP NOT NULL,
+            mountpoint VARCHAR NOT NULL,
+            device VARCHAR,
+            total_bytes BIGINT,
+            used_bytes BIGINT,
+            used_percent DOUBLE
+        );
+        CREATE TABLE process_samples (
+            ts TIMESTAMP NOT NULL,
+            name VARCHAR NOT NULL,
+            pid INTEGER,
+            up BOOLEAN NOT NULL,
+            cpu_percent DOUBLE,
+            rss_bytes BIGINT,
+            threads INTEGER,
+            open_files INTEGER
+        );
+        """,
+    ),
+]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL, description VARCHAR)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration newer than the stored version; return the versions applied."""
+    applied = []
+    version = current_version(con)
+    for number, description, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [number, utcnow(), description]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied

@@ -1,0 +1,33 @@
+"""The data-layer objects one app shares between its routes, callbacks and collectors."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from data.status import StatusBoard
+from data.store import Store
+from data.telemetry import Telemetry
+from data.writer import Writer
+from settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    writer: Writer
+    telemetry: Telemetry
+    board: StatusBoard = field(default_factory=StatusBoard)
+
+    @classmethod
+    def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:
+        """Open (and migrate) the store; raises StoreLockedError if another process holds it."""
+        store = Store(settings.db)
+        writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval)
+        telemetry = telemetry or Telemetry()
+        telemetry.bind_state(
+            queue_length=lambda: writer.queue_length,
+            active_cursors=lambda: store.active_cursors,
+            writer_counts=lambda: {"rows_written": writer.stats.rows_written, "dropped": writer.stats.dropped,
+                                   "failures": writer.stats.failures},
+        )
+        return cls(settings, store, writer, telemetry)

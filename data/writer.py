@@ -1,0 +1,137 @@
+"""The single writer: hot paths append rows to bounded in-memory queues; one thread drains
+them every `flush_interval` seconds into one Arrow insert per table, in one transaction.
+
+`enqueue` is the hot path (a prediction being logged): one dict lookup, one length check and
+one `deque.append`, all safe across threads without a lock.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from data.arrow_batches import columns_to_arrow, insert_arrow, rows_to_arrow, table_schema
+from data.clock import utcnow
+from data.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WriterStats:
+    rows_written: int = 0
+    batches: int = 0
+    dropped: int = 0
+    failures: int = 0
+    last_flush_at: object = None
+    last_batch_seconds: float = 0.0
+    last_error: str | None = None
+
+
+class Writer:
+    def __init__(self, store: Store, capacity: int = 100_000, flush_interval: float = 0.1) -> None:
+        self.store = store
+        self.capacity = capacity
+        self.flush_interval = flush_interval
+        self.stats = WriterStats()
+        self._queues: dict[str, deque] = {}
+        self._schemas: dict[str, pa.Schema] = {}
+        self._flush_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- hot path -------------------------------------------------------------------
+    def enqueue(self, table: str, row: tuple) -> bool:
+        """Queue one row (a tuple in column order). False, and counted, if the queue is full."""
+        queue = self._queues.get(table)
+        if queue is None:
+            queue = self._queues.setdefault(table, deque())
+        if len(queue) >= self.capacity:
+            self.stats.dropped += 1
+            return False
+        queue.append(row)
+        return True
+
+    def enqueue_many(self, table: str, rows: Sequence[tuple]) -> int:
+        return sum(self.enqueue(table, row) for row in rows)
+
+    @property
+    def queue_length(self) -> int:
+        return sum(len(q) for q in list(self._queues.values()))
+
+    # -- synchronous writes (ingest: answer only after commit) ------------------------
+    def schema(self, table: str) -> pa.Schema:
+        schema = self._schemas.get(table)
+        if schema is None:
+            with self.store.cursor() as cur:
+                schema = self._schemas[table] = table_schema(cur, table)
+        return schema
+
+    def write_now(self, batches: Mapping[str, Sequence[tuple]]) -> int:
+        """Insert rows for several tables in one transaction; all are stored or none."""
+        tables = {name: rows_to_arrow(self.schema(name), rows) for name, rows in batches.items() if rows}
+        return self.write_arrow(tables)
+
+    def write_columns(self, table: str, columns: Mapping[str, Sequence]) -> int:
+        return self.write_arrow({table: columns_to_arrow(self.schema(table), columns)})
+
+    def write_arrow(self, tables: Mapping[str, pa.Table]) -> int:
+        with self.store.transaction() as cur:
+            for name, batch in tables.items():
+                insert_arrow(cur, name, batch)
+        return sum(t.num_rows for t in tables.values())
+
+    # -- the writer thread ------------------------------------------------------------
+    def flush(self) -> int:
+        """Drain every queue into the store now; rows that fail to insert are put back."""
+        with self._flush_lock:
+            drained = {name: [q.popleft() for _ in range(len(q))] for name, q in list(self._queues.items())}
+            drained = {name: rows for name, rows in drained.items() if rows}
+            if not drained:
+                return 0
+            started = time.perf_counter()
+            try:
+                count = self.write_now(drained)
+            except Exception as exc:  # the store may be full or failing: keep the rows, retry later
+                self._requeue(drained)
+                self.stats.failures += 1
+                self.stats.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("writer flush failed, %d rows kept for retry: %s", sum(map(len, drained.values())), exc)
+                return 0
+            self.stats.rows_written += count
+            self.stats.batches += 1
+            self.stats.last_batch_seconds = time.perf_counter() - started
+            self.stats.last_flush_at = utcnow()
+            self.stats.last_error = None
+            return count
+
+    def _requeue(self, drained: Mapping[str, list]) -> None:
+        for name, rows in drained.items():
+            queue = self._queues[name]
+            room = max(0, self.capacity - len(queue))
+            keep = rows[-room:] if room else []
+            self.stats.dropped += len(rows) - len(keep)
+            queue.extendleft(reversed(keep))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.flush_interval):
+            self.flush()
+        self.flush()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="predwatch-writer", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread after one last flush of everything queued."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+        self.flush()
