@@ -15,3 +15,4 @@ def register(server: Flask, runtime: Runtime) -> None:
     instrumentation.register(server, runtime.telemetry)
     server.register_blueprint(health.blueprint)
     server.register_blueprint(metrics.blueprint)
+    server.add_url_rule("/api/<path:rest>", "api_not_found", errors.not_found)

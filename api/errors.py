@@ -50,3 +50,8 @@ def register(server: Flask) -> None:
         if not _wants_json():
             return InternalServerError()
         return error_response(500, "internal_error", "the server failed to answer; the log has the details")
+
+
+def not_found(rest: str) -> Response:
+    """Dash answers every unknown path with its page; under /api an unknown path is a 404."""
+    return error_response(404, "not_found", f"no API route /api/{rest}")

@@ -80,7 +80,8 @@ class CollectorRunner:
             raise RuntimeError("collectors already started")
         self._stop.clear()
         for collector in self.collectors:
-            thread = threading.Thread(target=self._loop, args=(collector,), name=f"predwatch-collector-{collector.name}", daemon=True)
+            thread = threading.Thread(target=self._loop, args=(collector,), daemon=True,
+                                      name=f"predwatch-collector-{collector.name}")
             thread.start()
             self._threads.append(thread)
 

@@ -30,7 +30,8 @@ def disk_table(disks: Sequence[Mapping[str, Any]]) -> html.Div:
 
 def _component_detail(name: str, info: Mapping[str, Any]) -> str:
     if name == "writer":
-        return f"queue {info['queue_length']} / {info['capacity']}, {info['rows_written']} rows written, {info['dropped']} dropped"
+        return (f"queue {info['queue_length']} / {info['capacity']}, "
+                f"{info['rows_written']} rows written, {info['dropped']} dropped")
     if name == "store":
         size = bytes_text(info.get("size_bytes")) if info.get("size_bytes") is not None else "–"
         return f"{info['path']} ({size})"

@@ -43,10 +43,10 @@ def table_schema(cur: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
 
 def rows_to_arrow(schema: pa.Schema, rows: Sequence[Sequence]) -> pa.Table:
     """Rows are tuples in the table's column order."""
-    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     if len(columns) != len(schema):
         raise ValueError(f"rows have {len(columns)} values, table has {len(schema)} columns")
-    arrays = [pa.array(col, type=field.type) for col, field in zip(columns, schema)]
+    arrays = [pa.array(col, type=field.type) for col, field in zip(columns, schema, strict=True)]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

@@ -111,7 +111,7 @@ class Store:
         with self.cursor() as cur:
             result = cur.execute(sql, list(params))
             columns = [d[0] for d in result.description]
-            return [dict(zip(columns, row)) for row in result.fetchall()]
+            return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
     def fetch_one(self, name: str, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         with self.cursor() as cur:

@@ -1,0 +1,110 @@
+"""Browser fixtures: one headless Debian Chromium per session, one live Predwatch per test module,
+and a fresh page per test that fails the test on any console error, page error or failed request.
+
+Chromium is Debian's /usr/bin/chromium driven through Playwright's `executable_path`; Playwright's
+own browser download (`playwright install`) is never used.
+"""
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+# Seconds between samples and between dashboard refreshes for the live server of each module.
+SAMPLE_INTERVAL = "0.5"
+REFRESH_INTERVAL = "1"
+TIMEOUT_MS = 15_000
+HERE = Path(__file__).resolve().parent
+
+
+def _skip_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "browser tests need the Python playwright package (requirements-dev.txt)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip this folder's tests before any server starts when Chromium or Playwright is missing."""
+    reason = _skip_reason()
+    if reason is None:
+        return
+    for item in items:
+        if HERE in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One `python app.py` per test module on a free loopback port and its own DuckDB file."""
+    db = tmp_path_factory.mktemp("browser") / "live.duckdb"
+    live = LiveServer(db, "--sample-interval", SAMPLE_INTERVAL, "--refresh-interval", REFRESH_INTERVAL, "--no-demo")
+    try:
+        live.wait_ready()
+        yield live
+    finally:
+        live.stop()
+
+
+@dataclass
+class Problems:
+    """What went wrong in the page: console errors, uncaught exceptions, failed requests."""
+
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    http_errors: list[str] = field(default_factory=list)
+
+    def watch(self, page: object) -> None:
+        page.on("console", lambda msg: msg.type == "error" and self.console.append(f"{msg.text} @ {msg.location}"))
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("requestfailed", lambda req: self.failed.append(f"{req.method} {req.url}: {req.failure}"))
+        page.on("response", lambda res: res.status >= 400
+                and self.http_errors.append(f"{res.request.method} {res.url}: HTTP {res.status}"))
+
+    def report(self) -> str:
+        parts = [(name, items) for name, items in (
+            ("console errors", self.console), ("page errors", self.page_errors),
+            ("failed requests", self.failed), ("HTTP errors", self.http_errors)) if items]
+        return "\n".join(f"{name}:\n  " + "\n  ".join(items) for name, items in parts)
+
+
+@pytest.fixture
+def page(browser: object, server: LiveServer) -> Iterator[object]:
+    """A fresh context and page (own cache and session storage); the test fails on any problem."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+    yield page
+    # Checked before the page closes: closing aborts in-flight callbacks, which is not the app's fault.
+    found = problems.report()
+    context.close()
+    if found:
+        pytest.fail(f"the page reported problems:\n{found}\n--- server log tail ---\n{server.log()[-3000:]}")

@@ -1,0 +1,121 @@
+"""The batched writer on a real temporary DuckDB file."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from data.store import Store
+from data.writer import Writer
+
+T0 = datetime(2026, 11, 27, 12, 0, 0)
+
+
+def proc_row(i: int, name: str = "p") -> tuple:
+    return (T0 + timedelta(seconds=i), name, i, True, float(i), 1000 * i, 4, 10)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "w.duckdb")
+    yield s
+    s.close()
+
+
+def count(store: Store, table: str = "process_samples") -> int:
+    return store.fetch_one("count", f"SELECT count(*) FROM {table}")[0]
+
+
+def test_enqueued_rows_are_stored_on_flush_with_their_values(store: Store) -> None:
+    writer = Writer(store)
+    for i in range(1000):
+        assert writer.enqueue("process_samples", proc_row(i))
+    assert writer.queue_length == 1000
+    assert count(store) == 0
+    assert writer.flush() == 1000
+    assert writer.queue_length == 0
+    row = store.fetch_one("r", "SELECT ts, name, pid, up, cpu_percent, rss_bytes FROM process_samples WHERE pid = 7")
+    assert row == (T0 + timedelta(seconds=7), "p", 7, True, 7.0, 7000)
+    assert writer.stats.rows_written == 1000 and writer.stats.batches == 1
+
+
+def test_list_columns_round_trip(store: Store) -> None:
+    writer = Writer(store)
+    sample = (T0, 12.5, [10.0, 15.0]) + (None,) * 14
+    writer.write_now({"system_samples": [sample]})
+    assert store.fetch_one("r", "SELECT cpu_percent, cpu_per_core_percent FROM system_samples") == (12.5, [10.0, 15.0])
+
+
+def test_full_queue_drops_and_counts_instead_of_blocking(store: Store) -> None:
+    writer = Writer(store, capacity=10)
+    accepted = sum(writer.enqueue("process_samples", proc_row(i)) for i in range(25))
+    assert accepted == 10
+    assert writer.stats.dropped == 15
+    writer.flush()
+    assert count(store) == 10
+
+
+def test_write_now_is_all_or_nothing(store: Store) -> None:
+    writer = Writer(store)
+    good = [proc_row(i) for i in range(5)]
+    bad = [(T0, None, 1, True, 0.0, 0, 0, 0)]  # name is NOT NULL
+    with pytest.raises(Exception):
+        writer.write_now({"process_samples": good + bad})
+    with pytest.raises(Exception):
+        writer.write_now({"disk_samples": [(T0, "/", "d", 1, 1, 1.0)], "process_samples": bad})
+    assert count(store) == 0 and count(store, "disk_samples") == 0
+
+
+def test_failed_flush_keeps_rows_for_the_next_one(store: Store) -> None:
+    writer = Writer(store)
+    writer.enqueue("process_samples", proc_row(1))
+    writer.enqueue("process_samples", (T0, None, 1, True, 0.0, 0, 0, 0))
+    assert writer.flush() == 0
+    assert writer.stats.failures == 1 and writer.stats.last_error
+    assert writer.queue_length == 2
+    writer._queues["process_samples"].pop()  # remove the poison row; the good one must survive
+    assert writer.flush() == 1
+    assert count(store) == 1 and writer.stats.last_error is None
+
+
+def test_thread_flushes_periodically_and_stop_flushes_the_rest(store: Store) -> None:
+    writer = Writer(store, flush_interval=0.02)
+    writer.start()
+    writer.enqueue("process_samples", proc_row(0))
+    deadline = threading.Event()
+    for _ in range(200):
+        if count(store) == 1:
+            break
+        deadline.wait(0.01)
+    assert count(store) == 1
+    writer._stop.set()  # simulate rows arriving right at shutdown
+    writer.enqueue("process_samples", proc_row(1))
+    writer.stop()
+    assert count(store) == 2
+
+
+def test_concurrent_enqueue_loses_nothing(store: Store) -> None:
+    writer = Writer(store, capacity=1_000_000, flush_interval=0.01)
+    writer.start()
+
+    def produce(base: int) -> None:
+        for i in range(5000):
+            writer.enqueue("process_samples", proc_row(base + i))
+
+    threads = [threading.Thread(target=produce, args=(k * 10_000,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    writer.stop()
+    assert count(store) == 20_000
+    assert store.fetch_one("d", "SELECT count(DISTINCT pid) FROM process_samples")[0] == 20_000
+
+
+def test_write_columns_fills_missing_columns_with_null(store: Store) -> None:
+    writer = Writer(store)
+    writer.write_columns("process_samples", {"ts": [T0, T0], "name": ["a", "b"], "up": [True, False]})
+    rows = store.fetch_all("r", "SELECT name, up, pid FROM process_samples ORDER BY name")
+    assert rows == [("a", True, None), ("b", False, None)]
