@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output
 
+from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
 from dashboard import figures, ids
 from dashboard.tables import disk_table, process_table
@@ -12,16 +13,15 @@ from data.runtime import Runtime
 
 DISK_IO = {"disk_read_bytes_per_second": "read", "disk_write_bytes_per_second": "write"}
 NETWORK = {"net_recv_bytes_per_second": "received", "net_sent_bytes_per_second": "sent"}
+GRAPHS = (ids.CPU_GRAPH, ids.MEMORY_GRAPH, ids.DISK_IO_GRAPH, ids.NETWORK_GRAPH, ids.DISK_GRAPH)
 
 
 def register(app: Dash, runtime: Runtime) -> None:
     store = runtime.store
 
-    @app.callback(
-        Output(ids.CPU_GRAPH, "figure"), Output(ids.MEMORY_GRAPH, "figure"), Output(ids.DISK_IO_GRAPH, "figure"),
-        Output(ids.NETWORK_GRAPH, "figure"), Output(ids.DISK_GRAPH, "figure"),
-        Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"),
-    )
+    keep_zoom(app, *GRAPHS)
+
+    @app.callback(*figure_outputs(*GRAPHS), Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"))
     def charts(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         system = q.system_series(store, since, until)

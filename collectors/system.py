@@ -11,6 +11,7 @@ import psutil
 
 from collectors.processes import ProcessWatcher
 
+# Pseudo and image filesystems; an overlay is kept only as the root (a container's "/").
 _SKIP_FSTYPES = {"squashfs", "tmpfs", "devtmpfs", "overlay", "proc", "sysfs", "cgroup", "cgroup2"}
 
 
@@ -31,7 +32,8 @@ class SystemCollector:
         if time.monotonic() - self._partitions_at > self.partitions_refresh_seconds:
             seen: dict[str, str] = {}
             for part in psutil.disk_partitions(all=False):
-                if part.fstype not in _SKIP_FSTYPES and part.device not in seen:
+                real = part.fstype not in _SKIP_FSTYPES or part.mountpoint == "/"
+                if real and part.device not in seen:
                     seen[part.device] = part.mountpoint
             self._partitions = [(mount, device) for device, mount in seen.items()]
             self._partitions_at = time.monotonic()

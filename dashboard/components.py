@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.ids import figure_store
 from dashboard.theme import GRAPH_CONFIG, STATUS_COLORS
 
 
@@ -27,7 +28,9 @@ def kpi_card(title: str, value: str, status: str, detail: str = "") -> dbc.Card:
 
 
 def graph_card(graph_id: str) -> dbc.Card:
-    return dbc.Card(dbc.CardBody(dcc.Graph(id=graph_id, config=GRAPH_CONFIG)), className="mb-3")
+    """A live graph: callbacks write the figure to its store; the browser moves it into the graph."""
+    return dbc.Card(dbc.CardBody([dcc.Store(id=figure_store(graph_id)), dcc.Graph(id=graph_id, config=GRAPH_CONFIG)]),
+                    className="mb-3")
 
 
 def simple_table(header: Sequence[str], rows: Sequence[Sequence[object]], empty: str) -> html.Div:

@@ -19,3 +19,8 @@ DISK_IO_GRAPH = "system-disk-io-graph"
 NETWORK_GRAPH = "system-network-graph"
 PROCESS_TABLE = "system-process-table"
 DISK_TABLE = "system-disk-table"
+
+
+def figure_store(graph_id: str) -> str:
+    """The store a live graph's server-built figure lands in (see callbacks/livegraph.py)."""
+    return f"{graph_id}-figure"

@@ -25,6 +25,8 @@ _SUMMARY = f"""
         title: text('.gtitle'), xtitle: text('.xtitle'), ytitle: text('.ytitle'),
         uirevision: gd.layout.uirevision ?? null,
         xrange: gd._fullLayout.xaxis.range.slice(), xautorange: gd._fullLayout.xaxis.autorange,
+        // The range as epoch milliseconds: Plotly rewrites date strings ('T' or ' ', digits) as it redraws.
+        xrange_ms: gd._fullLayout.xaxis.range.map((v) => gd._fullLayout.xaxis.r2l(v)),
     }};
 }}
 """
@@ -42,7 +44,7 @@ def wait_trace_points(page: Any, graph_id: str, trace: str, more_than: int) -> i
 
 
 def summary(page: Any, graph_id: str) -> dict[str, Any] | None:
-    """Traces (name, points), rendered titles, uirevision and the x-axis range of a chart."""
+    """Traces (name, points), rendered titles, uirevision and the x-axis range (also in epoch ms)."""
     return page.evaluate(_SUMMARY, graph_id)
 
 

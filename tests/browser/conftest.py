@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if reason is None:
         return
     for item in items:
-        if HERE in Path(item.fspath).resolve().parents:
+        if HERE in item.path.resolve().parents:
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
@@ -75,6 +75,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 class Problems:
     """What went wrong in the page: console errors, uncaught exceptions, failed requests."""
 
+    server: LiveServer
+    checked: bool = False
     console: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -93,18 +95,49 @@ class Problems:
             ("failed requests", self.failed), ("HTTP errors", self.http_errors)) if items]
         return "\n".join(f"{name}:\n  " + "\n  ".join(items) for name, items in parts)
 
+    def check(self) -> None:
+        self.checked = True
+        found = self.report()
+        if found:
+            pytest.fail(f"the page reported problems:\n{found}\n--- server log tail ---\n{self.server.log()[-3000:]}")
 
-@pytest.fixture
-def page(browser: object, server: LiveServer) -> Iterator[object]:
-    """A fresh context and page (own cache and session storage); the test fails on any problem."""
+
+PROBLEMS = pytest.StashKey[Problems]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Once a test's body has passed, its page's problems fail the test itself (not its teardown)."""
+    result = yield
+    problems = item.stash.get(PROBLEMS, None)
+    if problems is not None:
+        problems.check()
+    return result
+
+
+@pytest.fixture(scope="module")
+def browser_context(browser: object) -> Iterator[object]:
+    """One context per module, so its HTTP cache serves plotly.js (4.6 MB) to every test's page.
+    Pages stay isolated where Predwatch keeps state: `persistence_type="session"` is per page."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    problems = Problems()
-    problems.watch(page)
-    yield page
-    # Checked before the page closes: closing aborts in-flight callbacks, which is not the app's fault.
-    found = problems.report()
+    yield context
     context.close()
-    if found:
-        pytest.fail(f"the page reported problems:\n{found}\n--- server log tail ---\n{server.log()[-3000:]}")
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser_context: object, server: LiveServer) -> Iterator[object]:
+    """A fresh page; the test fails on any console error, page error, failed or HTTP >= 400 request.
+
+    Checked right after the test body (see pytest_runtest_call) and, when the body raised first,
+    again here before the page closes: closing aborts in-flight callbacks, not the app's fault."""
+    page = browser_context.new_page()
+    problems = Problems(server)
+    problems.watch(page)
+    request.node.stash[PROBLEMS] = problems
+    yield page
+    try:
+        if not problems.checked:
+            problems.check()
+    finally:
+        page.close()
