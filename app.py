@@ -18,11 +18,16 @@ from flask import Flask
 import api
 import callbacks
 from collectors.runner import CollectorRunner
+from collectors.service import ServiceCollector
 from collectors.system import SystemCollector
+from collectors.workload import WorkloadCollector
 from dashboard.layout import shell
 from dashboard.pages import PAGES
 from data.runtime import Runtime
 from data.store import StoreLockedError
+from predictor.demo import DemoControls
+from predictor.models import CHALLENGER, CHAMPION, load_or_train
+from predictor.service import PredictionService
 from settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -63,15 +68,34 @@ def _dash_app(server: Flask, refresh_interval: float) -> dash.Dash:
     return app
 
 
+def _demo_controls(settings: Settings) -> DemoControls | None:
+    if not settings.demo:
+        return None
+    schedule = {"input_drift": settings.demo_drift_after, "concept_drift": settings.demo_concept_drift_after,
+                "load_spike": settings.demo_spike_after, "error_burst": settings.demo_error_burst_after}
+    return DemoControls(scheduled={k: v for k, v in schedule.items() if v is not None})
+
+
 def create_app(settings: Settings) -> dash.Dash:
     """Build one Predwatch app on `settings.db`; `app.predwatch.start()` starts its threads."""
     runtime = Runtime.open(settings)
+    try:
+        models = load_or_train(settings.model_path)
+    except Exception:
+        runtime.store.close()
+        raise
+    service = PredictionService(models, runtime.writer, runtime.telemetry.predictions, CHAMPION,
+                                timeout_seconds=settings.predict_timeout)
+    controls = _demo_controls(settings)
     runner = CollectorRunner(runtime.writer, runtime.telemetry, runtime.board)
     runner.add(SystemCollector(settings.sample_interval, settings.watch_process))
+    runner.add(ServiceCollector(runtime.telemetry.predictions, len(models), settings.sample_interval))
+    if controls is not None:
+        runner.add(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
     server = Flask(__name__)
-    api.register(server, runtime)
+    api.register(server, runtime, service, controls)
     app = _dash_app(server, settings.refresh_interval)
-    callbacks.register_all(app, runtime)
+    callbacks.register_all(app, runtime, controls)
     app.predwatch = Service(runtime, runner)
     return app
 

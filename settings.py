@@ -27,6 +27,19 @@ class Settings:
     refresh_interval: float = 2.0
     writer_queue_size: int = 100_000
     writer_flush_interval: float = 0.1
+    models_dir: Path | None = None
+    demo_rate: float = 20.0
+    demo_drift_after: float | None = None
+    demo_concept_drift_after: float | None = None
+    demo_spike_after: float | None = None
+    demo_error_burst_after: float | None = None
+    predict_timeout: float = 1.0
+    max_body_mb: float = 32.0
+    metrics_cache_seconds: float = 3.0
+
+    @property
+    def model_path(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
 
     @property
     def data_dir(self) -> Path:
@@ -47,7 +60,21 @@ _HELP = {
     "refresh_interval": "dashboard refresh interval in seconds",
     "writer_queue_size": "rows the writer queue holds before it drops (and counts) new ones",
     "writer_flush_interval": "seconds between writer flushes",
+    "models_dir": "where the built-in models are saved (default: DB folder/models)",
+    "demo_rate": "built-in workload requests per second (before its daily shape and bursts)",
+    "demo_drift_after": "turn on the demo's input drift this many seconds after start",
+    "demo_concept_drift_after": "turn on the demo's concept drift this many seconds after start",
+    "demo_spike_after": "turn on the demo's load spike this many seconds after start",
+    "demo_error_burst_after": "turn on the demo's error burst this many seconds after start",
+    "predict_timeout": "seconds after which a prediction counts as a timeout error",
+    "max_body_mb": "largest request body accepted, in MB (413 beyond)",
+    "metrics_cache_seconds": "how long /api/performance_metrics reuses a computed answer",
 }
+
+# Fields whose default is None: the type their value is read as.
+_OPTIONAL_TYPES: dict[str, type] = {"api_token": str, "models_dir": Path, "demo_drift_after": float,
+                                    "demo_concept_drift_after": float, "demo_spike_after": float,
+                                    "demo_error_burst_after": float}
 
 
 def env_name(field_name: str) -> str:
@@ -59,23 +86,18 @@ class SettingsError(ValueError):
 
 
 def _convert(name: str, raw: str, default: object) -> object:
+    kind = type(default) if default is not None else _OPTIONAL_TYPES.get(name, str)
     try:
-        if isinstance(default, bool):
+        if kind is bool:
             low = raw.strip().lower()
             if low not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
                 raise ValueError(raw)
             return low in {"1", "true", "yes", "on"}
-        if isinstance(default, int):
-            return int(raw)
-        if isinstance(default, float):
-            return float(raw)
-        if isinstance(default, Path):
-            return Path(raw)
-        if isinstance(default, tuple):
+        if kind is tuple:
             return tuple(p.strip() for p in raw.split(",") if p.strip())
+        return kind(raw)
     except ValueError as exc:
-        raise SettingsError(f"{env_name(name)}={raw!r} is not a valid {type(default).__name__}") from exc
-    return raw
+        raise SettingsError(f"{env_name(name)}={raw!r} is not a valid {kind.__name__}") from exc
 
 
 def _from_env(environ: Mapping[str, str]) -> dict[str, object]:
@@ -97,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         elif isinstance(f.default, tuple):
             parser.add_argument(flag, dest=f.name, action="append", default=None, help=help_text)
         else:
-            kind = type(f.default) if f.default is not None else str
+            kind = type(f.default) if f.default is not None else _OPTIONAL_TYPES.get(f.name, str)
             parser.add_argument(flag, dest=f.name, type=kind, default=None, help=help_text)
     return parser
 
@@ -113,6 +135,8 @@ def _validate(s: Settings) -> Settings:
         raise SettingsError("threads and writer queue size must be at least 1")
     if s.refresh_interval < 0.2 or s.writer_flush_interval <= 0:
         raise SettingsError("refresh interval must be >= 0.2 s and flush interval > 0")
+    if s.demo_rate < 0 or s.predict_timeout <= 0 or s.max_body_mb <= 0 or s.metrics_cache_seconds < 0:
+        raise SettingsError("demo rate, predict timeout, body size and cache time must be positive")
     return s
 
 

@@ -3,16 +3,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import errors, health, instrumentation, metrics
+from api import demo, errors, health, instrumentation, metrics, openapi, predictions, reads
+from api.context import CONTROLS, RUNTIME, SERVICE
 from data.runtime import Runtime
+from predictor.demo import DemoControls
+from predictor.service import PredictionService
 
-EXTENSION = "predwatch"
 
-
-def register(server: Flask, runtime: Runtime) -> None:
-    server.extensions[EXTENSION] = runtime
+def register(server: Flask, runtime: Runtime, service: PredictionService, controls: DemoControls | None) -> None:
+    server.extensions[RUNTIME] = runtime
+    server.extensions[SERVICE] = service
+    if controls is not None:
+        server.extensions[CONTROLS] = controls
+    server.config["MAX_CONTENT_LENGTH"] = int(runtime.settings.max_body_mb * 1024 * 1024)
     errors.register(server)
     instrumentation.register(server, runtime.telemetry)
-    server.register_blueprint(health.blueprint)
-    server.register_blueprint(metrics.blueprint)
+    for module in (health, metrics, predictions, reads, openapi, demo):
+        server.register_blueprint(module.blueprint)
     server.add_url_rule("/api/<path:rest>", "api_not_found", errors.not_found)

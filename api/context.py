@@ -1,10 +1,23 @@
-"""The current app's Runtime, for route handlers."""
+"""The current app's shared objects, for route handlers."""
 from __future__ import annotations
 
 from flask import current_app
 
 from data.runtime import Runtime
+from predictor.demo import DemoControls
+from predictor.service import PredictionService
+
+RUNTIME, SERVICE, CONTROLS = "predwatch", "predwatch.service", "predwatch.controls"
 
 
 def runtime() -> Runtime:
-    return current_app.extensions["predwatch"]
+    return current_app.extensions[RUNTIME]
+
+
+def service() -> PredictionService:
+    return current_app.extensions[SERVICE]
+
+
+def controls() -> DemoControls | None:
+    """The demo switches, or None when the built-in workload is off."""
+    return current_app.extensions.get(CONTROLS)

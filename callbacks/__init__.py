@@ -6,8 +6,9 @@ from dash import Dash
 
 from callbacks import overview, shell, system
 from data.runtime import Runtime
+from predictor.demo import DemoControls
 
 
-def register_all(app: Dash, runtime: Runtime) -> None:
+def register_all(app: Dash, runtime: Runtime, controls: DemoControls | None) -> None:
     for module in (shell, overview, system):
         module.register(app, runtime)

@@ -60,6 +60,21 @@ def columns_to_arrow(schema: pa.Schema, columns: Mapping[str, Sequence]) -> pa.T
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+# Tables with a primary key: a row whose key is stored already is skipped, so retries are idempotent.
+KEYED_TABLES = frozenset({"predictions", "outcomes"})
+
+
 def insert_arrow(cur: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> None:
-    if batch.num_rows:
+    if not batch.num_rows:
+        return
+    if table not in KEYED_TABLES:
         cur.from_arrow(batch).insert_into(table)
+        return
+    cur.register("__predwatch_batch", batch)
+    try:
+        cur.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM __predwatch_batch")
+    finally:
+        try:
+            cur.unregister("__predwatch_batch")
+        except duckdb.Error:  # an aborted transaction refuses; the original error matters more
+            pass

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from data.prediction_log import prediction_tables
 from data.status import StatusBoard
 from data.store import Store
 from data.telemetry import Telemetry
@@ -22,7 +23,8 @@ class Runtime:
     def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:
         """Open (and migrate) the store; raises StoreLockedError if another process holds it."""
         store = Store(settings.db)
-        writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval)
+        writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval,
+                        converters={"predictions": prediction_tables})
         telemetry = telemetry or Telemetry()
         telemetry.bind_state(
             queue_length=lambda: writer.queue_length,

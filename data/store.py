@@ -114,8 +114,10 @@ class Store:
             return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
     def fetch_one(self, name: str, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        # fetchall: DuckDB 2 refuses the cursor's next statement while a result is half read.
         with self.cursor() as cur:
-            return cur.execute(sql, list(params)).fetchone()
+            rows = cur.execute(sql, list(params)).fetchall()
+        return rows[0] if rows else None
 
     def close(self) -> None:
         with self._lock:

@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -20,6 +20,7 @@ from data.clock import utcnow
 from data.store import Store
 
 log = logging.getLogger(__name__)
+Converter = Callable[[Sequence[tuple]], dict[str, pa.Table]]
 
 
 @dataclass
@@ -34,8 +35,12 @@ class WriterStats:
 
 
 class Writer:
-    def __init__(self, store: Store, capacity: int = 100_000, flush_interval: float = 0.1) -> None:
+    def __init__(self, store: Store, capacity: int = 100_000, flush_interval: float = 0.1,
+                 converters: Mapping[str, Converter] | None = None) -> None:
         self.store = store
+        # A queue whose items are not plain rows of one table (prediction logs with their
+        # features) names a converter that turns a drained list into Arrow tables.
+        self.converters = dict(converters or {})
         self.capacity = capacity
         self.flush_interval = flush_interval
         self.stats = WriterStats()
@@ -74,7 +79,12 @@ class Writer:
 
     def write_now(self, batches: Mapping[str, Sequence[tuple]]) -> int:
         """Insert rows for several tables in one transaction; all are stored or none."""
-        tables = {name: rows_to_arrow(self.schema(name), rows) for name, rows in batches.items() if rows}
+        tables: dict[str, pa.Table] = {}
+        for name, rows in batches.items():
+            if not rows:
+                continue
+            converter = self.converters.get(name)
+            tables.update(converter(rows) if converter else {name: rows_to_arrow(self.schema(name), rows)})
         return self.write_arrow(tables)
 
     def write_columns(self, table: str, columns: Mapping[str, Sequence]) -> int:

@@ -22,10 +22,16 @@ from app import create_app  # noqa: E402
 from settings import Settings  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built-in models trained once per test session (training takes about a second)."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, models_dir: Path) -> Settings:
     return Settings(db=tmp_path / "predwatch.duckdb", sample_interval=0.2, refresh_interval=0.5,
-                    writer_flush_interval=0.05, demo=False)
+                    writer_flush_interval=0.05, demo=False, models_dir=models_dir)
 
 
 @pytest.fixture
@@ -100,12 +106,12 @@ class LiveServer:
 
 
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+def start_server(tmp_path: Path, models_dir: Path) -> Iterator[Callable[..., LiveServer]]:
     servers: list[LiveServer] = []
 
     def start(*args: str, db: Path | None = None, ready: bool = True) -> LiveServer:
         server = LiveServer(db or tmp_path / "live.duckdb", "--sample-interval", "0.5", "--refresh-interval", "1",
-                            "--no-demo", *args)
+                            "--models-dir", str(models_dir), "--no-demo", *args)
         servers.append(server)
         return server.wait_ready() if ready else server
 

@@ -1,0 +1,100 @@
+"""GET /api/openapi.json: the OpenAPI 3.1 document of every route, with request bodies taken
+from the pydantic models the routes validate with (so the document cannot drift from them)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+from pydantic import BaseModel
+
+from api.params import WINDOWS
+from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
+from data.queries.predictions import STATUSES
+
+blueprint = Blueprint("openapi", __name__, url_prefix="/api")
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message", "details"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array"}}}},
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(c): {"description": "error", "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+OBJECT = {"type": "object"}
+COUNTS = {"type": "object", "required": ["received", "stored", "duplicates"], "properties": {
+    "received": {"type": "integer"}, "stored": {"type": "integer"}, "duplicates": {"type": "integer"},
+    "orphans": {"type": "integer"}}}
+WRITE_ERRORS = (400, 401, 413, 415, 422)
+
+
+def _paths() -> dict[str, Any]:
+    secured = [{"bearer": []}]
+    return {
+        "/api/system_health": {"get": {"summary": "Overall status, resources, components", "responses": {"200": _json(OBJECT)}}},
+        "/api/performance_metrics": {"get": {
+            "summary": "Live KPIs per model, cached a few seconds",
+            "parameters": [_query("window", {"type": "string", "enum": list(WINDOWS)}, "look-back window")],
+            "responses": {"200": _json(OBJECT), **_errors(400)}}},
+        "/api/recent_predictions": {"get": {
+            "summary": "Newest predictions with outcome status and a success trend",
+            "parameters": [_query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 1000"),
+                           _query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
+                           _query("status", {"type": "string", "enum": list(STATUSES)}, "one status")],
+            "responses": {"200": _json(OBJECT), **_errors(400)}}},
+        "/api/predict": {"post": {"summary": "Score with a built-in model", "security": secured,
+                                  "requestBody": _body(PredictRequest),
+                                  "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 500, 504)}}},
+        "/api/predictions": {"post": {"summary": "Ingest prediction logs (idempotent by id)", "security": secured,
+                                      "requestBody": _body(PredictionBatch),
+                                      "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)}}},
+        "/api/outcomes": {"post": {"summary": "Ingest ground-truth labels (idempotent by id)", "security": secured,
+                                   "requestBody": _body(OutcomeBatch),
+                                   "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)}}},
+        "/api/demo": {"get": {"summary": "Demo switches (404 when the demo is off)", "responses": {"200": _json(OBJECT), **_errors(404)}},
+                      "post": {"summary": "Set demo switches", "security": secured, "requestBody": _body(DemoSwitches),
+                               "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 404)}}},
+        "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(OBJECT)}}},
+        "/metrics": {"get": {"summary": "Prometheus exposition", "responses": {"200": {
+            "description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    for model in (PredictRequest, PredictionBatch, OutcomeBatch, DemoSwitches):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return schemas
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Predwatch", "version": "1.0.0",
+                 "description": "Monitoring API of Predwatch: health, prediction performance, ingest."},
+        "paths": _paths(),
+        "components": {"schemas": _schemas(),
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(document())

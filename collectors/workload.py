@@ -1,0 +1,78 @@
+"""The built-in traffic: requests through the same instrumented predict path a real client
+uses, at a rate with a daily shape and random bursts, a small share of invalid requests, the
+challenger shadow-scoring every valid request, and outcomes that arrive after a random delay."""
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import time
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from predictor.demo import DemoControls
+from predictor.scenario import Scenario
+from predictor.service import PredictionError, PredictionService
+
+
+class WorkloadCollector:
+    name = "workload"
+
+    def __init__(self, service: PredictionService, controls: DemoControls, rate: float, *,
+                 challenger: str | None = None, invalid_share: float = 0.02, labelled_share: float = 0.9,
+                 label_delay: tuple[float, float] = (2.0, 120.0), interval: float = 0.1, seed: int | None = None) -> None:
+        self.service, self.controls, self.rate = service, controls, rate
+        self.challenger = challenger
+        self.invalid_share, self.labelled_share, self.label_delay = invalid_share, labelled_share, label_delay
+        self.interval = interval
+        self.scenario = Scenario()
+        self.rng = np.random.default_rng(seed)
+        self.random = random.Random(seed)
+        self.started = time.monotonic()
+        self.burst_until = 0.0
+        self.pending: list[tuple[datetime, str, int]] = []  # heap of (due, prediction id, label)
+        self.sent = 0
+
+    def current_rate(self, now: datetime) -> float:
+        """Requests/s: a daily curve (peak mid-afternoon UTC), random bursts, the demo spike."""
+        hour = now.hour + now.minute / 60
+        daily = 0.75 + 0.25 * math.sin(2 * math.pi * (hour - 9) / 24)
+        mono = time.monotonic()
+        if mono >= self.burst_until and self.random.random() < 0.002:  # about one burst per minute
+            self.burst_until = mono + self.random.uniform(3, 10)
+        burst = 2.5 if mono < self.burst_until else 1.0
+        return self.rate * daily * burst * self.controls.rate_factor()
+
+    def _send(self, features: dict, label: int, now: datetime) -> None:
+        if self.random.random() < self.invalid_share:
+            features = dict(features, income=None if self.random.random() < 0.5 else "n/a")
+        try:
+            prediction = self.service.predict(features, fault=self.controls.fault)
+        except PredictionError:
+            return  # counted and stored by the service, as for any client
+        if self.challenger:
+            try:
+                self.service.predict(features, model=self.challenger)
+            except PredictionError:
+                pass
+        if self.random.random() < self.labelled_share:
+            delay = self.random.uniform(*self.label_delay)
+            heapq.heappush(self.pending, (now + timedelta(seconds=delay), prediction.id, label))
+
+    def _due_outcomes(self, now: datetime) -> list[tuple]:
+        rows = []
+        while self.pending and self.pending[0][0] <= now:
+            due, pid, label = heapq.heappop(self.pending)
+            rows.append((pid, label, due, now))
+        return rows
+
+    def collect(self, now: datetime) -> dict[str, list[tuple]]:
+        self.controls.apply_schedule(time.monotonic() - self.started)
+        count = int(self.rng.poisson(self.current_rate(now) * self.interval))
+        if count:
+            frame, labels = self.scenario.sample(count, self.rng, self.controls.drift())
+            for features, label in zip(frame.to_dict("records"), labels.tolist(), strict=True):
+                self._send(features, label, now)
+            self.sent += count
+        return {"outcomes": self._due_outcomes(now)}

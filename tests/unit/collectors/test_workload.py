@@ -1,0 +1,79 @@
+"""The built-in workload: real predictions through the service, outcomes arriving later, switches."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from collectors.workload import WorkloadCollector
+from data.clock import utcnow
+from predictor.demo import DemoControls
+from predictor.models import CHALLENGER
+
+
+@pytest.fixture
+def parts(app):
+    service = app.server.extensions["predwatch.service"]
+    return app, service, app.predwatch.runtime
+
+
+def rows(runtime, sql: str) -> list[tuple]:
+    runtime.writer.flush()
+    return runtime.store.fetch_all("t", sql)
+
+
+def test_predictions_now_and_outcomes_later(parts) -> None:
+    app, service, runtime = parts
+    workload = WorkloadCollector(service, DemoControls(), rate=300, challenger=CHALLENGER, invalid_share=0.1,
+                                 labelled_share=1.0, label_delay=(0.2, 0.4), seed=1)
+    now = utcnow()
+    first = workload.collect(now)
+    assert first == {"outcomes": []}  # labels are never immediate
+    by_model = dict(rows(runtime, "SELECT model, count(*) FROM predictions WHERE status = 'ok' GROUP BY 1"))
+    assert by_model["credit-gbm"] == by_model["credit-logreg"] > 10  # the challenger shadows every valid request
+    errors = rows(runtime, "SELECT error_kind, count(*) FROM predictions WHERE status = 'error' GROUP BY 1")
+    assert errors and errors[0][0] == "validation_error"
+    later = workload.collect(now + timedelta(seconds=1))["outcomes"]
+    assert len(later) == by_model["credit-gbm"]  # every valid champion prediction gets its label
+    ids = {r[0] for r in rows(runtime, "SELECT id FROM predictions WHERE model = 'credit-gbm' AND status = 'ok'")}
+    assert {o[0] for o in later} <= ids and all(o[1] in (0, 1) for o in later)
+    assert all(o[2] <= now + timedelta(seconds=1) for o in later)
+
+
+def test_outcomes_reach_the_store_through_the_runner(parts) -> None:
+    app, service, runtime = parts
+    workload = WorkloadCollector(service, DemoControls(), rate=200, labelled_share=1.0, label_delay=(0.05, 0.1),
+                                 interval=0.05, seed=2)
+    app.predwatch.runner.add(workload)
+    app.predwatch.start()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        matched = rows(runtime, "SELECT count(*) FROM outcomes o JOIN predictions p USING (id)")[0][0]
+        if matched >= 20:
+            break
+        time.sleep(0.1)
+    assert matched >= 20
+
+
+def test_error_burst_and_load_spike(parts) -> None:
+    app, service, runtime = parts
+    controls = DemoControls(burst_error_share=0.5)
+    workload = WorkloadCollector(service, controls, rate=100, invalid_share=0.0, seed=3)
+    assert controls.rate_factor() == 1.0
+    controls.set({"error_burst": True, "load_spike": True})
+    assert controls.rate_factor() == controls.spike_factor > 1
+    for _ in range(3):
+        workload.collect(utcnow())
+    kinds = dict(rows(runtime, "SELECT error_kind, count(*) FROM predictions WHERE status = 'error' GROUP BY 1"))
+    assert kinds.get("model_error", 0) > 5 and "validation_error" not in kinds
+
+
+def test_scheduled_switch_turns_on_by_itself() -> None:
+    controls = DemoControls(scheduled={"input_drift": 5.0})
+    controls.apply_schedule(4.9)
+    assert not controls.input_drift
+    controls.apply_schedule(5.0)
+    assert controls.input_drift and controls.drift().input == 1.0 and not controls.scheduled
+    with pytest.raises(ValueError):
+        controls.set({"nonsense": True})
