@@ -26,7 +26,7 @@ class Settings:
     threads: int = 8
     refresh_interval: float = 2.0
     writer_queue_size: int = 100_000
-    writer_flush_interval: float = 0.1
+    writer_flush_interval: float = 2.0
     models_dir: Path | None = None
     demo_rate: float = 20.0
     demo_drift_after: float | None = None
@@ -36,6 +36,11 @@ class Settings:
     predict_timeout: float = 1.0
     max_body_mb: float = 32.0
     metrics_cache_seconds: float = 3.0
+
+    @property
+    def sample_delay(self) -> float:
+        """How old the newest stored sample may normally be: one interval plus one writer flush."""
+        return self.sample_interval + self.writer_flush_interval
 
     @property
     def model_path(self) -> Path:

@@ -14,5 +14,11 @@ blueprint = Blueprint("health", __name__, url_prefix="/api")
 @blueprint.get("/system_health")
 def system_health() -> Response:
     rt = runtime()
-    report = build_report(health_inputs(rt.store, rt.writer, rt.board), utcnow(), rt.settings.sample_interval)
+    report = build_report(health_inputs(rt.store, rt.writer, rt.board), utcnow(), rt.settings.sample_delay)
     return jsonify(report)
+
+
+@blueprint.get("/ping")
+def ping() -> Response:
+    """Liveness: answers as long as the server serves, touching nothing else."""
+    return jsonify({"status": "ok"})

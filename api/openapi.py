@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
-from pydantic import BaseModel
+from pydantic import TypeAdapter
 
 from api.params import WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
@@ -28,7 +28,7 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
+def _body(model: type) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
 
 
@@ -46,6 +46,7 @@ WRITE_ERRORS = (400, 401, 413, 415, 422)
 def _paths() -> dict[str, Any]:
     secured = [{"bearer": []}]
     return {
+        "/api/ping": {"get": {"summary": "Liveness", "responses": {"200": _json(OBJECT)}}},
         "/api/system_health": {"get": {"summary": "Overall status, resources, components", "responses": {"200": _json(OBJECT)}}},
         "/api/performance_metrics": {"get": {
             "summary": "Live KPIs per model, cached a few seconds",
@@ -66,7 +67,8 @@ def _paths() -> dict[str, Any]:
         "/api/outcomes": {"post": {"summary": "Ingest ground-truth labels (idempotent by id)", "security": secured,
                                    "requestBody": _body(OutcomeBatch),
                                    "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)}}},
-        "/api/demo": {"get": {"summary": "Demo switches (404 when the demo is off)", "responses": {"200": _json(OBJECT), **_errors(404)}},
+        "/api/demo": {"get": {"summary": "Demo switches (404 when the demo is off)",
+                              "responses": {"200": _json(OBJECT), **_errors(404)}},
                       "post": {"summary": "Set demo switches", "security": secured, "requestBody": _body(DemoSwitches),
                                "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 404)}}},
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(OBJECT)}}},
@@ -78,7 +80,7 @@ def _paths() -> dict[str, Any]:
 def _schemas() -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     for model in (PredictRequest, PredictionBatch, OutcomeBatch, DemoSwitches):
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
     return schemas

@@ -9,10 +9,11 @@ from flask import Blueprint, Response, jsonify
 from api.auth import require_token
 from api.context import runtime, service
 from api.errors import ApiError
-from api.schemas import OutcomeBatch, PredictionBatch, PredictRequest
+from api.schemas import OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest, log_problems
 from api.validation import parse_body
 from data.clock import to_utc_naive, utcnow
 from data.ingest import store_outcomes, store_predictions
+from data.prediction_log import ingest_tables
 from predictor.service import PredictionError
 
 blueprint = Blueprint("predictions", __name__, url_prefix="/api")
@@ -47,44 +48,48 @@ def _when(value: datetime | None, received: datetime) -> datetime:
     return to_utc_naive(value) if value is not None else received
 
 
+def _reject_duplicates_and_rules(rows: list[dict], extra: list[dict]) -> None:
+    duplicates = _duplicate_ids([r["id"] for r in rows])
+    if duplicates:
+        raise ApiError(422, "duplicate_ids", f"{len(duplicates)} id(s) repeat inside the batch", duplicates[:100])
+    if extra:
+        raise ApiError(422, "validation_error", f"{len(extra)} invalid value(s); first: {extra[0]['field']}: "
+                       f"{extra[0]['error']}", extra[:100])
+
+
+def _count(rows: list[dict], new_ids: set[str]) -> None:
+    """Ingested predictions count like built-in ones; a retried one counts once."""
+    metrics = runtime().telemetry.predictions
+    for row in rows:
+        if row["id"] not in new_ids:
+            continue
+        bound = metrics.model(row["model"])
+        if row.get("status", "ok") == "ok":
+            bound.ok.inc()
+        else:
+            metrics.failed(row["model"], row["error_kind"])
+        if row.get("latency_seconds") is not None:
+            bound.duration.observe(row["latency_seconds"])
+
+
 @blueprint.post("/predictions")
 @require_token
 def ingest_predictions() -> Response:
-    batch = parse_body(PredictionBatch).predictions
-    duplicates = _duplicate_ids([p.id for p in batch])
-    if duplicates:
-        raise ApiError(422, "duplicate_ids", f"{len(duplicates)} id(s) repeat inside the batch", duplicates[:100])
-    now = utcnow()
-    records = [
-        (p.id, _when(p.timestamp, now), p.model, p.model_version, p.score,
-         p.predicted_label if p.predicted_label is not None or p.score is None else int(p.score >= 0.5),
-         p.latency_seconds, p.status, p.error_kind, "ingest", now, p.features)
-        for p in batch
-    ]
-    new_ids = store_predictions(runtime().store, records)
-    metrics = runtime().telemetry.predictions
-    for p in batch:  # ingested predictions count like built-in ones; a retried one counts once
-        if p.id not in new_ids:
-            continue
-        bound = metrics.model(p.model)
-        if p.status == "ok":
-            bound.ok.inc()
-        else:
-            metrics.failed(p.model, p.error_kind or "error")
-        if p.latency_seconds is not None:
-            bound.duration.observe(p.latency_seconds)
-    return jsonify({"received": len(batch), "stored": len(new_ids), "duplicates": len(batch) - len(new_ids)})
+    rows = parse_body(PREDICTION_BATCH)["predictions"]
+    _reject_duplicates_and_rules(rows, log_problems(rows))
+    new_ids = store_predictions(runtime().store, ingest_tables(rows, utcnow()))
+    _count(rows, new_ids)
+    return jsonify({"received": len(rows), "stored": len(new_ids), "duplicates": len(rows) - len(new_ids)})
 
 
 @blueprint.post("/outcomes")
 @require_token
 def ingest_outcomes() -> Response:
-    batch = parse_body(OutcomeBatch).outcomes
-    duplicates = _duplicate_ids([o.id for o in batch])
-    if duplicates:
-        raise ApiError(422, "duplicate_ids", f"{len(duplicates)} id(s) repeat inside the batch", duplicates[:100])
+    batch = parse_body(OUTCOME_BATCH)["outcomes"]
+    _reject_duplicates_and_rules(batch, [])
     now = utcnow()
-    stored, orphans = store_outcomes(runtime().store, [(o.id, o.label, _when(o.timestamp, now), now) for o in batch])
+    rows = [(o["id"], o["label"], _when(o.get("timestamp"), now), now) for o in batch]
+    stored, orphans = store_outcomes(runtime().store, rows)
     runtime().telemetry.predictions.outcomes.labels("matched").inc(stored - orphans)
     runtime().telemetry.predictions.outcomes.labels("orphan").inc(orphans)
     return jsonify({"received": len(batch), "stored": stored, "duplicates": len(batch) - stored, "orphans": orphans})

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator, with_config
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 MAX_BATCH = 10_000
 Name = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
@@ -30,39 +31,58 @@ class PredictRequest(Strict):
         return self
 
 
-class PredictionLogIn(Strict):
+# Ingest bodies are TypedDicts rather than models: validating 1,000 rows into dicts took 11 ms
+# here against 19 ms into model instances, on the route whose goal is 50,000 rows/s.
+INGEST_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+
+@with_config(INGEST_CONFIG)
+class PredictionLogIn(TypedDict):
     id: Id
-    timestamp: datetime | None = None
     model: Name
-    model_version: Annotated[str, StringConstraints(max_length=64)] | None = None
-    features: dict[FeatureName, float] | None = Field(default=None, max_length=500)
-    score: float | None = Field(default=None, ge=0.0, le=1.0)
-    predicted_label: int | None = Field(default=None, ge=0, le=1_000_000)
-    latency_seconds: float | None = Field(default=None, ge=0.0, le=86_400.0)
-    status: Literal["ok", "error"] = "ok"
-    error_kind: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-
-    @model_validator(mode="after")
-    def _score_or_error(self) -> PredictionLogIn:
-        if self.status == "ok" and self.score is None:
-            raise ValueError("a prediction with status 'ok' needs a score")
-        if self.status == "error" and self.error_kind is None:
-            raise ValueError("a prediction with status 'error' needs an error_kind")
-        return self
+    timestamp: NotRequired[datetime | None]
+    model_version: NotRequired[Annotated[str, StringConstraints(max_length=64)] | None]
+    features: NotRequired[Annotated[dict[FeatureName, float], Field(max_length=500)] | None]
+    score: NotRequired[Annotated[float, Field(ge=0.0, le=1.0)] | None]
+    predicted_label: NotRequired[Annotated[int, Field(ge=0, le=1_000_000)] | None]
+    latency_seconds: NotRequired[Annotated[float, Field(ge=0.0, le=86_400.0)] | None]
+    status: NotRequired[Literal["ok", "error"]]
+    error_kind: NotRequired[Annotated[str, StringConstraints(min_length=1, max_length=64)] | None]
 
 
-class PredictionBatch(Strict):
-    predictions: list[PredictionLogIn] = Field(min_length=1, max_length=MAX_BATCH)
+@with_config(INGEST_CONFIG)
+class PredictionBatch(TypedDict):
+    predictions: Annotated[list[PredictionLogIn], Field(min_length=1, max_length=MAX_BATCH)]
 
 
-class OutcomeIn(Strict):
+@with_config(INGEST_CONFIG)
+class OutcomeIn(TypedDict):
     id: Id
-    label: int = Field(ge=0, le=1_000_000)
-    timestamp: datetime | None = None
+    label: Annotated[int, Field(ge=0, le=1_000_000)]
+    timestamp: NotRequired[datetime | None]
 
 
-class OutcomeBatch(Strict):
-    outcomes: list[OutcomeIn] = Field(min_length=1, max_length=MAX_BATCH)
+@with_config(INGEST_CONFIG)
+class OutcomeBatch(TypedDict):
+    outcomes: Annotated[list[OutcomeIn], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+PREDICTION_BATCH = TypeAdapter(PredictionBatch)
+OUTCOME_BATCH = TypeAdapter(OutcomeBatch)
+
+
+def log_problems(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rules across fields: 'ok' needs a score, 'error' an error_kind."""
+    problems = []
+    for i, row in enumerate(rows):
+        status = row.get("status", "ok")
+        if status == "ok" and row.get("score") is None:
+            problems.append({"row": i, "field": f"predictions[{i}].score",
+                             "error": "a prediction with status 'ok' needs a score"})
+        elif status == "error" and row.get("error_kind") is None:
+            problems.append({"row": i, "field": f"predictions[{i}].error_kind",
+                             "error": "a prediction with status 'error' needs an error_kind"})
+    return problems
 
 
 class DemoSwitches(Strict):

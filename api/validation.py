@@ -1,10 +1,10 @@
 """Parse and validate a JSON body into a pydantic model, or raise ApiError naming each problem."""
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from api.errors import ApiError
 
@@ -26,11 +26,13 @@ def _location(loc: tuple) -> dict[str, object]:
     return out
 
 
-def parse_body(model: type[M]) -> M:
+def parse_body(model: type[M] | TypeAdapter) -> Any:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json")
     raw = request.get_data(cache=False)
     try:
+        if isinstance(model, TypeAdapter):
+            return model.validate_json(raw)
         return model.model_validate_json(raw)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)

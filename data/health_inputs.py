@@ -18,7 +18,7 @@ def writer_state(writer: Writer) -> dict[str, Any]:
     if s.last_error or length > 0.8 * writer.capacity:
         status = "warning"
     return {"status": status, "queue_length": length, "capacity": writer.capacity,
-            "rows_written": s.rows_written, "dropped": s.dropped, "failures": s.failures,
+            "rows_written": s.rows_written, "dropped": s.dropped, "rejected": s.rejected, "failures": s.failures,
             "last_flush": s.last_flush_at, "last_batch_seconds": s.last_batch_seconds, "error": s.last_error}
 
 

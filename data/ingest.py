@@ -6,19 +6,20 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from data.prediction_log import outcome_table, prediction_tables
+from data.prediction_log import outcome_table
 from data.store import Store
 
 
-def store_predictions(store: Store, records: Sequence[tuple]) -> set[str]:
-    """Store prediction log records with their features; return the ids that were new."""
-    tables = prediction_tables(records)
+def store_predictions(store: Store, tables: dict[str, pa.Table]) -> set[str]:
+    """Store predictions with their features (from `prediction_log`); return the ids that were new."""
     with store.transaction() as cur:
         cur.register("ingest_predictions", tables["predictions"])
         new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
         cur.unregister("ingest_predictions")
         features = tables.get("prediction_features")
-        if new and features is not None:
+        if features is not None and len(new) == tables["predictions"].num_rows:
+            cur.from_arrow(features).insert_into("prediction_features")  # all new: no join needed
+        elif new and features is not None:
             cur.register("ingest_features", features)
             cur.register("ingest_new_ids", pa.table({"id": [row[0] for row in new]}))
             cur.execute("INSERT INTO prediction_features SELECT f.* FROM ingest_features f "

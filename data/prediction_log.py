@@ -7,7 +7,9 @@ into Arrow tables column by column, with the per-feature columns built by index,
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,14 +33,18 @@ def prediction_tables(records: Sequence[tuple]) -> dict[str, pa.Table]:
     if not records:
         return {}
     columns = list(zip(*records, strict=True))
-    predictions = pa.Table.from_arrays(
-        [pa.array(col, type=f.type) for col, f in zip(columns[:-1], PREDICTION_SCHEMA, strict=True)],
-        schema=PREDICTION_SCHEMA)
-    features = columns[-1]
+    arrays = [pa.array(col, type=f.type) for col, f in zip(columns[:-1], PREDICTION_SCHEMA, strict=True)]
+    return tables_from_arrays(arrays, columns[-1])
+
+
+def tables_from_arrays(arrays: Sequence[pa.Array], features: Sequence[dict | None]) -> dict[str, pa.Table]:
+    """Both tables from the predictions' Arrow columns (in PREDICTION_SCHEMA order) and their
+    feature dicts; the feature table's id, ts and model columns are taken by index, not per row."""
+    predictions = pa.Table.from_arrays(list(arrays), schema=PREDICTION_SCHEMA)
     counts = np.fromiter((len(f) if f else 0 for f in features), dtype=np.int64, count=len(features))
     if not counts.any():
         return {"predictions": predictions}
-    index = pa.array(np.repeat(np.arange(len(records)), counts))
+    index = pa.array(np.repeat(np.arange(len(features)), counts))
     names = [name for f in features if f for name in f]
     values = [value for f in features if f for value in f.values()]
     feature_table = pa.Table.from_arrays([
@@ -46,6 +52,27 @@ def prediction_tables(records: Sequence[tuple]) -> dict[str, pa.Table]:
         pa.array(names, type=pa.string()), pa.array(values, type=pa.float64()),
     ], schema=FEATURE_SCHEMA)
     return {"predictions": predictions, "prediction_features": feature_table}
+
+
+def ingest_tables(rows: Sequence[Mapping[str, Any]], received_at: datetime, source: str = "ingest") -> dict[str, pa.Table]:
+    """Both tables from validated ingest dicts, column by column. A missing timestamp means the
+    time of receipt; aware timestamps are converted to UTC; a missing label is the score >= 0.5."""
+    n = len(rows)
+    received = pa.array([received_at] * n, type=pa.timestamp("us"))
+    ts = pa.array([r.get("timestamp") for r in rows], type=pa.timestamp("us", tz="UTC")).cast(pa.timestamp("us"))
+    score = pa.array([r.get("score") for r in rows], type=pa.float64())
+    label = pa.array([r.get("predicted_label") for r in rows], type=pa.int32())
+    derived = pc.cast(pc.greater_equal(score, 0.5), pa.int32())
+    arrays = [
+        pa.array([r["id"] for r in rows], type=pa.string()), pc.coalesce(ts, received),
+        pa.array([r["model"] for r in rows], type=pa.string()),
+        pa.array([r.get("model_version") for r in rows], type=pa.string()), score, pc.coalesce(label, derived),
+        pa.array([r.get("latency_seconds") for r in rows], type=pa.float64()),
+        pa.array([r.get("status", "ok") for r in rows], type=pa.string()),
+        pa.array([r.get("error_kind") for r in rows], type=pa.string()),
+        pa.array([source] * n, type=pa.string()), received,
+    ]
+    return tables_from_arrays(arrays, [r.get("features") for r in rows])
 
 
 def outcome_table(rows: Sequence[tuple]) -> pa.Table:

@@ -30,6 +30,7 @@ class Runtime:
             queue_length=lambda: writer.queue_length,
             active_cursors=lambda: store.active_cursors,
             writer_counts=lambda: {"rows_written": writer.stats.rows_written, "dropped": writer.stats.dropped,
+                                   "rejected": writer.stats.rejected,
                                    "failures": writer.stats.failures},
         )
         return cls(settings, store, writer, telemetry)

@@ -40,6 +40,10 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         raise StoreLockedError(path, int(match.group(1)) if match else None) from exc
 
 
+class StoreClosedError(RuntimeError):
+    """The store was closed (the app is stopping)."""
+
+
 class Store:
     """Owns the connection; gives each thread its own cursor and counts those in use."""
 
@@ -68,7 +72,7 @@ class Store:
         if cur is None:
             with self._lock:
                 if self._closed:
-                    raise RuntimeError("store is closed")
+                    raise StoreClosedError("store is closed")
                 cur = self._con.cursor()
                 self._cursors.append(cur)
             self._local.cursor = cur

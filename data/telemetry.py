@@ -66,6 +66,7 @@ class _WriterCounters(Collector):
     HELP = {
         "rows_written": "Rows the writer has stored",
         "dropped": "Rows dropped because the writer queue was full",
+        "rejected": "Rows the store refused (set aside so the others are stored)",
         "failures": "Writer flushes that failed (their rows are retried)",
     }
 

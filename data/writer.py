@@ -13,13 +13,16 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import duckdb
 import pyarrow as pa
 
 from data.arrow_batches import columns_to_arrow, insert_arrow, rows_to_arrow, table_schema
 from data.clock import utcnow
-from data.store import Store
+from data.store import Store, StoreClosedError
 
 log = logging.getLogger(__name__)
+# The store itself failing (disk full, I/O error, closed): worth retrying the same rows later.
+_TRANSIENT = (duckdb.IOException, duckdb.ConnectionException, StoreClosedError, OSError, MemoryError)
 Converter = Callable[[Sequence[tuple]], dict[str, pa.Table]]
 
 
@@ -28,6 +31,7 @@ class WriterStats:
     rows_written: int = 0
     batches: int = 0
     dropped: int = 0
+    rejected: int = 0
     failures: int = 0
     last_flush_at: object = None
     last_batch_seconds: float = 0.0
@@ -47,6 +51,7 @@ class Writer:
         self._queues: dict[str, deque] = {}
         self._schemas: dict[str, pa.Schema] = {}
         self._flush_lock = threading.Lock()
+        self._failed_this_flush = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -98,7 +103,9 @@ class Writer:
 
     # -- the writer thread ------------------------------------------------------------
     def flush(self) -> int:
-        """Drain every queue into the store now; rows that fail to insert are put back."""
+        """Drain every queue into the store now. If the store fails (disk full, closed), rows are put
+        back for the next flush; a row the store refuses for what it holds is set aside and counted,
+        so one bad row never blocks the others."""
         with self._flush_lock:
             drained = {name: [q.popleft() for _ in range(len(q))] for name, q in list(self._queues.items())}
             drained = {name: rows for name, rows in drained.items() if rows}
@@ -107,26 +114,46 @@ class Writer:
             started = time.perf_counter()
             try:
                 count = self.write_now(drained)
-            except Exception as exc:  # the store may be full or failing: keep the rows, retry later
-                self._requeue(drained)
-                self.stats.failures += 1
-                self.stats.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("writer flush failed, %d rows kept for retry: %s", sum(map(len, drained.values())), exc)
-                return 0
-            self.stats.rows_written += count
-            self.stats.batches += 1
-            self.stats.last_batch_seconds = time.perf_counter() - started
-            self.stats.last_flush_at = utcnow()
-            self.stats.last_error = None
+            except Exception:  # find which table, and which rows, failed
+                count = sum(self._write_table(name, rows) for name, rows in drained.items())
+            if count:
+                self.stats.rows_written += count
+                self.stats.batches += 1
+                self.stats.last_batch_seconds = time.perf_counter() - started
+                self.stats.last_flush_at = utcnow()
+            if not self._failed_this_flush:
+                self.stats.last_error = None
+            self._failed_this_flush = False
             return count
 
-    def _requeue(self, drained: Mapping[str, list]) -> None:
-        for name, rows in drained.items():
-            queue = self._queues[name]
-            room = max(0, self.capacity - len(queue))
-            keep = rows[-room:] if room else []
-            self.stats.dropped += len(rows) - len(keep)
-            queue.extendleft(reversed(keep))
+    def _write_table(self, name: str, rows: list) -> int:
+        try:
+            return self.write_now({name: rows})
+        except _TRANSIENT as exc:
+            self._note_failure(exc)
+            self._requeue(name, rows)
+            log.warning("writer: %s unavailable, %d %s rows kept for retry: %s", self.store.path, len(rows), name, exc)
+            return 0
+        except Exception as exc:
+            if len(rows) == 1:
+                self._note_failure(exc)
+                self.stats.rejected += 1
+                log.error("writer: a %s row was refused and set aside: %s; row: %.300r", name, exc, rows[0])
+                return 0
+            half = len(rows) // 2  # bisect to the bad rows: log2(n) retries, the good rows stored
+            return self._write_table(name, rows[:half]) + self._write_table(name, rows[half:])
+
+    def _note_failure(self, exc: Exception) -> None:
+        self.stats.failures += 1
+        self.stats.last_error = f"{type(exc).__name__}: {exc}"
+        self._failed_this_flush = True
+
+    def _requeue(self, name: str, rows: list) -> None:
+        queue = self._queues[name]
+        room = max(0, self.capacity - len(queue))
+        keep = rows[-room:] if room else []
+        self.stats.dropped += len(rows) - len(keep)
+        queue.extendleft(reversed(keep))
 
     def _run(self) -> None:
         while not self._stop.wait(self.flush_interval):
@@ -135,6 +162,7 @@ class Writer:
 
     def start(self) -> None:
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="predwatch-writer", daemon=True)
             self._thread.start()
 

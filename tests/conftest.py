@@ -111,6 +111,7 @@ def start_server(tmp_path: Path, models_dir: Path) -> Iterator[Callable[..., Liv
 
     def start(*args: str, db: Path | None = None, ready: bool = True) -> LiveServer:
         server = LiveServer(db or tmp_path / "live.duckdb", "--sample-interval", "0.5", "--refresh-interval", "1",
+                            "--writer-flush-interval", "0.2",
                             "--models-dir", str(models_dir), "--no-demo", *args)
         servers.append(server)
         return server.wait_ready() if ready else server

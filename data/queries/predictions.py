@@ -160,3 +160,19 @@ def in_flight_series(store: Store, since: datetime, until: datetime) -> pd.DataF
         "FROM service_samples WHERE ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1",
         [step, since, until],
     )
+
+
+def window_summary(store: Store, since: datetime, until: datetime) -> dict[str, Any]:
+    """All models together: requests, errors, p95 latency of successful requests, labelled and correct counts."""
+    return store.fetch_dicts(
+        "predictions.window_summary",
+        f"""
+        SELECT count(*) AS requests, count(*) FILTER (p.status = 'error') AS errors,
+               quantile_cont(p.latency_seconds, 0.95) FILTER (p.status = 'ok') AS p95,
+               count(o.id) FILTER (p.status = 'ok') AS labelled,
+               count(*) FILTER ({STATUS_SQL} = 'success') AS successes
+        FROM predictions p LEFT JOIN outcomes o ON o.id = p.id
+        WHERE p.ts >= ? AND p.ts <= ?
+        """,
+        [since, until],
+    )[0]

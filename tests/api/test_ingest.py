@@ -91,9 +91,9 @@ def test_errors_name_the_row_and_field(client) -> None:
 
 def test_nan_and_infinity_are_refused(app, client) -> None:
     for bad in ("NaN", "Infinity", "-Infinity"):
-        text = '{"predictions": [{"id": "x", "model": "m", "score": %s}]}' % bad
+        text = '{"predictions": [{"id": "x", "model": "m", "score": ' + bad + '}]}'
         assert client.post("/api/predictions", data=text, content_type="application/json").status_code == 422
-        text = '{"predictions": [{"id": "x", "model": "m", "score": 0.5, "features": {"a": %s}}]}' % bad
+        text = '{"predictions": [{"id": "x", "model": "m", "score": 0.5, "features": {"a": ' + bad + '}}]}'
         assert client.post("/api/predictions", data=text, content_type="application/json").status_code == 422
     assert count(app, "predictions") == 0
 

@@ -68,16 +68,28 @@ def test_write_now_is_all_or_nothing(store: Store) -> None:
     assert count(store) == 0 and count(store, "disk_samples") == 0
 
 
-def test_failed_flush_keeps_rows_for_the_next_one(store: Store) -> None:
+def test_a_bad_row_is_set_aside_and_the_rest_are_stored(store: Store) -> None:
+    writer = Writer(store)
+    for i in range(10):
+        writer.enqueue("process_samples", proc_row(i))
+    writer.enqueue("process_samples", (T0, None, 1, True, 0.0, 0, 0, 0))  # name is NOT NULL
+    writer.enqueue("disk_samples", (T0, "/", "sda", 1, 1, 1.0))
+    assert writer.flush() == 11
+    assert count(store) == 10 and count(store, "disk_samples") == 1
+    assert writer.stats.rejected == 1 and writer.stats.failures == 1 and "NOT NULL" in writer.stats.last_error
+    assert writer.queue_length == 0
+    writer.enqueue("process_samples", proc_row(99))
+    assert writer.flush() == 1 and writer.stats.last_error is None
+
+
+def test_store_failure_keeps_rows_for_the_next_flush(tmp_path: Path) -> None:
+    store = Store(tmp_path / "closed.duckdb")
     writer = Writer(store)
     writer.enqueue("process_samples", proc_row(1))
-    writer.enqueue("process_samples", (T0, None, 1, True, 0.0, 0, 0, 0))
+    writer.schema("process_samples")
+    store.close()
     assert writer.flush() == 0
-    assert writer.stats.failures == 1 and writer.stats.last_error
-    assert writer.queue_length == 2
-    writer._queues["process_samples"].pop()  # remove the poison row; the good one must survive
-    assert writer.flush() == 1
-    assert count(store) == 1 and writer.stats.last_error is None
+    assert writer.queue_length == 1 and writer.stats.rejected == 0 and writer.stats.failures == 1
 
 
 def test_thread_flushes_periodically_and_stop_flushes_the_rest(store: Store) -> None:

@@ -1,0 +1,99 @@
+"""Predictions/s stored through POST /api/predictions (batches of 1,000 with 12 features each:
+JSON parse, validation, commit) over a fixed time on loopback, beside a naive baseline that
+inserts the same rows one by one into DuckDB. Goal: >= 50,000 predictions/s end to end."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import Server  # noqa: E402
+from data.store import Store  # noqa: E402
+
+FEATURES = [f"feature_{i:02d}" for i in range(12)]
+
+
+def batch_body(start: int, size: int) -> bytes:
+    rows = [{"id": f"b{start + i}", "timestamp": "2026-11-27T12:00:00Z", "model": "ext", "model_version": "1",
+             "features": {f: (start + i) % 97 + k / 10 for k, f in enumerate(FEATURES)}, "score": ((start + i) % 100) / 100,
+             "latency_seconds": 0.01, "status": "ok"} for i in range(size)]
+    return json.dumps({"predictions": rows}).encode()
+
+
+def http_run(url: str, seconds: float, clients: int, batch: int) -> tuple[int, float]:
+    """Clients post pre-encoded batches until time is up; returns (predictions stored, seconds)."""
+    stored = [0] * clients
+    deadline = time.monotonic() + seconds
+    bodies = [[batch_body((c * 10_000 + n) * batch, batch) for n in range(40)] for c in range(clients)]
+
+    def client(c: int) -> None:
+        session = requests.Session()
+        n = 0
+        while time.monotonic() < deadline and n < len(bodies[c]):
+            r = session.post(url + "/api/predictions", data=bodies[c][n], headers={"Content-Type": "application/json"})
+            r.raise_for_status()
+            stored[c] += r.json()["stored"]
+            n += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(stored), time.monotonic() - started
+
+
+def naive_run(db: Path, seconds: float) -> tuple[int, float]:
+    """Row by row: one INSERT per prediction and one per feature value, in one transaction."""
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    rows = json.loads(batch_body(10**9, 5000))["predictions"]
+    con.execute("BEGIN")
+    started, n = time.monotonic(), 0
+    for row in rows:
+        if time.monotonic() - started > seconds:
+            break
+        con.execute("INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingest', now()::TIMESTAMP)",
+                    [row["id"], row["timestamp"], row["model"], row["model_version"], row["score"],
+                     int(row["score"] >= 0.5), row["latency_seconds"], row["status"], None])
+        con.executemany("INSERT INTO prediction_features VALUES (?, ?, ?, ?, ?)",
+                        [[row["id"], row["timestamp"], row["model"], k, v] for k, v in row["features"].items()])
+        n += 1
+    con.execute("COMMIT")
+    elapsed = time.monotonic() - started
+    con.close()
+    return n, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp) / "ingest.duckdb", "--threads", "8").wait_ready()
+        try:
+            stored, elapsed = http_run(server.url, args.seconds, args.clients, args.batch)
+        finally:
+            server.stop()
+        naive, naive_elapsed = naive_run(Path(tmp) / "naive.duckdb", min(args.seconds, 5.0))
+    rate, naive_rate = stored / elapsed, naive / naive_elapsed
+    print(f"POST /api/predictions, batches of {args.batch}, {args.clients} clients, {elapsed:.1f} s: "
+          f"{stored:,} predictions stored = {rate:,.0f} predictions/s (goal >= 50,000)")
+    print(f"naive row-by-row insert of the same rows: {naive:,} in {naive_elapsed:.1f} s = {naive_rate:,.0f} predictions/s")
+    print(f"ratio: {rate / naive_rate:.1f}x the naive baseline")
+
+
+if __name__ == "__main__":
+    main()
