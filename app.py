@@ -8,7 +8,7 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from flask import Flask
 
 import api
 import callbacks
-from collectors.runner import CollectorRunner
+from collectors.runner import Collector, CollectorRunner
 from collectors.service import ServiceCollector
 from collectors.system import SystemCollector
 from collectors.workload import WorkloadCollector
@@ -76,6 +76,18 @@ def _demo_controls(settings: Settings) -> DemoControls | None:
     return DemoControls(scheduled={k: v for k, v in schedule.items() if v is not None})
 
 
+def _collectors(settings: Settings, runtime: Runtime, service: PredictionService,
+                controls: DemoControls | None) -> list[Collector]:
+    """Every background collector of one app, in start order."""
+    found: list[Collector] = [
+        SystemCollector(settings.sample_interval, settings.watch_process),
+        ServiceCollector(runtime.telemetry.predictions, len(service.models), settings.sample_interval),
+    ]
+    if controls is not None:
+        found.append(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
+    return found
+
+
 def create_app(settings: Settings) -> dash.Dash:
     """Build one Predwatch app on `settings.db`; `app.predwatch.start()` starts its threads."""
     runtime = Runtime.open(settings)
@@ -88,10 +100,8 @@ def create_app(settings: Settings) -> dash.Dash:
                                 timeout_seconds=settings.predict_timeout)
     controls = _demo_controls(settings)
     runner = CollectorRunner(runtime.writer, runtime.telemetry, runtime.board)
-    runner.add(SystemCollector(settings.sample_interval, settings.watch_process))
-    runner.add(ServiceCollector(runtime.telemetry.predictions, len(models), settings.sample_interval))
-    if controls is not None:
-        runner.add(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
+    for collector in _collectors(settings, runtime, service, controls):
+        runner.add(collector)
     server = Flask(__name__)
     api.register(server, runtime, service, controls)
     app = _dash_app(server, settings.refresh_interval)
@@ -130,9 +140,16 @@ def serve(app: dash.Dash, settings: Settings) -> int:
     return 0
 
 
+# `python app.py NAME ...` runs a command instead of the server: NAME -> function(args) -> exit code.
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in COMMANDS:
+        return COMMANDS[args[0]](args[1:])
     try:
-        settings = load_settings(sys.argv[1:] if argv is None else argv)
+        settings = load_settings(args)
     except SettingsError as exc:
         print(f"predwatch: {exc}", file=sys.stderr)
         return 2

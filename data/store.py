@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from data.migrations import migrate
+from data.migrate import migrate
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.migrations import MIGRATIONS, current_version, migrate
+from data.migrate import current_version, load_migrations, migrate
 from data.store import Store, StoreLockedError
 
 HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(60)"
@@ -18,7 +18,7 @@ HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print(
 
 def test_fresh_store_applies_every_migration_once(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.duckdb")
-    assert store.applied_migrations == [m[0] for m in MIGRATIONS]
+    assert store.applied_migrations == [m[0] for m in load_migrations()] and store.applied_migrations[:2] == [1, 2]
     store.close()
     again = Store(tmp_path / "a.duckdb")
     assert again.applied_migrations == []
@@ -27,14 +27,13 @@ def test_fresh_store_applies_every_migration_once(tmp_path: Path) -> None:
     again.close()
 
 
-def test_failed_migration_leaves_the_old_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_migration_leaves_the_old_version(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "b.duckdb"))
     migrate(con)
     before = current_version(con)
-    bad = MIGRATIONS + [(before + 1, "broken", "CREATE TABLE half (x INTEGER); SELECT no_such_column FROM half;")]
-    monkeypatch.setattr("data.migrations.MIGRATIONS", bad)
+    bad = load_migrations() + [(before + 1, "broken", "CREATE TABLE half (x INTEGER); SELECT no_such_column FROM half;")]
     with pytest.raises(duckdb.Error):
-        migrate(con)
+        migrate(con, bad)
     assert current_version(con) == before
     assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'").fetchone()[0] == 0
 
@@ -94,3 +93,8 @@ def test_locked_database_names_the_holding_pid(tmp_path: Path) -> None:
         except StoreLockedError:
             assert time.monotonic() < deadline
             time.sleep(0.05)
+
+
+def test_migration_files_are_numbered_without_gaps() -> None:
+    versions = [v for v, _, _ in load_migrations()]
+    assert versions == list(range(1, len(versions) + 1))
