@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ARGS ?=
 
-.PHONY: run test lint bench system-deps clean
+.PHONY: run test lint bench system-deps postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,23 @@ system-deps:
 	  fi; \
 	fi
 
-test: $(VENV)/.dev system-deps
+# The PostgreSQL-target tests (tests/postgres) want a server on 127.0.0.1:5432: start the local cluster
+# if PostgreSQL is installed but stopped. Without one those tests are skipped and say why.
+postgres:
+	@if ! command -v pg_isready >/dev/null 2>&1; then \
+	  echo "PostgreSQL is not installed: tests/postgres will be skipped"; \
+	elif pg_isready -q -h 127.0.0.1 -p 5432; then :; \
+	elif command -v pg_ctlcluster >/dev/null 2>&1 && [ -n "$$(ls /etc/postgresql 2>/dev/null)" ]; then \
+	  version=$$(ls /etc/postgresql | sort -V | tail -1); \
+	  echo "starting the local PostgreSQL $$version cluster"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$version main start \
+	    && pg_isready -q -t 15 -h 127.0.0.1 -p 5432 \
+	    || echo "could not start PostgreSQL: tests/postgres will be skipped"; \
+	else \
+	  echo "PostgreSQL is installed but has no cluster to start: tests/postgres will be skipped"; \
+	fi
+
+test: $(VENV)/.dev system-deps postgres
 	$(PY) -m pytest $(ARGS)
 
 lint: $(VENV)/.dev
@@ -47,6 +63,8 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) bench/writer_throughput.py
 	$(PY) bench/collector_overhead.py
+	$(PY) bench/query_timing.py
+	$(PY) bench/alert_backtest.py --baseline-rules 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

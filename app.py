@@ -17,12 +17,18 @@ from flask import Flask
 
 import api
 import callbacks
+from analytics.alert_rules import RulesError
+from collectors.alert_cli import export_rules
+from collectors.alerting import alerting_collector
+from collectors.database import database_collectors
+from collectors.evaluation import evaluation_collector
 from collectors.runner import Collector, CollectorRunner
 from collectors.service import ServiceCollector
 from collectors.system import SystemCollector
 from collectors.workload import WorkloadCollector
 from dashboard.layout import shell
 from dashboard.pages import PAGES
+from data.alert_rules_source import RulesFileError
 from data.runtime import Runtime
 from data.store import StoreLockedError
 from predictor.demo import DemoControls
@@ -85,6 +91,9 @@ def _collectors(settings: Settings, runtime: Runtime, service: PredictionService
     ]
     if controls is not None:
         found.append(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
+    found.extend(database_collectors(settings, runtime))
+    found.append(alerting_collector(settings, runtime.store, runtime.telemetry))
+    found.append(evaluation_collector(settings, runtime, service.models))
     return found
 
 
@@ -100,8 +109,12 @@ def create_app(settings: Settings) -> dash.Dash:
                                 timeout_seconds=settings.predict_timeout)
     controls = _demo_controls(settings)
     runner = CollectorRunner(runtime.writer, runtime.telemetry, runtime.board)
-    for collector in _collectors(settings, runtime, service, controls):
-        runner.add(collector)
+    try:
+        for collector in _collectors(settings, runtime, service, controls):
+            runner.add(collector)
+    except Exception:  # a bad rules file: close the store before reporting it
+        runtime.store.close()
+        raise
     server = Flask(__name__)
     api.register(server, runtime, service, controls)
     app = _dash_app(server, settings.refresh_interval)
@@ -141,7 +154,7 @@ def serve(app: dash.Dash, settings: Settings) -> int:
 
 
 # `python app.py NAME ...` runs a command instead of the server: NAME -> function(args) -> exit code.
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"export-rules": export_rules}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         app = create_app(settings)
-    except StoreLockedError as exc:
+    except (StoreLockedError, RulesError, RulesFileError) as exc:
         print(f"predwatch: {exc}", file=sys.stderr)
         return 2
     return serve(app, settings)

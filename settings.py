@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -36,6 +37,20 @@ class Settings:
     predict_timeout: float = 1.0
     max_body_mb: float = 32.0
     metrics_cache_seconds: float = 3.0
+    rules: Path | None = None
+    alert_webhook: str | None = None
+    alert_interval: float = 5.0
+    repeat_interval: float = 14400.0
+    db_stats_interval: float = 60.0
+    quality_interval: float = 60.0
+    quality_window: float = 900.0
+    label_delay: float = 600.0
+    watch_postgres: tuple[str, ...] = ()
+    postgres_interval: float = 15.0
+    postgres_timeout: float = 3.0
+    eval_interval: float = 30.0
+    eval_windows: tuple[str, ...] = ("15m", "24h")
+    min_eval_samples: int = 200
 
     @property
     def sample_delay(self) -> float:
@@ -49,6 +64,37 @@ class Settings:
     @property
     def data_dir(self) -> Path:
         return self.db.parent
+
+    @property
+    def postgres_targets(self) -> list[tuple[str, str]]:
+        """(name, DSN) of each --watch-postgres NAME=DSN; an unnamed DSN is named target1, target2..."""
+        return [postgres_target(spec, i) for i, spec in enumerate(self.watch_postgres, 1)]
+
+    @property
+    def eval_window_seconds(self) -> dict[str, int]:
+        """Each --eval-windows value ("15m", "24h", "90s", "3600") and its length in seconds."""
+        return {label: duration_seconds(label) for label in self.eval_windows}
+
+
+_DURATION = re.compile(r"^(\d+)([smhd]?)$")
+
+
+def duration_seconds(text: str) -> int:
+    match = _DURATION.match(text.strip())
+    if not match or int(match.group(1)) <= 0:
+        raise SettingsError(f"{text!r} is not a duration such as 90s, 15m, 24h or 7d")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+
+
+_TARGET_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]{0,39})=(.+)$")
+_LIBPQ_KEYS = {"host", "hostaddr", "port", "dbname", "user", "password", "service", "sslmode", "options"}
+
+
+def postgres_target(spec: str, number: int) -> tuple[str, str]:
+    match = _TARGET_NAME.match(spec.strip())
+    if match and match.group(1) not in _LIBPQ_KEYS:
+        return match.group(1), match.group(2).strip()
+    return f"target{number}", spec.strip()
 
 
 # flag -> (field, help). The environment variable is PREDWATCH_<FIELD upper>.
@@ -74,12 +120,26 @@ _HELP = {
     "predict_timeout": "seconds after which a prediction counts as a timeout error",
     "max_body_mb": "largest request body accepted, in MB (413 beyond)",
     "metrics_cache_seconds": "how long /api/performance_metrics reuses a computed answer",
+    "rules": "alert rules TOML file laid over the shipped defaults (see data/default_alert_rules.toml)",
+    "alert_webhook": "URL that receives alert notifications (Alertmanager webhook JSON)",
+    "alert_interval": "seconds between alert rule evaluations",
+    "repeat_interval": "seconds before a still-firing alert is notified again",
+    "db_stats_interval": "seconds between samples of the store's own health and query statistics",
+    "quality_interval": "seconds between data-quality check runs",
+    "quality_window": "seconds of recently received data each data-quality run checks",
+    "label_delay": "seconds within which outcomes are expected (later ones count as overdue)",
+    "watch_postgres": "PostgreSQL to watch, as NAME=DSN (repeatable; env: comma-separated)",
+    "postgres_interval": "seconds between polls of each watched PostgreSQL",
+    "postgres_timeout": "connect and statement timeout of each PostgreSQL poll, seconds",
+    "eval_interval": "seconds between model quality and drift evaluations",
+    "eval_windows": "look-back window of each evaluation, e.g. 15m (repeatable; env: comma-separated)",
+    "min_eval_samples": "fewest rows a quality figure or drift verdict is computed from",
 }
 
 # Fields whose default is None: the type their value is read as.
 _OPTIONAL_TYPES: dict[str, type] = {"api_token": str, "models_dir": Path, "demo_drift_after": float,
                                     "demo_concept_drift_after": float, "demo_spike_after": float,
-                                    "demo_error_burst_after": float}
+                                    "demo_error_burst_after": float, "rules": Path, "alert_webhook": str}
 
 
 def env_name(field_name: str) -> str:
@@ -142,6 +202,16 @@ def _validate(s: Settings) -> Settings:
         raise SettingsError("refresh interval must be >= 0.2 s and flush interval > 0")
     if s.demo_rate < 0 or s.predict_timeout <= 0 or s.max_body_mb <= 0 or s.metrics_cache_seconds < 0:
         raise SettingsError("demo rate, predict timeout, body size and cache time must be positive")
+    if s.alert_interval < 0.1 or s.repeat_interval <= 0:
+        raise SettingsError("alert interval must be >= 0.1 s and repeat interval > 0")
+    if min(s.db_stats_interval, s.quality_interval, s.quality_window, s.postgres_interval) < 0.05:
+        raise SettingsError("database, quality and PostgreSQL intervals must be at least 0.05 s")
+    if s.label_delay < 0 or not 0.1 <= s.postgres_timeout <= 60:
+        raise SettingsError("label delay must be >= 0 and the PostgreSQL timeout 0.1..60 s")
+    if any(not dsn for _, dsn in s.postgres_targets):
+        raise SettingsError("--watch-postgres needs NAME=DSN with a DSN")
+    if s.eval_interval < 0.1 or s.min_eval_samples < 1 or not s.eval_window_seconds:
+        raise SettingsError("eval interval must be >= 0.1 s, min eval samples >= 1, and one eval window given")
     return s
 
 

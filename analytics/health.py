@@ -80,6 +80,9 @@ def build_report(inputs: Mapping[str, Any], now: Any, interval: float) -> dict[s
         "writer": {k: _iso(v) for k, v in inputs["writer"].items()},
     }
     status = overall_status(resources, components, processes)
+    # Firing alerts raise the status to their severity (a rule held for its duration outranks a spike).
+    firing = [{k: _iso(v) for k, v in a.items()} for a in inputs.get("alerts", ())]
+    status = worst([status, *(a["severity"] for a in firing)])
     components["processes"] = processes
     return {"status": status, "timestamp": _iso(now), "sample_timestamp": _iso(sample["ts"]) if sample else None,
-            "resources": resources, "components": components}
+            "resources": resources, "components": components, "alerts": {"firing": firing, "count": len(firing)}}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import demo, errors, health, instrumentation, metrics, openapi, predictions, reads
+from api import alerts, database, demo, errors, health, instrumentation, metrics, openapi, predictions, reads
+from api import model as model_routes
 from api.context import CONTROLS, RUNTIME, SERVICE
 from data.runtime import Runtime
 from predictor.demo import DemoControls
@@ -18,6 +19,6 @@ def register(server: Flask, runtime: Runtime, service: PredictionService, contro
     server.config["MAX_CONTENT_LENGTH"] = int(runtime.settings.max_body_mb * 1024 * 1024)
     errors.register(server)
     instrumentation.register(server, runtime.telemetry)
-    for module in (health, metrics, predictions, reads, openapi, demo):
+    for module in (health, metrics, predictions, reads, openapi, demo, database, alerts, model_routes):
         server.register_blueprint(module.blueprint)
     server.add_url_rule("/api/<path:rest>", "api_not_found", errors.not_found)

@@ -7,14 +7,26 @@ from analytics.health import build_report
 from api.context import runtime
 from data.clock import utcnow
 from data.health_inputs import health_inputs
+from data.queries import alerts as alert_queries
+from data.runtime import Runtime
 
 blueprint = Blueprint("health", __name__, url_prefix="/api")
+
+
+def _firing_alerts(rt: Runtime) -> list[dict]:
+    """Firing alerts; a failing store is already reported as a component, so here it means none known."""
+    try:
+        return alert_queries.list_alerts(rt.store, "firing", None, limit=100)
+    except Exception:
+        return []
 
 
 @blueprint.get("/system_health")
 def system_health() -> Response:
     rt = runtime()
-    report = build_report(health_inputs(rt.store, rt.writer, rt.board), utcnow(), rt.settings.sample_delay)
+    inputs = health_inputs(rt.store, rt.writer, rt.board)
+    inputs["alerts"] = _firing_alerts(rt)
+    report = build_report(inputs, utcnow(), rt.settings.sample_delay)
     return jsonify(report)
 
 

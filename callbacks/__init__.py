@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import overview, shell, system
+from callbacks import alerts, database, overview, shell, system
+from callbacks import demo as demo_callbacks
+from callbacks import drift as drift_callbacks
+from callbacks import model as model_callbacks
+from callbacks import predictions as prediction_callbacks
 from data.runtime import Runtime
 from predictor.demo import DemoControls
 
 
 def register_all(app: Dash, runtime: Runtime, controls: DemoControls | None) -> None:
-    for module in (shell, overview, system):
+    for module in (shell, overview, system, database, alerts, model_callbacks, drift_callbacks):
         module.register(app, runtime)
+    prediction_callbacks.register(app, runtime)
+    demo_callbacks.register(app, controls)

@@ -1,17 +1,29 @@
 """Overview: overall status, KPI cards and component health from the health report."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, html
 
 from analytics.health import build_report
+from analytics.status import Threshold, classify
 from dashboard import ids
 from dashboard.components import kpi_card, status_badge
 from dashboard.format import bytes_text, percent_text
 from dashboard.tables import component_table
 from data.clock import utcnow
 from data.health_inputs import health_inputs
+from data.queries import predictions as prediction_queries
 from data.runtime import Runtime
+from data.store import Store
+
+# Prediction KPIs cover the last 5 minutes; levels as DESIGN.md section 7's latency and error rules.
+PREDICTION_WINDOW_SECONDS = 300
+P95_LATENCY_SECONDS = Threshold(warning=0.5, critical=1.0)
+ERROR_PERCENT = Threshold(warning=5.0, critical=20.0)
+NO_PREDICTIONS = ("No predictions in the last 5 minutes: the built-in workload sends ~20/s "
+                  "(off with --no-demo), or POST /api/predictions.")
 
 
 def _kpis(report: dict) -> list[dbc.Col]:
@@ -29,6 +41,30 @@ def _kpis(report: dict) -> list[dbc.Col]:
     return [dbc.Col(card, md=6, xl=3) for card in cards]
 
 
+def _share(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def _prediction_kpis(store: Store, now: datetime) -> list[dbc.Col]:
+    """Request rate, p95 latency, error rate and success rate over the last 5 minutes, all models."""
+    row = prediction_queries.window_summary(store, now - timedelta(seconds=PREDICTION_WINDOW_SECONDS), now)
+    if not row["requests"]:
+        return [dbc.Col(html.Div(NO_PREDICTIONS, className="text-muted fst-italic empty-state"), xs=12)]
+    p95, errors, success = row["p95"], _share(row["errors"], row["requests"]), _share(row["successes"], row["labelled"])
+    # Over the window, or since the first request when traffic began within it (a fresh start).
+    span = min(PREDICTION_WINDOW_SECONDS, max(1.0, (now - row["first_ts"]).total_seconds()))
+    cards = [
+        kpi_card("Request rate", f"{row['requests'] / span:.1f}/s", "ok",
+                 f"{row['requests']} requests in {span:.0f} s, all models"),
+        kpi_card("p95 latency", "–" if p95 is None else f"{p95 * 1000:.0f} ms", classify(p95, P95_LATENCY_SECONDS),
+                 "successful requests"),
+        kpi_card("Error rate", percent_text(errors), classify(errors, ERROR_PERCENT), f"{row['errors']} errors"),
+        kpi_card("Success rate", percent_text(success), "ok" if success is not None else "unknown",
+                 f"of {row['labelled']} labelled predictions"),
+    ]
+    return [dbc.Col(card, md=6, xl=3) for card in cards]
+
+
 def register(app: Dash, runtime: Runtime) -> None:
     @app.callback(
         Output(ids.OVERALL_STATUS, "children"), Output(ids.KPI_CARDS, "children"), Output(ids.COMPONENTS, "children"),
@@ -36,5 +72,6 @@ def register(app: Dash, runtime: Runtime) -> None:
     )
     def refresh(_n: int) -> tuple:
         report = build_report(health_inputs(runtime.store, runtime.writer, runtime.board), utcnow(),
-                              runtime.settings.sample_interval)
-        return status_badge(report["status"]), _kpis(report), component_table(report["components"])
+                              runtime.settings.sample_delay)
+        kpis = _kpis(report) + _prediction_kpis(runtime.store, utcnow())
+        return status_badge(report["status"]), kpis, component_table(report["components"])

@@ -6,8 +6,10 @@ from dash import Dash, Input, Output
 from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
 from dashboard import figures, ids
+from dashboard.alert_shading import add_alert_periods, periods_for
 from dashboard.tables import disk_table, process_table
 from data.clock import utcnow
+from data.queries import alerts as alert_queries
 from data.queries import system as q
 from data.runtime import Runtime
 
@@ -25,12 +27,15 @@ def register(app: Dash, runtime: Runtime) -> None:
     def charts(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         system = q.system_series(store, since, until)
+        alerts = alert_queries.periods(store, since, until)  # shaded behind the chart of the metric they watch
         return (
-            figures.make_cpu_figure(system, q.core_series(store, since, until), range_key),
-            figures.make_memory_figure(system, range_key),
+            add_alert_periods(figures.make_cpu_figure(system, q.core_series(store, since, until), range_key),
+                              periods_for(alerts, "cpu_percent")),
+            add_alert_periods(figures.make_memory_figure(system, range_key), periods_for(alerts, "memory_percent")),
             figures.make_rate_figure(system, "Disk I/O", DISK_IO, range_key),
             figures.make_rate_figure(system, "Network", NETWORK, range_key),
-            figures.make_disk_figure(q.disk_series(store, since, until), range_key),
+            add_alert_periods(figures.make_disk_figure(q.disk_series(store, since, until), range_key),
+                              periods_for(alerts, "disk_used_percent")),
         )
 
     @app.callback(Output(ids.PROCESS_TABLE, "children"), Output(ids.DISK_TABLE, "children"),

@@ -51,14 +51,16 @@ class WorkloadCollector:
             prediction = self.service.predict(features, fault=self.controls.fault)
         except PredictionError:
             return  # counted and stored by the service, as for any client
+        ids = [prediction.id]
         if self.challenger:
-            try:
-                self.service.predict(features, model=self.challenger)
+            try:  # the challenger shadows the same request, so the same outcome labels it
+                ids.append(self.service.predict(features, model=self.challenger).id)
             except PredictionError:
                 pass
         if self.random.random() < self.labelled_share:
-            delay = self.random.uniform(*self.label_delay)
-            heapq.heappush(self.pending, (now + timedelta(seconds=delay), prediction.id, label))
+            due = now + timedelta(seconds=self.random.uniform(*self.label_delay))
+            for pid in ids:
+                heapq.heappush(self.pending, (due, pid, label))
 
     def _due_outcomes(self, now: datetime) -> list[tuple]:
         rows = []

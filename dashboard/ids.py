@@ -20,7 +20,66 @@ NETWORK_GRAPH = "system-network-graph"
 PROCESS_TABLE = "system-process-table"
 DISK_TABLE = "system-disk-table"
 
+# predictions
+PRED_MODEL = "predictions-model"
+PRED_STATUS = "predictions-status"
+THROUGHPUT_GRAPH = "predictions-throughput-graph"
+LATENCY_HISTOGRAM_GRAPH = "predictions-latency-histogram-graph"
+LATENCY_GRAPH = "predictions-latency-graph"
+ERROR_GRAPH = "predictions-error-graph"
+SUCCESS_GRAPH = "predictions-success-graph"
+PRED_GRID = "predictions-grid"
+PRED_GRID_NOTE = "predictions-grid-note"
+DEMO_PANEL = "predictions-demo-panel"
+DEMO_SWITCHES = "predictions-demo-switches"
+
+# database
+DB_QUERY_GRAPH = "database-query-latency-graph"
+DB_CONNECTIONS_GRAPH = "database-connections-graph"
+DB_TABLE_SIZE_GRAPH = "database-table-size-graph"
+DB_SCAN_GRAPH = "database-scan-graph"
+DB_PG_CONNECTIONS_GRAPH = "database-pg-connections-graph"
+DB_PG_CACHE_GRAPH = "database-pg-cache-graph"
+DB_SLOW_TABLE = "database-slow-queries"
+DB_TABLES = "database-tables"
+DB_INDEXES = "database-indexes"
+DB_STORE_SUMMARY = "database-store-summary"
+DB_PG_TARGETS = "database-pg-targets"
+DB_QUALITY = "database-quality"
+
 
 def figure_store(graph_id: str) -> str:
     """The store a live graph's server-built figure lands in (see callbacks/livegraph.py)."""
     return f"{graph_id}-figure"
+
+# alerts (navbar badge and the Alerts page)
+ALERT_BADGE = "navbar-alert-badge"
+ALERTS_ACTIVE = "alerts-active-table"
+ALERTS_TIMELINE_GRAPH = "alerts-timeline-graph"
+ALERTS_RULES = "alerts-rules-table"
+BACKTEST_RULE = "alerts-backtest-rule"
+BACKTEST_THRESHOLD = "alerts-backtest-threshold"
+BACKTEST_FOR = "alerts-backtest-for"
+BACKTEST_GRAPH = "alerts-backtest-graph"
+BACKTEST_SUMMARY = "alerts-backtest-summary"
+
+# model quality
+MODEL_WINDOW = "model-window"
+MODEL_SELECT = "model-select"
+MODEL_SUMMARY = "model-summary"
+MODEL_ROC_GRAPH = "model-roc-graph"
+MODEL_PR_GRAPH = "model-pr-graph"
+MODEL_CONFUSION_GRAPH = "model-confusion-graph"
+MODEL_CALIBRATION_GRAPH = "model-calibration-graph"
+MODEL_QUALITY_GRAPH = "model-quality-graph"
+MODEL_IMPORTANCE_GRAPH = "model-importance-graph"
+MODEL_IMPORTANCE_TIME_GRAPH = "model-importance-time-graph"
+
+# drift
+DRIFT_MODEL = "drift-model"
+DRIFT_WINDOW = "drift-window"
+DRIFT_FEATURE = "drift-feature"
+DRIFT_HEATMAP_GRAPH = "drift-heatmap-graph"
+DRIFT_DISTRIBUTION_GRAPH = "drift-distribution-graph"
+DRIFT_SCORE_GRAPH = "drift-score-graph"
+DRIFT_TABLE = "drift-table"

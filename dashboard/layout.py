@@ -22,6 +22,7 @@ def navbar(pages: Sequence[tuple[str, str]]) -> dbc.Navbar:
         dbc.Container([
             dbc.NavbarBrand("Predwatch", href="/"),
             dbc.Nav(links, navbar=True, className="me-auto"),
+            html.Span(id=ids.ALERT_BADGE, className="me-3"),  # filled by callbacks/alerts.py
             html.Small(id=ids.LAST_UPDATED, className="text-light me-3"),
             range_select,
         ], fluid=True),

@@ -21,6 +21,7 @@ from prometheus_client.gc_collector import GCCollector
 from prometheus_client.registry import Collector
 
 from data.prediction_metrics import PredictionMetrics
+from data.quality_metrics import QualityMetrics
 
 # A system pass takes ~0.1-1 ms; HTTP requests ~1 ms to seconds.
 COLLECT_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
@@ -51,6 +52,7 @@ class Telemetry:
             "http_request_duration_seconds", "HTTP request time by route", ["route"], buckets=HTTP_BUCKETS, registry=r
         )
         self.predictions = PredictionMetrics(r)
+        self.quality = QualityMetrics(r)
 
     def bind_state(self, queue_length: Callable[[], float], active_cursors: Callable[[], float],
                    writer_counts: Callable[[], dict[str, float]]) -> None:

@@ -5,4 +5,9 @@ global registry, so per-app state reaches a page only through its callbacks."""
 PAGES = [
     ("dashboard.pages.overview", "/", "Overview"),
     ("dashboard.pages.system", "/system", "System"),
+    ("dashboard.pages.predictions", "/predictions", "Predictions"),
+    ("dashboard.pages.model", "/model", "Model"),
+    ("dashboard.pages.drift", "/drift", "Drift"),
+    ("dashboard.pages.database", "/database", "Database"),
+    ("dashboard.pages.alerts", "/alerts", "Alerts"),
 ]

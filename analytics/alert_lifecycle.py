@@ -1,0 +1,81 @@
+"""The alert lifecycle, as Prometheus runs it: inactive -> pending (condition true) -> firing (true at
+every evaluation for `for`) -> resolved. Pure and clock-free: the caller passes `now`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from analytics.alert_rules import Rule
+
+INACTIVE, PENDING, FIRING, RESOLVED = "inactive", "pending", "firing", "resolved"
+
+
+@dataclass(frozen=True)
+class AlertState:
+    """One rule's current alert. `active_at` is when the condition started holding (pending)."""
+
+    state: str = INACTIVE
+    active_at: datetime | None = None
+    fired_at: datetime | None = None
+    last_true_at: datetime | None = None
+    value: float | None = None
+    subject: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state in (PENDING, FIRING)
+
+
+@dataclass(frozen=True)
+class Transition:
+    rule_id: str
+    from_state: str
+    to_state: str
+    at: datetime
+    value: float | None
+    active_at: datetime | None
+
+
+def gap_limit_seconds(rule: Rule, interval_seconds: float) -> float:
+    """A pending alert restarts its clock when no evaluation held for longer than this: the rule's
+    duration, but never less than two evaluation intervals (a 3 s rule evaluated every 5 s can fire)."""
+    return max(rule.for_seconds, 2.0 * interval_seconds)
+
+
+def _start(rule: Rule, value: float | None, now: datetime, subject: str | None,
+           prior: str) -> tuple[AlertState, list[Transition]]:
+    pending = AlertState(PENDING, now, None, now, value, subject)
+    moves = [Transition(rule.id, prior, PENDING, now, value, now)]
+    if rule.for_seconds <= 0:  # no duration: straight to firing, as Prometheus does with for: 0
+        moves.append(Transition(rule.id, PENDING, FIRING, now, value, now))
+        return replace(pending, state=FIRING, fired_at=now), moves
+    return pending, moves
+
+
+def evaluate(rule: Rule, value: float | None, now: datetime, state: AlertState, samples: int = 1,
+             interval_seconds: float = 0.0, subject: str | None = None) -> tuple[AlertState, list[Transition]]:
+    """One evaluation of `rule` at `now` on `value`; returns the new state and its transitions."""
+    if rule.holds(value, samples):
+        if state.state == FIRING:
+            return replace(state, last_true_at=now, value=value, subject=subject), []
+        gap = (now - state.last_true_at).total_seconds() if state.last_true_at else 0.0
+        if state.state != PENDING:
+            return _start(rule, value, now, subject, INACTIVE)
+        if gap > gap_limit_seconds(rule, interval_seconds):
+            # a hole in the data longer than the duration: what happened in it is unknown, so start over
+            back = Transition(rule.id, PENDING, INACTIVE, now, value, state.active_at)
+            new, moves = _start(rule, value, now, subject, INACTIVE)
+            return new, [back, *moves]
+        held = replace(state, last_true_at=now, value=value, subject=subject)
+        if (now - state.active_at).total_seconds() >= rule.for_seconds:
+            return replace(held, state=FIRING, fired_at=now), [Transition(rule.id, PENDING, FIRING, now, value,
+                                                                          state.active_at)]
+        return held, []
+    if state.state == PENDING:
+        return AlertState(), [Transition(rule.id, PENDING, INACTIVE, now, value, state.active_at)]
+    if state.state == FIRING:
+        since_true = (now - state.last_true_at).total_seconds() if state.last_true_at else float("inf")
+        if since_true < rule.keep_firing_for_seconds:
+            return state, []
+        return AlertState(), [Transition(rule.id, FIRING, RESOLVED, now, value, state.active_at)]
+    return state, []

@@ -1,0 +1,207 @@
+"""Alert rules: the rule model, the metrics a rule may watch, and TOML parsing with errors that
+name the source, the line and the problem. Pure: callers hand in the files' text."""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+SEVERITIES = ("warning", "critical")  # ordered, least severe first
+COMPARISONS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A value a rule can watch: what it is, its unit, and the same value in PromQL over /metrics."""
+
+    description: str
+    unit: str
+    promql: str  # `{window}` is replaced by the rule's window, e.g. 5m
+    windowed: bool = False
+
+
+METRICS: dict[str, MetricSpec] = {
+    "cpu_percent": MetricSpec("host CPU use", "%", "cpu_percent"),
+    "memory_percent": MetricSpec("host memory use", "%", "memory_percent"),
+    "disk_used_percent": MetricSpec("fullest filesystem's use", "%", "disk_used_percent"),
+    "latency_seconds_avg": MetricSpec(
+        "average prediction latency", "s",
+        "sum(rate(prediction_duration_seconds_sum[{window}])) / sum(rate(prediction_duration_seconds_count[{window}]))",
+        windowed=True),
+    "error_percent": MetricSpec(
+        "share of prediction requests that failed", "%",
+        '100 * sum(rate(predictions_total{{status="error"}}[{window}])) / sum(rate(predictions_total[{window}]))',
+        windowed=True),
+    "accuracy_drop_points": MetricSpec("largest accuracy drop below the reference, any model", "points",
+                                       "max(accuracy_drop_points)"),
+    "drift_psi_max": MetricSpec("largest PSI of an important feature, any model", "PSI", "max(drift_psi_max)"),
+    "process_up": MetricSpec("watched processes up (1) or down (0), the lowest", "up", "min(process_up)"),
+}
+
+
+class RulesError(ValueError):
+    """A rules file cannot be used; the message names the source, the line and the problem."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    severity: str
+    metric: str
+    comparison: str
+    threshold: float
+    for_seconds: float = 0.0
+    min_samples: int = 1
+    keep_firing_for_seconds: float = 0.0
+    window_seconds: float = 300.0
+    labels: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+    enabled: bool = True
+
+    @property
+    def id(self) -> str:
+        """One rule per (name, severity): `cpu:critical` and `cpu:warning` are two rules."""
+        return f"{self.name}:{self.severity}"
+
+    @property
+    def spec(self) -> MetricSpec:
+        return METRICS[self.metric]
+
+    def holds(self, value: float | None, samples: int = 1) -> bool:
+        """The condition, with the sample-size gate; no value never holds."""
+        if value is None or value != value or samples < self.min_samples:
+            return False
+        return COMPARISONS[self.comparison](value, self.threshold)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "severity": self.severity, "metric": self.metric,
+                "unit": self.spec.unit, "comparison": self.comparison, "threshold": self.threshold,
+                "for_seconds": self.for_seconds, "keep_firing_for_seconds": self.keep_firing_for_seconds,
+                "min_samples": self.min_samples, "window_seconds": self.window_seconds,
+                "labels": dict(self.labels), "description": self.description}
+
+
+def parse_duration(raw: object) -> float:
+    """'5m', '90s', '1.5h', '0' or a number of seconds -> seconds."""
+    if isinstance(raw, bool):
+        raise ValueError(f"{raw!r} is not a duration")
+    if isinstance(raw, int | float):
+        seconds = float(raw)
+    else:
+        match = _DURATION.match(str(raw))
+        if not match:
+            raise ValueError(f"{raw!r} is not a duration like '90s', '5m' or '1h'")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"]
+    if seconds < 0:
+        raise ValueError(f"{raw!r} is negative")
+    return seconds
+
+
+def _rule_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of each `[[rule]]` header, in order: tomllib gives no positions."""
+    return [i for i, line in enumerate(text.splitlines(), 1) if re.match(r"^\s*\[\[\s*rule\s*\]\]", line)]
+
+
+def _key_line(text: str, start: int, key: str) -> int:
+    lines = text.splitlines()
+    for i in range(start, len(lines) + 1):
+        if i > start and re.match(r"^\s*\[", lines[i - 1]):
+            break
+        if re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", lines[i - 1]):
+            return i
+    return start
+
+
+_FIELDS = {"name", "severity", "metric", "comparison", "threshold", "for", "min_samples", "keep_firing_for",
+           "window", "labels", "description", "enabled"}
+
+
+def _field_value(table: Mapping[str, Any], key: str) -> Any:
+    value = table[key]
+    if key in ("for", "keep_firing_for", "window"):
+        return parse_duration(value)
+    if key == "severity" and value not in SEVERITIES:
+        raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, not {value!r}")
+    if key == "metric" and value not in METRICS:
+        raise ValueError(f"unknown metric {value!r}; known: {', '.join(METRICS)}")
+    if key == "comparison" and value not in COMPARISONS:
+        raise ValueError(f"comparison must be one of {' '.join(COMPARISONS)}, not {value!r}")
+    if key == "threshold" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError(f"threshold must be a number, not {value!r}")
+    if key == "min_samples" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(f"min_samples must be a whole number >= 1, not {value!r}")
+    if key == "labels" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+        raise ValueError("labels must be a table of strings")
+    if key in ("name", "description") and not isinstance(value, str):
+        raise ValueError(f"{key} must be a string")
+    if key == "enabled" and not isinstance(value, bool):
+        raise ValueError("enabled must be true or false")
+    return value
+
+
+_ATTR = {"for": "for_seconds", "keep_firing_for": "keep_firing_for_seconds", "window": "window_seconds"}
+
+
+def _fields(table: Mapping[str, Any], text: str, source: str, line: int) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in table:
+        where = f"{source} line {_key_line(text, line, key)}"
+        if key not in _FIELDS:
+            raise RulesError(f"{where}: unknown key {key!r}; known: {', '.join(sorted(_FIELDS))}")
+        try:
+            values[_ATTR.get(key, key)] = _field_value(table, key)
+        except ValueError as exc:
+            raise RulesError(f"{where}: {key}: {exc}") from None
+    if not values.get("name") or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", values["name"]):
+        raise RulesError(f"{source} line {line}: each rule needs a name of letters, digits and _")
+    return values
+
+
+def parse_rules(text: str, source: str = "rules", base: Sequence[Rule] = ()) -> list[Rule]:
+    """Rules from one TOML text. A rule whose (name, severity) is in `base` only overrides the keys it
+    gives; a new rule must give metric, comparison, threshold and severity."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{source}: {exc}") from None
+    extra = set(doc) - {"rule"}
+    if extra or not isinstance(doc.get("rule", []), list):
+        raise RulesError(f"{source}: expected only [[rule]] tables, found {', '.join(sorted(extra)) or 'rule = ...'}")
+    known = {r.id: r for r in base}
+    lines = _rule_lines(text)
+    out: list[Rule] = []
+    for i, table in enumerate(doc.get("rule", [])):
+        line = lines[i] if i < len(lines) else 1
+        values = _fields(table, text, source, line)
+        old = known.get(f"{values['name']}:{values.get('severity', 'warning')}")
+        if old is not None:
+            out.append(replace(old, **values))
+            continue
+        missing = [k for k in ("metric", "comparison", "threshold", "severity") if k not in values]
+        if missing:
+            raise RulesError(f"{source} line {line}: rule {values['name']!r} is new and lacks {', '.join(missing)}")
+        out.append(Rule(**values))
+    return out
+
+
+def merge_rules(defaults: Iterable[Rule], overrides: Iterable[Rule]) -> list[Rule]:
+    """The defaults with the user's rules laid over them by id; disabled rules dropped."""
+    merged = {r.id: r for r in defaults}
+    for rule in overrides:
+        merged[rule.id] = rule
+    return [r for r in merged.values() if r.enabled]
+
+
+def load_rule_sources(sources: Sequence[tuple[str, str]]) -> list[Rule]:
+    """(source name, text) pairs, the defaults first; later ones override earlier ones."""
+    rules: list[Rule] = []
+    for name, text in sources:
+        rules = merge_rules(rules, parse_rules(text, name, rules))
+    seen = [r.id for r in rules]
+    if len(seen) != len(set(seen)):
+        raise RulesError("two rules share a name and severity")
+    return rules

@@ -1,0 +1,110 @@
+"""Input drift statistics: PSI with quantile bins taken from the reference, and the two-sample
+Kolmogorov-Smirnov test, as small pure functions with their default thresholds (DESIGN.md §7)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+PSI_BINS = 10
+PSI_EPSILON = 1e-4  # stands in for an empty bin's share, so ln() stays finite
+PSI_MODERATE, PSI_SIGNIFICANT = 0.1, 0.25
+VERDICTS = ("none", "moderate", "significant", "insufficient_data")
+
+
+@dataclass(frozen=True)
+class KsResult:
+    statistic: float | None
+    pvalue: float | None
+
+
+def quantile_edges(reference: np.ndarray, bins: int = PSI_BINS) -> np.ndarray:
+    """The bins-1 inner edges at the reference's quantiles (linear interpolation, as DuckDB's
+    quantile_cont). A value v falls in bin i = number of edges < v, so bin 0 is (-inf, e1]."""
+    return np.quantile(np.asarray(reference, dtype=float), np.arange(1, bins) / bins)
+
+
+def bin_shares(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    counts = np.bincount(np.searchsorted(edges, values, side="left"), minlength=len(edges) + 1)
+    return counts / max(1, values.size)
+
+
+def psi_from_shares(reference: np.ndarray, current: np.ndarray, epsilon: float = PSI_EPSILON) -> float:
+    """Population stability index: sum over bins of (cur - ref) * ln(cur / ref); empty bins count epsilon."""
+    ref = np.where(np.asarray(reference) > 0, reference, epsilon)
+    cur = np.where(np.asarray(current) > 0, current, epsilon)
+    return float(np.sum((cur - ref) * np.log(cur / ref)))
+
+
+def psi(reference: np.ndarray, current: np.ndarray, bins: int = PSI_BINS) -> float | None:
+    """PSI of `current` against `reference` on the reference's quantile bins; None if either is empty."""
+    reference, current = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
+    if reference.size == 0 or current.size == 0:
+        return None
+    edges = quantile_edges(reference, bins)
+    return psi_from_shares(bin_shares(reference, edges), bin_shares(current, edges))
+
+
+def ks_statistic(reference: np.ndarray, current: np.ndarray) -> float | None:
+    """Largest distance between the two empirical CDFs (evaluated at every observed value)."""
+    a, b = np.sort(np.asarray(reference, dtype=float)), np.sort(np.asarray(current, dtype=float))
+    if a.size == 0 or b.size == 0:
+        return None
+    both = np.concatenate([a, b])
+    cdf_a = np.searchsorted(a, both, side="right") / a.size
+    cdf_b = np.searchsorted(b, both, side="right") / b.size
+    return float(np.max(np.abs(cdf_a - cdf_b)))
+
+
+def kolmogorov_sf(x: float) -> float:
+    """P(K > x) for the limiting Kolmogorov distribution (SciPy's `kstwobign.sf`)."""
+    if x <= 0:
+        return 1.0
+    if x < 0.2:  # the series converges slowly here, and the answer is 1 to double precision
+        return 1.0
+    total = sum((-1) ** (k - 1) * math.exp(-2.0 * k * k * x * x) for k in range(1, 101))
+    return float(min(1.0, max(0.0, 2.0 * total)))
+
+
+def ks_pvalue(statistic: float | None, n: int, m: int) -> float | None:
+    """Two-sided asymptotic p-value for a two-sample KS statistic with sizes n and m: the limiting
+    Kolmogorov distribution at D * sqrt(n m / (n + m)). SciPy's ks_2samp uses an exact method
+    below 10,000 rows per side, so small samples differ from it slightly (tests state by how much)."""
+    if statistic is None or n == 0 or m == 0:
+        return None
+    return kolmogorov_sf(statistic * math.sqrt(n * m / (n + m)))
+
+
+def ks_test(reference: np.ndarray, current: np.ndarray) -> KsResult:
+    d = ks_statistic(reference, current)
+    return KsResult(d, ks_pvalue(d, np.size(reference), np.size(current)))
+
+
+def verdict(psi_value: float | None, reference_count: int, current_count: int, min_samples: int) -> str:
+    """none < 0.1 <= moderate <= 0.25 < significant; no verdict from fewer than `min_samples` rows."""
+    if psi_value is None or reference_count < min_samples or current_count < min_samples:
+        return "insufficient_data"
+    if psi_value > PSI_SIGNIFICANT:
+        return "significant"
+    return "moderate" if psi_value >= PSI_MODERATE else "none"
+
+
+def impact(psi_value: float | None, importance: float | None) -> float | None:
+    """Drift weighted by how much the model relies on the feature (importance clipped at 0)."""
+    if psi_value is None:
+        return None
+    return psi_value * max(0.0, importance if importance is not None else 0.0)
+
+
+def rank_by_impact(rows: list[dict], importance: dict[str, float]) -> list[dict]:
+    """Rows (with `feature` and `psi`) plus importance, impact and impact_rank (1 = most impact), sorted
+    by impact, then PSI; rows without a PSI come last. Without any importance, impact ranks by PSI alone."""
+    weighted = bool(importance)
+    out = []
+    for row in rows:
+        weight = importance.get(row["feature"]) if weighted else 1.0
+        out.append({**row, "importance": importance.get(row["feature"]), "impact": impact(row.get("psi"), weight)})
+    out.sort(key=lambda r: (r["impact"] is None, -(r["impact"] or 0.0), -(r.get("psi") or 0.0), r["feature"]))
+    return [{**r, "impact_rank": i} for i, r in enumerate(out, start=1)]

@@ -1,0 +1,100 @@
+"""GET /api/alerts (current and past alerts), /api/alerts/rules (the rules in force) and
+/api/alerts/backtest (when a rule, possibly with another threshold or duration, would have fired)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from analytics.alert_backtest import backtest
+from analytics.alert_rules import Rule, load_rule_sources, parse_duration
+from api import params
+from api.context import runtime
+from api.errors import ApiError
+from data.alert_rules_source import rule_sources
+from data.clock import iso_utc, utcnow
+from data.queries import alert_metrics
+from data.queries import alerts as q
+
+blueprint = Blueprint("alerts", __name__, url_prefix="/api")
+RULES_KEY = "predwatch.alert_rules"
+MAX_LIMIT = 1000
+TIMES = ("started_at", "fired_at", "resolved_at", "last_true_at", "last_eval_at")
+
+
+def rules() -> list[Rule]:
+    """The app's rules, read once (start-up has already refused a bad file)."""
+    found = current_app.extensions.get(RULES_KEY)
+    if found is None:
+        found = current_app.extensions[RULES_KEY] = load_rule_sources(rule_sources(runtime().settings.rules))
+    return found
+
+
+def _iso(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: iso_utc(v) if k in TIMES else v for k, v in row.items()}
+
+
+@blueprint.get("/alerts")
+def alerts() -> Response:
+    state = params.choice("state", q.STATES)
+    severity = params.choice("severity", q.SEVERITIES)
+    limit = params.bounded_int("limit", 100, 1, MAX_LIMIT)
+    store = runtime().store
+    rows = [_iso(r) for r in q.list_alerts(store, state, severity, limit)]
+    counts = q.firing_counts(store)
+    return jsonify({"alerts": rows, "count": len(rows), "firing": sum(counts.values()), "firing_by_severity": counts})
+
+
+@blueprint.get("/alerts/rules")
+def alert_rules() -> Response:
+    return jsonify({"rules": [r.as_dict() for r in rules()], "source": str(runtime().settings.rules or "defaults")})
+
+
+def _float_param(name: str) -> float | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ApiError(400, "bad_parameter", f"{name} must be a number", [{"field": name}]) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ApiError(400, "bad_parameter", f"{name} must be a finite number", [{"field": name}])
+    return value
+
+
+def _edited_rule() -> Rule:
+    rule_id = params.text("rule")
+    found = {r.id: r for r in rules()}
+    if rule_id not in found:
+        raise ApiError(400, "bad_parameter", "rule must be the id of a rule in force (GET /api/alerts/rules)",
+                       [{"field": "rule", "allowed": list(found)}])
+    rule = found[rule_id]
+    threshold = _float_param("threshold")
+    raw_for = request.args.get("for")
+    try:
+        for_seconds = rule.for_seconds if raw_for is None else parse_duration(raw_for)
+    except ValueError as exc:
+        raise ApiError(400, "bad_parameter", f"for: {exc}", [{"field": "for"}]) from None
+    return replace(rule, threshold=rule.threshold if threshold is None else threshold, for_seconds=for_seconds)
+
+
+@blueprint.get("/alerts/backtest")
+def alert_backtest() -> Response:
+    rule = _edited_rule()
+    seconds = params.window_seconds("24h")
+    now = utcnow()
+    series = alert_metrics.metric_series(runtime().store, rule.metric, now - timedelta(seconds=seconds), now,
+                                         rule.window_seconds)
+    t = series["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6
+    result = backtest(rule, t, series["value"].to_numpy(dtype=float), series["samples"].to_numpy(dtype=float))
+    periods = [{"fired_at": iso_utc(_from_epoch(a)), "resolved_at": iso_utc(_from_epoch(b)) if b else None}
+               for a, b in result.periods]
+    return jsonify({"rule": rule.as_dict(), "window_seconds": seconds, "samples": result.samples,
+                    "fired": result.fired, "periods": periods})
+
+
+def _from_epoch(seconds: float) -> datetime:
+    return datetime(1970, 1, 1) + timedelta(seconds=seconds)

@@ -1,0 +1,87 @@
+"""GET /api/database_health (the store and each watched PostgreSQL) and GET /api/data_quality."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from analytics.data_quality import CHECKS, scan_ratio
+from api import params
+from api.context import runtime
+from data.clock import iso_utc, utcnow
+from data.postgres_target import redact
+from data.queries import data_quality as dq
+from data.queries import database as q
+from data.queries import postgres as pg
+
+blueprint = Blueprint("database", __name__, url_prefix="/api")
+HISTORY_LIMIT = 5000
+
+
+def _json(value: Any) -> Any:
+    """Datetimes as ISO UTC strings, recursively."""
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value
+
+
+def _store_health(window: int) -> dict[str, Any]:
+    rt = runtime()
+    store, now = rt.store, utcnow()
+    since = now - timedelta(seconds=window)
+    db_bytes, wal_bytes = q.file_sizes(store.path)
+    scans = [{**s, "scan_ratio": scan_ratio(s["rows_scanned"], s["rows_returned"])} for s in q.latest_scans(store)]
+    return {
+        "path": str(store.path), "db_file_bytes": db_bytes, "wal_bytes": wal_bytes,
+        "connections": {"cursors_in_use": store.active_cursors, "cursor_pool_size": store.pool_size,
+                        "cursor_waits": store.cursor_waits},
+        "writer": {"queue_length": rt.writer.queue_length, "last_batch_seconds": rt.writer.stats.last_batch_seconds},
+        "latest_sample": q.latest_sample(store),
+        "queries": q.query_totals(store, since),
+        "slowest_queries": q.slowest_queries(store, since),
+        "tables": q.latest_tables(store),
+        "indexes": q.indexes(store),
+        "scan_efficiency": scans,
+        "retention_lag_seconds": None,  # filled in once the history issue adds retention
+    }
+
+
+def _targets() -> list[dict[str, Any]]:
+    rt = runtime()
+    store = rt.store
+    latest = {row["target"]: row for row in pg.latest_samples(store)}
+    found = []
+    for name, dsn in rt.settings.postgres_targets:
+        sample = latest.get(name)
+        status = "pending" if sample is None else ("up" if sample["up"] else "down")
+        found.append({"target": name, "dsn": redact(dsn), "status": status, "sample": sample,
+                      "tables": pg.latest_tables(store, name) if sample else [],
+                      "indexes": pg.latest_indexes(store, name) if sample else [],
+                      "statements": pg.latest_statements(store, name) if sample else [],
+                      "statements_note": sample["statements_note"] if sample else None})
+    return found
+
+
+@blueprint.get("/database_health")
+def database_health() -> Response:
+    window = params.window_seconds("15m")
+    return jsonify(_json({"computed_at": utcnow(), "window_seconds": window, "store": _store_health(window),
+                          "postgres": _targets()}))
+
+
+@blueprint.get("/data_quality")
+def data_quality() -> Response:
+    with_history = params.choice("history", ("true", "false"), "false") == "true"
+    check = params.choice("check", CHECKS)
+    limit = params.bounded_int("limit", 500, 1, HISTORY_LIMIT)
+    store, now = runtime().store, utcnow()
+    latest = [r for r in dq.latest_results(store) if check is None or r["check_name"] == check]
+    body: dict[str, Any] = {"computed_at": now, "checks": latest, "failing": sum(1 for r in latest if not r["passed"])}
+    if with_history:
+        body["history"] = dq.history(store, now - timedelta(seconds=params.window_seconds("24h")), check, limit)
+    return jsonify(_json(body))

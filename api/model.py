@@ -1,0 +1,114 @@
+"""GET /api/model_performance and GET /api/drift: the evaluation job's latest results as JSON."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, Response, jsonify
+
+from analytics.drift import rank_by_impact
+from analytics.importance import pick_importance
+from api import params
+from api.context import runtime
+from api.errors import ApiError
+from data.clock import iso_utc
+from data.queries import model_views as mv
+from data.queries.drift import drift_windows
+
+blueprint = Blueprint("model", __name__, url_prefix="/api")
+DRIFT_KEYS = ("feature", "psi", "ks_statistic", "ks_pvalue", "verdict", "reference_count", "current_count")
+METRICS = ("auc", "average_precision", "precision", "recall", "f1", "accuracy", "brier")
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN and infinities (an undefined figure or the ROC curve's first threshold) become null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _points(curves: pd.DataFrame, model: str, curve: str) -> list[dict[str, Any]]:
+    part = curves[(curves["model"] == model) & (curves["curve"] == curve)]
+    if curve == "calibration":
+        return [{"mean_score": _clean(r.x), "positive_rate": _clean(r.y), "count": int(r.n)} for r in part.itertuples()]
+    return [{"x": _clean(r.x), "y": _clean(r.y), "threshold": _clean(r.threshold)} for r in part.itertuples()]
+
+
+def _model_body(row: dict[str, Any], curves: pd.DataFrame) -> dict[str, Any]:
+    model = row["model"]
+    return {
+        "model": model, "model_version": row["model_version"], "evaluated_at": iso_utc(row["ts"]),
+        "status": row["status"],
+        "sample_sizes": {k: row[k] for k in ("predictions", "labelled", "unlabelled", "positives")},
+        "labelled_share": _clean(row["labelled_share"]),
+        "metrics": {k: _clean(row[k]) for k in METRICS},
+        "accuracy": {"measured": _clean(row["accuracy"]), "estimated": _clean(row["estimated_accuracy"]),
+                     "reference": _clean(row["reference_accuracy"]), "drop": _clean(row["accuracy_drop"])},
+        "confusion_matrix": {k: row[k] for k in ("tp", "fp", "tn", "fn")},
+        "curves": {c: _points(curves, model, c) for c in ("roc", "pr", "calibration")},
+    }
+
+
+def _window(windows: dict[str, int]) -> tuple[str, int]:
+    label = params.choice("window", list(windows), next(iter(windows)))
+    return label, windows[label]
+
+
+@blueprint.get("/model_performance")
+def model_performance() -> Response:
+    rt = runtime()
+    label, seconds = _window(rt.settings.eval_window_seconds)
+    model = params.text("model")
+    rows = mv.latest_evaluations(rt.store, model, seconds)
+    if model and not rows:
+        raise ApiError(404, "not_found", f"model {model!r} has no evaluation over {label} yet",
+                       [{"field": "model", "known": mv.evaluated_models(rt.store)}])
+    curves = mv.latest_curves(rt.store, model, seconds)
+    return jsonify({"window": label, "window_seconds": seconds, "min_samples": rt.settings.min_eval_samples,
+                    "models": [_model_body(r, curves) for r in rows]})
+
+
+@blueprint.get("/drift")
+def drift() -> Response:
+    rt = runtime()
+    label, seconds = _window(drift_windows(rt.settings))
+    model = params.text("model")
+    known = mv.evaluated_models(rt.store)
+    model = model or (known[0] if known else None)
+    rows = mv.latest_drift(rt.store, model, seconds) if model else []
+    if not rows and model is not None and params.text("model"):
+        raise ApiError(404, "not_found", f"model {model!r} has no drift result over {label} yet",
+                       [{"field": "model", "known": known}])
+    importance, method = pick_importance(mv.latest_importance(rt.store, model).itertuples(index=False)) if model \
+        else ({}, None)
+    score = next((r for r in rows if r["feature"] == "__score__"), None)
+    features = rank_by_impact([_drift_row(r) for r in rows if r["feature"] != "__score__"], importance)
+    return jsonify({"model": model, "window": label, "window_seconds": seconds,
+                    "evaluated_at": iso_utc(rows[0]["ts"]) if rows else None, "importance_method": method,
+                    "features": features, "score": _drift_row(score) if score else None})
+
+
+def _drift_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _clean(row[k]) for k in DRIFT_KEYS}
+
+
+_NUM = {"type": ["number", "null"]}
+_CURVE = {"type": "array", "items": {"type": "object"}}
+PERFORMANCE_SCHEMA = {
+    "type": "object", "required": ["window", "window_seconds", "models"],
+    "properties": {"window": {"type": "string"}, "window_seconds": {"type": "integer"}, "min_samples": {"type": "integer"},
+                   "models": {"type": "array", "items": {"type": "object", "properties": {
+                       "model": {"type": "string"}, "status": {"enum": ["ok", "insufficient_data"]},
+                       "metrics": {"type": "object", "properties": {k: _NUM for k in METRICS}},
+                       "accuracy": {"type": "object", "properties": {k: _NUM for k in ("measured", "estimated",
+                                                                                          "reference", "drop")}},
+                       "curves": {"type": "object", "properties": {k: _CURVE for k in ("roc", "pr", "calibration")}}}}}},
+}
+DRIFT_SCHEMA = {
+    "type": "object", "required": ["model", "window", "features"],
+    "properties": {"model": {"type": ["string", "null"]}, "window": {"type": "string"},
+                   "features": {"type": "array", "items": {"type": "object", "properties": {
+                       "feature": {"type": "string"}, "psi": _NUM, "ks_statistic": _NUM, "ks_pvalue": _NUM,
+                       "verdict": {"enum": ["none", "moderate", "significant", "insufficient_data"]},
+                       "importance": _NUM, "impact": _NUM, "impact_rank": {"type": "integer"}}}},
+                   "score": {"type": ["object", "null"]}},
+}

@@ -1,0 +1,78 @@
+"""Alerts page and the navbar's alert badge: read inputs, query data/queries/alerts, build figures."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import numpy as np
+from dash import Dash, Input, Output, State
+
+from analytics.alert_backtest import backtest
+from analytics.alert_rules import Rule, load_rule_sources, parse_duration
+from callbacks.livegraph import figure_outputs, keep_zoom
+from callbacks.timerange import window
+from dashboard import ids
+from dashboard.figures_alerts import make_alert_timeline_figure, make_backtest_figure
+from dashboard.tables_alerts import active_table, alert_badge, backtest_summary, rules_table
+from data.alert_rules_source import rule_sources
+from data.clock import utcnow
+from data.queries import alert_metrics
+from data.queries import alerts as q
+from data.runtime import Runtime
+from data.store import Store
+
+EPOCH = datetime(1970, 1, 1)
+
+
+def edited_rule(rule: Rule, threshold: float | None, for_text: str | None) -> Rule:
+    """The rule with the page's threshold and duration; a blank or unreadable field keeps the rule's own."""
+    try:
+        for_seconds = parse_duration(for_text) if for_text else rule.for_seconds
+    except ValueError:
+        for_seconds = rule.for_seconds
+    return replace(rule, threshold=rule.threshold if threshold is None else float(threshold), for_seconds=for_seconds)
+
+
+def run_backtest(store: Store, rule: Rule, since: datetime, until: datetime) -> tuple:
+    """The stored series of the rule's metric and the periods the rule would have fired in it."""
+    series = alert_metrics.metric_series(store, rule.metric, since, until, rule.window_seconds)
+    t = (series["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6) if len(series) else np.array([])
+    result = backtest(rule, t, series["value"].to_numpy(dtype=float), series["samples"].to_numpy(dtype=float))
+    periods = [(EPOCH + timedelta(seconds=a), EPOCH + timedelta(seconds=b) if b else until) for a, b in result.periods]
+    return series, periods, result
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    store = runtime.store
+    rules = {r.id: r for r in load_rule_sources(rule_sources(runtime.settings.rules))}
+    keep_zoom(app, ids.ALERTS_TIMELINE_GRAPH, ids.BACKTEST_GRAPH)
+
+    @app.callback(Output(ids.ALERT_BADGE, "children"), Input(ids.INTERVAL, "n_intervals"))
+    def badge(_n: int) -> object:
+        return alert_badge(q.firing_counts(store))
+
+    @app.callback(*figure_outputs(ids.ALERTS_TIMELINE_GRAPH), Output(ids.ALERTS_ACTIVE, "children"),
+                  Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"))
+    def live(_n: int, range_key: str) -> tuple:
+        since, until = window(range_key, utcnow())
+        active = q.list_alerts(store, "firing", None) + q.list_alerts(store, "pending", None)
+        return make_alert_timeline_figure(q.periods(store, since, until), range_key), active_table(active)
+
+    @app.callback(Output(ids.ALERTS_RULES, "children"), Output(ids.BACKTEST_RULE, "options"),
+                  Output(ids.BACKTEST_RULE, "value"), Input(ids.ALERTS_RULES, "id"), State(ids.BACKTEST_RULE, "value"))
+    def rules_in_force(_id: str, chosen: str | None) -> tuple:
+        options = [{"label": f"{r.id} ({r.metric} {r.comparison} {r.threshold:g})", "value": r.id} for r in rules.values()]
+        return rules_table([r.as_dict() for r in rules.values()]), options, chosen or next(iter(rules), None)
+
+    @app.callback(*figure_outputs(ids.BACKTEST_GRAPH), Output(ids.BACKTEST_SUMMARY, "children"),
+                  Output(ids.BACKTEST_THRESHOLD, "placeholder"),
+                  Input(ids.BACKTEST_RULE, "value"), Input(ids.BACKTEST_THRESHOLD, "value"),
+                  Input(ids.BACKTEST_FOR, "value"), Input(ids.RANGE, "value"))
+    def replay(rule_id: str | None, threshold: float | None, for_text: str | None, range_key: str) -> tuple:
+        rule = rules.get(rule_id or "") or next(iter(rules.values()))
+        rule = edited_rule(rule, threshold, for_text)
+        since, until = window(range_key, utcnow())
+        series, periods, result = run_backtest(store, rule, since, until)
+        title = f"Backtest of {rule.id}: {rule.metric} {rule.comparison} {rule.threshold:g} for {rule.for_seconds:g} s"
+        figure = make_backtest_figure(series, periods, rule.threshold, title, rule.spec.unit, range_key)
+        return figure, backtest_summary(result.fired, result.samples, rule.id), f"{rules[rule.id].threshold:g}"

@@ -1,0 +1,65 @@
+"""Drift page: the model, window and feature selects, the heatmap, the distribution overlay, the
+impact table and the score's drift."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dash import Dash, Input, Output, State, no_update
+
+from analytics.drift import rank_by_impact
+from analytics.importance import pick_importance
+from callbacks.livegraph import figure_outputs, keep_zoom
+from callbacks.model import choose, options
+from callbacks.timerange import window
+from dashboard import figures_drift as figs
+from dashboard import ids
+from dashboard.tables_drift import drift_table
+from data.clock import utcnow
+from data.queries import model_views as mv
+from data.queries.drift import SCORE, drift_windows
+from data.runtime import Runtime
+
+GRAPHS = (ids.DRIFT_HEATMAP_GRAPH, ids.DRIFT_DISTRIBUTION_GRAPH, ids.DRIFT_SCORE_GRAPH)
+WINDOW_LABELS = {"recent": "Since the last evaluation"}
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    store = runtime.store
+    windows = drift_windows(runtime.settings)
+
+    keep_zoom(app, *GRAPHS)
+
+    @app.callback(Output(ids.DRIFT_MODEL, "options"), Output(ids.DRIFT_MODEL, "value"),
+                  Output(ids.DRIFT_WINDOW, "options"), Output(ids.DRIFT_WINDOW, "value"),
+                  Output(ids.DRIFT_FEATURE, "options"), Output(ids.DRIFT_FEATURE, "value"),
+                  Input(ids.INTERVAL, "n_intervals"), State(ids.DRIFT_MODEL, "value"),
+                  State(ids.DRIFT_WINDOW, "value"), State(ids.DRIFT_FEATURE, "value"),
+                  State(ids.DRIFT_FEATURE, "options"))
+    def selects(_n: int, model: str | None, window_label: str | None, feature: str | None,
+                feature_options: list | None) -> tuple:
+        model = choose(model, mv.evaluated_models(store))
+        window_label = choose(window_label, list(windows))
+        features = [r["feature"] for r in mv.latest_drift(store, model, windows[window_label])] if model else []
+        features = sorted(f for f in features if f != SCORE) + ([SCORE] if SCORE in features else [])
+        new_features = options(features, {SCORE: "model score"})
+        return (options(mv.evaluated_models(store)), model, options(list(windows), WINDOW_LABELS), window_label,
+                no_update if new_features == feature_options else new_features, choose(feature, features))
+
+    @app.callback(*figure_outputs(*GRAPHS), Output(ids.DRIFT_TABLE, "children"),
+                  Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"), Input(ids.DRIFT_MODEL, "value"),
+                  Input(ids.DRIFT_WINDOW, "value"), Input(ids.DRIFT_FEATURE, "value"))
+    def charts(_n: int, range_key: str, model: str | None, window_label: str | None, feature: str | None) -> tuple:
+        seconds = windows.get(window_label or "", windows["recent"])
+        since, until = window(range_key, utcnow())
+        revision = f"{range_key}:{model}:{window_label}"
+        series = mv.drift_series(store, model or "", seconds, since, until)
+        shares = mv.distribution(store, model, feature, until - timedelta(seconds=seconds), until) \
+            if model and feature else None
+        importance, _ = pick_importance(mv.latest_importance(store, model or "").itertuples(index=False))
+        latest = [r for r in mv.latest_drift(store, model or "", seconds) if r["feature"] != SCORE]
+        return (
+            figs.make_psi_heatmap_figure(series, revision),
+            figs.make_distribution_figure(shares, feature, f"{revision}:{feature}"),
+            figs.make_score_drift_figure(series, revision),
+            drift_table(rank_by_impact(latest, importance)),
+        )

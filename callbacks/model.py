@@ -1,0 +1,63 @@
+"""Model page: the window and model selects, the seven charts and the summary line."""
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, no_update
+
+from callbacks.livegraph import figure_outputs, keep_zoom
+from callbacks.timerange import window
+from dashboard import figures_model as figs
+from dashboard import ids
+from dashboard.pages.model_text import summary_text
+from data.clock import utcnow
+from data.queries import model_views as mv
+from data.runtime import Runtime
+
+GRAPHS = (ids.MODEL_ROC_GRAPH, ids.MODEL_PR_GRAPH, ids.MODEL_CONFUSION_GRAPH, ids.MODEL_CALIBRATION_GRAPH,
+          ids.MODEL_QUALITY_GRAPH, ids.MODEL_IMPORTANCE_GRAPH, ids.MODEL_IMPORTANCE_TIME_GRAPH)
+
+
+def choose(value: str | None, allowed: list[str]) -> str | None:
+    """The user's choice while it is still offered, else the first option."""
+    return value if value in allowed else (allowed[0] if allowed else None)
+
+
+def options(values: list[str], labels: dict[str, str] | None = None) -> list[dict[str, str]]:
+    return [{"label": (labels or {}).get(v, v), "value": v} for v in values]
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    store, settings = runtime.store, runtime.settings
+    windows = settings.eval_window_seconds
+
+    keep_zoom(app, *GRAPHS)
+
+    @app.callback(Output(ids.MODEL_WINDOW, "options"), Output(ids.MODEL_WINDOW, "value"),
+                  Output(ids.MODEL_SELECT, "options"), Output(ids.MODEL_SELECT, "value"),
+                  Input(ids.INTERVAL, "n_intervals"), State(ids.MODEL_WINDOW, "value"),
+                  State(ids.MODEL_SELECT, "value"), State(ids.MODEL_SELECT, "options"))
+    def selects(_n: int, current_window: str | None, model: str | None, model_options: list | None) -> tuple:
+        models = mv.evaluated_models(store)
+        new_options = options(models)
+        return (options(list(windows)), choose(current_window, list(windows)),
+                no_update if new_options == model_options else new_options, choose(model, models))
+
+    @app.callback(*figure_outputs(*GRAPHS), Output(ids.MODEL_SUMMARY, "children"),
+                  Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"),
+                  Input(ids.MODEL_WINDOW, "value"), Input(ids.MODEL_SELECT, "value"))
+    def charts(_n: int, range_key: str, window_label: str | None, model: str | None) -> tuple:
+        seconds = windows.get(window_label or "", next(iter(windows.values())))
+        since, until = window(range_key, utcnow())
+        revision = f"{range_key}:{window_label}:{model}"
+        evaluations = mv.latest_evaluations(store, None, seconds)
+        chosen = next((e for e in evaluations if e["model"] == model), None)
+        curves = mv.latest_curves(store, None, seconds)
+        return (
+            figs.make_roc_figure(curves, {e["model"]: e["auc"] for e in evaluations}, revision),
+            figs.make_pr_figure(curves, {e["model"]: e["average_precision"] for e in evaluations}, revision),
+            figs.make_confusion_figure(chosen, revision),
+            figs.make_calibration_figure(curves, revision),
+            figs.make_quality_figure(mv.quality_series(store, model, seconds, since, until), model, revision),
+            figs.make_importance_figure(mv.latest_importance(store, model), model, revision),
+            figs.make_importance_time_figure(mv.importance_series(store, model, since, until), revision),
+            summary_text(chosen, settings.min_eval_samples),
+        )

@@ -1,0 +1,51 @@
+"""Predictions page: the model list, the five live charts and the recent-predictions grid."""
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, no_update
+
+from callbacks.livegraph import figure_outputs, keep_zoom
+from callbacks.timerange import window
+from dashboard import figures_predictions as figs
+from dashboard import ids
+from dashboard.pages.predictions import model_options, selected
+from dashboard.tables_predictions import grid_note, prediction_rows
+from data.clock import utcnow
+from data.queries import predictions as q
+from data.runtime import Runtime
+
+GRAPHS = (ids.THROUGHPUT_GRAPH, ids.ERROR_GRAPH, ids.LATENCY_GRAPH, ids.LATENCY_HISTOGRAM_GRAPH, ids.SUCCESS_GRAPH)
+GRID_LIMIT = 200
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    store = runtime.store
+
+    keep_zoom(app, *GRAPHS)
+
+    @app.callback(Output(ids.PRED_MODEL, "options"), Input(ids.INTERVAL, "n_intervals"),
+                  State(ids.PRED_MODEL, "options"))
+    def models(_n: int, current: list | None) -> list | object:
+        options = model_options(q.known_models(store))
+        return no_update if options == current else options
+
+    @app.callback(*figure_outputs(*GRAPHS), Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"),
+                  Input(ids.PRED_MODEL, "value"))
+    def charts(_n: int, range_key: str, model: str | None) -> tuple:
+        since, until = window(range_key, utcnow())
+        model = selected(model)
+        revision = f"{range_key}:{model or 'all'}"
+        series = q.throughput_series(store, since, until, model)
+        return (
+            figs.make_throughput_figure(series, q.in_flight_series(store, since, until), revision),
+            figs.make_error_figure(q.error_series(store, since, until, model), series["ts"].unique(), revision),
+            figs.make_latency_figure(series, revision),
+            figs.make_latency_histogram_figure(q.latency_histogram(store, since, until, model), revision),
+            figs.make_success_figure(q.success_series(store, since, until, model), revision),
+        )
+
+    @app.callback(Output(ids.PRED_GRID, "rowData"), Output(ids.PRED_GRID_NOTE, "children"),
+                  Input(ids.INTERVAL, "n_intervals"), Input(ids.PRED_MODEL, "value"), Input(ids.PRED_STATUS, "value"))
+    def grid(_n: int, model: str | None, status: str | None) -> tuple:
+        model, status = selected(model), selected(status)
+        rows = q.recent(store, GRID_LIMIT, model, status, utcnow())
+        return prediction_rows(rows), grid_note(len(rows), GRID_LIMIT, bool(model or status))

@@ -1,0 +1,89 @@
+"""Reads of a watched PostgreSQL server (psycopg 3): connections by state vs max_connections,
+transactions, cache hit ratio, database size, per-table scans, per-index use, and the slowest
+statements when pg_stat_statements is there. Every call has a short connect and statement timeout."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+SUMMARY_SQL = """
+SELECT current_setting('max_connections')::int,
+       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),
+       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active'),
+       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'idle'),
+       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'
+                                                AND state IN ('idle in transaction', 'idle in transaction (aborted)')),
+       d.xact_commit, d.xact_rollback,
+       d.blks_hit::float8 / nullif(d.blks_hit + d.blks_read, 0),
+       pg_database_size(current_database())
+FROM pg_stat_database d WHERE d.datname = current_database()
+"""
+TABLES_SQL = """
+SELECT schemaname, relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0), n_live_tup
+FROM pg_stat_user_tables ORDER BY seq_tup_read DESC, relname LIMIT %s
+"""
+INDEXES_SQL = """
+SELECT s.schemaname, s.relname, s.indexrelname, s.idx_scan, pg_relation_size(s.indexrelid),
+       coalesce(t.seq_scan, 0) + coalesce(t.idx_scan, 0)
+FROM pg_stat_user_indexes s JOIN pg_stat_user_tables t ON t.relid = s.relid
+ORDER BY s.idx_scan, s.relname, s.indexrelname LIMIT %s
+"""
+EXTENSION_SQL = "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'"
+STATEMENTS_SQL = """
+SELECT query, calls, total_exec_time / 1000.0, mean_exec_time / 1000.0, rows
+FROM pg_stat_statements ORDER BY mean_exec_time DESC LIMIT %s
+"""
+
+
+@dataclass
+class TargetReading:
+    up: bool
+    error: str | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    tables: list[tuple] = field(default_factory=list)
+    indexes: list[tuple] = field(default_factory=list)  # (..., table's total scans) last
+    statements: list[tuple] = field(default_factory=list)
+    statements_note: str | None = None
+
+
+SUMMARY_KEYS = ("max_connections", "connections_total", "connections_active", "connections_idle",
+                "connections_idle_in_transaction", "xact_commit", "xact_rollback", "cache_hit_ratio",
+                "database_size_bytes")
+
+
+def _statements(cur: psycopg.Cursor, limit: int) -> tuple[list[tuple], str | None]:
+    if cur.execute(EXTENSION_SQL).fetchone() is None:
+        return [], "not available: the pg_stat_statements extension is not installed in this database"
+    try:
+        return list(cur.execute(STATEMENTS_SQL, [limit]).fetchall()), None
+    except psycopg.Error as exc:  # installed but not in shared_preload_libraries
+        return [], f"not available: {str(exc).strip().splitlines()[0]}"
+
+
+def read_target(dsn: str, timeout_seconds: float, limit: int = 50) -> TargetReading:
+    """One poll. Never raises for the target's sake: a failure is a reading with up=False."""
+    # libpq's connect_timeout is whole seconds, at least 2; the statement timeout bounds each query.
+    options = f"-c statement_timeout={int(timeout_seconds * 1000)}"
+    try:
+        with psycopg.connect(dsn, connect_timeout=max(2, round(timeout_seconds)), options=options,
+                             autocommit=True, application_name="predwatch") as con, con.cursor() as cur:
+            summary = dict(zip(SUMMARY_KEYS, cur.execute(SUMMARY_SQL).fetchone() or (), strict=False))
+            tables = list(cur.execute(TABLES_SQL, [limit]).fetchall())
+            indexes = list(cur.execute(INDEXES_SQL, [limit]).fetchall())
+            statements, note = _statements(cur, limit)
+            return TargetReading(True, None, summary, tables, indexes, statements, note)
+    except (psycopg.Error, OSError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        return TargetReading(False, f"{type(exc).__name__}: {message}"[:500])
+
+
+def redact(dsn: str) -> str:
+    """The DSN without a password, for display."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return "(unparseable DSN)"
+    info.pop("password", None)
+    return psycopg.conninfo.make_conninfo(**info)

@@ -1,0 +1,159 @@
+"""The values alert rules watch: now (for the alerting collector) and as a series (for backtests).
+
+Every metric answers (value, samples, subject). A table that does not exist yet (a later
+migration) or holds nothing gives "no data", never an error.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from data.store import Store
+
+# metric -> the table it reads; host metrics come from one row of system_samples.
+SOURCES = {"cpu_percent": "system_samples", "memory_percent": "system_samples",
+           "disk_used_percent": "system_samples", "latency_seconds_avg": "predictions",
+           "error_percent": "predictions", "accuracy_drop_points": "model_evaluations",
+           "drift_psi_max": "feature_drift", "process_up": "process_samples"}
+HOST = ("cpu_percent", "memory_percent", "disk_used_percent")
+IMPORTANT_FEATURES = 5  # drift counts on a model's top features by importance (all, before any importance)
+BUCKET_SECONDS = 10  # backtest step for windowed prediction metrics
+Observation = tuple[float | None, int, str | None]
+
+
+def existing_tables(store: Store) -> set[str]:
+    rows = store.fetch_all("alerts.tables", "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+    return {r[0] for r in rows}
+
+
+def _host(store: Store, now: datetime, stale_seconds: float) -> dict[str, Observation]:
+    row = store.fetch_one(
+        "alerts.host",
+        "SELECT cpu_percent, memory_percent, disk_used_percent FROM system_samples "
+        "WHERE ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
+        [now - timedelta(seconds=stale_seconds), now])
+    return {m: (row[i] if row else None, 1 if row and row[i] is not None else 0, None) for i, m in enumerate(HOST)}
+
+
+def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str, Observation]:
+    row = store.fetch_one(
+        "alerts.predictions",
+        "SELECT avg(latency_seconds) FILTER (status = 'ok'), count(*) FILTER (status = 'ok'), "
+        "100.0 * count(*) FILTER (status = 'error') / nullif(count(*), 0), count(*) "
+        "FROM predictions WHERE ts > ? AND ts <= ?",
+        [now - timedelta(seconds=window_seconds), now])
+    return {"latency_seconds_avg": (row[0], int(row[1]), None), "error_percent": (row[2], int(row[3]), None)}
+
+
+def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> Observation:
+    """The largest drop of each model's newest usable evaluation, in points."""
+    row = store.fetch_one(
+        "alerts.accuracy",
+        """
+        SELECT 100 * accuracy_drop, labelled, model FROM model_evaluations
+        WHERE status = 'ok' AND accuracy_drop IS NOT NULL AND ts >= ? AND ts <= ?
+        QUALIFY row_number() OVER (PARTITION BY model ORDER BY ts DESC) = 1
+        ORDER BY accuracy_drop DESC LIMIT 1
+        """,
+        [now - timedelta(seconds=max_age_seconds), now])
+    return (row[0], int(row[1]), row[2]) if row else (None, 0, None)
+
+
+def _drift(store: Store, now: datetime, max_age_seconds: float) -> Observation:
+    row = store.fetch_one(
+        "alerts.drift",
+        """
+        WITH latest AS (
+            SELECT model, feature, psi, current_count FROM feature_drift WHERE ts >= ? AND ts <= ? AND psi IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC) = 1),
+        ranked AS (
+            SELECT model, feature, row_number() OVER (PARTITION BY model ORDER BY importance DESC) AS rank
+            FROM feature_importance QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC) = 1)
+        SELECT l.psi, l.current_count, l.model || '/' || l.feature FROM latest l
+        LEFT JOIN ranked r ON r.model = l.model AND r.feature = l.feature
+        WHERE r.rank <= ? OR NOT EXISTS (SELECT 1 FROM ranked WHERE ranked.model = l.model)
+        ORDER BY l.psi DESC LIMIT 1
+        """,
+        [now - timedelta(seconds=max_age_seconds), now, IMPORTANT_FEATURES])
+    return (row[0], int(row[1] or 0), row[2]) if row else (None, 0, None)
+
+
+def _process(store: Store, now: datetime, stale_seconds: float) -> Observation:
+    row = store.fetch_one(
+        "alerts.process",
+        """
+        SELECT min(up::INTEGER), count(*), min(name) FILTER (NOT up) FROM (
+            SELECT name, up FROM process_samples WHERE ts >= ? AND ts <= ?
+            QUALIFY row_number() OVER (PARTITION BY name ORDER BY ts DESC) = 1)
+        """,
+        [now - timedelta(seconds=stale_seconds), now])
+    return (row[0], int(row[1]), row[2]) if row and row[1] else (None, 0, None)
+
+
+def current_values(store: Store, now: datetime, stale_seconds: float, windows: Iterable[float],
+                   max_age_seconds: float = 3600.0) -> dict[tuple[str, float], Observation]:
+    """(metric, window seconds; 0 for unwindowed metrics) -> (value, samples, subject) at `now`."""
+    tables = existing_tables(store)
+    out: dict[tuple[str, float], Observation] = {}
+    if "system_samples" in tables:
+        out.update({(m, 0.0): o for m, o in _host(store, now, stale_seconds).items()})
+    if "predictions" in tables:
+        for window in sorted(set(windows)):
+            out.update({(m, window): o for m, o in _predictions(store, now, window).items()})
+    if "model_evaluations" in tables:
+        out["accuracy_drop_points", 0.0] = _accuracy(store, now, max_age_seconds)
+    if "feature_drift" in tables:
+        out["drift_psi_max", 0.0] = _drift(store, now, max_age_seconds)
+    if "process_samples" in tables:
+        out["process_up", 0.0] = _process(store, now, stale_seconds)
+    return out
+
+
+_SERIES = {
+    "host": "SELECT ts, {column} AS value, 1 AS samples FROM system_samples WHERE ts >= ? AND ts <= ? ORDER BY ts",
+    "accuracy_drop_points": """SELECT ts, max(100 * accuracy_drop) AS value, min(labelled) AS samples
+        FROM model_evaluations WHERE status = 'ok' AND ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
+    "drift_psi_max": """SELECT ts, max(psi) AS value, min(current_count) AS samples FROM feature_drift
+        WHERE ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
+    "process_up": """SELECT ts, min(up::INTEGER)::DOUBLE AS value, count(*) AS samples FROM process_samples
+        WHERE ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
+}
+
+
+def _windowed_series(store: Store, metric: str, since: datetime, until: datetime, window: float) -> pd.DataFrame:
+    """The windowed prediction metric every BUCKET_SECONDS: sums over the trailing window of buckets."""
+    value = ("sum(s) OVER w / nullif(sum(n_ok) OVER w, 0)" if metric == "latency_seconds_avg"
+             else "100.0 * sum(n_err) OVER w / nullif(sum(n) OVER w, 0)")
+    samples = "sum(n_ok) OVER w" if metric == "latency_seconds_avg" else "sum(n) OVER w"
+    return store.fetch_df(
+        f"alerts.series.{metric}",
+        f"""
+        WITH b AS (
+            SELECT time_bucket(to_seconds(?), ts) + to_seconds(?) AS ts,
+                   sum(latency_seconds) FILTER (status = 'ok') AS s, count(*) FILTER (status = 'ok') AS n_ok,
+                   count(*) FILTER (status = 'error') AS n_err, count(*) AS n
+            FROM predictions WHERE ts > ? AND ts <= ? GROUP BY 1)
+        SELECT ts, {value} AS value, {samples} AS samples FROM b
+        WINDOW w AS (ORDER BY ts RANGE BETWEEN to_seconds(?) PRECEDING AND CURRENT ROW)
+        QUALIFY ts >= ? ORDER BY ts
+        """,
+        [BUCKET_SECONDS, BUCKET_SECONDS, since - timedelta(seconds=window), until, window - BUCKET_SECONDS, since])
+
+
+def metric_series(store: Store, metric: str, since: datetime, until: datetime,
+                  window_seconds: float = 300.0) -> pd.DataFrame:
+    """Columns ts, value, samples between since and until, oldest first (empty if no table yet)."""
+    if SOURCES[metric] not in existing_tables(store):
+        return pd.DataFrame({"ts": pd.Series(dtype="datetime64[us]"), "value": [], "samples": []})
+    if metric in ("latency_seconds_avg", "error_percent"):
+        return _windowed_series(store, metric, since, until, window_seconds)
+    sql = _SERIES["host"].format(column=metric) if metric in HOST else _SERIES[metric]
+    return store.fetch_df(f"alerts.series.{metric}", sql, [since, until])
+
+
+def latest_values(observations: dict[tuple[str, float], Observation]) -> dict[str, Any]:
+    """Unwindowed metric -> value, for the /metrics gauges."""
+    return {m: o[0] for (m, w), o in observations.items() if w == 0.0 and o[0] is not None}

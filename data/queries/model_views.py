@@ -1,0 +1,103 @@
+"""Reads of the evaluation job's tables for the API and the Model and Drift pages: small tables,
+so every read here takes milliseconds."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from data.queries.drift import LABEL, PREDICTED
+from data.store import Store
+
+_LATEST = "ts = (SELECT max(ts) FROM {table} t WHERE t.model = x.model AND t.window_seconds = x.window_seconds)"
+
+
+def evaluated_models(store: Store) -> list[str]:
+    return [r[0] for r in store.fetch_all("model_views.models", "SELECT DISTINCT model FROM model_evaluations ORDER BY 1")]
+
+
+def latest_evaluations(store: Store, model: str | None, window_seconds: int) -> list[dict[str, Any]]:
+    return store.fetch_dicts(
+        "model_views.latest_evaluations",
+        f"SELECT * FROM model_evaluations x WHERE window_seconds = ? AND (? IS NULL OR model = ?) "
+        f"AND {_LATEST.format(table='model_evaluations')} ORDER BY model",
+        [window_seconds, model, model])
+
+
+def latest_curves(store: Store, model: str | None, window_seconds: int) -> pd.DataFrame:
+    """model, curve ('roc' | 'pr' | 'calibration'), point, x, y, threshold, n of each model's newest curves."""
+    return store.fetch_df(
+        "model_views.latest_curves",
+        f"SELECT model, curve, point, x, y, threshold, n FROM model_curves x WHERE window_seconds = ? "
+        f"AND (? IS NULL OR model = ?) AND {_LATEST.format(table='model_curves')} ORDER BY model, curve, point",
+        [window_seconds, model, model])
+
+
+def latest_drift(store: Store, model: str, window_seconds: int) -> list[dict[str, Any]]:
+    return store.fetch_dicts(
+        "model_views.latest_drift",
+        f"SELECT * FROM feature_drift x WHERE window_seconds = ? AND model = ? "
+        f"AND {_LATEST.format(table='feature_drift')} ORDER BY feature",
+        [window_seconds, model])
+
+
+def latest_importance(store: Store, model: str) -> pd.DataFrame:
+    """feature, method, importance of the newest importance of each method."""
+    return store.fetch_df(
+        "model_views.latest_importance",
+        "SELECT feature, method, importance FROM feature_importance x WHERE model = ? AND ts = "
+        "(SELECT max(ts) FROM feature_importance t WHERE t.model = x.model AND t.method = x.method) ORDER BY method, feature",
+        [model])
+
+
+def quality_series(store: Store, model: str | None, window_seconds: int, since: datetime, until: datetime) -> pd.DataFrame:
+    return store.fetch_df(
+        "model_views.quality_series",
+        "SELECT ts, model, auc, \"precision\", recall, accuracy, estimated_accuracy, labelled_share, status "
+        "FROM model_evaluations WHERE window_seconds = ? AND (? IS NULL OR model = ?) AND ts >= ? AND ts <= ? "
+        "ORDER BY model, ts",
+        [window_seconds, model, model, since, until])
+
+
+def importance_series(store: Store, model: str, since: datetime, until: datetime) -> pd.DataFrame:
+    return store.fetch_df(
+        "model_views.importance_series",
+        "SELECT ts, feature, method, importance FROM feature_importance WHERE model = ? AND ts >= ? AND ts <= ? "
+        "ORDER BY method, feature, ts", [model, since, until])
+
+
+def drift_series(store: Store, model: str, window_seconds: int, since: datetime, until: datetime) -> pd.DataFrame:
+    """ts, feature, psi, ks_statistic, verdict over time (the PSI heatmap and the score drift chart)."""
+    return store.fetch_df(
+        "model_views.drift_series",
+        "SELECT ts, feature, psi, ks_statistic, verdict FROM feature_drift "
+        "WHERE model = ? AND window_seconds = ? AND ts >= ? AND ts <= ? ORDER BY feature, ts",
+        [model, window_seconds, since, until])
+
+
+def distribution(store: Store, model: str, feature: str, since: datetime, until: datetime,
+                 bins: int = 30) -> pd.DataFrame:
+    """Shares of reference and current values in `bins` equal-width bins over the reference's 0.5-99.5 %
+    range (values beyond it fall in the end bins): bin_start, bin_end, reference_share, current_share."""
+    current = ("SELECT score AS value FROM predictions WHERE model = ? AND status = 'ok' AND ts > ? AND ts <= ? "
+               "AND score IS NOT NULL AND ? = '__score__'"
+               " UNION ALL SELECT value FROM prediction_features WHERE model = ? AND feature = ? AND ts > ? AND ts <= ?")
+    return store.fetch_df(
+        "model_views.distribution",
+        f"""
+        WITH r AS (SELECT value FROM model_reference
+                   WHERE model = ? AND feature = ? AND feature NOT IN ('{LABEL}', '{PREDICTED}')),
+        c AS ({current}),
+        s AS (SELECT quantile_cont(value, 0.005) AS lo, quantile_cont(value, 0.995) AS hi FROM r),
+        w AS (SELECT lo, greatest(hi - lo, 1e-9) / ? AS width FROM s),
+        b AS (SELECT least(? - 1, greatest(0, floor((v.value - w.lo) / w.width)))::INTEGER AS bin, v.is_ref
+              FROM (SELECT value, true AS is_ref FROM r UNION ALL SELECT value, false FROM c) v, w
+              WHERE v.value IS NOT NULL)
+        SELECT any_value(w.lo) + bin * any_value(w.width) AS bin_start,
+               any_value(w.lo) + (bin + 1) * any_value(w.width) AS bin_end,
+               count(*) FILTER (is_ref) / greatest(1, (SELECT count(*) FROM r)) AS reference_share,
+               count(*) FILTER (NOT is_ref) / greatest(1, (SELECT count(*) FROM c)) AS current_share
+        FROM b, w GROUP BY bin ORDER BY bin
+        """,
+        [model, feature, model, since, until, feature, model, feature, since, until, bins, bins])

@@ -1,0 +1,52 @@
+"""Model and Drift figure builders: axis titles, AUC in the legend, and explained empty states."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from dashboard import figures_drift as fd
+from dashboard import figures_model as fm
+from dashboard.tables_drift import drift_table
+
+CURVES = pd.DataFrame({"model": ["a", "a", "a", "b", "b"], "curve": ["roc", "roc", "pr", "roc", "roc"],
+                       "point": [0, 1, 0, 0, 1], "x": [0.0, 1.0, 0.5, 0.0, 1.0], "y": [0.0, 1.0, 0.7, 0.0, 1.0],
+                       "threshold": [None, 0.5, 0.5, None, 0.4], "n": [None] * 5})
+
+
+def _annotation(fig) -> str:
+    return fig.layout.annotations[0].text
+
+
+def test_roc_legend_carries_each_models_auc_and_undefined() -> None:
+    fig = fm.make_roc_figure(CURVES, {"a": 0.8123, "b": None}, "r")
+    assert [t.name for t in fig.data] == ["a (AUC 0.812)", "b (AUC undefined)", "chance"]
+    assert fig.layout.xaxis.title.text == "false positive rate" and fig.layout.uirevision == "r"
+
+
+def test_empty_states_say_why() -> None:
+    empty = CURVES.iloc[0:0]
+    assert "labelled" in _annotation(fm.make_roc_figure(empty, {}))
+    assert "labelled" in _annotation(fm.make_confusion_figure(None))
+    assert "No evaluations" in _annotation(fm.make_quality_figure(pd.DataFrame(), "a"))
+    assert "reference" in _annotation(fd.make_psi_heatmap_figure(pd.DataFrame()))
+    assert "Pick a feature" in _annotation(fd.make_distribution_figure(None, None))
+
+
+def test_confusion_heatmap_and_psi_heatmap() -> None:
+    fig = fm.make_confusion_figure({"model": "a", "tp": 5, "fp": 1, "tn": 7, "fn": 2})
+    assert [list(r) for r in fig.data[0].z] == [[7, 1], [2, 5]] and fig.layout.yaxis.title.text == "true label"
+    t0 = datetime(2026, 1, 1)
+    series = pd.DataFrame({"ts": [t0, t0 + timedelta(seconds=30), t0, t0], "feature": ["x", "x", "y", "__score__"],
+                           "psi": [0.01, 0.4, 0.02, 0.3], "ks_statistic": [0.1, 0.3, 0.1, 0.2], "verdict": ["none"] * 4})
+    heat = fd.make_psi_heatmap_figure(series)
+    assert list(heat.data[0].y) == ["x", "y"] and heat.layout.xaxis.title.text == "time (UTC)"
+    score = fd.make_score_drift_figure(series)
+    assert [t.name for t in score.data] == ["PSI", "KS statistic"]
+
+
+def test_drift_table_has_badges_and_an_empty_note() -> None:
+    row = {"impact_rank": 1, "feature": "income", "verdict": "significant", "psi": 0.5, "ks_statistic": 0.3,
+           "ks_pvalue": 0.0, "importance": 0.2, "impact": 0.1, "current_count": 500, "reference_count": 5000}
+    assert "SIGNIFICANT" in str(drift_table([row]))
+    assert "No drift results" in str(drift_table([]))
