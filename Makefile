@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ARGS ?=
 
-.PHONY: run test lint bench system-deps postgres clean
+.PHONY: run test lint bench reliability system-deps postgres clean fleet-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ postgres:
 test: $(VENV)/.dev system-deps postgres
 	$(PY) -m pytest $(ARGS)
 
+# The long reliability runs (20 kills, 100 fuzz examples per operation) and the load figures; `make test`
+# runs the fast versions of the same tests.
+reliability: $(VENV)/.dev system-deps
+	PREDWATCH_RELIABILITY_LONG=1 $(PY) -m pytest tests/reliability -s -p no:cacheprovider $(ARGS)
+	$(PY) bench/reliability_load.py --seconds 30 --connections 64
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
@@ -65,6 +71,10 @@ bench: $(VENV)/.dev
 	$(PY) bench/collector_overhead.py
 	$(PY) bench/query_timing.py
 	$(PY) bench/alert_backtest.py --baseline-rules 5
+
+# Two Predwatch instances with the built-in workload and a Prometheus scraping both; Ctrl-C stops all three.
+fleet-demo: $(VENV)/.runtime
+	$(PY) deploy/fleet_demo.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -18,17 +18,23 @@ from flask import Flask
 import api
 import callbacks
 from analytics.alert_rules import RulesError
+from api.import_cli import main as import_file
+from api.security import allow_inline_scripts
 from collectors.alert_cli import export_rules
 from collectors.alerting import alerting_collector
 from collectors.database import database_collectors
 from collectors.evaluation import evaluation_collector
+from collectors.export_cli import export_command
+from collectors.retention import RetentionCollector
 from collectors.runner import Collector, CollectorRunner
 from collectors.service import ServiceCollector
 from collectors.system import SystemCollector
 from collectors.workload import WorkloadCollector
 from dashboard.layout import shell
 from dashboard.pages import PAGES
+from dashboard.theme import use_template
 from data.alert_rules_source import RulesFileError
+from data.retention import RetentionPolicy
 from data.runtime import Runtime
 from data.store import StoreLockedError
 from predictor.demo import DemoControls
@@ -71,6 +77,7 @@ def _dash_app(server: Flask, refresh_interval: float) -> dash.Dash:
     for order, (module, path, name) in enumerate(PAGES):
         dash.register_page(module, path=path, name=name, order=order, layout=importlib.import_module(module).layout)
     app.layout = shell([(name, path) for _, path, name in PAGES], refresh_interval)
+    use_template()
     return app
 
 
@@ -94,6 +101,7 @@ def _collectors(settings: Settings, runtime: Runtime, service: PredictionService
     found.extend(database_collectors(settings, runtime))
     found.append(alerting_collector(settings, runtime.store, runtime.telemetry))
     found.append(evaluation_collector(settings, runtime, service.models))
+    found.append(RetentionCollector(runtime.store, RetentionPolicy.from_settings(settings), settings.retention_interval))
     return found
 
 
@@ -119,6 +127,7 @@ def create_app(settings: Settings) -> dash.Dash:
     api.register(server, runtime, service, controls)
     app = _dash_app(server, settings.refresh_interval)
     callbacks.register_all(app, runtime, controls)
+    allow_inline_scripts(server, app.csp_hashes)
     app.predwatch = Service(runtime, runner)
     return app
 
@@ -132,7 +141,9 @@ def serve(app: dash.Dash, settings: Settings) -> int:
 
     try:
         server = waitress.create_server(app.server, host=settings.host, port=settings.port,
-                                        threads=settings.threads, ident="predwatch")
+                                        threads=settings.threads, ident="predwatch",
+                                        # refuse an oversized body from its Content-Length, before buffering it
+                                        max_request_body_size=int(settings.max_body_mb * 1024 * 1024))
     except OSError as exc:
         app.predwatch.stop()
         print(f"predwatch: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr)
@@ -154,7 +165,8 @@ def serve(app: dash.Dash, settings: Settings) -> int:
 
 
 # `python app.py NAME ...` runs a command instead of the server: NAME -> function(args) -> exit code.
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"export-rules": export_rules}
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"export-rules": export_rules, "export": export_command,
+                                                      "import": import_file}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+DASHBOARD_AUTH = ("off", "basic", "token")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,31 @@ class Settings:
     eval_interval: float = 30.0
     eval_windows: tuple[str, ...] = ("15m", "24h")
     min_eval_samples: int = 200
+    retention_system_hours: float = 48.0
+    retention_predictions_days: float = 30.0
+    retention_minute_days: float = 90.0
+    retention_hour_days: float = 730.0
+    retention_interval: float = 60.0
+    prometheus_url: str | None = None
+    prometheus_timeout: float = 3.0
+    dashboard_auth: str | None = None
+    dashboard_user: str | None = None
+    dashboard_password: str | None = None
 
     @property
     def sample_delay(self) -> float:
         """How old the newest stored sample may normally be: one interval plus one writer flush."""
         return self.sample_interval + self.writer_flush_interval
+
+    @property
+    def dashboard_auth_mode(self) -> str:
+        """off | basic | token. Unset: off on a loopback address; otherwise basic when a user and password
+        are set, else token when an API token is set, else basic with no credentials (everyone refused)."""
+        if self.dashboard_auth is not None:
+            return self.dashboard_auth
+        if self.host in LOCAL_HOSTS:
+            return "off"
+        return "token" if self.api_token and not self.dashboard_password else "basic"
 
     @property
     def model_path(self) -> Path:
@@ -134,12 +156,24 @@ _HELP = {
     "eval_interval": "seconds between model quality and drift evaluations",
     "eval_windows": "look-back window of each evaluation, e.g. 15m (repeatable; env: comma-separated)",
     "min_eval_samples": "fewest rows a quality figure or drift verdict is computed from",
+    "retention_system_hours": "hours raw system, disk, process and service samples are kept (rollups keep the rest)",
+    "retention_predictions_days": "days raw predictions, their features and outcomes are kept",
+    "retention_minute_days": "days per-minute rollups are kept",
+    "retention_hour_days": "days per-hour rollups are kept",
+    "retention_interval": "seconds between retention passes (rollup maintenance, deletes, checkpoint)",
+    "prometheus_url": "Prometheus server whose scraped Predwatch instances the fleet views show (none: no fleet view)",
+    "prometheus_timeout": "timeout of each Prometheus HTTP API query, seconds",
+    "dashboard_auth": "protect the dashboard: off, basic or token (default: off on 127.0.0.1/localhost, on otherwise)",
+    "dashboard_user": "user name of the dashboard's basic auth",
+    "dashboard_password": "password of the dashboard's basic auth",
 }
 
 # Fields whose default is None: the type their value is read as.
 _OPTIONAL_TYPES: dict[str, type] = {"api_token": str, "models_dir": Path, "demo_drift_after": float,
                                     "demo_concept_drift_after": float, "demo_spike_after": float,
-                                    "demo_error_burst_after": float, "rules": Path, "alert_webhook": str}
+                                    "demo_error_burst_after": float, "rules": Path, "alert_webhook": str,
+                                    "dashboard_auth": str, "dashboard_user": str, "dashboard_password": str,
+                                    "prometheus_url": str}
 
 
 def env_name(field_name: str) -> str:
@@ -212,6 +246,11 @@ def _validate(s: Settings) -> Settings:
         raise SettingsError("--watch-postgres needs NAME=DSN with a DSN")
     if s.eval_interval < 0.1 or s.min_eval_samples < 1 or not s.eval_window_seconds:
         raise SettingsError("eval interval must be >= 0.1 s, min eval samples >= 1, and one eval window given")
+    if min(s.retention_system_hours, s.retention_predictions_days, s.retention_minute_days, s.retention_hour_days) <= 0 \
+            or s.retention_interval < 1:
+        raise SettingsError("retention periods must be positive and the retention interval at least 1 s")
+    if s.dashboard_auth is not None and s.dashboard_auth not in DASHBOARD_AUTH:
+        raise SettingsError(f"dashboard auth {s.dashboard_auth!r} is not one of {', '.join(DASHBOARD_AUTH)}")
     return s
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import alerts, database, demo, errors, health, instrumentation, metrics, openapi, predictions, reads
+from api import alerts, database, demo, errors, export, health, instrumentation, metrics, openapi, predictions, reads, security
 from api import model as model_routes
 from api.context import CONTROLS, RUNTIME, SERVICE
 from data.runtime import Runtime
@@ -17,8 +17,9 @@ def register(server: Flask, runtime: Runtime, service: PredictionService, contro
     if controls is not None:
         server.extensions[CONTROLS] = controls
     server.config["MAX_CONTENT_LENGTH"] = int(runtime.settings.max_body_mb * 1024 * 1024)
+    security.register(server, runtime.settings)
     errors.register(server)
     instrumentation.register(server, runtime.telemetry)
-    for module in (health, metrics, predictions, reads, openapi, demo, database, alerts, model_routes):
+    for module in (health, metrics, predictions, reads, openapi, demo, database, alerts, model_routes, export):
         server.register_blueprint(module.blueprint)
     server.add_url_rule("/api/<path:rest>", "api_not_found", errors.not_found)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 from analytics.data_quality import CHECKS, scan_ratio
 from api import params
 from api.context import runtime
+from data import retention
 from data.clock import iso_utc, utcnow
 from data.postgres_target import redact
 from data.queries import data_quality as dq
@@ -47,7 +48,7 @@ def _store_health(window: int) -> dict[str, Any]:
         "tables": q.latest_tables(store),
         "indexes": q.indexes(store),
         "scan_efficiency": scans,
-        "retention_lag_seconds": None,  # filled in once the history issue adds retention
+        "retention_lag_seconds": retention.lag_seconds(store, now),  # how far the rollups trail now
     }
 
 
@@ -79,9 +80,10 @@ def data_quality() -> Response:
     with_history = params.choice("history", ("true", "false"), "false") == "true"
     check = params.choice("check", CHECKS)
     limit = params.bounded_int("limit", 500, 1, HISTORY_LIMIT)
+    window = params.window_seconds("24h")  # checked even without history: a bad value is a 400, not ignored
     store, now = runtime().store, utcnow()
     latest = [r for r in dq.latest_results(store) if check is None or r["check_name"] == check]
     body: dict[str, Any] = {"computed_at": now, "checks": latest, "failing": sum(1 for r in latest if not r["passed"])}
     if with_history:
-        body["history"] = dq.history(store, now - timedelta(seconds=params.window_seconds("24h")), check, limit)
+        body["history"] = dq.history(store, now - timedelta(seconds=window), check, limit)
     return jsonify(_json(body))

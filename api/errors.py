@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ def _wants_json() -> bool:
 
 
 def register(server: Flask) -> None:
+    server.after_request(_exact_allow)
+
     @server.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.code, exc.message, exc.details)
@@ -42,7 +44,12 @@ def register(server: Flask) -> None:
         if not _wants_json():
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code or 500, code, exc.description or exc.name)
+        response = error_response(exc.code or 500, code, exc.description or exc.name)
+        # Keep the exception's own headers (a 405's Allow, RFC 9110), not its HTML content type.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @server.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response | HTTPException:
@@ -52,6 +59,26 @@ def register(server: Flask) -> None:
         return error_response(500, "internal_error", "the server failed to answer; the log has the details")
 
 
+def _api_methods(path: str) -> set[str]:
+    """Methods of the API routes at exactly `path`, leaving out the catch-alls (/api/<rest>, Dash's /<path>)."""
+    return {m for rule in current_app.url_map.iter_rules() if rule.rule == path for m in (rule.methods or ())}
+
+
 def not_found(rest: str) -> Response:
-    """Dash answers every unknown path with its page; under /api an unknown path is a 404."""
+    """Dash answers every unknown path with its page; under /api an unknown path is a 404, and a known
+    path asked with another method a 405 naming the methods it has."""
+    methods = _api_methods(f"/api/{rest}")
+    if methods:
+        response = error_response(405, "method_not_allowed", f"/api/{rest} does not answer {request.method}")
+        response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
     return error_response(404, "not_found", f"no API route /api/{rest}")
+
+
+def _exact_allow(response: Response) -> Response:
+    # Flask's automatic OPTIONS lists the catch-alls' GET too: an API route lists only its own methods.
+    if request.method == "OPTIONS" and request.path.startswith("/api/") and "Allow" in response.headers:
+        methods = _api_methods(request.path)
+        if methods:
+            response.headers["Allow"] = ", ".join(sorted(methods))
+    return response

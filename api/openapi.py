@@ -8,12 +8,18 @@ from flask import Blueprint, Response, jsonify
 from pydantic import TypeAdapter
 
 from analytics.data_quality import CHECKS
+from api.alerts import rules as alert_rules
+from api.context import runtime, service
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
 from api.params import WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
 from data.queries.alerts import SEVERITIES as ALERT_SEVERITIES
 from data.queries.alerts import STATES as ALERT_STATES
+from data.queries.drift import drift_windows
+from data.queries.export import EXPORTABLE
 from data.queries.predictions import STATUSES
+from predictor.scenario import FEATURES
+from predictor.service import MAX_FEATURE_MAGNITUDE
 
 blueprint = Blueprint("openapi", __name__, url_prefix="/api")
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -67,6 +73,20 @@ def _alert_paths() -> dict[str, Any]:
     }
 
 
+def _export_paths() -> dict[str, Any]:
+    return {"/api/export": {"get": {
+        "summary": "One table's rows over a time range (raw or rolled up), streamed as CSV or Parquet",
+        "parameters": [{**_query("table", {"type": "string", "enum": list(EXPORTABLE)}, "table"), "required": True},
+                       _query("from", {"type": "string", "format": "date-time"}, "start (default: to - 24 h)"),
+                       _query("to", {"type": "string", "format": "date-time"}, "end, exclusive (default: now)"),
+                       _query("format", {"type": "string", "enum": ["csv", "parquet"]}, "default csv"),
+                       _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 5000000")],
+        "responses": {"200": {"description": "OK", "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}}},
+            **_errors(400)}}}}
+
+
 def _paths() -> dict[str, Any]:
     secured = [{"bearer": []}]
     return {
@@ -117,6 +137,7 @@ def _paths() -> dict[str, Any]:
             "parameters": [_query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
                            _query("window", {"type": "string"}, "recent or an evaluation window (default recent)")],
             "responses": {"200": _json(DRIFT_SCHEMA), **_errors(400, 404)}}},
+        **_export_paths(),
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(OBJECT)}}},
         "/metrics": {"get": {"summary": "Prometheus exposition", "responses": {"200": {
             "description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
@@ -143,6 +164,33 @@ def document() -> dict[str, Any]:
     }
 
 
+DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$"  # analytics.alert_rules.parse_duration
+
+
+def _live_choices(doc: dict[str, Any]) -> dict[str, Any]:
+    """Parameters whose valid values depend on this app's settings and rules, as enums, so a client (or a
+    fuzzer) can tell a well-formed request from one the app will refuse."""
+    settings = runtime().settings
+    enums = {("/api/model_performance", "window"): list(settings.eval_window_seconds),
+             ("/api/drift", "window"): list(drift_windows(settings)),
+             ("/api/alerts/backtest", "rule"): [r.id for r in alert_rules()]}
+    for (path, name), values in enums.items():
+        for param in doc["paths"].get(path, {}).get("get", {}).get("parameters", []):
+            if param["name"] == name:
+                param["schema"] = {"type": "string", "enum": values}
+    for param in doc["paths"].get("/api/alerts/backtest", {}).get("get", {}).get("parameters", []):
+        if param["name"] == "for":
+            param["schema"] = {"type": "string", "pattern": DURATION_PATTERN}
+    number = {"type": "number", "minimum": -MAX_FEATURE_MAGNITUDE, "maximum": MAX_FEATURE_MAGNITUDE}
+    row = {"type": "object", "required": list(FEATURES), "properties": {f: number for f in FEATURES},
+           "additionalProperties": False}
+    predict = doc["components"]["schemas"]["PredictRequest"]["properties"]
+    predict["model"] = {"anyOf": [{"type": "string", "enum": list(service().models)}, {"type": "null"}]}
+    predict["features"] = {"anyOf": [row, {"type": "null"}]}
+    predict["instances"] = {"anyOf": [{"type": "array", "items": row, "minItems": 1, "maxItems": 1000}, {"type": "null"}]}
+    return doc
+
+
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(document())
+    return jsonify(_live_choices(document()))

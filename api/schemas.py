@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator, with_config
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator, with_config
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 MAX_BATCH = 10_000
@@ -13,12 +13,25 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 FeatureName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
+def _integral(value: Any) -> Any:
+    """JSON Schema's integer includes 1.0 (the OpenAPI document says integer); strict pydantic would refuse it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Label = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_integral)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class PredictRequest(Strict):
     """One row in `features`, or several in `instances` (scored together)."""
+
+    # The "exactly one of" rule below, said in the OpenAPI document too.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["features"], "properties": {"features": {"type": "object"}, "instances": {"type": "null"}}},
+        {"required": ["instances"], "properties": {"instances": {"type": "array"}, "features": {"type": "null"}}}]})
 
     model: Name | None = None
     features: dict[FeatureName, Any] | None = None
@@ -36,7 +49,13 @@ class PredictRequest(Strict):
 INGEST_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
-@with_config(INGEST_CONFIG)
+# log_problems' cross-field rule, said in the OpenAPI document: 'ok' (the default) needs a score, 'error' an error_kind.
+LOG_RULE = {"if": {"required": ["status"], "properties": {"status": {"const": "error"}}},
+            "then": {"required": ["error_kind"], "properties": {"error_kind": {"type": "string"}}},
+            "else": {"required": ["score"], "properties": {"score": {"type": "number"}}}}
+
+
+@with_config(ConfigDict(**INGEST_CONFIG, json_schema_extra=LOG_RULE))
 class PredictionLogIn(TypedDict):
     id: Id
     model: Name
@@ -44,7 +63,7 @@ class PredictionLogIn(TypedDict):
     model_version: NotRequired[Annotated[str, StringConstraints(max_length=64)] | None]
     features: NotRequired[Annotated[dict[FeatureName, float], Field(max_length=500)] | None]
     score: NotRequired[Annotated[float, Field(ge=0.0, le=1.0)] | None]
-    predicted_label: NotRequired[Annotated[int, Field(ge=0, le=1_000_000)] | None]
+    predicted_label: NotRequired[Label | None]
     latency_seconds: NotRequired[Annotated[float, Field(ge=0.0, le=86_400.0)] | None]
     status: NotRequired[Literal["ok", "error"]]
     error_kind: NotRequired[Annotated[str, StringConstraints(min_length=1, max_length=64)] | None]
@@ -58,7 +77,7 @@ class PredictionBatch(TypedDict):
 @with_config(INGEST_CONFIG)
 class OutcomeIn(TypedDict):
     id: Id
-    label: Annotated[int, Field(ge=0, le=1_000_000)]
+    label: Label
     timestamp: NotRequired[datetime | None]
 
 

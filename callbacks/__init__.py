@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import alerts, database, overview, shell, system
+from callbacks import alerts, database, history, overview, shell, system
 from callbacks import demo as demo_callbacks
 from callbacks import drift as drift_callbacks
+from callbacks import fleet as fleet_callbacks
 from callbacks import model as model_callbacks
 from callbacks import predictions as prediction_callbacks
 from data.runtime import Runtime
@@ -14,7 +15,8 @@ from predictor.demo import DemoControls
 
 
 def register_all(app: Dash, runtime: Runtime, controls: DemoControls | None) -> None:
-    for module in (shell, overview, system, database, alerts, model_callbacks, drift_callbacks):
+    for module in (shell, overview, system, database, alerts, model_callbacks, drift_callbacks,
+                   fleet_callbacks, history):
         module.register(app, runtime)
     prediction_callbacks.register(app, runtime)
     demo_callbacks.register(app, controls)

@@ -11,6 +11,7 @@ from callbacks.timerange import window
 from dashboard import figures_database as figures
 from dashboard import ids
 from dashboard.tables_database import index_table, postgres_panel, quality_panel, slow_query_table, table_size_table
+from data import retention
 from data.clock import utcnow
 from data.postgres_target import redact
 from data.queries import data_quality as dq
@@ -65,6 +66,6 @@ def register(app: Dash, runtime: Runtime) -> None:
         slow_since = max(since, until - timedelta(hours=24))
         return (quality_panel(dq.latest_results(store)),
                 slow_query_table(q.slowest_queries(store, slow_since)),
-                table_size_table(q.latest_tables(store), q.latest_sample(store)),
+                table_size_table(q.latest_tables(store), q.latest_sample(store), retention.lag_seconds(store, until)),
                 index_table(q.indexes(store)),
                 [postgres_panel(t) for t in _targets(runtime)])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.ids import figure_store
+from dashboard.ids import chart_csv, chart_csv_download, figure_store
 from dashboard.theme import GRAPH_CONFIG, STATUS_COLORS
 
 
@@ -29,7 +29,10 @@ def kpi_card(title: str, value: str, status: str, detail: str = "") -> dbc.Card:
 
 def graph_card(graph_id: str) -> dbc.Card:
     """A live graph: callbacks write the figure to its store; the browser moves it into the graph."""
-    return dbc.Card(dbc.CardBody([dcc.Store(id=figure_store(graph_id)), dcc.Graph(id=graph_id, config=GRAPH_CONFIG)]),
+    csv = html.Div([dbc.Button("CSV", id=chart_csv(graph_id), size="sm", color="link", className="p-0 small",
+                               title="download the data behind this chart"), dcc.Download(id=chart_csv_download(graph_id))],
+                   className="text-end")
+    return dbc.Card(dbc.CardBody([dcc.Store(id=figure_store(graph_id)), dcc.Graph(id=graph_id, config=GRAPH_CONFIG), csv]),
                     className="mb-3")
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.figures import empty_figure
-from dashboard.theme import FIGURE_LAYOUT, SERIES
+from dashboard.theme import FIGURE_LAYOUT, SERIES, TEMPLATE
 
 TOP_SERIES = 8  # more lines than this are unreadable; the busiest are shown
 NO_DB_SAMPLES = "No database samples in this range yet:<br>the database collector samples every minute"
@@ -31,7 +31,7 @@ def _frame(title: str, revision: str, yaxis: dict, traces: list[dict], xaxis: di
     """A figure built without plotly.py's validation: validating a trace costs ~100 ms here and
     this page redraws a dozen series every refresh; tests/unit/dashboard/test_figures_database.py
     validates every builder's output."""
-    base = {**FIGURE_LAYOUT, "template": pio.templates[FIGURE_LAYOUT["template"]]}
+    base = {**FIGURE_LAYOUT, "template": pio.templates[TEMPLATE]}
     return go.Figure(data=traces, layout={**base, "title": {"text": title}, "uirevision": revision, "xaxis": xaxis,
                                           "yaxis": yaxis, **layout}, _validate=False)
 

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.figures import empty_figure
-from dashboard.theme import FIGURE_LAYOUT, SERIES
+from dashboard.theme import FIGURE_LAYOUT, SERIES, TEMPLATE
 
 NO_PREDICTIONS = ("No predictions in this range yet:<br>"
                   "the built-in workload sends ~20/s, or POST /api/predictions")
@@ -38,7 +38,7 @@ def _frame(title: str, revision: str, yaxis: dict, xaxis: dict = TIME, **layout:
     """A figure whose layout skips plotly.py's validation (`_validate=False`): validating the template
     and layout cost ~30 ms a chart, this page redraws five every refresh, and the server shares its
     CPU with the workload. tests/unit/dashboard/test_figures_predictions.py validates every builder."""
-    base = {**FIGURE_LAYOUT, "template": pio.templates[FIGURE_LAYOUT["template"]]}
+    base = {**FIGURE_LAYOUT, "template": pio.templates[TEMPLATE]}
     return go.Figure(layout={**base, "title": {"text": title}, "uirevision": revision, "xaxis": xaxis,
                              "yaxis": yaxis, **layout}, _validate=False)
 

@@ -83,3 +83,30 @@ DRIFT_HEATMAP_GRAPH = "drift-heatmap-graph"
 DRIFT_DISTRIBUTION_GRAPH = "drift-distribution-graph"
 DRIFT_SCORE_GRAPH = "drift-score-graph"
 DRIFT_TABLE = "drift-table"
+
+# fleet views (System and Predictions pages, shown only with --prometheus-url)
+FLEET_SYSTEM = "fleet-system"
+FLEET_PREDICTIONS = "fleet-predictions"
+
+
+def fleet_part(panel_id: str, part: str) -> str:
+    """A piece of one fleet panel: its instance select, error note, or one of its graphs."""
+    return f"{panel_id}-{part}"
+
+
+# history exploration (issue 7): the range in the URL, the absolute from-to picker, the live toggle
+HISTORY_URL = "history-url"
+HISTORY_URL_SYNC = "history-url-sync"
+RANGE_FROM = "range-from"
+RANGE_TO = "range-to"
+RANGE_APPLY = "range-apply"
+LIVE_TOGGLE = "live-toggle"
+
+
+def chart_csv(graph_id: str) -> dict[str, str]:
+    """The CSV button of a chart card (pattern-matched: one clientside callback serves every card)."""
+    return {"type": "chart-csv", "graph": graph_id}
+
+
+def chart_csv_download(graph_id: str) -> dict[str, str]:
+    return {"type": "chart-csv-download", "graph": graph_id}

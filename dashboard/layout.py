@@ -11,6 +11,17 @@ from dashboard import ids
 from dashboard.theme import DEFAULT_RANGE, RANGES
 
 
+def history_controls() -> html.Div:
+    """An absolute from-to window (UTC) and the live toggle that pauses refresh while exploring."""
+    picker = [dcc.Input(id=i, type="datetime-local", className="form-control form-control-sm range-time",
+                        debounce=True) for i in (ids.RANGE_FROM, ids.RANGE_TO)]
+    return html.Div([
+        picker[0], html.Span("→", className="text-light mx-1"), picker[1],
+        dbc.Button("Go", id=ids.RANGE_APPLY, size="sm", color="secondary", className="ms-1"),
+        dbc.Switch(id=ids.LIVE_TOGGLE, label="live", value=True, className="text-light ms-3 mb-0"),
+    ], className="d-flex align-items-center ms-2")
+
+
 def navbar(pages: Sequence[tuple[str, str]]) -> dbc.Navbar:
     links = [dbc.NavItem(dbc.NavLink(name, href=href, active="exact")) for name, href in pages]
     range_select = dbc.Select(
@@ -25,6 +36,7 @@ def navbar(pages: Sequence[tuple[str, str]]) -> dbc.Navbar:
             html.Span(id=ids.ALERT_BADGE, className="me-3"),  # filled by callbacks/alerts.py
             html.Small(id=ids.LAST_UPDATED, className="text-light me-3"),
             range_select,
+            history_controls(),
         ], fluid=True),
         id=ids.NAVBAR, color="dark", dark=True, className="mb-3",
     )
@@ -34,5 +46,7 @@ def shell(pages: Sequence[tuple[str, str]], refresh_seconds: float) -> html.Div:
     return html.Div([
         navbar(pages),
         dcc.Interval(id=ids.INTERVAL, interval=int(refresh_seconds * 1000), n_intervals=0),
+        dcc.Location(id=ids.HISTORY_URL, refresh=False),  # the range lives in the query string
+        dcc.Store(id=ids.HISTORY_URL_SYNC),
         dbc.Container(dash.page_container, fluid=True),
     ])

@@ -30,12 +30,13 @@ def slow_query_table(rows: Sequence[Row]) -> html.Div:
                         "No queries recorded in this range yet.")
 
 
-def table_size_table(rows: Sequence[Row], store: Row | None) -> html.Div:
+def table_size_table(rows: Sequence[Row], store: Row | None, retention_lag_seconds: float | None = None) -> html.Div:
     header = html.Div(
         "" if store is None else
         f"database file {bytes_text(store.get('db_file_bytes'))}, WAL {bytes_text(store.get('wal_bytes'))}, "
         f"writer queue {_count(store.get('writer_queue_length'))}, last batch {_ms(store.get('writer_last_batch_seconds'))}, "
-        f"last checkpoint {store['last_checkpoint'].strftime('%H:%M:%S') if store.get('last_checkpoint') else 'not seen'}",
+        f"last checkpoint {store['last_checkpoint'].strftime('%H:%M:%S') if store.get('last_checkpoint') else 'not seen'}, "
+        f"retention lag {'no pass yet' if retention_lag_seconds is None else f'{retention_lag_seconds:.0f} s'}",
         className="text-muted small mb-2", id=ids.DB_STORE_SUMMARY)
     body = simple_table(["table", "rows", "size", "indexes"],
                         [(r["table_name"], _count(r["row_count"]), bytes_text(r["size_bytes"]), r["index_count"])

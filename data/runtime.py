@@ -23,6 +23,7 @@ class Runtime:
     def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:
         """Open (and migrate) the store; raises StoreLockedError if another process holds it."""
         store = Store(settings.db)
+        store.lock_down()  # after migrations: the serving connection reads no files and keeps its settings
         writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval,
                         converters={"predictions": prediction_tables})
         telemetry = telemetry or Telemetry()

@@ -20,16 +20,36 @@ from data.migrate import migrate
 from data.query_timing import QueryTimings
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+# Database files a Store of this process holds open. DuckDB would hand a second connect() in the same
+# process the same database, so a second app (a double create_app) would run every collector twice.
+_OPEN_PATHS: set[Path] = set()
+_OPEN_PATHS_LOCK = threading.Lock()
 
 
 class StoreLockedError(RuntimeError):
     """The database file is held by another process."""
 
-    def __init__(self, path: Path, pid: int | None) -> None:
+    def __init__(self, path: Path, pid: int | None, same_process: bool = False) -> None:
         holder = f"process PID {pid}" if pid is not None else "another process"
+        if same_process:
+            holder = "another Predwatch app in this process (stop it first)"
         super().__init__(f"database {path} is in use by {holder}")
         self.path = path
         self.pid = pid
+
+
+def _claim(path: Path) -> Path:
+    key = path.resolve()
+    with _OPEN_PATHS_LOCK:
+        if key in _OPEN_PATHS:
+            raise StoreLockedError(path, None, same_process=True)
+        _OPEN_PATHS.add(key)
+    return key
+
+
+def _release(key: Path) -> None:
+    with _OPEN_PATHS_LOCK:
+        _OPEN_PATHS.discard(key)
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -52,7 +72,12 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = _connect(self.path)
+        self._key = _claim(self.path)
+        try:
+            self._con = _connect(self.path)
+        except BaseException:
+            _release(self._key)
+            raise
         self._local = threading.local()
         self._lock = threading.Lock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
@@ -62,7 +87,14 @@ class Store:
         self.cursor_wait_max_seconds = 0.0
         self.timings = QueryTimings()
         self._closed = False
-        self.applied_migrations = migrate(self._con)
+        self._profiler: duckdb.DuckDBPyConnection | None = None
+        self._profiler_lock = threading.Lock()
+        try:
+            self.applied_migrations = migrate(self._con)
+        except BaseException:
+            self._con.close()
+            _release(self._key)
+            raise
 
     @property
     def active_cursors(self) -> int:
@@ -140,6 +172,15 @@ class Store:
         self.timings.record(name, perf_counter() - started, len(frame))
         return frame
 
+    def fetch_arrow(self, name: str, sql: str, params: Sequence[Any] = ()) -> Any:
+        """A pyarrow Table keeping DuckDB's column types (a pandas frame turns an all-NULL column
+        into type null, which then clashes with the same column's type in another Parquet file)."""
+        started = perf_counter()
+        with self.cursor() as cur:
+            table = cur.sql(sql, params=list(params)).to_arrow_table()  # execute().to_arrow copies once more
+        self.timings.record(name, perf_counter() - started, table.num_rows)
+        return table
+
     def fetch_all(self, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         started = perf_counter()
         with self.cursor() as cur:
@@ -165,19 +206,38 @@ class Store:
         self.timings.record(name, perf_counter() - started, len(rows))
         return rows[0] if rows else None
 
-    def profile(self, name: str, sql: str, params: Sequence[Any] = ()) -> tuple[int, str]:
-        """Run a query once with DuckDB's profiler on a cursor of its own (profiling settings are
-        per cursor); return the rows it returned and the profiler's JSON."""
-        cur = self._con.cursor()
-        try:
+    def _profiling_cursor(self) -> duckdb.DuckDBPyConnection:
+        # Profiling settings are per cursor, and cannot be set once the configuration is locked:
+        # one cursor is prepared before that (see lock_down) and kept.
+        if self._profiler is None:
+            cur = self._con.cursor()
             cur.execute("PRAGMA enable_profiling='no_output'")
             cur.execute("SET profiling_mode='detailed'")
+            self._profiler = cur
+        return self._profiler
+
+    def profile(self, name: str, sql: str, params: Sequence[Any] = ()) -> tuple[int, str]:
+        """Run a query once with DuckDB's profiler on a cursor of its own; return the rows it
+        returned and the profiler's JSON."""
+        with self._profiler_lock:
+            cur = self._profiling_cursor()
             started = perf_counter()
             rows = len(cur.execute(sql, list(params)).fetchall())
             self.timings.record(name, perf_counter() - started, rows)
             return rows, cur.get_profiling_information(format="json")
-        finally:
-            cur.close()
+
+    def lock_down(self) -> None:
+        """After migrations: no file access through SQL (read_text, COPY, ATTACH, INSTALL...) and no
+        configuration change, for every cursor. Arrow scans (register, from_arrow) still work."""
+        with self._profiler_lock:
+            self._profiling_cursor()
+        with self.cursor() as cur:
+            cur.execute("SET enable_external_access = false")
+            cur.execute("SET lock_configuration = true")
+
+    def configuration_locked(self) -> bool:
+        row = self.fetch_one("store.lock_configuration", "SELECT current_setting('lock_configuration')")
+        return bool(row and row[0])
 
     def close(self) -> None:
         with self._lock:
@@ -185,9 +245,13 @@ class Store:
                 return
             self._closed = True
             cursors, self._cursors = self._cursors, []
+            if self._profiler is not None:
+                cursors.append(self._profiler)
+                self._profiler = None
         for cur in cursors:
             try:
                 cur.close()
             except duckdb.Error:
                 pass
         self._con.close()
+        _release(self._key)

@@ -44,6 +44,10 @@ class Prediction(NamedTuple):
         return self._asdict()
 
 
+# Larger values overflow the models' arithmetic (found by fuzzing: -1.8e308 made the logistic model fail).
+MAX_FEATURE_MAGNITUDE = 1e12
+
+
 class PredictionService:
     def __init__(self, models: Mapping[str, ModelBundle], writer: Writer, metrics: PredictionMetrics,
                  default_model: str, timeout_seconds: float = 1.0, clock: Callable[[], datetime] = utcnow) -> None:
@@ -69,7 +73,7 @@ class PredictionService:
 
     @staticmethod
     def _matrix(bundle: ModelBundle, rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
-        """Feature rows as a matrix in the model's column order; every feature a finite number."""
+        """Feature rows as a matrix in the model's column order; every feature a finite number of sane size."""
         problems = []
         matrix = np.empty((len(rows), len(bundle.features)))
         for r, features in enumerate(rows):
@@ -78,9 +82,14 @@ class PredictionService:
                 continue
             for c, name in enumerate(bundle.features):
                 value = features.get(name)
-                if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                # isfinite() only on floats: a huge JSON integer would overflow it (and is caught below).
+                if isinstance(value, bool) or not isinstance(value, int | float) or (
+                        isinstance(value, float) and not math.isfinite(value)):
                     problems.append({"row": r, "field": f"features.{name}",
                                      "error": "missing" if value is None else "must be a finite number"})
+                elif abs(value) > MAX_FEATURE_MAGNITUDE:
+                    problems.append({"row": r, "field": f"features.{name}",
+                                     "error": f"must be within ±{MAX_FEATURE_MAGNITUDE:g}"})
                 else:
                     matrix[r, c] = value
             extra = sorted(set(features) - set(bundle.features))

@@ -7,6 +7,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import graph_card
+from dashboard.fleet import fleet_panel
 from dashboard.tables_predictions import STATUSES, prediction_grid
 
 ALL = "__all__"  # the selects' value for "no filter" (dbc.Select keeps "" for its placeholder)
@@ -59,6 +60,7 @@ def layout(**_query: str) -> html.Div:
         dbc.Row([dbc.Col(graph_card(ids.LATENCY_GRAPH), lg=6),
                  dbc.Col(graph_card(ids.LATENCY_HISTOGRAM_GRAPH), lg=6)]),
         dbc.Row([dbc.Col(graph_card(ids.SUCCESS_GRAPH), lg=6)]),
+        fleet_panel(ids.FLEET_PREDICTIONS, "Fleet: requests, errors and latency of every instance"),
         dbc.Card([dbc.CardHeader("Recent predictions"),
                   dbc.CardBody([html.Div(id=ids.PRED_GRID_NOTE, className="text-muted small mb-2"),
                                 prediction_grid(ids.PRED_GRID)])], className="mb-3"),

@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import graph_card
+from dashboard.fleet import fleet_panel
 
 
 def layout(**_query: str) -> html.Div:
@@ -16,5 +17,6 @@ def layout(**_query: str) -> html.Div:
         dbc.Row([dbc.Col(graph_card(ids.DISK_GRAPH), lg=6),
                  dbc.Col(dbc.Card([dbc.CardHeader("Filesystems"), dbc.CardBody(html.Div(id=ids.DISK_TABLE))],
                                   className="mb-3"), lg=6)]),
+        fleet_panel(ids.FLEET_SYSTEM, "Fleet: every instance Prometheus scrapes"),
         dbc.Card([dbc.CardHeader("Process health"), dbc.CardBody(html.Div(id=ids.PROCESS_TABLE))], className="mb-3"),
     ])

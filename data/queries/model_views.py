@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.queries import rollup_reads
 from data.queries.drift import LABEL, PREDICTED
 from data.store import Store
 
@@ -52,6 +53,8 @@ def latest_importance(store: Store, model: str) -> pd.DataFrame:
 
 
 def quality_series(store: Store, model: str | None, window_seconds: int, since: datetime, until: datetime) -> pd.DataFrame:
+    if resolution := rollup_reads.resolution_for(since, until):  # long ranges: per-bucket means (issue 7)
+        return rollup_reads.quality_series(store, model, window_seconds, since, until, resolution)
     return store.fetch_df(
         "model_views.quality_series",
         "SELECT ts, model, auc, \"precision\", recall, accuracy, estimated_accuracy, labelled_share, status "

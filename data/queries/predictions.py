@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.queries import rollup_reads
 from data.queries.system import bucket_seconds
 from data.store import Store
 
@@ -88,6 +89,8 @@ def known_models(store: Store) -> list[str]:
 
 def throughput_series(store: Store, since: datetime, until: datetime, model: str | None) -> pd.DataFrame:
     """Per bucket and model: requests/s, errors/s, latency p50/p95/p99 of successful requests."""
+    if resolution := rollup_reads.resolution_for(since, until):  # long ranges read the rollups
+        return rollup_reads.throughput_series(store, since, until, model, resolution, 300)
     step = bucket_seconds(since, until, target=300)
     return store.fetch_df(
         "predictions.series",
@@ -107,6 +110,8 @@ def throughput_series(store: Store, since: datetime, until: datetime, model: str
 
 def error_series(store: Store, since: datetime, until: datetime, model: str | None) -> pd.DataFrame:
     """Per bucket: the share of requests that failed, by error kind (percent)."""
+    if resolution := rollup_reads.resolution_for(since, until):
+        return rollup_reads.error_series(store, since, until, model, resolution, 300)
     step = bucket_seconds(since, until, target=300)
     return store.fetch_df(
         "predictions.error_series",
@@ -123,6 +128,8 @@ def error_series(store: Store, since: datetime, until: datetime, model: str | No
 
 def success_series(store: Store, since: datetime, until: datetime, model: str | None) -> pd.DataFrame:
     """Per bucket and model: success rate among predictions whose labels have arrived, and the labelled share."""
+    if resolution := rollup_reads.resolution_for(since, until):
+        return rollup_reads.success_series(store, since, until, model, resolution, 300)
     step = bucket_seconds(since, until, target=300)
     return store.fetch_df(
         "predictions.success_series",
@@ -140,6 +147,8 @@ def success_series(store: Store, since: datetime, until: datetime, model: str | 
 
 def latency_histogram(store: Store, since: datetime, until: datetime, model: str | None) -> pd.DataFrame:
     """Counts of successful-request latencies in log-spaced bins (milliseconds)."""
+    if resolution := rollup_reads.resolution_for(since, until):
+        return rollup_reads.latency_histogram(store, since, until, model, resolution)
     return store.fetch_df(
         "predictions.latency_histogram",
         """

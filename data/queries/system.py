@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.queries import rollup_reads
 from data.store import Store
 
 TARGET_POINTS = 600
@@ -24,6 +25,8 @@ def latest_sample(store: Store) -> dict[str, Any] | None:
 
 def system_series(store: Store, since: datetime, until: datetime) -> pd.DataFrame:
     """Per-bucket means of the host sample between since and until, oldest first."""
+    if resolution := rollup_reads.resolution_for(since, until):  # long ranges read the rollups
+        return rollup_reads.system_series(store, since, until, resolution, TARGET_POINTS)
     step = bucket_seconds(since, until)
     return store.fetch_df(
         "system.series",
@@ -46,6 +49,8 @@ def system_series(store: Store, since: datetime, until: datetime) -> pd.DataFram
 
 def core_series(store: Store, since: datetime, until: datetime) -> pd.DataFrame:
     """Per-bucket mean CPU percent of each core: columns ts, core (0-based), cpu_percent."""
+    if resolution := rollup_reads.resolution_for(since, until):
+        return rollup_reads.core_series(store, since, until, resolution, TARGET_POINTS)
     step = bucket_seconds(since, until)
     return store.fetch_df(
         "system.cores",
@@ -75,6 +80,8 @@ def latest_disks(store: Store, within: timedelta = timedelta(minutes=5)) -> pd.D
 
 
 def disk_series(store: Store, since: datetime, until: datetime) -> pd.DataFrame:
+    if resolution := rollup_reads.resolution_for(since, until):
+        return rollup_reads.disk_series(store, since, until, resolution, TARGET_POINTS)
     step = bucket_seconds(since, until)
     return store.fetch_df(
         "disk.series",

@@ -61,3 +61,29 @@ def test_promtool_accepts_live_metrics(live_server) -> None:
     assert "scrape_duration_seconds_bucket" in text and "queue_length" in text
     result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _threads(prefix: str) -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name.startswith(prefix)]
+
+
+def test_double_create_app_on_one_database_refuses_and_never_runs_collectors_twice(make_app) -> None:
+    """DuckDB would hand a second connect() in this process the same database, so a second app would
+    run every collector again: the second create_app refuses instead, until the first one stops."""
+    from data.store import StoreLockedError
+
+    first = make_app()
+    first.predwatch.start()
+    first.predwatch.start()  # starting twice is a no-op
+    with pytest.raises(StoreLockedError, match="in use by another Predwatch app in this process"):
+        make_app()
+    system_threads = _threads("predwatch-collector-system")
+    assert len(system_threads) == 1, system_threads
+    assert len(_threads("predwatch-writer")) == 1
+    first.predwatch.stop()
+    second = make_app()  # once the first has stopped, the database is free again
+    second.predwatch.start()
+    assert len(_threads("predwatch-collector-system")) <= 1  # the first one's thread has ended or is ending
+    second.predwatch.stop()

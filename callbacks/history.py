@@ -1,0 +1,71 @@
+"""History exploration: the range in the URL, the absolute from-to picker, zoom narrowing the range of every
+chart on the page, and the live toggle. All of it sets ids.RANGE, which every page's charts already read."""
+from __future__ import annotations
+
+from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, no_update
+
+from dashboard import ids
+from dashboard.timekeys import absolute_key, live_from_query, parse_time, range_options, value_from_query
+from data.runtime import Runtime
+
+# Time-series graphs whose zoom narrows the range (box zoom on the time axis).
+ZOOMABLE = (ids.CPU_GRAPH, ids.MEMORY_GRAPH, ids.DISK_IO_GRAPH, ids.NETWORK_GRAPH, ids.DISK_GRAPH,
+            ids.THROUGHPUT_GRAPH, ids.ERROR_GRAPH, ids.LATENCY_GRAPH, ids.SUCCESS_GRAPH, ids.MODEL_QUALITY_GRAPH,
+            ids.DB_QUERY_GRAPH, ids.DB_CONNECTIONS_GRAPH, ids.DB_TABLE_SIZE_GRAPH)
+
+
+def zoomed_range(relayout: dict | None) -> str | None:
+    """The absolute range a box zoom on the time axis selected, or None (autoscale, y-only zoom, no change)."""
+    relayout = relayout or {}
+    lo, hi = relayout.get("xaxis.range[0]"), relayout.get("xaxis.range[1]")
+    if lo is None and isinstance(relayout.get("xaxis.range"), list) and len(relayout["xaxis.range"]) == 2:
+        lo, hi = relayout["xaxis.range"]
+    since, until = parse_time(lo), parse_time(hi)
+    return absolute_key(since, until) if since and until and since < until else None
+
+
+def _zoom(app: Dash, graph_id: str) -> None:
+    @app.callback(Output(ids.RANGE, "value", allow_duplicate=True), Output(ids.RANGE, "options", allow_duplicate=True),
+                  Input(graph_id, "relayoutData"), prevent_initial_call=True)
+    def narrow(relayout: dict | None) -> tuple:
+        value = zoomed_range(relayout)
+        return (value, range_options(value)) if value else (no_update, no_update)
+
+
+def register(app: Dash, runtime: Runtime) -> None:  # noqa: ARG001 - the same signature as every page module
+    @app.callback(Output(ids.RANGE, "value"), Output(ids.RANGE, "options"), Output(ids.LIVE_TOGGLE, "value"),
+                  Input(ids.HISTORY_URL, "search"), State(ids.RANGE, "value"))
+    def restore(search: str | None, current: str | None) -> tuple:
+        """A shared or reloaded URL restores its range and live toggle."""
+        value = value_from_query(search)
+        if value is None:
+            return no_update, range_options(current), no_update
+        return value, range_options(value), live_from_query(search)
+
+    @app.callback(Output(ids.RANGE, "value", allow_duplicate=True), Output(ids.RANGE, "options", allow_duplicate=True),
+                  Input(ids.RANGE_APPLY, "n_clicks"), State(ids.RANGE_FROM, "value"), State(ids.RANGE_TO, "value"),
+                  prevent_initial_call=True)
+    def pick(_clicks: int | None, since: str | None, until: str | None) -> tuple:
+        start, end = parse_time(since), parse_time(until)
+        if not (start and end and start < end):
+            return no_update, no_update
+        value = absolute_key(start, end)
+        return value, range_options(value)
+
+    @app.callback(Output(ids.INTERVAL, "disabled"), Input(ids.LIVE_TOGGLE, "value"))
+    def live(on: bool | None) -> bool:
+        return not on
+
+    for graph_id in ZOOMABLE:
+        _zoom(app, graph_id)
+
+    # Any chart card's CSV button: the browser writes the chart's traces (trace, x, y) to a file.
+    app.clientside_callback(ClientsideFunction(namespace="predwatchHistory", function_name="chartCsv"),
+                            Output(ids.chart_csv_download(MATCH), "data"), Input(ids.chart_csv(MATCH), "n_clicks"),
+                            State(ids.chart_csv(MATCH), "id"), prevent_initial_call=True)
+
+    # The URL follows the range without a navigation (history.replaceState in assets/history.js).
+    app.clientside_callback(ClientsideFunction(namespace="predwatchHistory", function_name="syncUrl"),
+                            Output(ids.HISTORY_URL_SYNC, "data"), Input(ids.RANGE, "value"),
+                            Input(ids.LIVE_TOGGLE, "value"), Input(ids.HISTORY_URL, "pathname"),
+                            prevent_initial_call=True)

@@ -1,0 +1,46 @@
+"""`python app.py export --format parquet --partition day --out DIR [--db PATH] [--table predictions]`.
+
+It opens the database file itself, so it runs while no server holds it; a held file is a clear
+error and exit status 2 (DuckDB lets only one process open a file)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from data.parquet_export import export_parquet
+from data.queries.day_export import TABLES
+from data.store import Store, StoreLockedError
+from settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="app.py export",
+                                     description="Write a table as Hive-partitioned Parquet (date=YYYY-MM-DD/).")
+    parser.add_argument("--format", choices=["parquet"], default="parquet", help="output format")
+    parser.add_argument("--partition", choices=["day"], default="day", help="one folder per UTC day")
+    parser.add_argument("--db", type=Path, default=Settings.db, help=f"DuckDB database file (default {Settings.db})")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--table", choices=list(TABLES), default="predictions", help="table to export")
+    return parser
+
+
+def export_command(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(list(argv))
+    if not args.db.exists():
+        print(f"predwatch: database {args.db} does not exist", file=sys.stderr)
+        return 2
+    try:
+        store = Store(args.db)
+    except StoreLockedError as exc:
+        print(f"predwatch: {exc}; stop that server first (export needs the file to itself)", file=sys.stderr)
+        return 2
+    try:
+        summary = export_parquet(store, args.table, args.out)
+    finally:
+        store.close()
+    for day, rows in summary.rows_by_day.items():
+        print(f"{args.out / f'date={day.isoformat()}'}: {rows} rows")
+    print(f"exported {summary.rows} {args.table} rows over {len(summary.rows_by_day)} days to {args.out}")
+    return 0

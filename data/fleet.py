@@ -1,0 +1,74 @@
+"""Fleet reads: the PromQL of one fleet panel sent to Prometheus, answers as one long DataFrame.
+
+Prometheus being down or slow is an expected state, not an exception for the page: it is recorded
+on the status board as the `prometheus` component and returned as `FleetView.error`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from data import promql
+from data.clock import utcnow
+from data.prometheus_source import PrometheusError, PrometheusSource
+from data.status import StatusBoard
+
+COMPONENT = "prometheus"
+COLUMNS = ["ts", "instance", "metric", "value"]
+
+
+@dataclass
+class FleetView:
+    """One panel's series (columns ts, instance, metric, value), the instances found, and any error."""
+
+    frame: pd.DataFrame
+    instances: list[str] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def _frame(rows: list[tuple[datetime, str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _to_naive_utc(unix_seconds: float) -> datetime:
+    return datetime.fromtimestamp(unix_seconds, UTC).replace(tzinfo=None)
+
+
+class Fleet:
+    """Reads the fleet panels through one Prometheus; reports its health on `board`."""
+
+    def __init__(self, source: PrometheusSource, board: StatusBoard, scrape_interval_seconds: float = 15.0) -> None:
+        self.source = source
+        self.board = board
+        self.scrape_interval_seconds = scrape_interval_seconds
+        board.register(COMPONENT)
+
+    def instances(self) -> list[str]:
+        answer = promql.parse_result(self.source.query(promql.INSTANCES_QUERY))
+        return sorted(labels.get("instance", "?") for labels, _ in answer)
+
+    def panel(self, panel: str, since: datetime, until: datetime, instance: str | None = None) -> FleetView:
+        """Every series of `panel` ("system" or "predictions") between since and until (naive UTC)."""
+        units = {name: unit for name, (_, unit) in promql.PANELS[panel].items()}
+        step = promql.step_seconds((until - since).total_seconds())
+        window = promql.window_text(step, self.scrape_interval_seconds)
+        rows: list[tuple[datetime, str, str, float]] = []
+        try:
+            found = self.instances()
+            for name, query in promql.panel_queries(panel, instance, window).items():
+                series = promql.parse_result(self.source.query_range(query, since, until, step))
+                rows += [(_to_naive_utc(s.ts), s.instance, name, s.value) for s in promql.samples(series)]
+        except (PrometheusError, promql.PromResponseError) as exc:
+            self.board.failure(COMPONENT, utcnow(), str(exc))
+            return FleetView(_frame([]), units=units, error=str(exc))
+        self.board.success(COMPONENT, utcnow())
+        return FleetView(_frame(rows), found, units)
+
+
+def open_fleet(url: str | None, timeout_seconds: float, board: StatusBoard) -> Fleet | None:
+    """The fleet reader of a configured Prometheus, or None when no --prometheus-url was given."""
+    if not url:
+        return None
+    return Fleet(PrometheusSource(url, timeout_seconds), board)
