@@ -7,33 +7,15 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
+from dashboard.fast_figure import axis, frame
 from dashboard.figures import empty_figure
-from dashboard.theme import FIGURE_LAYOUT, SERIES, TEMPLATE
+from dashboard.theme import SERIES
 
 TOP_SERIES = 8  # more lines than this are unreadable; the busiest are shown
 NO_DB_SAMPLES = "No database samples in this range yet:<br>the database collector samples every minute"
 PG_STATES = {"connections_active": "active", "connections_idle": "idle",
              "connections_idle_in_transaction": "idle in transaction"}
-
-
-def axis(title: str, **options: object) -> dict:
-    """An axis in plotly.js's own form (titles as {"text": ...}): these layouts are not validated."""
-    return {"title": {"text": title}, **options}
-
-
-TIME_AXIS = axis("time (UTC)")
-
-
-def _frame(title: str, revision: str, yaxis: dict, traces: list[dict], xaxis: dict = TIME_AXIS,
-           **layout: object) -> go.Figure:
-    """A figure built without plotly.py's validation: validating a trace costs ~100 ms here and
-    this page redraws a dozen series every refresh; tests/unit/dashboard/test_figures_database.py
-    validates every builder's output."""
-    base = {**FIGURE_LAYOUT, "template": pio.templates[TEMPLATE]}
-    return go.Figure(data=traces, layout={**base, "title": {"text": title}, "uirevision": revision, "xaxis": xaxis,
-                                          "yaxis": yaxis, **layout}, _validate=False)
 
 
 def _line(x: pd.Series, y: pd.Series, name: str, color: str, **options: object) -> dict:
@@ -54,7 +36,7 @@ def make_query_latency_figure(series: pd.DataFrame, revision: str = "") -> go.Fi
         part = series[series["query"] == name]
         traces.append(_line(part["ts"], part["p95_seconds"] * 1000, name, SERIES[i % len(SERIES)], mode="lines+markers",
                             customdata=[[c] for c in part["calls"]], hovertemplate="%{y:.2f} ms, %{customdata[0]} calls"))
-    return _frame("Query latency (p95)", revision, axis("latency (ms)", type="log"), traces)
+    return frame("Query latency (p95)", revision, axis("latency (ms)", type="log"), traces)
 
 
 def make_connections_figure(pool: pd.DataFrame, revision: str = "") -> go.Figure:
@@ -66,7 +48,7 @@ def make_connections_figure(pool: pd.DataFrame, revision: str = "") -> go.Figure
         _line(pool["ts"], pool["cursor_pool_size"], "pool size", SERIES[6], line={"dash": "dot", "shape": "hv"}),
         _line(pool["ts"], pool["cursor_waits"], "waits", SERIES[1], line={"width": 1}, yaxis="y2"),
     ]
-    return _frame("Store connections", revision, axis("cursors", rangemode="tozero", tickformat=",d"), traces,
+    return frame("Store connections", revision, axis("cursors", rangemode="tozero", tickformat=",d"), traces,
                   yaxis2=axis("waits (total)", overlaying="y", side="right", rangemode="tozero", showgrid=False))
 
 
@@ -80,7 +62,7 @@ def make_table_size_figure(tables: pd.DataFrame, revision: str = "") -> go.Figur
         traces.append(_line(part["ts"], part["size_bytes"], name, SERIES[i % len(SERIES)], mode="lines+markers",
                             customdata=[[int(c)] for c in part["row_count"]],
                             hovertemplate="%{y:.3s}B, %{customdata[0]:,} rows"))
-    return _frame("Table sizes", revision, axis("size (bytes)", tickformat=".2~s", ticksuffix="B", rangemode="tozero"),
+    return frame("Table sizes", revision, axis("size (bytes)", tickformat=".2~s", ticksuffix="B", rangemode="tozero"),
                   traces)
 
 
@@ -93,7 +75,7 @@ def make_scan_figure(scans: pd.DataFrame) -> go.Figure:
                "name": label, "marker": {"color": color}, "customdata": [[int(v)] for v in scans[column]],
                "hovertemplate": "%{customdata[0]:,} rows"}
               for column, label, color in (("rows_scanned", "scanned", SERIES[1]), ("rows_returned", "returned", SERIES[0]))]
-    return _frame("Scan efficiency", "scans", axis("query", automargin=True), traces,
+    return frame("Scan efficiency", "scans", axis("query", automargin=True), traces,
                   xaxis=axis("rows + 1 (log)", type="log"), barmode="group")
 
 
@@ -107,7 +89,7 @@ def make_pg_connections_figure(series: pd.DataFrame, revision: str = "") -> go.F
             traces.append(_line(part["ts"], part[column], f"{target} {state}", SERIES[(3 * i + j) % len(SERIES)]))
         traces.append(_line(part["ts"], part["max_connections"], f"{target} max_connections", SERIES[6],
                             line={"dash": "dash", "width": 1}))
-    return _frame("PostgreSQL connections", revision, axis("connections", rangemode="tozero"), traces)
+    return frame("PostgreSQL connections", revision, axis("connections", rangemode="tozero"), traces)
 
 
 def make_pg_cache_figure(series: pd.DataFrame, revision: str = "") -> go.Figure:
@@ -117,4 +99,4 @@ def make_pg_cache_figure(series: pd.DataFrame, revision: str = "") -> go.Figure:
         return empty_figure("PostgreSQL cache hit ratio", "No PostgreSQL target has answered yet")
     traces = [_line(part["ts"], part["cache_hit_ratio"] * 100, str(target), SERIES[i % len(SERIES)])
               for i, (target, part) in enumerate(hits.groupby("target", sort=True))]
-    return _frame("PostgreSQL cache hit ratio", revision, axis("%", range=[0, 100.5], ticksuffix=" %"), traces)
+    return frame("PostgreSQL cache hit ratio", revision, axis("%", range=[0, 100.5], ticksuffix=" %"), traces)

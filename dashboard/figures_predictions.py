@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
+from dashboard.fast_figure import axis, frame
 from dashboard.figures import empty_figure
-from dashboard.theme import FIGURE_LAYOUT, SERIES, TEMPLATE
+from dashboard.theme import FIGURE_LAYOUT, SERIES
 
 NO_PREDICTIONS = ("No predictions in this range yet:<br>"
                   "the built-in workload sends ~20/s, or POST /api/predictions")
@@ -25,22 +25,7 @@ SIDE_LEGEND = {"legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y":
                "margin": {**FIGURE_LAYOUT["margin"], "r": 150}}  # many series: list them beside the plot
 
 
-def axis(title: str, **options: object) -> dict:
-    """An axis in plotly.js's own form (titles as {"text": ...}): layouts here are not validated."""
-    return {"title": {"text": title}, **options}
-
-
-TIME = axis("time (UTC)")
 PERCENT = axis("%", range=[0, 100], ticksuffix=" %")
-
-
-def _frame(title: str, revision: str, yaxis: dict, xaxis: dict = TIME, **layout: object) -> go.Figure:
-    """A figure whose layout skips plotly.py's validation (`_validate=False`): validating the template
-    and layout cost ~30 ms a chart, this page redraws five every refresh, and the server shares its
-    CPU with the workload. tests/unit/dashboard/test_figures_predictions.py validates every builder."""
-    base = {**FIGURE_LAYOUT, "template": pio.templates[TEMPLATE]}
-    return go.Figure(layout={**base, "title": {"text": title}, "uirevision": revision, "xaxis": xaxis,
-                             "yaxis": yaxis, **layout}, _validate=False)
 
 
 def _colors(models: Sequence[str]) -> dict[str, str]:
@@ -59,7 +44,7 @@ def make_throughput_figure(series: pd.DataFrame, in_flight: pd.DataFrame, revisi
     """Requests/s per model, and the requests in flight on a secondary axis."""
     if series.empty:
         return empty_figure("Throughput", NO_PREDICTIONS)
-    fig = _frame("Throughput", revision, axis("requests/s", rangemode="tozero"), yaxis2=_in_flight_axis(in_flight),
+    fig = frame("Throughput", revision, axis("requests/s", rangemode="tozero"), yaxis2=_in_flight_axis(in_flight),
                  margin={**FIGURE_LAYOUT["margin"], "r": 60})
     colors = _colors(series["model"].unique())
     for model, part in series.groupby("model", sort=True):
@@ -75,8 +60,8 @@ def make_latency_histogram_figure(histogram: pd.DataFrame, revision: str = "") -
     """Counts of successful-request latencies in log-spaced bins (`latency_ms` is a bin's lower edge)."""
     if histogram.empty:
         return empty_figure("Latency distribution", NO_LATENCIES)
-    fig = _frame("Latency distribution", revision, axis("requests", rangemode="tozero"),
-                 axis("latency (ms)", type="log"), barmode="overlay", hovermode="closest")
+    fig = frame("Latency distribution", revision, axis("requests", rangemode="tozero"),
+                 xaxis=axis("latency (ms)", type="log"), barmode="overlay", hovermode="closest")
     colors = _colors(histogram["model"].unique())
     for model, part in histogram.groupby("model", sort=True):
         edges = part["latency_ms"]
@@ -91,7 +76,7 @@ def make_latency_figure(series: pd.DataFrame, revision: str = "") -> go.Figure:
     """p50, p95 and p99 latency of successful requests per model over time."""
     if series.empty or series[list(PERCENTILES)].isna().all().all():
         return empty_figure("Latency percentiles", NO_LATENCIES if not series.empty else NO_PREDICTIONS)
-    fig = _frame("Latency percentiles", revision, axis("latency (ms)", rangemode="tozero"), **SIDE_LEGEND)
+    fig = frame("Latency percentiles", revision, axis("latency (ms)", rangemode="tozero"), **SIDE_LEGEND)
     colors = _colors(series["model"].unique())
     for model, part in series.groupby("model", sort=True):
         for column, dash in PERCENTILES.items():
@@ -105,7 +90,7 @@ def make_error_figure(errors: pd.DataFrame, buckets: Sequence, revision: str = "
     if len(buckets) == 0:
         return empty_figure("Errors by kind", NO_PREDICTIONS)
     index = pd.Index(sorted(set(buckets)), name="ts")
-    fig = _frame("Errors by kind", revision, axis("% of requests", ticksuffix=" %", rangemode="tozero"))
+    fig = frame("Errors by kind", revision, axis("% of requests", ticksuffix=" %", rangemode="tozero"))
     if errors.empty:
         fig.add_scatter(x=index, y=[0.0] * len(index), name="no errors", mode="lines", line=dict(color=SERIES[7]))
         return fig
@@ -121,7 +106,7 @@ def make_success_figure(success: pd.DataFrame, revision: str = "") -> go.Figure:
     """Success rate among predictions whose labels have arrived, and the labelled share, per model."""
     if success.empty:
         return empty_figure("Success rate", NO_PREDICTIONS)
-    fig = _frame("Success rate as labels arrive", revision, PERCENT, **SIDE_LEGEND)
+    fig = frame("Success rate as labels arrive", revision, PERCENT, **SIDE_LEGEND)
     colors = _colors(success["model"].unique())
     for model, part in success.groupby("model", sort=True):
         fig.add_scatter(x=part["ts"], y=part["success_percent"], name=f"{model} success", mode="lines",
