@@ -22,6 +22,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return search;
     },
+    applyRestore: function (restored) {
+      const skip = window.dash_clientside.no_update;
+      if (!restored || restored.search !== window.location.search) {
+        return [skip, skip, skip];
+      }
+      const value = restored.value === null ? skip : restored.value;
+      const live = restored.live === null ? skip : restored.live;
+      return [value, restored.options, live];
+    },
     chartCsv: function (clicks, id) {
       const host = clicks && document.getElementById(id.graph);
       const gd = host && host.querySelector(".js-plotly-plot");

@@ -47,12 +47,12 @@ def register(app: Dash, runtime: Runtime) -> None:
     rules = {r.id: r for r in load_rule_sources(rule_sources(runtime.settings.rules))}
     keep_zoom(app, ids.ALERTS_TIMELINE_GRAPH, ids.BACKTEST_GRAPH)
 
-    @app.callback(Output(ids.ALERT_BADGE, "children"), Input(ids.INTERVAL, "n_intervals"))
+    @app.callback(Output(ids.ALERT_BADGE, "children"), Input(ids.TICK, "data"))
     def badge(_n: int) -> object:
         return alert_badge(q.firing_counts(store))
 
     @app.callback(*figure_outputs(ids.ALERTS_TIMELINE_GRAPH), Output(ids.ALERTS_ACTIVE, "children"),
-                  Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"))
+                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
     def live(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         active = q.list_alerts(store, "firing", None) + q.list_alerts(store, "pending", None)

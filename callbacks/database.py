@@ -42,7 +42,7 @@ def register(app: Dash, runtime: Runtime) -> None:
     keep_zoom(app, *STORE_GRAPHS, *PG_GRAPHS)
 
     # Two callbacks, so the store's and PostgreSQL's charts are drawn in parallel requests.
-    @app.callback(*figure_outputs(*STORE_GRAPHS), Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"))
+    @app.callback(*figure_outputs(*STORE_GRAPHS), Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
     def store_charts(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         return (
@@ -52,7 +52,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             figures.make_scan_figure(pd.DataFrame(q.latest_scans(store))),
         )
 
-    @app.callback(*figure_outputs(*PG_GRAPHS), Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"))
+    @app.callback(*figure_outputs(*PG_GRAPHS), Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
     def postgres_charts(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         series = pg.series(store, since, until)
@@ -60,7 +60,7 @@ def register(app: Dash, runtime: Runtime) -> None:
 
     @app.callback(Output(ids.DB_QUALITY, "children"), Output(ids.DB_SLOW_TABLE, "children"),
                   Output(ids.DB_TABLES, "children"), Output(ids.DB_INDEXES, "children"),
-                  Output(ids.DB_PG_TARGETS, "children"), Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"))
+                  Output(ids.DB_PG_TARGETS, "children"), Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
     def tables(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         slow_since = max(since, until - timedelta(hours=24))

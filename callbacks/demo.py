@@ -24,7 +24,7 @@ def register(app: Dash, controls: DemoControls | None) -> None:
         return
 
     @app.callback(Output(ids.DEMO_SWITCHES, "value"), Input(ids.DEMO_SWITCHES, "value"),
-                  Input(ids.INTERVAL, "n_intervals"), prevent_initial_call=True)
+                  Input(ids.TICK, "data"), prevent_initial_call=True)
     def switches(selected: list[str] | None, _n: int) -> list[str] | object:
         """A click sets the switches that changed; a refresh shows switches set elsewhere
         (the API, a --demo-*-after schedule). Only differences are set, so a pending schedule

@@ -32,7 +32,7 @@ def register(app: Dash, runtime: Runtime) -> None:
     @app.callback(Output(ids.DRIFT_MODEL, "options"), Output(ids.DRIFT_MODEL, "value"),
                   Output(ids.DRIFT_WINDOW, "options"), Output(ids.DRIFT_WINDOW, "value"),
                   Output(ids.DRIFT_FEATURE, "options"), Output(ids.DRIFT_FEATURE, "value"),
-                  Input(ids.INTERVAL, "n_intervals"), State(ids.DRIFT_MODEL, "value"),
+                  Input(ids.TICK, "data"), State(ids.DRIFT_MODEL, "value"),
                   State(ids.DRIFT_WINDOW, "value"), State(ids.DRIFT_FEATURE, "value"),
                   State(ids.DRIFT_FEATURE, "options"))
     def selects(_n: int, model: str | None, window_label: str | None, feature: str | None,
@@ -46,7 +46,7 @@ def register(app: Dash, runtime: Runtime) -> None:
                 no_update if new_features == feature_options else new_features, choose(feature, features))
 
     @app.callback(*figure_outputs(*GRAPHS), Output(ids.DRIFT_TABLE, "children"),
-                  Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"), Input(ids.DRIFT_MODEL, "value"),
+                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"), Input(ids.DRIFT_MODEL, "value"),
                   Input(ids.DRIFT_WINDOW, "value"), Input(ids.DRIFT_FEATURE, "value"))
     def charts(_n: int, range_key: str, model: str | None, window_label: str | None, feature: str | None) -> tuple:
         seconds = windows.get(window_label or "", windows["recent"])

@@ -32,7 +32,7 @@ def _register_panel(app: Dash, fleet: Fleet, panel_id: str) -> None:
 
     @app.callback(Output(panel_id, "style"), Output(select, "options"), Output(ids.fleet_part(panel_id, "error"), "children"),
                   *figure_outputs(*graphs),
-                  Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"), Input(select, "value"),
+                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"), Input(select, "value"),
                   State(select, "options"))
     def refresh(_n: int, range_key: str, instance: str | None, current: list | None) -> tuple:
         since, until = window(range_key, utcnow())

@@ -33,14 +33,18 @@ def _zoom(app: Dash, graph_id: str) -> None:
 
 
 def register(app: Dash, runtime: Runtime) -> None:  # noqa: ARG001 - the same signature as every page module
-    @app.callback(Output(ids.RANGE, "value"), Output(ids.RANGE, "options"), Output(ids.LIVE_TOGGLE, "value"),
-                  Input(ids.HISTORY_URL, "search"), State(ids.RANGE, "value"))
-    def restore(search: str | None, current: str | None) -> tuple:
-        """A shared or reloaded URL restores its range and live toggle."""
+    @app.callback(Output(ids.HISTORY_RESTORE, "data"), Input(ids.HISTORY_URL, "search"), State(ids.RANGE, "value"))
+    def restore(search: str | None, current: str | None) -> dict:
+        """What a shared or reloaded URL restores: its range and live toggle (None: the URL names none)."""
         value = value_from_query(search)
-        if value is None:
-            return no_update, range_options(current), no_update
-        return value, range_options(value), live_from_query(search)
+        return {"search": search or "", "value": value, "options": range_options(value or current),
+                "live": live_from_query(search) if value else None}
+
+    # The answer applies only while the address is still the one it was computed for: a late answer must
+    # not undo a zoom or a pick made meanwhile (both rewrite the address at once, assets/history.js).
+    app.clientside_callback(ClientsideFunction(namespace="predwatchHistory", function_name="applyRestore"),
+                            Output(ids.RANGE, "value"), Output(ids.RANGE, "options"), Output(ids.LIVE_TOGGLE, "value"),
+                            Input(ids.HISTORY_RESTORE, "data"))
 
     @app.callback(Output(ids.RANGE, "value", allow_duplicate=True), Output(ids.RANGE, "options", allow_duplicate=True),
                   Input(ids.RANGE_APPLY, "n_clicks"), State(ids.RANGE_FROM, "value"), State(ids.RANGE_TO, "value"),

@@ -68,7 +68,7 @@ def _prediction_kpis(store: Store, now: datetime) -> list[dbc.Col]:
 def register(app: Dash, runtime: Runtime) -> None:
     @app.callback(
         Output(ids.OVERALL_STATUS, "children"), Output(ids.KPI_CARDS, "children"), Output(ids.COMPONENTS, "children"),
-        Input(ids.INTERVAL, "n_intervals"),
+        Input(ids.TICK, "data"),
     )
     def refresh(_n: int) -> tuple:
         report = build_report(health_inputs(runtime.store, runtime.writer, runtime.board), utcnow(),

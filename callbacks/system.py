@@ -23,7 +23,7 @@ def register(app: Dash, runtime: Runtime) -> None:
 
     keep_zoom(app, *GRAPHS)
 
-    @app.callback(*figure_outputs(*GRAPHS), Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"))
+    @app.callback(*figure_outputs(*GRAPHS), Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
     def charts(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         system = q.system_series(store, since, until)
@@ -39,6 +39,6 @@ def register(app: Dash, runtime: Runtime) -> None:
         )
 
     @app.callback(Output(ids.PROCESS_TABLE, "children"), Output(ids.DISK_TABLE, "children"),
-                  Input(ids.INTERVAL, "n_intervals"))
+                  Input(ids.TICK, "data"))
     def tables(_n: int) -> tuple:
         return process_table(q.latest_processes(store)), disk_table(q.latest_disks(store).to_dict("records"))

@@ -4,6 +4,9 @@
 NAVBAR = "navbar"
 RANGE = "time-range"
 INTERVAL = "refresh-interval"
+# Advanced by a clientside gate on each interval tick unless a callback request is still in flight
+# (assets/refresh-gate.js); server callbacks refresh on it, never on the interval directly.
+TICK = "refresh-tick"
 LAST_UPDATED = "last-updated"
 
 # overview
@@ -97,6 +100,7 @@ def fleet_part(panel_id: str, part: str) -> str:
 # history exploration (issue 7): the range in the URL, the absolute from-to picker, the live toggle
 HISTORY_URL = "history-url"
 HISTORY_URL_SYNC = "history-url-sync"
+HISTORY_RESTORE = "history-restore"
 RANGE_FROM = "range-from"
 RANGE_TO = "range-to"
 RANGE_APPLY = "range-apply"
@@ -110,3 +114,9 @@ def chart_csv(graph_id: str) -> dict[str, str]:
 
 def chart_csv_download(graph_id: str) -> dict[str, str]:
     return {"type": "chart-csv-download", "graph": graph_id}
+
+# compare periods (issue 7): overlay the same range a day or a week earlier
+PRED_COMPARE = "predictions-compare"
+PRED_COMPARE_NOTE = "predictions-compare-note"
+MODEL_COMPARE = "model-compare"
+MODEL_COMPARE_NOTE = "model-compare-note"

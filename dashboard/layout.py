@@ -46,7 +46,9 @@ def shell(pages: Sequence[tuple[str, str]], refresh_seconds: float) -> html.Div:
     return html.Div([
         navbar(pages),
         dcc.Interval(id=ids.INTERVAL, interval=int(refresh_seconds * 1000), n_intervals=0),
+        dcc.Store(id=ids.TICK, data=0),  # what server callbacks refresh on (callbacks/shell.py)
         dcc.Location(id=ids.HISTORY_URL, refresh=False),  # the range lives in the query string
         dcc.Store(id=ids.HISTORY_URL_SYNC),
+        dcc.Store(id=ids.HISTORY_RESTORE),
         dbc.Container(dash.page_container, fluid=True),
     ])

@@ -27,6 +27,7 @@ _SUMMARY = f"""
         xrange: gd._fullLayout.xaxis.range.slice(), xautorange: gd._fullLayout.xaxis.autorange,
         // The range as epoch milliseconds: Plotly rewrites date strings ('T' or ' ', digits) as it redraws.
         xrange_ms: gd._fullLayout.xaxis.range.map((v) => gd._fullLayout.xaxis.r2l(v)),
+        yrange: gd._fullLayout.yaxis.range.slice(), yautorange: gd._fullLayout.yaxis.autorange,
     }};
 }}
 """

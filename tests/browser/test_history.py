@@ -87,9 +87,6 @@ def test_a_range_in_the_url_restores_the_view(page, server, browser_context):
         assert wait_drawn(relative, ids.CPU_GRAPH, "total")["uirevision"] == "24h"
 
 
-# Known race, left for the next issue: after other tests in this module, the URL-restore callback can
-# apply the page's earlier `?range=24h` after the zoom has set the absolute range. Passes alone.
-@pytest.mark.xfail(strict=False, reason="race between URL restore and zoom narrowing (see comment)")
 def test_zoom_narrows_every_chart_and_reads_finer_resolution(page, server):
     page.goto(f"{server.url}/system?range=24h")
     wait_drawn(page, ids.CPU_GRAPH, "total")

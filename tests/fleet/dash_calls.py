@@ -15,11 +15,11 @@ def call_panel(app: Any, panel_id: str, instance: str = ALL_INSTANCES, range_key
         "output": key,
         "outputs": [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
                     for part in key.strip(".").split("...")],
-        "inputs": [{"id": ids.INTERVAL, "property": "n_intervals", "value": 1},
+        "inputs": [{"id": ids.TICK, "property": "data", "value": 1},
                    {"id": ids.RANGE, "property": "value", "value": range_key},
                    {"id": select, "property": "value", "value": instance}],
         "state": [{"id": select, "property": "options", "value": []}],
-        "changedPropIds": [f"{ids.INTERVAL}.n_intervals"],
+        "changedPropIds": [f"{ids.TICK}.data"],
     }
     response = app.server.test_client().post("/_dash-update-component", json=body)
     return response.status_code, (response.get_json() or {}).get("response", {})

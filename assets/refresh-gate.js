@@ -1,0 +1,46 @@
+/* One refresh at a time per browser tab.
+ *
+ * Dash's renderer drops a callback's pending answer when the same callback is triggered again, so
+ * a callback slower than the refresh interval would never paint, and every tick would stack another
+ * request on the server. The interval therefore drives callbacks through a tick store that only
+ * advances when none of this tab's callback requests is still waiting for its answer. A request
+ * that has waited longer than STALE_MS no longer holds refreshes back (a lost connection must not
+ * freeze the page).
+ */
+(function () {
+  const STALE_MS = 30000;
+  const started = new Map();  // request number -> start time (ms)
+  let next = 0;
+  const plainFetch = window.fetch.bind(window);
+
+  window.fetch = function (input, init) {
+    const url = typeof input === "string" ? input : (input && input.url) || "";
+    if (url.indexOf("_dash-update-component") < 0) {
+      return plainFetch(input, init);
+    }
+    const id = next++;
+    started.set(id, Date.now());
+    return plainFetch(input, init).finally(function () {
+      started.delete(id);
+    });
+  };
+
+  function busy() {
+    const now = Date.now();
+    for (const t of started.values()) {
+      if (now - t < STALE_MS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  window.predwatchRefresh = {inFlight: function () { return started.size; }, busy: busy};
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    predwatchGate: {
+      tick: function (_n, tick) {
+        return busy() ? window.dash_clientside.no_update : (tick || 0) + 1;
+      },
+    },
+  });
+})();
