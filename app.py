@@ -22,6 +22,7 @@ from api.import_cli import main as import_file
 from api.security import allow_inline_scripts
 from collectors.alert_cli import export_rules
 from collectors.alerting import alerting_collector
+from collectors.compact_cli import compact_command
 from collectors.database import database_collectors
 from collectors.evaluation import evaluation_collector
 from collectors.export_cli import export_command
@@ -166,7 +167,7 @@ def serve(app: dash.Dash, settings: Settings) -> int:
 
 # `python app.py NAME ...` runs a command instead of the server: NAME -> function(args) -> exit code.
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"export-rules": export_rules, "export": export_command,
-                                                      "import": import_file}
+                                                      "import": import_file, "compact": compact_command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,31 @@
+"""`python app.py compact [--db PATH]`: shrink the database file after retention freed space in it.
+
+Like export, it needs the file to itself: run it while no server holds it (exit status 2 otherwise)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from data.compact import compact
+from data.store import StoreLockedError
+from settings import Settings
+
+
+def compact_command(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="app.py compact",
+                                     description="Rewrite the database file without the space retention freed.")
+    parser.add_argument("--db", type=Path, default=Settings.db, help=f"DuckDB database file (default {Settings.db})")
+    args = parser.parse_args(list(argv))
+    if not args.db.exists():
+        print(f"predwatch: database {args.db} does not exist", file=sys.stderr)
+        return 2
+    try:
+        result = compact(args.db)
+    except StoreLockedError as exc:
+        print(f"predwatch: {exc}; stop that server first (compact needs the file to itself)", file=sys.stderr)
+        return 2
+    mb = 1024 * 1024
+    print(f"compacted {args.db}: {result.bytes_before / mb:.1f} MB -> {result.bytes_after / mb:.1f} MB")
+    return 0
