@@ -1,16 +1,20 @@
 """Model page: the window and model selects, the seven charts and the summary line."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
+from dashboard import compare, ids
 from dashboard import figures_model as figs
-from dashboard import ids
+from dashboard.compare import Earlier
 from dashboard.pages.model_text import summary_text
 from data.clock import utcnow
 from data.queries import model_views as mv
 from data.runtime import Runtime
+from data.store import Store
 
 GRAPHS = (ids.MODEL_ROC_GRAPH, ids.MODEL_PR_GRAPH, ids.MODEL_CONFUSION_GRAPH, ids.MODEL_CALIBRATION_GRAPH,
           ids.MODEL_QUALITY_GRAPH, ids.MODEL_IMPORTANCE_GRAPH, ids.MODEL_IMPORTANCE_TIME_GRAPH)
@@ -25,6 +29,17 @@ def options(values: list[str], labels: dict[str, str] | None = None) -> list[dic
     return [{"label": (labels or {}).get(v, v), "value": v} for v in values]
 
 
+def earlier_quality(store: Store, model: str | None, seconds: int, since: datetime, until: datetime,
+                    compare_key: str | None) -> Earlier | None:
+    """The quality series of the same range a day or a week earlier, shifted onto the current axis."""
+    chosen = compare.period(compare_key)
+    if chosen is None:
+        return None
+    offset, label = chosen
+    return compare.shift(mv.quality_series(store, model, seconds, *compare.earlier_window(since, until, offset)),
+                         offset, label)
+
+
 def register(app: Dash, runtime: Runtime) -> None:
     store, settings = runtime.store, runtime.settings
     windows = settings.eval_window_seconds
@@ -33,7 +48,7 @@ def register(app: Dash, runtime: Runtime) -> None:
 
     @app.callback(Output(ids.MODEL_WINDOW, "options"), Output(ids.MODEL_WINDOW, "value"),
                   Output(ids.MODEL_SELECT, "options"), Output(ids.MODEL_SELECT, "value"),
-                  Input(ids.INTERVAL, "n_intervals"), State(ids.MODEL_WINDOW, "value"),
+                  Input(ids.TICK, "data"), State(ids.MODEL_WINDOW, "value"),
                   State(ids.MODEL_SELECT, "value"), State(ids.MODEL_SELECT, "options"))
     def selects(_n: int, current_window: str | None, model: str | None, model_options: list | None) -> tuple:
         models = mv.evaluated_models(store)
@@ -42,22 +57,26 @@ def register(app: Dash, runtime: Runtime) -> None:
                 no_update if new_options == model_options else new_options, choose(model, models))
 
     @app.callback(*figure_outputs(*GRAPHS), Output(ids.MODEL_SUMMARY, "children"),
-                  Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"),
-                  Input(ids.MODEL_WINDOW, "value"), Input(ids.MODEL_SELECT, "value"))
-    def charts(_n: int, range_key: str, window_label: str | None, model: str | None) -> tuple:
+                  Output(ids.MODEL_COMPARE_NOTE, "children"),
+                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"),
+                  Input(ids.MODEL_WINDOW, "value"), Input(ids.MODEL_SELECT, "value"), Input(ids.MODEL_COMPARE, "value"))
+    def charts(_n: int, range_key: str, window_label: str | None, model: str | None, compare_key: str | None) -> tuple:
         seconds = windows.get(window_label or "", next(iter(windows.values())))
         since, until = window(range_key, utcnow())
         revision = f"{range_key}:{window_label}:{model}"
         evaluations = mv.latest_evaluations(store, None, seconds)
         chosen = next((e for e in evaluations if e["model"] == model), None)
         curves = mv.latest_curves(store, None, seconds)
+        quality = mv.quality_series(store, model, seconds, since, until)
+        earlier = earlier_quality(store, model, seconds, since, until, compare_key)
         return (
             figs.make_roc_figure(curves, {e["model"]: e["auc"] for e in evaluations}, revision),
             figs.make_pr_figure(curves, {e["model"]: e["average_precision"] for e in evaluations}, revision),
             figs.make_confusion_figure(chosen, revision),
             figs.make_calibration_figure(curves, revision),
-            figs.make_quality_figure(mv.quality_series(store, model, seconds, since, until), model, revision),
+            figs.make_quality_figure(quality, model, revision, earlier),
             figs.make_importance_figure(mv.latest_importance(store, model), model, revision),
             figs.make_importance_time_figure(mv.importance_series(store, model, since, until), revision),
             summary_text(chosen, settings.min_eval_samples),
+            compare.quality_changes(quality, earlier),
         )

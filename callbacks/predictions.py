@@ -1,20 +1,37 @@
 """Predictions page: the model list, the five live charts and the recent-predictions grid."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
+from dashboard import compare, ids
 from dashboard import figures_predictions as figs
-from dashboard import ids
+from dashboard.compare import Earlier
 from dashboard.pages.predictions import model_options, selected
 from dashboard.tables_predictions import grid_note, prediction_rows
 from data.clock import utcnow
 from data.queries import predictions as q
 from data.runtime import Runtime
+from data.store import Store
 
 GRAPHS = (ids.THROUGHPUT_GRAPH, ids.ERROR_GRAPH, ids.LATENCY_GRAPH, ids.LATENCY_HISTOGRAM_GRAPH, ids.SUCCESS_GRAPH)
 GRID_LIMIT = 200
+
+
+def read_earlier(store: Store, since: datetime, until: datetime, model: str | None,
+                 compare_key: str | None) -> tuple[Earlier | None, Earlier | None, Earlier | None]:
+    """The throughput series, latency histogram and success series of the same range a day or a week
+    earlier, shifted onto the current axis; Nones when comparing is off. Same queries, same resolution."""
+    chosen = compare.period(compare_key)
+    if chosen is None:
+        return None, None, None
+    offset, label = chosen
+    a, b = compare.earlier_window(since, until, offset)
+    return tuple(compare.shift(read(store, a, b, model), offset, label)
+                 for read in (q.throughput_series, q.latency_histogram, q.success_series))
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -22,29 +39,33 @@ def register(app: Dash, runtime: Runtime) -> None:
 
     keep_zoom(app, *GRAPHS)
 
-    @app.callback(Output(ids.PRED_MODEL, "options"), Input(ids.INTERVAL, "n_intervals"),
+    @app.callback(Output(ids.PRED_MODEL, "options"), Input(ids.TICK, "data"),
                   State(ids.PRED_MODEL, "options"))
     def models(_n: int, current: list | None) -> list | object:
         options = model_options(q.known_models(store))
         return no_update if options == current else options
 
-    @app.callback(*figure_outputs(*GRAPHS), Input(ids.INTERVAL, "n_intervals"), Input(ids.RANGE, "value"),
-                  Input(ids.PRED_MODEL, "value"))
-    def charts(_n: int, range_key: str, model: str | None) -> tuple:
+    @app.callback(*figure_outputs(*GRAPHS), Output(ids.PRED_COMPARE_NOTE, "children"),
+                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"),
+                  Input(ids.PRED_MODEL, "value"), Input(ids.PRED_COMPARE, "value"))
+    def charts(_n: int, range_key: str, model: str | None, compare_key: str | None) -> tuple:
         since, until = window(range_key, utcnow())
         model = selected(model)
-        revision = f"{range_key}:{model or 'all'}"
+        revision = f"{range_key}:{model or 'all'}"  # not the compare choice: turning it on keeps the zoom
         series = q.throughput_series(store, since, until, model)
+        earlier, earlier_histogram, earlier_success = read_earlier(store, since, until, model, compare_key)
         return (
-            figs.make_throughput_figure(series, q.in_flight_series(store, since, until), revision),
-            figs.make_error_figure(q.error_series(store, since, until, model), series["ts"].unique(), revision),
-            figs.make_latency_figure(series, revision),
-            figs.make_latency_histogram_figure(q.latency_histogram(store, since, until, model), revision),
-            figs.make_success_figure(q.success_series(store, since, until, model), revision),
+            figs.make_throughput_figure(series, q.in_flight_series(store, since, until), revision, earlier),
+            figs.make_error_figure(q.error_series(store, since, until, model), series["ts"].unique(), revision, earlier),
+            figs.make_latency_figure(series, revision, earlier),
+            figs.make_latency_histogram_figure(q.latency_histogram(store, since, until, model), revision,
+                                               earlier_histogram),
+            figs.make_success_figure(q.success_series(store, since, until, model), revision, earlier_success),
+            compare.predictions_changes(series, earlier),
         )
 
     @app.callback(Output(ids.PRED_GRID, "rowData"), Output(ids.PRED_GRID_NOTE, "children"),
-                  Input(ids.INTERVAL, "n_intervals"), Input(ids.PRED_MODEL, "value"), Input(ids.PRED_STATUS, "value"))
+                  Input(ids.TICK, "data"), Input(ids.PRED_MODEL, "value"), Input(ids.PRED_STATUS, "value"))
     def grid(_n: int, model: str | None, status: str | None) -> tuple:
         model, status = selected(model), selected(status)
         rows = q.recent(store, GRID_LIMIT, model, status, utcnow())

@@ -1,5 +1,6 @@
 """Pure builders of the fleet charts: one line per instance (and per metric), from the long frame
-that data/fleet.py returns (columns ts, instance, metric, value)."""
+that data/fleet.py returns (columns ts, instance, metric, value). Built unvalidated
+(dashboard/fast_figure.py); the unit tests validate them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -7,10 +8,20 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import TIME_AXIS, empty_figure
-from dashboard.theme import FIGURE_LAYOUT, SERIES
+from dashboard.fast_figure import LEAN_TEMPLATE, line
+from dashboard.fast_figure import frame as new_frame
+from dashboard.figures import empty_figure
+from dashboard.theme import SERIES
 
 DASHES = ("solid", "dash", "dot", "dashdot")
+
+
+def _axis(yaxis: Mapping[str, object]) -> dict:
+    """Callers pass plotly.py's shorthand (title="..."); plotly.js 3 reads only {"text": ...}."""
+    options = dict(yaxis)
+    if isinstance(options.get("title"), str):
+        options["title"] = {"text": options["title"]}
+    return options
 
 
 def make_fleet_figure(frame: pd.DataFrame, title: str, metrics: Mapping[str, str], yaxis: Mapping[str, object],
@@ -19,15 +30,11 @@ def make_fleet_figure(frame: pd.DataFrame, title: str, metrics: Mapping[str, str
     part = frame[frame["metric"].isin(list(metrics))] if not frame.empty else frame
     if part.empty:
         return empty_figure(title, empty)
-    fig = go.Figure()
-    fig.update_layout(**FIGURE_LAYOUT, title=title, uirevision=revision, xaxis=TIME_AXIS, yaxis=dict(yaxis))
-    instances = sorted(part["instance"].unique())
-    for i, instance in enumerate(instances):
+    traces = []
+    for i, (instance, rows) in enumerate(part.sort_values("ts", kind="stable").groupby("instance", sort=True)):
+        by_metric = dict(tuple(rows.groupby("metric", sort=False)))
         for j, (metric, label) in enumerate(metrics.items()):
-            rows = part[(part["instance"] == instance) & (part["metric"] == metric)].sort_values("ts")
-            if rows.empty:
-                continue
-            name = f"{instance} {label}".strip()
-            fig.add_scatter(x=rows["ts"], y=rows["value"], name=name, mode="lines",
-                            line=dict(color=SERIES[i % len(SERIES)], dash=DASHES[j % len(DASHES)]))
-    return fig
+            if metric in by_metric:
+                traces.append(line(by_metric[metric]["ts"], by_metric[metric]["value"], f"{instance} {label}".strip(),
+                                   SERIES[i % len(SERIES)], line={"dash": DASHES[j % len(DASHES)]}))
+    return new_frame(title, revision, _axis(yaxis), traces, template=LEAN_TEMPLATE)

@@ -1,57 +1,61 @@
 """Pure figure builders of the Model page: ROC and PR curves, confusion matrix, calibration, quality
-over time, feature importance. DataFrames in, go.Figure out; no I/O."""
+over time, feature importance. DataFrames in, go.Figure out; no I/O. Built unvalidated through
+fast_figure.frame with plain-dict traces (the unit tests validate them)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import TIME_AXIS, empty_figure
+from dashboard.compare import Earlier, earlier_line, note_margin, titled
+from dashboard.fast_figure import LEAN_TEMPLATE, TIME, axis, frame, numbers, times
+from dashboard.figures import empty_figure
 from dashboard.theme import FIGURE_LAYOUT, SERIES
 
 UNIT_AXIS = dict(range=[0, 1.02], tickformat=".1f")
 NO_EVALUATION = "No evaluation with enough labelled predictions yet (the evaluation job runs every interval)"
 QUALITY_LINES = {"auc": "AUC", "precision": "precision", "recall": "recall", "accuracy": "accuracy (measured)",
                  "estimated_accuracy": "accuracy (estimated)", "labelled_share": "labelled share"}
+# The lines overlaid from an earlier period: the headline two (all six twice would be twelve lines).
+COMPARED_QUALITY = ("auc", "accuracy")
+DIAGONAL = {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "line": {"color": "#adb5bd", "dash": "dot"}}
+# Only the trace types drawn here in each figure's template (the whole plotly_white cost ~3 ms a figure).
+_frame = partial(frame, template=LEAN_TEMPLATE)
 
 
 def _area_text(value: float | None) -> str:
     return "undefined" if value is None or pd.isna(value) else f"{value:.3f}"
 
 
-def _frame(title: str, revision: str, xaxis: dict, yaxis: dict, hovermode: str = "closest") -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**{**FIGURE_LAYOUT, "hovermode": hovermode}, title=title, uirevision=revision,
-                      xaxis=xaxis, yaxis=yaxis)
-    return fig
+def _unit(title: str) -> dict:
+    return axis(title, **UNIT_AXIS)
 
 
 def _curve_figure(curves: pd.DataFrame, kind: str, areas: Mapping[str, float | None], revision: str,
-                  title: str, axes: tuple[str, str], area_name: str) -> go.Figure:
+                  title: str, axes: tuple[str, str], area_name: str) -> go.Figure | None:
     part = curves[curves["curve"] == kind] if not curves.empty else curves
     if part.empty:
-        return empty_figure(title, NO_EVALUATION)
-    fig = _frame(title, revision, dict(title=axes[0], **UNIT_AXIS), dict(title=axes[1], **UNIT_AXIS))
-    for i, (model, points) in enumerate(part.groupby("model", sort=True)):
-        fig.add_scatter(x=points["x"], y=points["y"], mode="lines", line=dict(color=SERIES[i % len(SERIES)]),
-                        name=f"{model} ({area_name} {_area_text(areas.get(model))})")
-    return fig
+        return None
+    traces = [{"type": "scatter", "x": points["x"], "y": points["y"], "mode": "lines",
+               "line": {"color": SERIES[i % len(SERIES)]}, "name": f"{model} ({area_name} {_area_text(areas.get(model))})"}
+              for i, (model, points) in enumerate(part.groupby("model", sort=True))]
+    if kind == "roc":
+        traces.append({**DIAGONAL, "name": "chance"})
+    return _frame(title, revision, _unit(axes[1]), traces, _unit(axes[0]), hovermode="closest")
 
 
 def make_roc_figure(curves: pd.DataFrame, aucs: Mapping[str, float | None], revision: str = "") -> go.Figure:
     """One ROC curve per model with its AUC in the legend, and the chance diagonal."""
-    fig = _curve_figure(curves, "roc", aucs, revision, "ROC curve",
-                        ("false positive rate", "true positive rate"), "AUC")
-    if fig.data:
-        fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=dict(color="#adb5bd", dash="dot"))
-    return fig
+    fig = _curve_figure(curves, "roc", aucs, revision, "ROC curve", ("false positive rate", "true positive rate"), "AUC")
+    return fig or empty_figure("ROC curve", NO_EVALUATION)
 
 
 def make_pr_figure(curves: pd.DataFrame, average_precision: Mapping[str, float | None], revision: str = "") -> go.Figure:
-    return _curve_figure(curves, "pr", average_precision, revision, "Precision-recall curve",
-                         ("recall", "precision"), "AP")
+    fig = _curve_figure(curves, "pr", average_precision, revision, "Precision-recall curve", ("recall", "precision"), "AP")
+    return fig or empty_figure("Precision-recall curve", NO_EVALUATION)
 
 
 def make_calibration_figure(curves: pd.DataFrame, revision: str = "") -> go.Figure:
@@ -59,15 +63,13 @@ def make_calibration_figure(curves: pd.DataFrame, revision: str = "") -> go.Figu
     part = curves[curves["curve"] == "calibration"] if not curves.empty else curves
     if part.empty:
         return empty_figure("Calibration", NO_EVALUATION)
-    fig = _frame("Calibration", revision, dict(title="mean predicted score", **UNIT_AXIS),
-                 dict(title="observed positive rate", **UNIT_AXIS))
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated",
-                    line=dict(color="#adb5bd", dash="dot"))
-    for i, (model, points) in enumerate(part.groupby("model", sort=True)):
-        fig.add_scatter(x=points["x"], y=points["y"], mode="lines+markers", name=str(model),
-                        line=dict(color=SERIES[i % len(SERIES)]), customdata=points["n"],
-                        hovertemplate="score %{x:.2f}: %{y:.2f} positive (%{customdata} rows)")
-    return fig
+    traces = [{**DIAGONAL, "name": "perfectly calibrated"}]
+    traces += [{"type": "scatter", "x": points["x"], "y": points["y"], "mode": "lines+markers", "name": str(model),
+                "line": {"color": SERIES[i % len(SERIES)]}, "customdata": points["n"],
+                "hovertemplate": "score %{x:.2f}: %{y:.2f} positive (%{customdata} rows)"}
+               for i, (model, points) in enumerate(part.groupby("model", sort=True))]
+    return _frame("Calibration", revision, _unit("observed positive rate"), traces, _unit("mean predicted score"),
+                  hovermode="closest")
 
 
 def make_confusion_figure(evaluation: Mapping[str, Any] | None, revision: str = "") -> go.Figure:
@@ -76,24 +78,31 @@ def make_confusion_figure(evaluation: Mapping[str, Any] | None, revision: str = 
     if not evaluation or not any(evaluation.get(k) for k in ("tp", "fp", "tn", "fn")):
         return empty_figure(title, "No labelled predictions in this window yet")
     z = [[evaluation["tn"], evaluation["fp"]], [evaluation["fn"], evaluation["tp"]]]
-    fig = _frame(title, revision, dict(title="predicted label"), dict(title="true label", autorange="reversed"))
-    fig.add_heatmap(z=z, x=["0 (negative)", "1 (positive)"], y=["0 (negative)", "1 (positive)"],
-                    colorscale="Blues", text=z, texttemplate="%{text}", showscale=False,
-                    hovertemplate="true %{y}, predicted %{x}: %{z} predictions<extra></extra>")
-    return fig
+    labels = ["0 (negative)", "1 (positive)"]
+    heatmap = {"type": "heatmap", "z": z, "x": labels, "y": labels, "colorscale": "Blues", "text": z,
+               "texttemplate": "%{text}", "showscale": False,
+               "hovertemplate": "true %{y}, predicted %{x}: %{z} predictions<extra></extra>"}
+    return _frame(title, revision, axis("true label", autorange="reversed"), [heatmap], axis("predicted label"),
+                  hovermode="closest")
 
 
-def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str = "") -> go.Figure:
-    """AUC, precision, recall, measured and estimated accuracy and labelled share (0-1) over time."""
+def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str = "",
+                        earlier: Earlier | None = None) -> go.Figure:
+    """AUC, precision, recall, measured and estimated accuracy and labelled share (0-1) over time; with
+    `earlier`, that period's AUC and measured accuracy as dotted lines."""
     title = "Quality over time" + (f": {model}" if model else "")
     if series.empty:
         return empty_figure(title, "No evaluations in this range yet")
-    fig = _frame(title, revision, TIME_AXIS, dict(title="value (0-1)", **UNIT_AXIS), hovermode="x unified")
-    for i, (column, name) in enumerate(QUALITY_LINES.items()):
-        dash = "dash" if column == "estimated_accuracy" else "dot" if column == "labelled_share" else "solid"
-        fig.add_scatter(x=series["ts"], y=series[column], name=name, mode="lines",
-                        line=dict(color=SERIES[i % len(SERIES)], dash=dash), connectgaps=False)
-    return fig
+    colors = {column: SERIES[i % len(SERIES)] for i, column in enumerate(QUALITY_LINES)}
+    traces = [{"type": "scatter", "x": times(series["ts"]), "y": numbers(series[column]), "name": name, "mode": "lines",
+               "line": {"color": colors[column],
+                        "dash": "dash" if column == "estimated_accuracy" else "dot" if column == "labelled_share" else "solid"},
+               "connectgaps": False} for column, name in QUALITY_LINES.items()]
+    if earlier is not None and not earlier.empty:
+        traces += [earlier_line(earlier.frame, column, QUALITY_LINES[column], earlier, colors[column])
+                   for column in COMPARED_QUALITY]
+    return _frame(titled(title, earlier), revision, _unit("value (0-1)"), traces,
+                  margin={**FIGURE_LAYOUT["margin"], **note_margin(earlier)})
 
 
 def make_importance_figure(latest: pd.DataFrame, model: str | None, revision: str = "") -> go.Figure:
@@ -102,14 +111,12 @@ def make_importance_figure(latest: pd.DataFrame, model: str | None, revision: st
     if latest.empty:
         return empty_figure(title, "No importance measured yet (needs labelled predictions of a built-in model)")
     order = latest[latest["method"] == latest["method"].iloc[-1]].sort_values("importance")["feature"].tolist()
-    fig = _frame(title, revision, dict(title="importance"), dict(title="feature", categoryorder="array",
-                                                                 categoryarray=order))
     names = {"permutation": "permutation (AUC drop)", "model": "model's own (share)"}
-    for i, (method, part) in enumerate(latest.groupby("method", sort=True)):
-        fig.add_bar(x=part["importance"], y=part["feature"], orientation="h", name=names.get(method, method),
-                    marker_color=SERIES[i % len(SERIES)])
-    fig.update_layout(barmode="group", height=420)
-    return fig
+    traces = [{"type": "bar", "x": part["importance"], "y": part["feature"], "orientation": "h",
+               "name": names.get(method, method), "marker": {"color": SERIES[i % len(SERIES)]}}
+              for i, (method, part) in enumerate(latest.groupby("method", sort=True))]
+    return _frame(title, revision, axis("feature", categoryorder="array", categoryarray=order), traces,
+                  axis("importance"), hovermode="closest", barmode="group", height=420)
 
 
 def make_importance_time_figure(series: pd.DataFrame, revision: str = "") -> go.Figure:
@@ -118,9 +125,7 @@ def make_importance_time_figure(series: pd.DataFrame, revision: str = "") -> go.
         return empty_figure("Importance over time", "No importance measured in this range yet")
     method = "permutation" if (series["method"] == "permutation").any() else "model"
     part = series[series["method"] == method]
-    fig = _frame(f"Importance over time ({method})", revision, TIME_AXIS, dict(title="importance"),
-                 hovermode="x unified")
-    for i, (feature, points) in enumerate(part.groupby("feature", sort=True)):
-        fig.add_scatter(x=points["ts"], y=points["importance"], name=str(feature), mode="lines",
-                        line=dict(color=SERIES[i % len(SERIES)]))
-    return fig
+    traces = [{"type": "scatter", "x": times(points["ts"]), "y": numbers(points["importance"]), "name": str(feature),
+               "mode": "lines", "line": {"color": SERIES[i % len(SERIES)]}}
+              for i, (feature, points) in enumerate(part.groupby("feature", sort=True))]
+    return _frame(f"Importance over time ({method})", revision, axis("importance"), traces, TIME)

@@ -7,6 +7,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import graph_card
+from dashboard.pages.predictions import compare_select
 
 
 def select(component_id: str, label: str) -> dbc.Col:
@@ -19,9 +20,11 @@ def select(component_id: str, label: str) -> dbc.Col:
 def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H2("Model", className="mb-3"),
-        dbc.Row([select(ids.MODEL_WINDOW, "Evaluation window"), select(ids.MODEL_SELECT, "Model (details)")],
+        dbc.Row([select(ids.MODEL_WINDOW, "Evaluation window"), select(ids.MODEL_SELECT, "Model (details)"),
+                 compare_select(ids.MODEL_COMPARE)],
                 className="g-2 mb-2 align-items-end"),
-        html.Div(id=ids.MODEL_SUMMARY, className="text-muted small mb-3"),
+        html.Div(id=ids.MODEL_SUMMARY, className="text-muted small mb-1"),
+        html.Div(id=ids.MODEL_COMPARE_NOTE, className="text-muted small mb-3"),
         dbc.Row([dbc.Col(graph_card(ids.MODEL_ROC_GRAPH), lg=6), dbc.Col(graph_card(ids.MODEL_PR_GRAPH), lg=6)]),
         dbc.Row([dbc.Col(graph_card(ids.MODEL_CONFUSION_GRAPH), lg=6),
                  dbc.Col(graph_card(ids.MODEL_CALIBRATION_GRAPH), lg=6)]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import ids
+from dashboard import compare, ids
 from dashboard.components import graph_card
 from dashboard.fleet import fleet_panel
 from dashboard.tables_predictions import STATUSES, prediction_grid
@@ -35,7 +35,16 @@ def _filters() -> dbc.Row:
         dbc.Col([dbc.Label("Model", html_for=ids.PRED_MODEL, className="small mb-0"), model], xs=6, md=3, xl=2),
         dbc.Col([dbc.Label("Status (grid)", html_for=ids.PRED_STATUS, className="small mb-0"), status],
                 xs=6, md=3, xl=2),
+        compare_select(ids.PRED_COMPARE),
     ], className="g-2 mb-3 align-items-end")
+
+
+def compare_select(component_id: str) -> dbc.Col:
+    """Overlay the same range a day or a week earlier on the page's time charts (dashboard/compare.py)."""
+    select = dbc.Select(id=component_id, value=compare.OFF, options=compare.OPTIONS, size="sm",
+                        persistence=True, persistence_type="session")
+    return dbc.Col([dbc.Label("Compare with", html_for=component_id, className="small mb-0"), select],
+                   xs=6, md=3, xl=2)
 
 
 def demo_panel(state: dict[str, bool] | None) -> dbc.Card | html.Div:
@@ -55,6 +64,7 @@ def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H2("Predictions", className="mb-3"),
         _filters(),
+        html.Div(id=ids.PRED_COMPARE_NOTE, className="text-muted small mb-2"),
         html.Div(id=ids.DEMO_PANEL),
         dbc.Row([dbc.Col(graph_card(ids.THROUGHPUT_GRAPH), lg=6), dbc.Col(graph_card(ids.ERROR_GRAPH), lg=6)]),
         dbc.Row([dbc.Col(graph_card(ids.LATENCY_GRAPH), lg=6),

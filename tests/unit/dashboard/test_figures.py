@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard import figures
 from dashboard.format import bytes_text, percent_text
+from tests.unit.dashboard.figure_checks import assert_valid
 
 T0 = datetime(2026, 11, 27, 12, 0, 0)
 
@@ -27,6 +28,8 @@ def test_cpu_figure_has_total_and_one_trace_per_core() -> None:
     assert fig.layout.yaxis.title.text == "%" and tuple(fig.layout.yaxis.range) == (0, 100)
     assert fig.layout.xaxis.title.text == "time (UTC)"
     assert fig.layout.uirevision == "15m"
+    sent = assert_valid(fig)
+    assert list(sent["data"][1]["x"][:2]) == ["2026-11-27T12:00:00", "2026-11-27T12:00:01"]  # ISO text, not Timestamps
 
 
 def test_rate_figure_uses_byte_units() -> None:
@@ -34,6 +37,19 @@ def test_rate_figure_uses_byte_units() -> None:
                                                                 "disk_write_bytes_per_second": "write"})
     assert [t.name for t in fig.data] == ["read", "write"]
     assert fig.layout.yaxis.ticksuffix == "B/s"
+    assert_valid(fig)
+
+
+def test_memory_and_disk_figures_are_valid() -> None:
+    memory = figures.make_memory_figure(system_frame(), "1h")
+    assert [t.name for t in memory.data] == ["memory used", "swap used"] and memory.data[0].fill == "tozeroy"
+    disks = pd.DataFrame({"ts": [T0, T0, T0 + timedelta(seconds=1)], "mountpoint": ["/", "/data", "/"],
+                          "used_percent": [40.0, 70.0, 41.0]})
+    disk = figures.make_disk_figure(disks, "1h")
+    assert [t.name for t in disk.data] == ["/", "/data"] and list(disk.data[0].y) == [40.0, 41.0]
+    for fig in (memory, disk):
+        assert fig.layout.yaxis.title.text == "%" and fig.layout.uirevision == "1h"
+        assert_valid(fig)
 
 
 def test_empty_frames_give_an_explained_empty_state() -> None:
@@ -43,6 +59,7 @@ def test_empty_frames_give_an_explained_empty_state() -> None:
         assert not fig.data
         assert "No" in fig.layout.annotations[0].text
         assert fig.layout.xaxis.visible is False
+        assert_valid(fig)
 
 
 def test_formatting() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard import figures_drift as fd
 from dashboard import figures_model as fm
@@ -50,3 +51,28 @@ def test_drift_table_has_badges_and_an_empty_note() -> None:
            "ks_pvalue": 0.0, "importance": 0.2, "impact": 0.1, "current_count": 500, "reference_count": 5000}
     assert "SIGNIFICANT" in str(drift_table([row]))
     assert "No drift results" in str(drift_table([]))
+
+
+def test_model_figures_are_valid_plotly_with_text_titles() -> None:
+    """The Model builders skip plotly.py's validation (fast_figure.frame): validating the result must pass,
+    and every title must be plotly.js's {"text": ...} form."""
+    t0 = datetime(2026, 1, 1)
+    calibration = pd.DataFrame({"model": ["a"] * 2, "curve": ["calibration"] * 2, "point": [0, 1], "x": [0.2, 0.8],
+                                "y": [0.1, 0.9], "threshold": [None] * 2, "n": [10, 12]})
+    quality = pd.DataFrame({"ts": [t0, t0 + timedelta(minutes=5)], "auc": [0.9, None], "precision": 0.8, "recall": 0.7,
+                            "accuracy": 0.85, "estimated_accuracy": 0.84, "labelled_share": 0.8})
+    importance = pd.DataFrame({"ts": [t0, t0], "feature": ["x", "y"], "method": ["permutation"] * 2,
+                               "importance": [0.1, 0.2]})
+    figures = [fm.make_roc_figure(CURVES, {"a": 0.8}), fm.make_pr_figure(CURVES, {"a": 0.7}),
+               fm.make_calibration_figure(calibration),
+               fm.make_confusion_figure({"model": "a", "tp": 1, "fp": 2, "tn": 3, "fn": 4}),
+               fm.make_quality_figure(quality, "a", "r"), fm.make_importance_figure(importance, "a"),
+               fm.make_importance_time_figure(importance)]
+    for fig in figures:
+        layout = fig.to_plotly_json()["layout"]
+        go.Figure(fig.to_plotly_json())
+        assert isinstance(layout["title"], dict) and layout["uirevision"] in ("", "r")
+        assert all(isinstance(v["title"], dict) for k, v in layout.items() if k.startswith(("xaxis", "yaxis")))
+    assert [t.name for t in figures[4].data][:2] == ["AUC", "precision"] and figures[4].layout.xaxis.title.text == "time (UTC)"
+    assert figures[5].layout.barmode == "group" and figures[5].layout.height == 420
+    assert list(figures[5].layout.yaxis.categoryarray) == ["x", "y"]
