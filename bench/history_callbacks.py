@@ -56,7 +56,7 @@ def range_callbacks(app) -> dict[str, dict]:
 
 
 def payload(spec: dict, range_key: str, n: int) -> dict:
-    values = {(ids.RANGE, "value"): range_key, (ids.INTERVAL, "n_intervals"): n}
+    values = {(ids.RANGE, "value"): range_key, (ids.TICK, "data"): n}
     return {"output": spec["output"], "outputs": spec["outputs"],
             "inputs": [{**i, "value": values.get((i["id"], i["property"]))} for i in spec["inputs"]],
             "state": [{**s, "value": None} for s in spec["state"]], "changedPropIds": [f"{ids.RANGE}.value"]}
