@@ -63,6 +63,7 @@ class Settings:
     dashboard_auth: str | None = None
     dashboard_user: str | None = None
     dashboard_password: str | None = None
+    health_cache_seconds: float = 1.0
 
     @property
     def sample_delay(self) -> float:
@@ -166,6 +167,7 @@ _HELP = {
     "dashboard_auth": "protect the dashboard: off, basic or token (default: off on 127.0.0.1/localhost, on otherwise)",
     "dashboard_user": "user name of the dashboard's basic auth",
     "dashboard_password": "password of the dashboard's basic auth",
+    "health_cache_seconds": "how long /api/system_health reuses a computed report (0: computed on every request)",
 }
 
 # Fields whose default is None: the type their value is read as.
@@ -251,6 +253,8 @@ def _validate(s: Settings) -> Settings:
         raise SettingsError("retention periods must be positive and the retention interval at least 1 s")
     if s.dashboard_auth is not None and s.dashboard_auth not in DASHBOARD_AUTH:
         raise SettingsError(f"dashboard auth {s.dashboard_auth!r} is not one of {', '.join(DASHBOARD_AUTH)}")
+    if s.health_cache_seconds < 0:
+        raise SettingsError("health cache time must not be negative")
     return s
 
 
