@@ -64,6 +64,15 @@ def _collector_summary(collectors: Mapping[str, Mapping[str, Any]], sample_age: 
     }
 
 
+def postgres_summary(targets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Watched PostgreSQL servers: a warning while any is unreachable (the service under watch has a problem,
+    Predwatch itself keeps working), ok again at the first poll that answers."""
+    down = {name: t for name, t in targets.items() if not t.get("up")}
+    return {"status": "warning" if down else "ok",
+            "error": "; ".join(f"{name}: {t.get('error') or 'down'}" for name, t in sorted(down.items())) or None,
+            "by_target": {name: dict(t) for name, t in sorted(targets.items())}}
+
+
 def build_report(inputs: Mapping[str, Any], now: Any, interval: float) -> dict[str, Any]:
     """The /api/system_health document from `data.health_inputs.health_inputs` values."""
     sample = inputs["sample"]
@@ -79,6 +88,8 @@ def build_report(inputs: Mapping[str, Any], now: Any, interval: float) -> dict[s
         "store": {k: _iso(v) for k, v in inputs["store"].items()},
         "writer": {k: _iso(v) for k, v in inputs["writer"].items()},
     }
+    if inputs.get("postgres"):
+        components["postgres"] = postgres_summary(inputs["postgres"])
     status = overall_status(resources, components, processes)
     # Firing alerts raise the status to their severity (a rule held for its duration outranks a spike).
     firing = [{k: _iso(v) for k, v in a.items()} for a in inputs.get("alerts", ())]

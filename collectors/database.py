@@ -111,7 +111,7 @@ def quality_config(settings: Settings) -> QualityConfig:
 
 def database_collectors(settings: Settings, runtime: Runtime) -> list:
     """The database, data-quality and PostgreSQL collectors of one app; their /metrics too."""
-    state = DatabaseState()
+    state = runtime.databases
     runtime.telemetry.registry.register(DatabaseMetrics(runtime.store, state))
     found: list = [
         DatabaseCollector(runtime.store, runtime.writer, state, settings.db_stats_interval),

@@ -2,6 +2,7 @@
 watched processes, and the state of collectors, writer and store."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -34,9 +35,11 @@ def store_state(store: Store) -> tuple[dict[str, Any], dict | None, list[dict]]:
             "cursors_in_use": store.active_cursors, "cursor_pool": store.pool_size}, sample, processes
 
 
-def health_inputs(store: Store, writer: Writer, board: StatusBoard) -> dict[str, Any]:
+def health_inputs(store: Store, writer: Writer, board: StatusBoard,
+                  postgres: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     store_info, sample, processes = store_state(store)
     return {
+        "postgres": {target: {"up": s.get("up"), "error": s.get("error")} for target, s in (postgres or {}).items()},
         "sample": sample,
         "processes": processes,
         "collectors": {name: asdict(status) for name, status in board.snapshot().items()},

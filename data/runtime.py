@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from data.db_metrics import DatabaseState
 from data.prediction_log import prediction_tables
 from data.status import StatusBoard
 from data.store import Store
@@ -18,6 +19,7 @@ class Runtime:
     writer: Writer
     telemetry: Telemetry
     board: StatusBoard = field(default_factory=StatusBoard)
+    databases: DatabaseState = field(default_factory=DatabaseState)  # newest database readings, watched PostgreSQLs
 
     @classmethod
     def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:
