@@ -43,7 +43,7 @@ class Fleet:
         self.source = source
         self.board = board
         self.scrape_interval_seconds = scrape_interval_seconds
-        board.register(COMPONENT)
+        board.register(COMPONENT, optional=True)  # the fleet view is extra: Predwatch works without it
 
     def instances(self) -> list[str]:
         answer = promql.parse_result(self.source.query(promql.INSTANCES_QUERY))

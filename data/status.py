@@ -17,6 +17,7 @@ class ComponentStatus:
     consecutive_failures: int = 0
     runs: int = 0
     failures: int = 0
+    optional: bool = False  # an optional data source (Prometheus): failing, it is a warning, never critical
 
 
 class StatusBoard:
@@ -24,9 +25,9 @@ class StatusBoard:
         self._lock = threading.Lock()
         self._items: dict[str, ComponentStatus] = {}
 
-    def register(self, name: str) -> None:
+    def register(self, name: str, optional: bool = False) -> None:
         with self._lock:
-            self._items.setdefault(name, ComponentStatus(name))
+            self._items.setdefault(name, ComponentStatus(name, optional=optional))
 
     def success(self, name: str, now: datetime) -> None:
         with self._lock:
@@ -41,7 +42,7 @@ class StatusBoard:
             old = self._items.get(name, ComponentStatus(name))
             failures = old.consecutive_failures + 1
             self._items[name] = replace(
-                old, status="critical" if failures >= 3 else "warning", last_attempt=now,
+                old, status="critical" if failures >= 3 and not old.optional else "warning", last_attempt=now,
                 error=error, consecutive_failures=failures, runs=old.runs + 1, failures=old.failures + 1,
             )
 

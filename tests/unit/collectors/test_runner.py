@@ -99,3 +99,16 @@ def test_starting_twice_is_refused(parts) -> None:
             runner.start()
     finally:
         runner.stop()
+
+
+def test_three_failures_are_critical_but_an_optional_source_stays_a_warning() -> None:
+    board, now = StatusBoard(), datetime(2026, 3, 1, 12, 0, 0)
+    board.register("system")
+    board.register("prometheus", optional=True)
+    for _ in range(3):
+        board.failure("system", now, "boom")
+        board.failure("prometheus", now, "unreachable")
+    snapshot = board.snapshot()
+    assert (snapshot["system"].status, snapshot["prometheus"].status) == ("critical", "warning")
+    board.success("prometheus", now)
+    assert board.snapshot()["prometheus"].status == "ok"
