@@ -22,6 +22,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return search;
     },
+    zoomRequest: function (relayout) {
+      const r = relayout || {};
+      let lo = r["xaxis.range[0]"], hi = r["xaxis.range[1]"];
+      if (lo === undefined && Array.isArray(r["xaxis.range"]) && r["xaxis.range"].length === 2) {
+        lo = r["xaxis.range"][0];
+        hi = r["xaxis.range"][1];
+      }
+      if (lo === undefined || hi === undefined) {
+        return window.dash_clientside.no_update;  // autosize, y-only zoom, autoscale
+      }
+      return {"xaxis.range": [lo, hi], at: Date.now()};
+    },
     applyRestore: function (restored) {
       const skip = window.dash_clientside.no_update;
       if (!restored || restored.search !== window.location.search) {

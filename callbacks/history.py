@@ -24,11 +24,19 @@ def zoomed_range(relayout: dict | None) -> str | None:
     return absolute_key(since, until) if since and until and since < until else None
 
 
-def _zoom(app: Dash, graph_id: str) -> None:
+def _zoom(app: Dash) -> None:
+    # Each graph's time-axis zooms (and only those) go to one store, in the browser: plotly also reports
+    # resizes and redraws as relayout events, and sent to the server each would supersede (and Dash drop)
+    # the answer to a zoom made just before.
+    for graph_id in ZOOMABLE:
+        app.clientside_callback(ClientsideFunction(namespace="predwatchHistory", function_name="zoomRequest"),
+                                Output(ids.ZOOM_REQUEST, "data", allow_duplicate=True), Input(graph_id, "relayoutData"),
+                                prevent_initial_call=True)
+
     @app.callback(Output(ids.RANGE, "value", allow_duplicate=True), Output(ids.RANGE, "options", allow_duplicate=True),
-                  Input(graph_id, "relayoutData"), prevent_initial_call=True)
-    def narrow(relayout: dict | None) -> tuple:
-        value = zoomed_range(relayout)
+                  Input(ids.ZOOM_REQUEST, "data"), prevent_initial_call=True)
+    def narrow(request: dict | None) -> tuple:
+        value = zoomed_range(request)
         return (value, range_options(value)) if value else (no_update, no_update)
 
 
@@ -60,8 +68,7 @@ def register(app: Dash, runtime: Runtime) -> None:  # noqa: ARG001 - the same si
     def live(on: bool | None) -> bool:
         return not on
 
-    for graph_id in ZOOMABLE:
-        _zoom(app, graph_id)
+    _zoom(app)
 
     # Any chart card's CSV button: the browser writes the chart's traces (trace, x, y) to a file.
     app.clientside_callback(ClientsideFunction(namespace="predwatchHistory", function_name="chartCsv"),

@@ -101,6 +101,7 @@ def fleet_part(panel_id: str, part: str) -> str:
 HISTORY_URL = "history-url"
 HISTORY_URL_SYNC = "history-url-sync"
 HISTORY_RESTORE = "history-restore"
+ZOOM_REQUEST = "zoom-request"  # the newest time-axis zoom of any chart on the page
 RANGE_FROM = "range-from"
 RANGE_TO = "range-to"
 RANGE_APPLY = "range-apply"

@@ -50,5 +50,6 @@ def shell(pages: Sequence[tuple[str, str]], refresh_seconds: float) -> html.Div:
         dcc.Location(id=ids.HISTORY_URL, refresh=False),  # the range lives in the query string
         dcc.Store(id=ids.HISTORY_URL_SYNC),
         dcc.Store(id=ids.HISTORY_RESTORE),
+        dcc.Store(id=ids.ZOOM_REQUEST),
         dbc.Container(dash.page_container, fluid=True),
     ])

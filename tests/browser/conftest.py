@@ -7,12 +7,14 @@ own browser download (`playwright install`) is never used.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from data.store import Store
 from tests.conftest import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,16 +61,28 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One `python app.py` per test module on a free loopback port and its own DuckDB file."""
-    db = tmp_path_factory.mktemp("browser") / "live.duckdb"
+@contextmanager
+def seeded_server(db: Path, seed: Callable[[Store], object] | None = None) -> Iterator[LiveServer]:
+    """`python app.py` (no workload) on a free loopback port, on `db` after `seed` filled it."""
+    if seed is not None:
+        store = Store(db)
+        try:
+            seed(store)
+        finally:
+            store.close()
     live = LiveServer(db, "--sample-interval", SAMPLE_INTERVAL, "--refresh-interval", REFRESH_INTERVAL, "--no-demo")
     try:
         live.wait_ready()
         yield live
     finally:
         live.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One `python app.py` per test module on a free loopback port and its own DuckDB file."""
+    with seeded_server(tmp_path_factory.mktemp("browser") / "live.duckdb") as live:
+        yield live
 
 
 @dataclass

@@ -14,7 +14,7 @@ from data.clock import utcnow
 from data.store import Store
 from data.writer import Writer
 from tests.browser.charts import GRAPH_DIV, summary, wait_drawn, wait_trace_points
-from tests.browser.conftest import REFRESH_INTERVAL, SAMPLE_INTERVAL
+from tests.browser.conftest import seeded_server
 from tests.conftest import LiveServer
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -34,20 +34,15 @@ _TRACE = f"""([id, name]) => {{
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live app (no workload) on a store with 800 predictions 40-2 min ago and 800 a day before that."""
-    db = tmp_path_factory.mktemp("compare") / "compare.duckdb"
-    store = Store(db)
-    now = utcnow().replace(microsecond=0)
-    rng = np.random.default_rng(3)
-    for first_id, start in ((0, now - timedelta(minutes=40)), (10_000, now - timedelta(days=1, minutes=40))):
-        ts_us = np.sort(_us(start) + rng.integers(0, 38 * 60 * 1_000_000, 800))
-        Writer(store).write_arrow(prediction_chunk(rng, first_id, ts_us, np.zeros(800, dtype=bool), 0.0))
-    store.close()
-    live = LiveServer(db, "--sample-interval", SAMPLE_INTERVAL, "--refresh-interval", REFRESH_INTERVAL, "--no-demo")
-    try:
-        live.wait_ready()
+    def seed(store: Store) -> None:
+        now = utcnow().replace(microsecond=0)
+        rng = np.random.default_rng(3)
+        for first_id, start in ((0, now - timedelta(minutes=40)), (10_000, now - timedelta(days=1, minutes=40))):
+            ts_us = np.sort(_us(start) + rng.integers(0, 38 * 60 * 1_000_000, 800))
+            Writer(store).write_arrow(prediction_chunk(rng, first_id, ts_us, np.zeros(800, dtype=bool), 0.0))
+
+    with seeded_server(tmp_path_factory.mktemp("compare") / "compare.duckdb", seed) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def test_one_day_earlier_overlays_the_earlier_hour_on_the_current_axis(page, server):

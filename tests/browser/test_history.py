@@ -16,7 +16,7 @@ from data.retention import RetentionPolicy, run_pass
 from data.store import Store
 from data.writer import Writer
 from tests.browser.charts import GRAPH_DIV, wait_drawn
-from tests.browser.conftest import REFRESH_INTERVAL, SAMPLE_INTERVAL, Problems
+from tests.browser.conftest import Problems, seeded_server
 from tests.conftest import LiveServer
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -35,18 +35,14 @@ _STEP = f"""(id) => {{
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live app on a store holding a day of 1 s system samples, rolled up (the retention job's first pass)."""
-    db = tmp_path_factory.mktemp("history") / "history.duckdb"
-    store = Store(db)
-    now = utcnow().replace(microsecond=0)
-    Writer(store).write_arrow({"system_samples": system_chunk(np.random.default_rng(0), _us(now - timedelta(days=1)), 86_400)})
-    run_pass(store, RetentionPolicy(), now)
-    store.close()
-    live = LiveServer(db, "--sample-interval", SAMPLE_INTERVAL, "--refresh-interval", REFRESH_INTERVAL, "--no-demo")
-    try:
-        live.wait_ready()
+    def seed(store: Store) -> None:
+        now = utcnow().replace(microsecond=0)
+        Writer(store).write_arrow({"system_samples": system_chunk(np.random.default_rng(0), _us(now - timedelta(days=1)),
+                                                                 86_400)})
+        run_pass(store, RetentionPolicy(), now)
+
+    with seeded_server(tmp_path_factory.mktemp("history") / "history.duckdb", seed) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def step_seconds(page, graph_id: str = ids.CPU_GRAPH) -> float | None:
