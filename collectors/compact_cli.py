@@ -4,12 +4,11 @@ Like export, it needs the file to itself: run it while no server holds it (exit 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from collectors.export_cli import with_database
 from data.compact import compact
-from data.store import StoreLockedError
 from settings import Settings
 
 
@@ -18,14 +17,11 @@ def compact_command(argv: Sequence[str]) -> int:
                                      description="Rewrite the database file without the space retention freed.")
     parser.add_argument("--db", type=Path, default=Settings.db, help=f"DuckDB database file (default {Settings.db})")
     args = parser.parse_args(list(argv))
-    if not args.db.exists():
-        print(f"predwatch: database {args.db} does not exist", file=sys.stderr)
-        return 2
-    try:
-        result = compact(args.db)
-    except StoreLockedError as exc:
-        print(f"predwatch: {exc}; stop that server first (compact needs the file to itself)", file=sys.stderr)
-        return 2
+    return with_database(args.db, "compact", lambda: _compact(args.db))
+
+
+def _compact(db: Path) -> int:
+    result = compact(db)
     mb = 1024 * 1024
-    print(f"compacted {args.db}: {result.bytes_before / mb:.1f} MB -> {result.bytes_after / mb:.1f} MB")
+    print(f"compacted {db}: {result.bytes_before / mb:.1f} MB -> {result.bytes_after / mb:.1f} MB")
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from data.parquet_export import export_parquet
@@ -26,16 +26,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def export_command(argv: Sequence[str]) -> int:
-    args = _parser().parse_args(list(argv))
-    if not args.db.exists():
-        print(f"predwatch: database {args.db} does not exist", file=sys.stderr)
+def with_database(db: Path, command: str, action: Callable[[], int]) -> int:
+    """Run an offline command's `action` on a database file it needs to itself: exit status 2 and a clear
+    message when the file is missing or a server holds it."""
+    if not db.exists():
+        print(f"predwatch: database {db} does not exist", file=sys.stderr)
         return 2
     try:
-        store = Store(args.db)
+        return action()
     except StoreLockedError as exc:
-        print(f"predwatch: {exc}; stop that server first (export needs the file to itself)", file=sys.stderr)
+        print(f"predwatch: {exc}; stop that server first ({command} needs the file to itself)", file=sys.stderr)
         return 2
+
+
+def export_command(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(list(argv))
+    return with_database(args.db, "export", lambda: _export(args))
+
+
+def _export(args: argparse.Namespace) -> int:
+    store = Store(args.db)
     try:
         summary = export_parquet(store, args.table, args.out)
     finally:
