@@ -21,8 +21,8 @@ pytestmark = pytest.mark.browser
 
 CHAMPION, CHALLENGER = "credit-gbm", "credit-logreg"
 # The workload's default rate and the app's default refresh: this page runs six queries and builds
-# five figures per refresh, and Dash drops a callback's answer when the next refresh asks again
-# before it lands, so a loaded CI machine needs the headroom of the defaults.
+# five figures per refresh; the refresh gate (assets/refresh-gate.js) keeps a slow answer from being
+# dropped, and the defaults keep a loaded CI machine from refreshing at the pace of its slowest answer.
 DEMO_RATE, REFRESH_INTERVAL = "20", "2"
 # graph id -> (title, x-axis title, y-axis title), as dashboard/figures_predictions.py draws them with data.
 CHARTS = {

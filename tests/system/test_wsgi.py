@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import requests
 
 from tests.conftest import ROOT, free_port
 
-GUNICORN = shutil.which("gunicorn", path=str(Path(os.sys.executable).parent)) or shutil.which("gunicorn")
+GUNICORN = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
 pytestmark = pytest.mark.skipif(GUNICORN is None, reason="gunicorn is not installed (requirements-dev.txt)")
 
 
