@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ARGS ?=
 
-.PHONY: run test lint bench reliability system-deps postgres clean fleet-demo
+.PHONY: run test check lint bench reliability system-deps postgres clean fleet-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,23 +55,29 @@ postgres:
 	  echo "PostgreSQL is installed but has no cluster to start: tests/postgres will be skipped"; \
 	fi
 
-test: $(VENV)/.dev system-deps postgres
+# Lint first (ruff and the import contract in .importlinter), then every test.
+test: lint system-deps postgres
 	$(PY) -m pytest $(ARGS)
+
+# The fast part (unit and api folders, nothing marked slow): under two minutes, for every edit.
+check: lint
+	$(PY) -m pytest -q -m "not (browser or system or reliability or postgres or fleet or slow)" $(ARGS)
 
 # The long reliability runs (20 kills, 100 fuzz examples per operation) and the load figures; `make test`
 # runs the fast versions of the same tests.
 reliability: $(VENV)/.dev system-deps
 	PREDWATCH_RELIABILITY_LONG=1 $(PY) -m pytest tests/reliability -s -p no:cacheprovider $(ARGS)
-	$(PY) bench/reliability_load.py --seconds 30 --connections 64
+	$(PY) -m bench.reliability_load --seconds 30 --connections 64
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: $(VENV)/.dev
-	$(PY) bench/writer_throughput.py
-	$(PY) bench/collector_overhead.py
-	$(PY) bench/query_timing.py
-	$(PY) bench/alert_backtest.py --baseline-rules 5
+	$(PY) -m bench.writer_throughput
+	$(PY) -m bench.collector_overhead
+	$(PY) -m bench.query_timing
+	$(PY) -m bench.alert_backtest --baseline-rules 5
 
 # Two Predwatch instances with the built-in workload and a Prometheus scraping both; Ctrl-C stops all three.
 fleet-demo: $(VENV)/.runtime

@@ -8,7 +8,7 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,29 +18,26 @@ from flask import Flask
 import api
 import callbacks
 from analytics.alert_rules import RulesError
-from api.import_cli import main as import_file
 from api.security import allow_inline_scripts
-from collectors.alert_cli import export_rules
+from cli import COMMANDS
 from collectors.alerting import alerting_collector
-from collectors.compact_cli import compact_command
 from collectors.database import database_collectors
 from collectors.evaluation import evaluation_collector
-from collectors.export_cli import export_command
 from collectors.retention import RetentionCollector
 from collectors.runner import Collector, CollectorRunner
 from collectors.service import ServiceCollector
 from collectors.system import SystemCollector
-from collectors.workload import WorkloadCollector
 from dashboard.layout import shell
 from dashboard.pages import PAGES
 from dashboard.theme import use_template
 from data.alert_rules_source import RulesFileError
 from data.retention import RetentionPolicy
-from data.runtime import Runtime
 from data.store import StoreLockedError
 from predictor.demo import DemoControls
 from predictor.models import CHALLENGER, CHAMPION, load_or_train
 from predictor.service import PredictionService
+from predictor.workload import WorkloadCollector
+from runtime.runtime import Runtime
 from settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -163,11 +160,6 @@ def serve(app: dash.Dash, settings: Settings) -> int:
         app.predwatch.stop()
     log.info("stopped cleanly")
     return 0
-
-
-# `python app.py NAME ...` runs a command instead of the server: NAME -> function(args) -> exit code.
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"export-rules": export_rules, "export": export_command,
-                                                      "import": import_file, "compact": compact_command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

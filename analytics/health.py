@@ -74,7 +74,7 @@ def postgres_summary(targets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]
 
 
 def build_report(inputs: Mapping[str, Any], now: Any, interval: float) -> dict[str, Any]:
-    """The /api/system_health document from `data.health_inputs.health_inputs` values."""
+    """The /api/system_health document from `runtime.health_inputs.health_inputs` values."""
     sample = inputs["sample"]
     age = (now - sample["ts"]).total_seconds() if sample else None
     resources = resource_report(sample)

@@ -6,9 +6,9 @@ from flask import Flask
 from api import alerts, database, demo, errors, export, health, instrumentation, metrics, openapi, predictions, reads, security
 from api import model as model_routes
 from api.context import CONTROLS, RUNTIME, SERVICE
-from data.runtime import Runtime
 from predictor.demo import DemoControls
 from predictor.service import PredictionService
+from runtime.runtime import Runtime
 
 
 def register(server: Flask, runtime: Runtime, service: PredictionService, controls: DemoControls | None) -> None:

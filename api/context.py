@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from data.runtime import Runtime
 from predictor.demo import DemoControls
 from predictor.service import PredictionService
+from runtime.runtime import Runtime
 
 RUNTIME, SERVICE, CONTROLS = "predwatch", "predwatch.service", "predwatch.controls"
 

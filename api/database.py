@@ -11,10 +11,10 @@ from api import params
 from api.context import runtime
 from data import retention
 from data.clock import iso_utc, utcnow
-from data.postgres_target import redact
 from data.queries import data_quality as dq
 from data.queries import database as q
 from data.queries import postgres as pg
+from external.postgres import redact
 
 blueprint = Blueprint("database", __name__, url_prefix="/api")
 HISTORY_LIMIT = 5000

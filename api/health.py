@@ -10,9 +10,9 @@ from analytics.health import build_report
 from api.context import runtime
 from api.reads import TtlCache
 from data.clock import utcnow
-from data.health_inputs import health_inputs
 from data.queries import alerts as alert_queries
-from data.runtime import Runtime
+from runtime.health_inputs import health_inputs
+from runtime.runtime import Runtime
 
 blueprint = Blueprint("health", __name__, url_prefix="/api")
 

@@ -5,7 +5,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from data.telemetry import Telemetry
+from telemetry.metrics import Telemetry
 
 
 def register(server: Flask, telemetry: Telemetry) -> None:

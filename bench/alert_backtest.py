@@ -8,13 +8,12 @@ to 99 % and durations from 0 to 10 min. Both paths must find the same periods (c
 
 Prints figures and the ratio; asserts nothing about time.
 
-    .venv/bin/python bench/alert_backtest.py [--hours 24] [--rules 50] [--baseline-rules 50]
+    .venv/bin/python -m bench.alert_backtest [--hours 24] [--rules 50] [--baseline-rules 50]
 """
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -23,13 +22,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from analytics.alert_backtest import backtest  # noqa: E402
-from analytics.alert_lifecycle import FIRING, RESOLVED, AlertState, evaluate  # noqa: E402
-from analytics.alert_rules import Rule  # noqa: E402
-from data.queries.alert_metrics import metric_series  # noqa: E402
-from data.store import Store  # noqa: E402
+from analytics.alert_backtest import backtest
+from analytics.alert_lifecycle import FIRING, RESOLVED, AlertState, evaluate
+from analytics.alert_rules import Rule
+from data.queries.alert_metrics import metric_series
+from data.store import Store
 
 START = datetime(2026, 1, 1)
 
@@ -48,7 +45,7 @@ def fill(store: Store, seconds: int) -> None:
         cpu[start:start + int(rng.integers(60, 1800))] += 35
     ts = pa.array([START + timedelta(seconds=int(s)) for s in t], pa.timestamp("us"))
     samples_arrow = pa.table({"ts": ts, "cpu_percent": np.clip(cpu, 0, 100)})  # noqa: F841 (DuckDB reads it by name)
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         cur.execute("INSERT INTO system_samples (ts, cpu_percent) SELECT ts, cpu_percent FROM samples_arrow")
 
 

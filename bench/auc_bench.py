@@ -6,28 +6,26 @@ Predwatch's query returns more than AUC (average precision, confusion counts, Br
 accuracy); an AUC-only variant is timed too. Prints best-of times, the ratio and the difference in
 value. Asserts nothing about wall time.
 
-    .venv/bin/python bench/auc_bench.py [--rows 1000000] [--repeats 5]
+    .venv/bin/python -m bench.auc_bench [--rows 1000000] [--repeats 5]
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+from sklearn.metrics import roc_auc_score
+
+from data.prediction_log import OUTCOME_SCHEMA, PREDICTION_SCHEMA
+from data.queries import quality as q
+from data.store import Store
+from data.writer import Writer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import pyarrow as pa  # noqa: E402
-from sklearn.metrics import roc_auc_score  # noqa: E402
-
-from data.prediction_log import OUTCOME_SCHEMA, PREDICTION_SCHEMA  # noqa: E402
-from data.queries import quality as q  # noqa: E402
-from data.store import Store  # noqa: E402
-from data.writer import Writer  # noqa: E402
 
 GOAL_MS = 50.0
 MODEL = "bench-model"

@@ -10,7 +10,7 @@ user+system CPU time is read from /proc (psutil) at the start and the end of the
 
 Prints figures and ratios; asserts nothing.
 
-    .venv/bin/python bench/collector_overhead.py [--seconds 60] [--warmup 3] [--skip-glances]
+    .venv/bin/python -m bench.collector_overhead [--seconds 60] [--warmup 3] [--skip-glances]
 """
 from __future__ import annotations
 
@@ -54,13 +54,12 @@ def wait_for_sigterm() -> None:
 def run_predwatch_child(interval: float, flush_interval: float) -> None:
     """What the app runs for host metrics, and nothing else: the system collector on the runner,
     its rows enqueued to the writer, the writer thread flushing every 0.1 s into DuckDB."""
-    sys.path.insert(0, str(ROOT))
     from collectors.runner import CollectorRunner
     from collectors.system import SystemCollector
-    from data.status import StatusBoard
     from data.store import Store
-    from data.telemetry import Telemetry
     from data.writer import Writer
+    from state.status import StatusBoard
+    from telemetry.metrics import Telemetry
 
     with tempfile.TemporaryDirectory(prefix="predwatch-overhead-") as tmp:
         store = Store(Path(tmp) / "predwatch.duckdb")

@@ -7,7 +7,7 @@ venv, bench/.venv-evidently, created from bench/requirements-evidently.txt on fi
 Prints wall time (best of --repeats), peak extra RSS, the ratios, and how far Predwatch's values are
 from SciPy's KS and NumPy's PSI. Asserts nothing about wall time.
 
-    .venv/bin/python bench/drift_bench.py [--rows 100000] [--features 20] [--skip-evidently]
+    .venv/bin/python -m bench.drift_bench [--rows 100000] [--features 20] [--skip-evidently]
 """
 from __future__ import annotations
 
@@ -19,17 +19,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+from scipy.stats import ks_2samp
+
+from analytics.drift import psi
+from bench.memory import rss_peak
+from data.queries.drift import build_reference_bins, table_drift
+from data.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy.stats import ks_2samp  # noqa: E402
-
-from analytics.drift import psi  # noqa: E402
-from bench.memory import rss_peak  # noqa: E402
-from data.queries.drift import build_reference_bins, table_drift  # noqa: E402
-from data.store import Store  # noqa: E402
 
 EVIDENTLY_VENV = ROOT / "bench" / ".venv-evidently"
 EVIDENTLY_REQUIREMENTS = ROOT / "bench" / "requirements-evidently.txt"

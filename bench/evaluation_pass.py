@@ -4,31 +4,29 @@
 The baseline, in the same run, is one plain scan of the same rows (count and mean of the joined
 predictions and outcomes, and of the features by name), the least any pass must read.
 
-    .venv/bin/python bench/evaluation_pass.py [--rows 1000000] [--repeats 2]
+    .venv/bin/python -m bench.evaluation_pass [--rows 1000000] [--repeats 2]
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
+from collectors.evaluation import EvaluationCollector
+from data.clock import utcnow
+from data.prediction_log import OUTCOME_SCHEMA, PREDICTION_SCHEMA, tables_from_arrays
+from data.store import Store
+from data.writer import Writer
+from predictor.models import CHAMPION, load_or_train
+from predictor.scenario import Scenario
+from telemetry.metrics import Telemetry
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import pyarrow as pa  # noqa: E402
-
-from collectors.evaluation import EvaluationCollector  # noqa: E402
-from data.clock import utcnow  # noqa: E402
-from data.prediction_log import OUTCOME_SCHEMA, PREDICTION_SCHEMA, tables_from_arrays  # noqa: E402
-from data.store import Store  # noqa: E402
-from data.telemetry import Telemetry  # noqa: E402
-from data.writer import Writer  # noqa: E402
-from predictor.models import CHAMPION, load_or_train  # noqa: E402
-from predictor.scenario import Scenario  # noqa: E402
 
 GOAL_SECONDS = 2.0
 CHUNK = 100_000

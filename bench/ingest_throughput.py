@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import threading
 import time
@@ -14,10 +13,8 @@ from pathlib import Path
 import duckdb
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.server import Server  # noqa: E402
-from data.store import Store  # noqa: E402
+from bench.server import Server
+from data.store import Store
 
 FEATURES = [f"feature_{i:02d}" for i in range(12)]
 

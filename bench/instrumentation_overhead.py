@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -13,15 +12,15 @@ from pathlib import Path
 import numpy as np
 from prometheus_client import CollectorRegistry
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from data.prediction_metrics import PredictionMetrics  # noqa: E402
-from data.store import Store  # noqa: E402
-from data.telemetry import Telemetry  # noqa: E402
-from data.writer import Writer  # noqa: E402
-from predictor.models import CHALLENGER, CHAMPION, load_or_train  # noqa: E402
-from predictor.scenario import Scenario  # noqa: E402
-from predictor.service import PredictionService  # noqa: E402
+from data.store import Store
+from data.writer import Writer
+from predictor.models import CHALLENGER, CHAMPION, load_or_train
+from predictor.scenario import Scenario
+from predictor.service import PredictionService
+from telemetry.metrics import (
+    PredictionMetrics,
+    Telemetry,
+)
 
 
 class ConstantModel:

@@ -13,13 +13,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.seed import seed_predictions  # noqa: E402
-from bench.server import Server  # noqa: E402
-from data.clock import utcnow  # noqa: E402
-from data.store import Store  # noqa: E402
-from data.writer import Writer  # noqa: E402
+from bench.seed import seed_predictions
+from bench.server import Server
+from data.clock import utcnow
+from data.store import Store
+from data.writer import Writer
 
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, str]:

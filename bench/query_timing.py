@@ -11,7 +11,7 @@ Three figures, each with its baseline measured in the same run on a temporary Du
 
 Prints figures and ratios; asserts nothing.
 
-    .venv/bin/python bench/query_timing.py [--queries 20000] [--records 1000000]
+    .venv/bin/python -m bench.query_timing [--queries 20000] [--records 1000000]
 """
 from __future__ import annotations
 
@@ -23,11 +23,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from data.query_timing import QueryTimings
+from data.store import Store
 
-from data.query_timing import QueryTimings  # noqa: E402
-from data.store import Store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 GOAL_US = 5.0
 SQL = "SELECT id, score FROM predictions WHERE id = ?"

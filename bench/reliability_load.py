@@ -17,9 +17,7 @@ from pathlib import Path
 import duckdb
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.server import Server  # noqa: E402
+from bench.server import Server
 
 SAMPLE_INTERVAL = 0.5
 

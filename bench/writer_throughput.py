@@ -8,7 +8,7 @@ once, and while the writer thread flushes, against a bare `deque.append`.
 
 Prints figures and ratios; asserts nothing about wall time.
 
-    .venv/bin/python bench/writer_throughput.py [--rows 1000000] [--executemany-rows 5000] [--calls 1000000]
+    .venv/bin/python -m bench.writer_throughput [--rows 1000000] [--executemany-rows 5000] [--calls 1000000]
 """
 from __future__ import annotations
 
@@ -28,15 +28,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
+from data.arrow_batches import insert_arrow, rows_to_arrow
+from data.store import Store
+from data.writer import Writer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere: the project is one folder up
-
-import duckdb  # noqa: E402
-import pyarrow as pa  # noqa: E402
-
-from data.arrow_batches import insert_arrow, rows_to_arrow  # noqa: E402
-from data.store import Store  # noqa: E402
-from data.writer import Writer  # noqa: E402
 
 GOAL_BULK_ROWS_PER_S = 1_000_000
 GOAL_ENQUEUE_NS = 2_000
@@ -133,7 +132,7 @@ def bench_breakdown(table: str, rows: Sequence[tuple]) -> tuple[Timing, Timing, 
         to_arrow = timed(lambda: batch.append(rows_to_arrow(schema, rows)))
 
         def insert_batch() -> None:
-            with writer.store.transaction() as cur:
+            with writer.store.transaction("seed") as cur:
                 insert_arrow(cur, table, batch[0])
 
         insert = timed(insert_batch)
@@ -164,7 +163,7 @@ def bench_executemany(table: str, rows: Sequence[tuple]) -> Timing:
         sql = f"INSERT INTO {table} VALUES ({', '.join('?' * width)})"
 
         def run() -> None:
-            with writer.store.transaction() as cur:
+            with writer.store.transaction("seed") as cur:
                 cur.executemany(sql, rows)
 
         elapsed = timed(run)

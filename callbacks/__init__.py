@@ -10,8 +10,8 @@ from callbacks import drift as drift_callbacks
 from callbacks import fleet as fleet_callbacks
 from callbacks import model as model_callbacks
 from callbacks import predictions as prediction_callbacks
-from data.runtime import Runtime
 from predictor.demo import DemoControls
+from runtime.runtime import Runtime
 
 
 def register_all(app: Dash, runtime: Runtime, controls: DemoControls | None) -> None:

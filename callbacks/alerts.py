@@ -18,8 +18,8 @@ from data.alert_rules_source import rule_sources
 from data.clock import utcnow
 from data.queries import alert_metrics
 from data.queries import alerts as q
-from data.runtime import Runtime
 from data.store import Store
+from runtime.runtime import Runtime
 
 EPOCH = datetime(1970, 1, 1)
 

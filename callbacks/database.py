@@ -13,11 +13,11 @@ from dashboard import ids
 from dashboard.tables_database import index_table, postgres_panel, quality_panel, slow_query_table, table_size_table
 from data import retention
 from data.clock import utcnow
-from data.postgres_target import redact
 from data.queries import data_quality as dq
 from data.queries import database as q
 from data.queries import postgres as pg
-from data.runtime import Runtime
+from external.postgres import redact
+from runtime.runtime import Runtime
 
 STORE_GRAPHS = (ids.DB_QUERY_GRAPH, ids.DB_CONNECTIONS_GRAPH, ids.DB_TABLE_SIZE_GRAPH, ids.DB_SCAN_GRAPH)
 PG_GRAPHS = (ids.DB_PG_CONNECTIONS_GRAPH, ids.DB_PG_CACHE_GRAPH)

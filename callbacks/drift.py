@@ -17,7 +17,7 @@ from dashboard.tables_drift import drift_table
 from data.clock import utcnow
 from data.queries import model_views as mv
 from data.queries.drift import SCORE, drift_windows
-from data.runtime import Runtime
+from runtime.runtime import Runtime
 
 GRAPHS = (ids.DRIFT_HEATMAP_GRAPH, ids.DRIFT_DISTRIBUTION_GRAPH, ids.DRIFT_SCORE_GRAPH)
 WINDOW_LABELS = {"recent": "Since the last evaluation"}

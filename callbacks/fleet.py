@@ -12,8 +12,8 @@ from dashboard import fleet as panels
 from dashboard import ids
 from dashboard.figures_fleet import make_fleet_figure
 from data.clock import utcnow
-from data.fleet import Fleet, open_fleet
-from data.runtime import Runtime
+from external.fleet import Fleet, open_fleet
+from runtime.runtime import Runtime
 
 
 def register(app: Dash, runtime: Runtime) -> None:

@@ -6,7 +6,7 @@ from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, no_updat
 
 from dashboard import ids
 from dashboard.timekeys import absolute_key, live_from_query, parse_time, range_options, value_from_query
-from data.runtime import Runtime
+from runtime.runtime import Runtime
 
 # Time-series graphs whose zoom narrows the range (box zoom on the time axis).
 ZOOMABLE = (ids.CPU_GRAPH, ids.MEMORY_GRAPH, ids.DISK_IO_GRAPH, ids.NETWORK_GRAPH, ids.DISK_GRAPH,

@@ -13,8 +13,8 @@ from dashboard.compare import Earlier
 from dashboard.pages.model_text import summary_text
 from data.clock import utcnow
 from data.queries import model_views as mv
-from data.runtime import Runtime
 from data.store import Store
+from runtime.runtime import Runtime
 
 GRAPHS = (ids.MODEL_ROC_GRAPH, ids.MODEL_PR_GRAPH, ids.MODEL_CONFUSION_GRAPH, ids.MODEL_CALIBRATION_GRAPH,
           ids.MODEL_QUALITY_GRAPH, ids.MODEL_IMPORTANCE_GRAPH, ids.MODEL_IMPORTANCE_TIME_GRAPH)

@@ -13,10 +13,10 @@ from dashboard.components import kpi_card, status_badge
 from dashboard.format import bytes_text, percent_text
 from dashboard.tables import component_table
 from data.clock import utcnow
-from data.health_inputs import health_inputs
 from data.queries import predictions as prediction_queries
-from data.runtime import Runtime
 from data.store import Store
+from runtime.health_inputs import health_inputs
+from runtime.runtime import Runtime
 
 # Prediction KPIs cover the last 5 minutes; levels as DESIGN.md section 7's latency and error rules.
 PREDICTION_WINDOW_SECONDS = 300

@@ -14,8 +14,8 @@ from dashboard.pages.predictions import model_options, selected
 from dashboard.tables_predictions import grid_note, prediction_rows
 from data.clock import utcnow
 from data.queries import predictions as q
-from data.runtime import Runtime
 from data.store import Store
+from runtime.runtime import Runtime
 
 GRAPHS = (ids.THROUGHPUT_GRAPH, ids.ERROR_GRAPH, ids.LATENCY_GRAPH, ids.LATENCY_HISTOGRAM_GRAPH, ids.SUCCESS_GRAPH)
 GRID_LIMIT = 200

@@ -5,7 +5,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State
 
 from dashboard import ids
 from data.clock import utcnow
-from data.runtime import Runtime
+from runtime.runtime import Runtime
 
 
 def register(app: Dash, runtime: Runtime) -> None:

@@ -11,7 +11,7 @@ from dashboard.tables import disk_table, process_table
 from data.clock import utcnow
 from data.queries import alerts as alert_queries
 from data.queries import system as q
-from data.runtime import Runtime
+from runtime.runtime import Runtime
 
 DISK_IO = {"disk_read_bytes_per_second": "read", "disk_write_bytes_per_second": "write"}
 NETWORK = {"net_recv_bytes_per_second": "received", "net_sent_bytes_per_second": "sent"}

@@ -10,13 +10,13 @@ from typing import Any
 
 from analytics.alert_lifecycle import FIRING, INACTIVE, PENDING, RESOLVED, AlertState, Transition, evaluate
 from analytics.alert_rules import Rule, load_rule_sources
-from collectors.alert_gauges import AlertGauges
-from collectors.notify import WebhookNotifier
 from data.alert_rules_source import rule_sources
 from data.queries import alert_metrics
 from data.queries import alerts as q
 from data.store import Store
-from data.telemetry import Telemetry
+from external.webhook import WebhookNotifier
+from telemetry.alerts import AlertGauges
+from telemetry.metrics import Telemetry
 
 log = logging.getLogger(__name__)
 RENOTIFY_LOOKBACK = timedelta(hours=1)  # after a restart, re-send unsent resolves only this recent

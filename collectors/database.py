@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 
 from analytics.data_quality import QualityConfig, QualityResult, count_rule, volume_rule
 from collectors.postgres import PostgresCollector
-from data.db_metrics import DatabaseMetrics, DatabaseState
 from data.queries import data_quality as dq
 from data.queries import database as q
-from data.runtime import Runtime
 from data.store import Store
 from data.writer import Writer
+from runtime.runtime import Runtime
 from settings import Settings
+from state.databases import DatabaseState
+from telemetry.database import DatabaseMetrics
 
 
 class DatabaseCollector:

@@ -20,14 +20,14 @@ import numpy as np
 from analytics import drift as da
 from analytics import quality as qa
 from analytics.importance import model_importance, permutation_importance
-from data.quality_metrics import QualityMetrics
 from data.queries import drift as dq
 from data.queries import quality as q
-from data.runtime import Runtime
 from data.store import Store
 from data.writer import Writer
 from predictor.models import ModelBundle
+from runtime.runtime import Runtime
 from settings import Settings
+from telemetry.metrics import QualityMetrics
 
 log = logging.getLogger(__name__)
 EXTERNAL_REFERENCE_ROWS = 2_000

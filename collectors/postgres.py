@@ -7,8 +7,8 @@ import time
 from datetime import datetime
 
 from analytics.data_quality import index_usage
-from data.db_metrics import DatabaseState
-from data.postgres_target import SUMMARY_KEYS, TargetReading, read_target
+from external.postgres import SUMMARY_KEYS, TargetReading, read_target
+from state.databases import DatabaseState
 
 STATEMENTS_KEPT = 20
 

@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Protocol
 
 from data.clock import utcnow
-from data.status import StatusBoard
-from data.telemetry import Telemetry
 from data.writer import Writer
+from state.status import StatusBoard
+from telemetry.metrics import Telemetry
 
 log = logging.getLogger(__name__)
 

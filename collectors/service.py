@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from data.prediction_metrics import PredictionMetrics
+from telemetry.metrics import PredictionMetrics
 
 
 class ServiceCollector:

@@ -1,5 +1,5 @@
 """Pure builders of the fleet charts: one line per instance (and per metric), from the long frame
-that data/fleet.py returns (columns ts, instance, metric, value). Built unvalidated
+that external/fleet.py returns (columns ts, instance, metric, value). Built unvalidated
 (dashboard/fast_figure.py); the unit tests validate them."""
 from __future__ import annotations
 

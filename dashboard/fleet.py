@@ -20,7 +20,7 @@ SHOWN: dict[str, str] = {}
 class FleetChart:
     part: str  # the graph's id suffix
     title: str
-    metrics: dict[str, str]  # metric name (data/promql.py) -> legend suffix
+    metrics: dict[str, str]  # metric name (external/promql.py) -> legend suffix
     yaxis: dict
 
 

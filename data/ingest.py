@@ -12,7 +12,7 @@ from data.store import Store
 
 def store_predictions(store: Store, tables: dict[str, pa.Table]) -> set[str]:
     """Store predictions with their features (from `prediction_log`); return the ids that were new."""
-    with store.transaction() as cur:
+    with store.transaction("ingest") as cur:
         cur.register("ingest_predictions", tables["predictions"])
         new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
         cur.unregister("ingest_predictions")
@@ -31,7 +31,7 @@ def store_predictions(store: Store, tables: dict[str, pa.Table]) -> set[str]:
 
 def store_outcomes(store: Store, rows: Sequence[tuple]) -> tuple[int, int]:
     """Store outcome rows (id, label, ts, received_at); return (new, of those with no prediction)."""
-    with store.transaction() as cur:
+    with store.transaction("ingest") as cur:
         cur.register("ingest_outcomes", outcome_table(rows))
         new = cur.execute("INSERT OR IGNORE INTO outcomes SELECT * FROM ingest_outcomes RETURNING id").fetchall()
         cur.unregister("ingest_outcomes")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from data.queries import day_export as q
+from data.queries import export as q
 from data.store import Store
 
 PARTITION_COLUMN = "date"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from data.migrate import migrate
 from data.query_timing import QueryTimings
+from data.write_paths import check_purpose, check_read_only
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 # Database files a Store of this process holds open. DuckDB would hand a second connect() in the same
@@ -153,8 +154,9 @@ class Store:
                 self._in_use -= 1
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All statements inside commit together or not at all."""
+    def transaction(self, purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All statements inside commit together or not at all; `purpose` is one of data/write_paths.py."""
+        check_purpose(purpose)
         with self.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -164,8 +166,17 @@ class Store:
                 raise
             cur.execute("COMMIT")
 
+    def execute(self, purpose: str, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """One statement that changes data, in its own transaction, timed under `name`."""
+        started = perf_counter()
+        with self.transaction(purpose) as cur:
+            rows = cur.execute(sql, list(params)).fetchall()
+        self.timings.record(name, perf_counter() - started, len(rows))
+        return rows
+
     # `name` labels the query in db_query_duration_seconds{query} and the slow-query list; keep it stable.
     def fetch_df(self, name: str, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        check_read_only(sql)
         started = perf_counter()
         with self.cursor() as cur:
             frame = cur.execute(sql, list(params)).df()
@@ -175,6 +186,7 @@ class Store:
     def fetch_arrow(self, name: str, sql: str, params: Sequence[Any] = ()) -> Any:
         """A pyarrow Table keeping DuckDB's column types (a pandas frame turns an all-NULL column
         into type null, which then clashes with the same column's type in another Parquet file)."""
+        check_read_only(sql)
         started = perf_counter()
         with self.cursor() as cur:
             table = cur.sql(sql, params=list(params)).to_arrow_table()  # execute().to_arrow copies once more
@@ -182,6 +194,7 @@ class Store:
         return table
 
     def fetch_all(self, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        check_read_only(sql)
         started = perf_counter()
         with self.cursor() as cur:
             rows = cur.execute(sql, list(params)).fetchall()
@@ -190,6 +203,7 @@ class Store:
 
     def fetch_dicts(self, name: str, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values (JSON-ready but for datetimes)."""
+        check_read_only(sql)
         started = perf_counter()
         with self.cursor() as cur:
             result = cur.execute(sql, list(params))
@@ -200,6 +214,7 @@ class Store:
 
     def fetch_one(self, name: str, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         # fetchall: DuckDB 2 refuses the cursor's next statement while a result is half read.
+        check_read_only(sql)
         started = perf_counter()
         with self.cursor() as cur:
             rows = cur.execute(sql, list(params)).fetchall()

@@ -96,7 +96,7 @@ class Writer:
         return self.write_arrow({table: columns_to_arrow(self.schema(table), columns)})
 
     def write_arrow(self, tables: Mapping[str, pa.Table]) -> int:
-        with self.store.transaction() as cur:
+        with self.store.transaction("writer") as cur:
             for name, batch in tables.items():
                 insert_arrow(cur, name, batch)
         return sum(t.num_rows for t in tables.values())

@@ -14,9 +14,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from data.clock import utcnow
-from data.prediction_metrics import PredictionMetrics
 from data.writer import Writer
 from predictor.models import ModelBundle
+from telemetry.metrics import PredictionMetrics
 
 log = logging.getLogger(__name__)
 UNKNOWN_MODEL = "unknown"

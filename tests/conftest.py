@@ -15,11 +15,21 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from app import create_app
+from settings import Settings
 
-from app import create_app  # noqa: E402
-from settings import Settings  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
+
+FOLDER_MARKERS = ("unit", "api", "browser", "system", "reliability", "postgres", "fleet")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test carries its folder's marker (tests/unit -> unit, ...), so `-m` can choose a part."""
+    for item in items:
+        folder = item.path.relative_to(Path(__file__).parent).parts[0]
+        if folder in FOLDER_MARKERS:
+            item.add_marker(getattr(pytest.mark, folder))
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ def save(store: Store, alerts: Sequence[dict[str, Any]], transitions: Sequence[d
     if not alerts and not transitions:
         return
     marks = ", ".join("?" for _ in COLUMNS)
-    with store.transaction() as cur:
+    with store.transaction("alerts") as cur:
         for row in alerts:
             cur.execute(f"INSERT OR REPLACE INTO alerts ({', '.join(COLUMNS)}) VALUES ({marks})",
                         [row.get(c) for c in COLUMNS])
@@ -35,13 +35,13 @@ def save(store: Store, alerts: Sequence[dict[str, Any]], transitions: Sequence[d
 def touch(store: Store, alert_ids: Sequence[str], at: datetime) -> None:
     """Note an evaluation of still-active alerts (how old their state is after a restart)."""
     if alert_ids:
-        with store.transaction() as cur:
+        with store.transaction("alerts") as cur:
             cur.execute("UPDATE alerts SET last_eval_at = ? WHERE id IN (SELECT unnest(?::VARCHAR[]))",
                         [at, list(alert_ids)])
 
 
 def mark_notified(store: Store, alert_id: str, state: str, at: datetime) -> None:
-    with store.transaction() as cur:
+    with store.transaction("alerts") as cur:
         cur.execute("UPDATE alerts SET notified_state = ?, notified_at = ? WHERE id = ?", [state, at, alert_id])
 
 

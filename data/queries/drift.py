@@ -80,10 +80,11 @@ SELECT '{SCORE}', score FROM predictions WHERE model = ? AND ts > ? AND ts <= ? 
 
 def build_reference_bins(store: Store, model: str) -> None:
     """(Re)compute a model's reference edges and bin counts from its rows in model_reference."""
-    store.fetch_all("drift.clear_stats", "DELETE FROM model_reference_stats WHERE model = ?", [model])
-    store.fetch_all("drift.clear_bins", "DELETE FROM model_reference_bins WHERE model = ?", [model])
-    store.fetch_all("drift.reference_stats", STATS_SQL, [model, model])
-    store.fetch_all("drift.reference_bins", BINS_SQL, [model, model, model])
+    with store.transaction("reference") as cur:
+        cur.execute("DELETE FROM model_reference_stats WHERE model = ?", [model])
+        cur.execute("DELETE FROM model_reference_bins WHERE model = ?", [model])
+        cur.execute(STATS_SQL, [model, model])
+        cur.execute(BINS_SQL, [model, model, model])
 
 
 def feature_drift(store: Store, model: str, since: datetime, until: datetime, epsilon: float) -> list[dict[str, Any]]:

@@ -1,9 +1,11 @@
-"""Rows of one table over a time range as Arrow record batches, for GET /api/export: streamed a batch at a
-time from a DuckDB result (never the whole range in memory) and capped at `max_rows`."""
+"""Exports of one table, for GET /api/export (a time range streamed as Arrow record batches, never the
+whole range in memory, capped at `max_rows`) and for `python app.py export` (one UTC day at a time).
+
+Table names cannot be bound parameters, so only the tables in EXPORTABLE can be exported."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from time import perf_counter
 
 import pyarrow as pa
@@ -15,6 +17,13 @@ BATCH_ROWS = 50_000
 # Tables a user may export, each filtered on its `ts` column: raw rows and the rollups.
 EXPORTABLE = ("system_samples", "disk_samples", "process_samples", "service_samples", "predictions",
               "prediction_features", "outcomes", "model_evaluations", "feature_drift", *ROLLUP_TABLES)
+
+
+
+def _check(table: str) -> str:
+    if table not in EXPORTABLE:
+        raise ValueError(f"table {table!r} cannot be exported; choose one of {', '.join(EXPORTABLE)}")
+    return table
 
 
 def _select_list(store: Store, table: str, text_lists: bool) -> str:
@@ -29,8 +38,7 @@ def _select_list(store: Store, table: str, text_lists: bool) -> str:
 def batches(store: Store, table: str, since: datetime, until: datetime, max_rows: int,
             text_lists: bool = False) -> Iterator[pa.RecordBatch]:
     """Rows with since <= ts < until, oldest first; always yields at least one (maybe empty) batch."""
-    if table not in EXPORTABLE:
-        raise ValueError(f"{table!r} cannot be exported")
+    _check(table)
     sql = f"SELECT {_select_list(store, table, text_lists)} FROM {table} WHERE ts >= ? AND ts < ? ORDER BY ts LIMIT ?"
     started, rows = perf_counter(), 0
     # A relation's Arrow reader streams (an execute() result would be copied whole first).
@@ -43,3 +51,16 @@ def batches(store: Store, table: str, since: datetime, until: datetime, max_rows
         if not yielded:
             yield pa.RecordBatch.from_pylist([], schema=reader.schema)
     store.timings.record(f"export.{table}", perf_counter() - started, rows)
+
+
+def days(store: Store, table: str) -> list[date]:
+    """The UTC days `table` has rows on, oldest first."""
+    sql = f"SELECT DISTINCT CAST(ts AS DATE) AS day FROM {_check(table)} ORDER BY day"
+    return [row[0] for row in store.fetch_all(f"day_export.days.{table}", sql)]
+
+
+def day_rows(store: Store, table: str, day: date) -> pa.Table:
+    """Every row of `table` on one UTC day, oldest first."""
+    start = datetime.combine(day, datetime.min.time())
+    return store.fetch_arrow(f"day_export.rows.{table}", f"SELECT * FROM {_check(table)} WHERE ts >= ? AND ts < ? ORDER BY ts",
+                             [start, start + timedelta(days=1)])

@@ -96,8 +96,9 @@ def has_reference(store: Store, model: str, version: str | None) -> bool:
 
 
 def drop_reference(store: Store, model: str) -> None:
-    for table in ("model_reference", "model_reference_stats", "model_reference_bins"):
-        store.fetch_all("quality.drop_reference", f"DELETE FROM {table} WHERE model = ?", [model])
+    with store.transaction("reference") as cur:
+        for table in ("model_reference", "model_reference_stats", "model_reference_bins"):
+            cur.execute(f"DELETE FROM {table} WHERE model = ?", [model])
 
 
 def labelled_count(store: Store, model: str) -> int:
@@ -109,8 +110,8 @@ def labelled_count(store: Store, model: str) -> int:
 
 def freeze_external_reference(store: Store, model: str, rows: int, now: datetime) -> int:
     """Make a model's first `rows` labelled predictions (by time) its reference sample."""
-    result = store.fetch_one(
-        "quality.freeze_reference",
+    result = store.execute(
+        "reference", "quality.freeze_reference",
         f"""
         INSERT INTO model_reference
         WITH first_n AS (SELECT p.id, p.score, p.predicted_label, o.label, row_number() OVER (ORDER BY p.ts, p.id) AS row_id
@@ -121,7 +122,7 @@ def freeze_external_reference(store: Store, model: str, rows: int, now: datetime
         UNION ALL SELECT ?, NULL, row_id, '{LABEL}', label, ? FROM first_n
         UNION ALL SELECT ?, NULL, row_id, '{PREDICTED}', predicted_label, ? FROM first_n
         """, [model, rows, *([model, now] * 4)])
-    return int(result[0]) if result else 0
+    return int(result[0][0]) if result else 0
 
 
 def reference_accuracy(store: Store, model: str) -> float | None:
@@ -136,4 +137,4 @@ def reference_accuracy(store: Store, model: str) -> float | None:
 
 def prune_curves(store: Store, before: datetime) -> None:
     """Only the latest curves are read; older points are dropped each pass."""
-    store.fetch_all("quality.prune_curves", "DELETE FROM model_curves WHERE ts < ?", [before])
+    store.execute("curves", "quality.prune_curves", "DELETE FROM model_curves WHERE ts < ?", [before])

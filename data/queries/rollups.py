@@ -98,7 +98,7 @@ def rebuild(store: Store, resolution: int, since: datetime, until: datetime) -> 
     a reader sees the old buckets or the new ones, never a gap. Returns the rollup rows written."""
     sources = _MINUTE_SQL if resolution == MINUTE else _HOUR_SQL
     written = 0
-    with store.transaction() as cur:
+    with store.transaction("rollups") as cur:
         for table, select in sources.items():
             _run(store, cur, f"rollups.clear_{table}",
                  f"DELETE FROM {table} WHERE resolution_seconds = ? AND ts >= ? AND ts < ?", [resolution, since, until])
@@ -121,7 +121,7 @@ def state(store: Store) -> dict[str, datetime | None]:
 
 
 def set_state(store: Store, name: str, rolled_until: datetime, now: datetime) -> None:
-    with store.transaction() as cur:
+    with store.transaction("rollups") as cur:
         _run(store, cur, "rollups.set_state", "INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)", [name, rolled_until, now])
 
 
@@ -134,7 +134,7 @@ def delete_before(store: Store, tables: Sequence[str], cutoff: datetime, resolut
     """Delete rows older than `cutoff` from each table (rollup tables: of one resolution) in one transaction;
     deleting predictions also deletes their outcomes. Returns rows deleted per table."""
     deleted: dict[str, int] = {}
-    with store.transaction() as cur:
+    with store.transaction("rollups") as cur:
         for table in tables:
             if table == "predictions":
                 deleted["outcomes"] = _run(store, cur, "retention.delete_outcomes",

@@ -25,7 +25,7 @@ def _alerting(app) -> AlertingCollector:
 
 def _force_firing(app) -> None:
     store = app.predwatch.runtime.store
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         cur.execute("INSERT INTO system_samples (ts, cpu_percent, memory_percent, disk_used_percent) VALUES (?, 5, 5, 5)",
                     [utcnow()])
     _alerting(app).collect(utcnow())
@@ -79,7 +79,7 @@ def test_backtest_counts_periods_with_an_edited_threshold(app, client):
     store, now = app.predwatch.runtime.store, utcnow()
     start = now - timedelta(minutes=30)
     cpu = [95.0 if 100 <= i < 500 or 900 <= i < 1000 else 20.0 for i in range(1200)]  # 1 s samples
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         cur.executemany("INSERT INTO system_samples (ts, cpu_percent) VALUES (?, ?)",
                         [[start + timedelta(seconds=i), v] for i, v in enumerate(cpu)])
     shipped = client.get("/api/alerts/backtest?rule=cpu:critical&window=1h").get_json()

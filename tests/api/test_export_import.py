@@ -12,7 +12,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from api import import_cli
+from cli import import_file as import_cli
 from data.store import Store
 
 T0 = datetime(2026, 3, 1, 12, 0, 0)

@@ -13,9 +13,9 @@ from dashboard.fleet import HIDDEN
 from dashboard.pages import predictions as predictions_page
 from dashboard.pages import system as system_page
 from data.clock import utcnow
-from data.fleet import COMPONENT, open_fleet
-from data.prometheus_source import PrometheusError, PrometheusSource
-from data.status import StatusBoard
+from external.fleet import COMPONENT, open_fleet
+from external.prometheus import PrometheusError, PrometheusSource
+from state.status import StatusBoard
 from tests.conftest import free_port
 from tests.fleet.dash_calls import call_panel
 

@@ -27,12 +27,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from data import promql
 from data.clock import utcnow
-from data.fleet import Fleet, FleetView
-from data.prediction_metrics import LATENCY_BUCKETS
-from data.prometheus_source import PrometheusSource
-from data.status import StatusBoard
+from external import promql
+from external.fleet import Fleet, FleetView
+from external.prometheus import PrometheusSource
+from state.status import StatusBoard
+from telemetry.metrics import LATENCY_BUCKETS
 from tests.conftest import LiveServer, free_port
 from tests.fleet import grafana
 from tests.fleet.dash_calls import call_panel, trace_names

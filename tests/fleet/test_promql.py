@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from data import promql
+from external import promql
 
 
 def test_selector_quotes_values_so_they_cannot_break_out_of_the_matcher() -> None:

@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 
 from collectors.postgres import PostgresCollector
-from data.db_metrics import DatabaseState
-from data.postgres_target import read_target
+from external.postgres import read_target
+from state.databases import DatabaseState
 
 psycopg = pytest.importorskip("psycopg")
 NOW = datetime(2026, 3, 2, 12, 0, 0)

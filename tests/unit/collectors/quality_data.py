@@ -36,7 +36,7 @@ def clean_frames(now: datetime = NOW) -> dict[str, pd.DataFrame]:
 
 
 def load(store: Store, frames: dict[str, pd.DataFrame]) -> None:
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         for table, frame in frames.items():
             cur.register("frame_to_load", frame)
             cur.execute(f"INSERT INTO {table} SELECT * FROM frame_to_load")

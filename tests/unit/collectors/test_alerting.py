@@ -11,9 +11,9 @@ import pytest
 
 from analytics.alert_rules import Rule
 from collectors.alerting import AlertingCollector
-from collectors.notify import WebhookNotifier
 from data.store import Store
-from data.telemetry import Telemetry
+from external.webhook import WebhookNotifier
+from telemetry.metrics import Telemetry
 
 T0 = datetime(2026, 1, 1, 12, 0, 0)
 CPU = Rule("cpu", "critical", "cpu_percent", ">", 90.0, for_seconds=300, description="CPU above 90 %")
@@ -27,7 +27,7 @@ def store(tmp_path):
 
 
 def sample(store: Store, at: datetime, cpu: float) -> None:
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         cur.execute("INSERT INTO system_samples (ts, cpu_percent, memory_percent, disk_used_percent) VALUES (?, ?, 1, 1)",
                     [at, cpu])
 

@@ -132,7 +132,7 @@ def test_each_check_fails_on_its_broken_data(store, key):
     example, offending = BREAKERS[key](frames)
     after = frames.pop("_after", [])
     load(store, frames)
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         for sql, params in after:
             cur.execute(sql, params)
     result = _results(store)[key]

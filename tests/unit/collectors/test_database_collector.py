@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from collectors.database import DatabaseCollector, QualityCollector, quality_config
-from data.db_metrics import DatabaseState
 from data.queries.database import parse_profile
 from data.store import Store
 from data.writer import Writer
 from settings import Settings
+from state.databases import DatabaseState
 from tests.unit.collectors.quality_data import NOW, clean_frames, load
 
 COPIES = 40  # 240 predictions x 40 = 9,600 rows

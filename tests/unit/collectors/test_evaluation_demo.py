@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from collectors.evaluation import EvaluationCollector
-from collectors.workload import WorkloadCollector
 from predictor.demo import DemoControls
 from predictor.models import CHALLENGER, CHAMPION
 from predictor.scenario import DRIFTED_FEATURES, FEATURES
 from predictor.service import PredictionService
+from predictor.workload import WorkloadCollector
 
 INTERVAL = 5
 TICK = timedelta(seconds=0.5)

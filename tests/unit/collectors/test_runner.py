@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from collectors.runner import CollectorRunner
-from data.status import StatusBoard
 from data.store import Store
-from data.telemetry import Telemetry
 from data.writer import Writer
+from state.status import StatusBoard
+from telemetry.metrics import Telemetry
 
 NOW = datetime(2026, 11, 27, 12, 0, 0)
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from collectors.workload import WorkloadCollector
 from data.clock import utcnow
 from predictor.demo import DemoControls
 from predictor.models import CHALLENGER
+from predictor.workload import WorkloadCollector
 
 
 @pytest.fixture

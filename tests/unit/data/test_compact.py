@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bench.seed_history import _us, system_chunk
-from collectors.compact_cli import compact_command
+from cli.compact import compact_command
 from data.clock import utcnow
 from data.compact import compact
 from data.retention import RetentionPolicy, run_pass

@@ -32,7 +32,7 @@ WHOLE_JOIN_SUMMARY = f"""
 def store(tmp_path: Path):
     s = Store(tmp_path / "q.duckdb")
     fill(s, NOW - timedelta(hours=8), 8 * 3600)
-    with s.transaction() as cur:  # outcomes whose prediction is elsewhere or unknown must not count
+    with s.transaction("seed") as cur:  # outcomes whose prediction is elsewhere or unknown must not count
         cur.execute("INSERT INTO outcomes VALUES ('orphan', 1, ?, ?)", [NOW, NOW])
     yield s
     s.close()

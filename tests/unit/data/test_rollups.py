@@ -17,7 +17,7 @@ NOW = datetime(2026, 3, 10, 12, 0, 30)
 def fill(store: Store, start: datetime, seconds: int, step: int = 7, prediction_step: int = 1) -> None:
     """System samples every `step` s and ~1 prediction per second over [start, start + seconds):
     irregular values, ~3 % errors of two kinds, ~80 % labelled, lognormal-ish latencies."""
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         cur.execute(
             "INSERT INTO system_samples (ts, cpu_percent, cpu_per_core_percent, memory_percent, load_1m) "
             "SELECT ? + to_seconds(i), (i * 37) % 100, [(i * 13) % 100, (i * 29) % 100], 40 + (i % 11), (i % 5) / 2.0 "
@@ -144,7 +144,7 @@ def test_late_outcomes_are_counted_by_the_next_pass(store: Store) -> None:
     fill(store, NOW - timedelta(minutes=10), 600)
     run_pass(store, RetentionPolicy(), NOW)
     labelled = store.fetch_one("t", "SELECT sum(labelled) FROM prediction_rollup WHERE resolution_seconds = 60")[0]
-    with store.transaction() as cur:
+    with store.transaction("seed") as cur:
         cur.execute("INSERT INTO outcomes SELECT id, 1, ?, ? FROM predictions WHERE status = 'ok' AND id NOT IN "
                     "(SELECT id FROM outcomes)", [NOW, NOW])
     run_pass(store, RetentionPolicy(), NOW + timedelta(minutes=1))

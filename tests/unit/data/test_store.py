@@ -65,7 +65,7 @@ def test_each_thread_gets_its_own_cursor_and_active_count_tracks_use(tmp_path: P
 def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     store = Store(tmp_path / "d.duckdb")
     with pytest.raises(RuntimeError):
-        with store.transaction() as cur:
+        with store.transaction("seed") as cur:
             cur.execute("INSERT INTO process_samples (ts, name, up) VALUES (now()::TIMESTAMP, 'x', true)")
             raise RuntimeError("abort")
     assert store.fetch_one("n", "SELECT count(*) FROM process_samples")[0] == 0

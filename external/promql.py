@@ -1,6 +1,6 @@
 """PromQL for the fleet views: pure builders over Predwatch's own /metrics names, and the parsing
-of Prometheus' HTTP API answers into plain rows. No I/O here: data/prometheus_source.py sends them
-and data/fleet.py joins the two."""
+of Prometheus' HTTP API answers into plain rows. No I/O here: external/prometheus.py sends them
+and external/fleet.py joins the two."""
 from __future__ import annotations
 
 import json

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from collectors.export_cli import with_database
+from cli.common import with_database
 from data.compact import compact
 from settings import Settings
 

@@ -5,13 +5,13 @@ error and exit status 2 (DuckDB lets only one process open a file)."""
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from cli.common import with_database
 from data.parquet_export import export_parquet
-from data.queries.day_export import TABLES
-from data.store import Store, StoreLockedError
+from data.queries.export import EXPORTABLE
+from data.store import Store
 from settings import Settings
 
 
@@ -22,21 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--partition", choices=["day"], default="day", help="one folder per UTC day")
     parser.add_argument("--db", type=Path, default=Settings.db, help=f"DuckDB database file (default {Settings.db})")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument("--table", choices=list(TABLES), default="predictions", help="table to export")
+    parser.add_argument("--table", choices=list(EXPORTABLE), default="predictions", help="table to export")
     return parser
-
-
-def with_database(db: Path, command: str, action: Callable[[], int]) -> int:
-    """Run an offline command's `action` on a database file it needs to itself: exit status 2 and a clear
-    message when the file is missing or a server holds it."""
-    if not db.exists():
-        print(f"predwatch: database {db} does not exist", file=sys.stderr)
-        return 2
-    try:
-        return action()
-    except StoreLockedError as exc:
-        print(f"predwatch: {exc}; stop that server first ({command} needs the file to itself)", file=sys.stderr)
-        return 2
 
 
 def export_command(argv: Sequence[str]) -> int:

@@ -1,15 +1,17 @@
-"""The data-layer objects one app shares between its routes, callbacks and collectors."""
+"""The objects one app shares between its routes, callbacks and collectors."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from data.db_metrics import DatabaseState
 from data.prediction_log import prediction_tables
-from data.status import StatusBoard
 from data.store import Store
-from data.telemetry import Telemetry
 from data.writer import Writer
 from settings import Settings
+from state.databases import DatabaseState
+from state.status import StatusBoard
+from telemetry.metrics import Telemetry
+from telemetry.writer import KEYS as WRITER_KEYS
+from telemetry.writer import WriterCounters
 
 
 @dataclass
@@ -29,11 +31,6 @@ class Runtime:
         writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval,
                         converters={"predictions": prediction_tables})
         telemetry = telemetry or Telemetry()
-        telemetry.bind_state(
-            queue_length=lambda: writer.queue_length,
-            active_cursors=lambda: store.active_cursors,
-            writer_counts=lambda: {"rows_written": writer.stats.rows_written, "dropped": writer.stats.dropped,
-                                   "rejected": writer.stats.rejected,
-                                   "failures": writer.stats.failures},
-        )
+        telemetry.bind_state(queue_length=lambda: writer.queue_length, active_cursors=lambda: store.active_cursors)
+        telemetry.registry.register(WriterCounters(lambda: {key: getattr(writer.stats, key) for key in WRITER_KEYS}))
         return cls(settings, store, writer, telemetry)

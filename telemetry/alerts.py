@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 
-from prometheus_client import Counter
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
 
 from analytics.alert_lifecycle import FIRING, PENDING, AlertState
 from analytics.alert_rules import METRICS, Rule
+from telemetry.metrics import alert_transitions_counter, family
 
 # The unwindowed metrics: PromQL reads these gauges (METRICS[...].promql); windowed ones come from
 # Predwatch's prediction counters and histograms.
@@ -24,9 +24,7 @@ class AlertGauges(Collector):
         self._lock = threading.Lock()
         self._states: dict[str, str] = {}
         self._values: dict[str, float] = {}
-        # Not in any registry by itself: it is exposed through collect() below.
-        self.transitions = Counter("alert_transitions", "Alert lifecycle transitions, by the state entered",
-                                   ["rule", "severity", "state"], registry=None)
+        self.transitions = alert_transitions_counter()  # exposed through collect() below
 
     def update(self, states: Mapping[str, AlertState], values: Mapping[str, float]) -> None:
         with self._lock:
@@ -36,8 +34,7 @@ class AlertGauges(Collector):
     def collect(self) -> Iterator[Metric]:
         with self._lock:
             states, values = dict(self._states), dict(self._values)
-        firing = GaugeMetricFamily("alerts_firing", "1 while the rule's alert is firing", labels=["rule", "severity"])
-        pending = GaugeMetricFamily("alerts_pending", "1 while the rule's alert is pending", labels=["rule", "severity"])
+        firing, pending = family("alerts_firing"), family("alerts_pending")
         for rule in self._rules:
             state = states.get(rule.id)
             firing.add_metric([rule.name, rule.severity], 1.0 if state == FIRING else 0.0)
@@ -47,5 +44,5 @@ class AlertGauges(Collector):
         yield from self.transitions.collect()
         for name in VALUE_GAUGES:
             if name in values:
-                yield GaugeMetricFamily(name, f"{METRICS[name].description} ({METRICS[name].unit}), "
-                                              "as the alert rules last saw it", value=values[name])
+                yield family(name, values[name], f"{METRICS[name].description} ({METRICS[name].unit}), "
+                                                 "as the alert rules last saw it")

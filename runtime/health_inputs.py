@@ -7,9 +7,9 @@ from dataclasses import asdict
 from typing import Any
 
 from data.queries import system as q
-from data.status import StatusBoard
 from data.store import Store
 from data.writer import Writer
+from state.status import StatusBoard
 
 
 def writer_state(writer: Writer) -> dict[str, Any]:

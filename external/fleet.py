@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from data import promql
 from data.clock import utcnow
-from data.prometheus_source import PrometheusError, PrometheusSource
-from data.status import StatusBoard
+from external import promql
+from external.prometheus import PrometheusError, PrometheusSource
+from state.status import StatusBoard
 
 COMPONENT = "prometheus"
 COLUMNS = ["ts", "instance", "metric", "value"]

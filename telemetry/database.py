@@ -1,0 +1,81 @@
+"""/metrics for the database, built at scrape time: the query-duration histogram (from the store's own counters, so the
+query path never touches prometheus_client), cursor pool figures, file sizes, and the newest
+data-quality and PostgreSQL readings that the collectors leave in a DatabaseState."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client.core import HistogramMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from data.queries.database import file_sizes
+from data.query_timing import BUCKETS_SECONDS
+from data.store import Store
+from state.databases import DatabaseState
+from telemetry.metrics import family
+
+PG_STATES = ("active", "idle", "idle_in_transaction")
+
+
+class DatabaseMetrics(Collector):
+    def __init__(self, store: Store, state: DatabaseState) -> None:
+        self.store = store
+        self.state = state
+
+    def _histogram(self) -> HistogramMetricFamily:
+        histogram: HistogramMetricFamily = family("db_query_duration_seconds")
+        for name, snap in sorted(self.store.timings.histograms().items()):
+            cumulative, buckets = 0, []
+            for bound, count in zip((*map(str, BUCKETS_SECONDS), "+Inf"), snap.buckets, strict=True):
+                cumulative += count
+                buckets.append((bound, cumulative))
+            histogram.add_metric([name], buckets, snap.sum_seconds)
+        return histogram
+
+    def _store(self) -> Iterator[Metric]:
+        yield family("db_cursor_pool_size", value=self.store.pool_size)
+        yield family("db_cursor_waits", value=self.store.cursor_waits)
+        db_bytes, wal_bytes = file_sizes(self.store.path)
+        yield family("db_file_size_bytes", value=db_bytes)
+        yield family("db_wal_size_bytes", value=wal_bytes)
+        rows = family("db_table_rows")
+        size = family("db_table_size_bytes")
+        for table in self.state.tables:
+            rows.add_metric([table["table_name"]], table.get("row_count") or 0)
+            size.add_metric([table["table_name"]], table.get("size_bytes") or 0)
+        yield rows
+        yield size
+
+    def _quality(self) -> Iterator[Metric]:
+        passed = family("data_quality_check_passed")
+        offending = family("data_quality_offending_rows")
+        for result in self.state.quality:
+            labels = [result.check_name, result.table_name]
+            passed.add_metric(labels, 1.0 if result.passed else 0.0)
+            offending.add_metric(labels, result.offending)
+        yield passed
+        yield offending
+
+    def _postgres(self) -> Iterator[Metric]:
+        up = family("postgres_up")
+        conns = family("postgres_connections")
+        limit = family("postgres_max_connections")
+        hit = family("postgres_cache_hit_ratio")
+        size = family("postgres_database_size_bytes")
+        for target, s in sorted(self.state.postgres.items()):
+            up.add_metric([target], 1.0 if s.get("up") else 0.0)
+            if not s.get("up"):
+                continue
+            for state in PG_STATES:
+                conns.add_metric([target, state], s.get(f"connections_{state}") or 0)
+            limit.add_metric([target], s.get("max_connections") or 0)
+            if s.get("cache_hit_ratio") is not None:
+                hit.add_metric([target], s["cache_hit_ratio"])
+            size.add_metric([target], s.get("database_size_bytes") or 0)
+        yield from (up, conns, limit, hit, size)
+
+    def collect(self) -> Iterator[Metric]:
+        yield self._histogram()
+        yield from self._store()
+        yield from self._quality()
+        yield from self._postgres()
