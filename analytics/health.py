@@ -4,22 +4,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from analytics.status import DEFAULT_THRESHOLDS, Threshold, classify, worst
+from analytics.thresholds import Levels, classify_metric, worst
 
 # A component that has not run yet is not a problem; one that stopped while serving is.
 _COMPONENT_LEVEL = {"starting": "ok", "ok": "ok", "warning": "warning", "critical": "critical", "stopped": "warning"}
 
 
-def resource_report(sample: Mapping[str, Any] | None,
-                    thresholds: Mapping[str, Threshold] = DEFAULT_THRESHOLDS) -> dict[str, dict]:
-    """cpu, memory and disk percent, each with its status ('unknown' before the first sample)."""
+RESOURCE_METRICS = {"cpu": "cpu_percent", "memory": "memory_percent", "disk": "disk_used_percent"}
+
+
+def resource_report(sample: Mapping[str, Any] | None, levels: Mapping[str, Levels]) -> dict[str, dict]:
+    """cpu, memory and disk percent, each with its status against the rules' levels ('unknown' before the
+    first sample)."""
     sample = sample or {}
-    values = {
-        "cpu": sample.get("cpu_percent"),
-        "memory": sample.get("memory_percent"),
-        "disk": sample.get("disk_used_percent"),
-    }
-    return {name: {"percent": value, "status": classify(value, thresholds[name])} for name, value in values.items()}
+    return {name: {"percent": sample.get(metric), "status": classify_metric(sample.get(metric), metric, levels)}
+            for name, metric in RESOURCE_METRICS.items()}
 
 
 def freshness_status(age_seconds: float | None, interval: float) -> tuple[str, str | None]:
@@ -73,11 +72,11 @@ def postgres_summary(targets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]
             "by_target": {name: dict(t) for name, t in sorted(targets.items())}}
 
 
-def build_report(inputs: Mapping[str, Any], now: Any, interval: float) -> dict[str, Any]:
+def build_report(inputs: Mapping[str, Any], now: Any, interval: float, levels: Mapping[str, Levels]) -> dict[str, Any]:
     """The /api/system_health document from `runtime.health_inputs.health_inputs` values."""
     sample = inputs["sample"]
     age = (now - sample["ts"]).total_seconds() if sample else None
-    resources = resource_report(sample)
+    resources = resource_report(sample, levels)
     if sample:
         resources["cpu"]["per_core"] = sample.get("cpu_per_core_percent")
         resources["cpu"]["load_1m"] = sample.get("load_1m")

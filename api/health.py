@@ -28,7 +28,7 @@ def _firing_alerts(rt: Runtime) -> list[dict]:
 def compute_health(rt: Runtime) -> dict:
     inputs = health_inputs(rt.store, rt.writer, rt.board, rt.databases.postgres)
     inputs["alerts"] = _firing_alerts(rt)
-    report = build_report(inputs, utcnow(), rt.settings.sample_delay)
+    report = build_report(inputs, utcnow(), rt.settings.sample_delay, rt.levels)
     return {**report, "computed_at": report["timestamp"]}
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from analytics.alert_export import to_prometheus_yaml
 from analytics.alert_rules import RulesError
-from collectors.alerting import load_rules
 from data.alert_rules_source import RulesFileError
+from runtime.rules import load_rules
 
 
 def export_rules(argv: Sequence[str]) -> int:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from analytics.alert_lifecycle import FIRING, INACTIVE, PENDING, RESOLVED, AlertState, Transition, evaluate
-from analytics.alert_rules import Rule, load_rule_sources
-from data.alert_rules_source import rule_sources
+from analytics.alert_rules import Rule
 from data.queries import alert_metrics
 from data.queries import alerts as q
 from data.store import Store
@@ -20,11 +18,6 @@ from telemetry.metrics import Telemetry
 
 log = logging.getLogger(__name__)
 RENOTIFY_LOOKBACK = timedelta(hours=1)  # after a restart, re-send unsent resolves only this recent
-
-
-def load_rules(user_path: Path | None) -> list[Rule]:
-    """The shipped defaults with the user's file laid over them; raises RulesError or RulesFileError."""
-    return load_rule_sources(rule_sources(user_path))
 
 
 def _state_from_row(row: dict[str, Any]) -> AlertState:
@@ -131,13 +124,13 @@ class AlertingCollector:
         return {}
 
 
-def alerting_collector(settings: Any, store: Store, telemetry: Telemetry) -> AlertingCollector:
-    """The app's alerting collector from its settings; a bad rules file raises here, at start-up."""
+def alerting_collector(settings: Any, rules: Sequence[Rule], store: Store, telemetry: Telemetry) -> AlertingCollector:
+    """The app's alerting collector over the rules in force (loaded, and checked, by Runtime.open)."""
     notifier = None
     if settings.alert_webhook:
         notifier = WebhookNotifier(settings.alert_webhook, backoff_seconds=settings.alert_interval,
                                    external_url=f"http://{settings.host}:{settings.port}")
     # A host sample is normally at most one interval plus one writer flush old; allow a few of those.
     stale = 3 * settings.sample_delay + settings.alert_interval
-    return AlertingCollector(load_rules(settings.rules), store, telemetry, settings.alert_interval, stale,
+    return AlertingCollector(rules, store, telemetry, settings.alert_interval, stale,
                              notifier, settings.repeat_interval)

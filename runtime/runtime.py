@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analytics.alert_rules import Rule
+from analytics.thresholds import Levels, levels_by_metric
 from data.prediction_log import prediction_tables
 from data.store import Store
 from data.writer import Writer
+from runtime.rules import load_rules
 from settings import Settings
 from state.databases import DatabaseState
 from state.status import StatusBoard
@@ -20,12 +23,15 @@ class Runtime:
     store: Store
     writer: Writer
     telemetry: Telemetry
+    rules: list[Rule] = field(default_factory=list)  # the alert rules in force: also the threshold table
     board: StatusBoard = field(default_factory=StatusBoard)
     databases: DatabaseState = field(default_factory=DatabaseState)  # newest database readings, watched PostgreSQLs
 
     @classmethod
     def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:
-        """Open (and migrate) the store; raises StoreLockedError if another process holds it."""
+        """Load the rules, then open (and migrate) the store. Raises RulesError or RulesFileError for a bad
+        rules file, StoreLockedError if another process holds the database."""
+        rules = load_rules(settings.rules)
         store = Store(settings.db)
         store.lock_down()  # after migrations: the serving connection reads no files and keeps its settings
         writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval,
@@ -33,4 +39,9 @@ class Runtime:
         telemetry = telemetry or Telemetry()
         telemetry.bind_state(queue_length=lambda: writer.queue_length, active_cursors=lambda: store.active_cursors)
         telemetry.registry.register(WriterCounters(lambda: {key: getattr(writer.stats, key) for key in WRITER_KEYS}))
-        return cls(settings, store, writer, telemetry)
+        return cls(settings, store, writer, telemetry, rules)
+
+    @property
+    def levels(self) -> dict[str, Levels]:
+        """metric -> warning and critical thresholds, from the rules in force."""
+        return levels_by_metric(self.rules)

@@ -182,13 +182,14 @@ def in_flight_series(store: Store, since: datetime, until: datetime) -> pd.DataF
 
 
 def window_summary(store: Store, since: datetime, until: datetime) -> dict[str, Any]:
-    """All models together: requests, errors, the first request's time, p95 latency of successful requests,
+    """All models together: requests, errors, the first request's time, p95 and mean latency of successful requests,
     labelled and correct counts."""
     return store.fetch_dicts(
         "predictions.window_summary",
         f"""
         SELECT count(*) AS requests, count(*) FILTER (p.status = 'error') AS errors, min(p.ts) AS first_ts,
                quantile_cont(p.latency_seconds, 0.95) FILTER (p.status = 'ok') AS p95,
+               avg(p.latency_seconds) FILTER (p.status = 'ok') AS avg_latency,
                count(o.id) FILTER (p.status = 'ok') AS labelled,
                count(*) FILTER ({STATUS_SQL} = 'success') AS successes
         FROM predictions p LEFT JOIN outcomes o ON o.id = p.id

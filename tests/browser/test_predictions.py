@@ -116,7 +116,7 @@ def test_overview_shows_prediction_kpis(page, server):
     page.goto(server.url + "/")
     cards = page.locator(f"#{ids.KPI_CARDS} .kpi-card")
     expect(cards.locator(".kpi-title")).to_have_text(
-        ["CPU", "Memory", "Disk", "Writer queue", "Request rate", "p95 latency", "Error rate", "Success rate"],
+        ["CPU", "Memory", "Disk", "Writer queue", "Request rate", "Avg latency", "Error rate", "Success rate"],
         ignore_case=True)
     values = cards.locator(".kpi-value")
     expect(values.nth(4)).to_have_text(re.compile(r"^\d+(\.\d)?/s$"))

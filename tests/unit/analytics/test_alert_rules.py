@@ -28,7 +28,7 @@ def run(rule: Rule, samples: list[tuple[float, float]], state: AlertState | None
 def test_shipped_defaults_are_design_section_7():
     rules = {r.id: r for r in load_rule_sources(rule_sources(None))}
     expected = {"cpu:critical": (90, 300), "cpu:warning": (70, 600), "memory:critical": (85, 180),
-                "memory:warning": (70, 300), "disk:critical": (90, 0), "latency:critical": (1.0, 0),
+                "memory:warning": (70, 300), "disk:critical": (90, 0), "disk:warning": (80, 0), "latency:critical": (1.0, 0),
                 "errors:warning": (5, 0), "accuracy:warning": (2, 0), "drift:warning": (0.25, 0),
                 "process_down:critical": (1, 0)}
     assert {k: (r.threshold, r.for_seconds) for k, r in rules.items()} == expected

@@ -24,6 +24,7 @@ WHOLE_JOIN_SUCCESS = f"""
 WHOLE_JOIN_SUMMARY = f"""
     SELECT count(*), count(*) FILTER (p.status = 'error'), min(p.ts),
            quantile_cont(p.latency_seconds, 0.95) FILTER (p.status = 'ok'),
+           avg(p.latency_seconds) FILTER (p.status = 'ok'),
            count(o.id) FILTER (p.status = 'ok'), count(*) FILTER ({q.STATUS_SQL} = 'success')
     FROM predictions p LEFT JOIN outcomes o ON o.id = p.id WHERE p.ts >= ? AND p.ts <= ?"""
 
