@@ -7,6 +7,7 @@ import heapq
 import math
 import random
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -21,7 +22,8 @@ class WorkloadCollector:
 
     def __init__(self, service: PredictionService, controls: DemoControls, rate: float, *,
                  challenger: str | None = None, invalid_share: float = 0.02, labelled_share: float = 0.9,
-                 label_delay: tuple[float, float] = (2.0, 120.0), interval: float = 0.1, seed: int | None = None) -> None:
+                 label_delay: tuple[float, float] = (2.0, 120.0), interval: float = 0.1, seed: int | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.service, self.controls, self.rate = service, controls, rate
         self.challenger = challenger
         self.invalid_share, self.labelled_share, self.label_delay = invalid_share, labelled_share, label_delay
@@ -29,7 +31,8 @@ class WorkloadCollector:
         self.scenario = Scenario()
         self.rng = np.random.default_rng(seed)
         self.random = random.Random(seed)
-        self.started = time.monotonic()
+        self.monotonic = monotonic  # injectable: bursts and scheduled switches follow it, so tests need no waiting
+        self.started = monotonic()
         self.burst_until = 0.0
         self.pending: list[tuple[datetime, str, int]] = []  # heap of (due, prediction id, label)
         self.sent = 0
@@ -38,7 +41,7 @@ class WorkloadCollector:
         """Requests/s: a daily curve (peak mid-afternoon UTC), random bursts, the demo spike."""
         hour = now.hour + now.minute / 60
         daily = 0.75 + 0.25 * math.sin(2 * math.pi * (hour - 9) / 24)
-        mono = time.monotonic()
+        mono = self.monotonic()
         if mono >= self.burst_until and self.random.random() < 0.002:  # about one burst per minute
             self.burst_until = mono + self.random.uniform(3, 10)
         burst = 2.5 if mono < self.burst_until else 1.0
@@ -70,7 +73,7 @@ class WorkloadCollector:
         return rows
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
-        self.controls.apply_schedule(time.monotonic() - self.started)
+        self.controls.apply_schedule(self.monotonic() - self.started)
         count = int(self.rng.poisson(self.current_rate(now) * self.interval))
         if count:
             frame, labels = self.scenario.sample(count, self.rng, self.controls.drift())

@@ -16,12 +16,13 @@ import pytest
 import requests
 
 from app import create_app
+from data.store import Store
 from settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-FOLDER_MARKERS = ("unit", "api", "browser", "system", "reliability", "postgres", "fleet")
+FOLDER_MARKERS = ("unit", "api", "browser", "system", "reliability", "postgres", "fleet", "client")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -36,6 +37,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built-in models trained once per test session (training takes about a second)."""
     return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty, migrated store on the test's own file (no app, no threads)."""
+    s = Store(tmp_path / "store.duckdb")
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -15,13 +15,6 @@ from tests.unit.collectors.quality_data import NOW, clean_frames, load, recent_i
 CONFIG = QualityConfig()  # 15 min window, 10 min label delay
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "quality.duckdb")
-    yield s
-    s.close()
-
-
 def _results(store: Store) -> dict[tuple[str, str], object]:
     return {(r.check_name, r.table_name): r for r in run_checks(store, NOW, CONFIG)}
 

@@ -18,13 +18,12 @@ COPIES = 40  # 240 predictions x 40 = 9,600 rows
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "db.duckdb")
+def store(store: Store):
+    s = store  # the shared empty store, seeded here
     frames = clean_frames()
     load(s, {k: pd.concat([v.assign(id=v["id"] + f"-{i}") for i in range(COPIES)], ignore_index=True)
              for k, v in frames.items()})
-    yield s
-    s.close()
+    return s
 
 
 def _checkpoint(store: Store) -> None:

@@ -1,11 +1,11 @@
 """The built-in workload: real predictions through the service, outcomes arriving later, switches."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
 
+from collectors.runner import CollectorRunner
 from data.clock import utcnow
 from predictor.demo import DemoControls
 from predictor.models import CHALLENGER
@@ -42,18 +42,18 @@ def test_predictions_now_and_outcomes_later(parts) -> None:
 
 
 def test_outcomes_reach_the_store_through_the_runner(parts) -> None:
+    """The runner stores what the workload returns; its clock is injected, so no waiting on the machine."""
     app, service, runtime = parts
+    clock = {"now": utcnow()}
+    runner = CollectorRunner(runtime.writer, runtime.telemetry, runtime.board, clock=lambda: clock["now"])
     workload = WorkloadCollector(service, DemoControls(), rate=200, labelled_share=1.0, label_delay=(0.05, 0.1),
-                                 interval=0.05, seed=2)
-    app.predwatch.runner.add(workload)
-    app.predwatch.start()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        matched = rows(runtime, "SELECT count(*) FROM outcomes o JOIN predictions p USING (id)")[0][0]
-        if matched >= 20:
-            break
-        time.sleep(0.1)
-    assert matched >= 20
+                                 interval=0.5, seed=2, monotonic=lambda: 0.0)
+    assert runner.run_once(workload)
+    clock["now"] += timedelta(seconds=1)  # every label is due now
+    assert runner.run_once(workload)
+    predicted = rows(runtime, "SELECT count(*) FROM predictions WHERE status = 'ok'")[0][0]
+    matched = rows(runtime, "SELECT count(*) FROM outcomes o JOIN predictions p USING (id)")[0][0]
+    assert predicted > 20 and matched == predicted
 
 
 def test_error_burst_and_load_spike(parts) -> None:

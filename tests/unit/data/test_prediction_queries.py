@@ -3,7 +3,6 @@ the raw and rollup paths of the success series agree."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,13 +29,12 @@ WHOLE_JOIN_SUMMARY = f"""
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "q.duckdb")
+def store(store: Store):
+    s = store  # the shared empty store, seeded here
     fill(s, NOW - timedelta(hours=8), 8 * 3600)
     with s.transaction("seed") as cur:  # outcomes whose prediction is elsewhere or unknown must not count
         cur.execute("INSERT INTO outcomes VALUES ('orphan', 1, ?, ?)", [NOW, NOW])
-    yield s
-    s.close()
+    return s
 
 
 @pytest.mark.parametrize("model", [None, "b"])

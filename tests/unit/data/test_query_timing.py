@@ -7,14 +7,6 @@ import time
 import pytest
 
 from data.query_timing import BUCKETS_SECONDS, QueryTimings, _quantile
-from data.store import Store
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "timing.duckdb")
-    yield s
-    s.close()
 
 
 def test_every_fetch_is_timed_under_its_name_with_its_row_count(store):

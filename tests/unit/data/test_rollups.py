@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -36,13 +35,6 @@ def fill(store: Store, start: datetime, seconds: int, step: int = 7, prediction_
         cur.execute("INSERT INTO model_evaluations (ts, model, window_seconds, predictions, labelled, auc, accuracy, status) "
                     "SELECT ? + to_seconds(i), 'a', 900, 100, 80, 0.5 + (i % 40) / 100.0, 0.9, 'ok' "
                     "FROM range(0, ?, 30) t(i)", [start, seconds])
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "r.duckdb")
-    yield s
-    s.close()
 
 
 def test_minute_and_hour_rollups_equal_raw_aggregates(store: Store) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +14,6 @@ T0 = datetime(2026, 11, 27, 12, 0, 0)
 
 def sample(i: int, cpu: float, cores: list[float]) -> tuple:
     return (T0 + timedelta(seconds=i), cpu, cores, 50.0, 1, 1, 2, 0.0, 0, 40.0, 1.0, 2.0, 3.0, 4.0, 0.1, 0.2, 0.3)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "q.duckdb")
-    yield s
-    s.close()
 
 
 def test_bucket_seconds_targets_about_600_points() -> None:

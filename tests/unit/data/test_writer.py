@@ -17,13 +17,6 @@ def proc_row(i: int, name: str = "p") -> tuple:
     return (T0 + timedelta(seconds=i), name, i, True, float(i), 1000 * i, 4, 10)
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "w.duckdb")
-    yield s
-    s.close()
-
-
 def count(store: Store, table: str = "process_samples") -> int:
     return store.fetch_one("count", f"SELECT count(*) FROM {table}")[0]
 
