@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from dash import Dash, Input, Output, State, no_update
 
-from analytics.drift import rank_by_impact
+from analytics.drift import PSI_MODERATE, PSI_SIGNIFICANT, rank_by_impact
 from analytics.importance import pick_importance
 from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.model import choose, options
@@ -19,6 +19,7 @@ from data.queries import model_views as mv
 from data.queries.drift import SCORE, drift_windows
 from runtime.runtime import Runtime
 
+PSI_BANDS = (PSI_MODERATE, PSI_SIGNIFICANT)  # the verdict bands the figures draw
 GRAPHS = (ids.DRIFT_HEATMAP_GRAPH, ids.DRIFT_DISTRIBUTION_GRAPH, ids.DRIFT_SCORE_GRAPH)
 WINDOW_LABELS = {"recent": "Since the last evaluation"}
 
@@ -58,8 +59,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         importance, _ = pick_importance(mv.latest_importance(store, model or "").itertuples(index=False))
         latest = [r for r in mv.latest_drift(store, model or "", seconds) if r["feature"] != SCORE]
         return (
-            figs.make_psi_heatmap_figure(series, revision),
+            figs.make_psi_heatmap_figure(series, PSI_BANDS, revision),
             figs.make_distribution_figure(shares, feature, f"{revision}:{feature}"),
-            figs.make_score_drift_figure(series, revision),
+            figs.make_score_drift_figure(series, PSI_BANDS, revision),
             drift_table(rank_by_impact(latest, importance)),
         )

@@ -10,22 +10,28 @@ from dashboard.fast_figure import LEAN_TEMPLATE, TIME, axis, decorate, frame, hl
 from dashboard.figures import empty_figure
 from dashboard.theme import SERIES
 
-PSI_MODERATE, PSI_SIGNIFICANT = 0.1, 0.25  # as analytics.drift; dashboard imports no other project folder
 SCORE = "__score__"
-# Green below 0.1, amber to 0.25, red beyond (the colour scale spans PSI 0..0.5).
-PSI_COLORS = [[0.0, "#e9f7ef"], [0.2, "#a3d9b1"], [0.2, "#ffe08a"], [0.5, "#fd9843"], [0.5, "#e35d6a"],
-              [1.0, "#842029"]]
+# The PSI verdict bands (moderate, significant) come from analytics.drift through the callback: the
+# dashboard imports no other room.
+Bands = tuple[float, float]
+
+
+def psi_colors(bands: Bands) -> list[list]:
+    """Green below `moderate`, amber to `significant`, red beyond; the scale spans 0 to 2 x significant."""
+    moderate, significant = (level / (2 * bands[1]) for level in bands)
+    return [[0.0, "#e9f7ef"], [moderate, "#a3d9b1"], [moderate, "#ffe08a"], [significant, "#fd9843"],
+            [significant, "#e35d6a"], [1.0, "#842029"]]
 NO_DRIFT = "No drift results yet: the evaluation job compares each window with the model's reference sample"
 
 
-def make_psi_heatmap_figure(series: pd.DataFrame, revision: str = "") -> go.Figure:
+def make_psi_heatmap_figure(series: pd.DataFrame, bands: Bands, revision: str = "") -> go.Figure:
     """PSI of every input feature (rows) at every evaluation (columns); gaps mean too few rows."""
     features = series[series["feature"] != SCORE] if not series.empty else series
     if features.empty:
         return empty_figure("PSI by feature over time", NO_DRIFT)
     grid = features.pivot_table(index="feature", columns="ts", values="psi", aggfunc="last", dropna=False)
     heat = {"type": "heatmap", "z": grid.to_numpy(dtype=float), "x": times(grid.columns), "y": list(grid.index),
-            "zmin": 0, "zmax": 0.5, "colorscale": PSI_COLORS, "colorbar": {"title": {"text": "PSI"}},
+            "zmin": 0, "zmax": 2 * bands[1], "colorscale": psi_colors(bands), "colorbar": {"title": {"text": "PSI"}},
             "hoverongaps": False, "hovertemplate": "%{y} at %{x}: PSI %{z:.3f}<extra></extra>"}
     return frame("PSI by feature over time", revision, axis("feature", type="category"), [heat],
                  template=LEAN_TEMPLATE, height=420, hovermode="closest")
@@ -45,7 +51,7 @@ def make_distribution_figure(shares: pd.DataFrame | None, feature: str | None, r
                  template=LEAN_TEMPLATE, barmode="overlay", hovermode="x unified")
 
 
-def make_score_drift_figure(series: pd.DataFrame, revision: str = "") -> go.Figure:
+def make_score_drift_figure(series: pd.DataFrame, bands: Bands, revision: str = "") -> go.Figure:
     """The model score's PSI and KS statistic over time, with the PSI thresholds."""
     score = series[series["feature"] == SCORE] if not series.empty else series
     if score.empty:
@@ -55,5 +61,5 @@ def make_score_drift_figure(series: pd.DataFrame, revision: str = "") -> go.Figu
         line(score["ts"], score["ks_statistic"], "KS statistic", SERIES[1], line={"dash": "dash"}),
     ], xaxis=TIME, template=LEAN_TEMPLATE)
     marks = [hline(level, f"PSI {name}", {"color": "#adb5bd", "dash": "dot"})
-             for level, name in ((PSI_MODERATE, "moderate"), (PSI_SIGNIFICANT, "significant"))]
+             for level, name in zip(bands, ("moderate", "significant"), strict=True)]
     return decorate(fig, [shape for shape, _ in marks], [note for _, note in marks])

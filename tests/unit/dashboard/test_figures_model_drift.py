@@ -6,9 +6,12 @@ from datetime import datetime, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.drift import PSI_MODERATE, PSI_SIGNIFICANT
 from dashboard import figures_drift as fd
 from dashboard import figures_model as fm
 from dashboard.tables_drift import drift_table
+
+BANDS = (PSI_MODERATE, PSI_SIGNIFICANT)
 
 CURVES = pd.DataFrame({"model": ["a", "a", "a", "b", "b"], "curve": ["roc", "roc", "pr", "roc", "roc"],
                        "point": [0, 1, 0, 0, 1], "x": [0.0, 1.0, 0.5, 0.0, 1.0], "y": [0.0, 1.0, 0.7, 0.0, 1.0],
@@ -30,7 +33,7 @@ def test_empty_states_say_why() -> None:
     assert "labelled" in _annotation(fm.make_roc_figure(empty, {}))
     assert "labelled" in _annotation(fm.make_confusion_figure(None))
     assert "No evaluations" in _annotation(fm.make_quality_figure(pd.DataFrame(), "a"))
-    assert "reference" in _annotation(fd.make_psi_heatmap_figure(pd.DataFrame()))
+    assert "reference" in _annotation(fd.make_psi_heatmap_figure(pd.DataFrame(), BANDS))
     assert "Pick a feature" in _annotation(fd.make_distribution_figure(None, None))
 
 
@@ -40,9 +43,9 @@ def test_confusion_heatmap_and_psi_heatmap() -> None:
     t0 = datetime(2026, 1, 1)
     series = pd.DataFrame({"ts": [t0, t0 + timedelta(seconds=30), t0, t0], "feature": ["x", "x", "y", "__score__"],
                            "psi": [0.01, 0.4, 0.02, 0.3], "ks_statistic": [0.1, 0.3, 0.1, 0.2], "verdict": ["none"] * 4})
-    heat = fd.make_psi_heatmap_figure(series)
+    heat = fd.make_psi_heatmap_figure(series, BANDS)
     assert list(heat.data[0].y) == ["x", "y"] and heat.layout.xaxis.title.text == "time (UTC)"
-    score = fd.make_score_drift_figure(series)
+    score = fd.make_score_drift_figure(series, BANDS)
     assert [t.name for t in score.data] == ["PSI", "KS statistic"]
 
 

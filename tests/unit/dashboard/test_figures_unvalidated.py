@@ -8,12 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from analytics.drift import PSI_MODERATE, PSI_SIGNIFICANT
 from dashboard import figures_alerts as fa
 from dashboard import figures_drift as fd
 from dashboard.alert_shading import add_alert_periods, period_marks
 from dashboard.fast_figure import axis, frame, hline, line
 from dashboard.figures_fleet import make_fleet_figure
 from tests.unit.dashboard.figure_checks import assert_valid
+
+BANDS = (PSI_MODERATE, PSI_SIGNIFICANT)
 
 T0 = datetime(2026, 11, 27, 12, 0, 0)
 PERIODS = pd.DataFrame({"start": [T0, T0 + timedelta(minutes=5)], "end": [T0 + timedelta(minutes=1), T0 + timedelta(minutes=9)],
@@ -67,10 +70,10 @@ def test_drift_figures_are_valid() -> None:
     drift = pd.DataFrame({"ts": [T0, T0 + timedelta(seconds=30), T0, T0, T0 + timedelta(seconds=30)],
                           "feature": ["x", "x", "y", "__score__", "__score__"], "psi": [0.01, 0.4, 0.02, 0.3, 0.1],
                           "ks_statistic": [0.1, 0.3, 0.1, 0.2, 0.1]})
-    heat = fd.make_psi_heatmap_figure(drift, "24h")
+    heat = fd.make_psi_heatmap_figure(drift, BANDS, "24h")
     assert list(heat.data[0].y) == ["x", "y"] and list(heat.data[0].x) == ["2026-11-27T12:00:00", "2026-11-27T12:00:30"]
     assert heat.layout.height == 420 and heat.data[0].colorbar.title.text == "PSI"
-    score = fd.make_score_drift_figure(drift, "24h")
+    score = fd.make_score_drift_figure(drift, BANDS, "24h")
     assert [t.name for t in score.data] == ["PSI", "KS statistic"] and list(score.data[0].y) == [0.3, 0.1]
     assert [a.text for a in score.layout.annotations] == ["PSI moderate", "PSI significant"]
     shares = pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "reference_share": [0.4, 0.6],
@@ -78,7 +81,7 @@ def test_drift_figures_are_valid() -> None:
     dist = fd.make_distribution_figure(shares, "income", "24h")
     assert [t.name for t in dist.data] == ["reference", "current window"] and list(dist.data[0].x) == [0.5, 1.5]
     assert dist.layout.xaxis.title.text == "income (value)" and dist.layout.barmode == "overlay"
-    for fig in (heat, score, dist, fd.make_psi_heatmap_figure(pd.DataFrame()), fd.make_distribution_figure(None, None)):
+    for fig in (heat, score, dist, fd.make_psi_heatmap_figure(pd.DataFrame(), BANDS), fd.make_distribution_figure(None, None)):
         assert_valid(fig)
 
 
