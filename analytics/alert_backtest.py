@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analytics.alert_lifecycle import gap_limit_seconds
+from analytics.alert_lifecycle import ALERTING, KEEP_STATE, gap_limit_seconds
 from analytics.alert_rules import COMPARISONS, Rule
 
 
@@ -21,12 +21,17 @@ class Backtest:
         return len(self.periods)
 
 
-def _held(rule: Rule, values: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        held = COMPARISONS[rule.comparison](values, rule.threshold) & ~np.isnan(values)
+def _held(rule: Rule, values: np.ndarray, counts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the condition holds at each sample, and which samples have data at all (the lifecycle's
+    `outcome`): no data counts as holding under `alerting`, as false under `ok`."""
+    has_data = ~np.isnan(values)
     if counts is not None:
-        held &= counts >= rule.min_samples
-    return held
+        has_data &= counts >= rule.min_samples
+    with np.errstate(invalid="ignore"):
+        held = COMPARISONS[rule.comparison](values, rule.threshold) & has_data
+    if rule.no_data == ALERTING:
+        held |= ~has_data
+    return held, has_data
 
 
 def _runs(held: np.ndarray, t: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray]:
@@ -65,9 +70,13 @@ def backtest(rule: Rule, t_seconds: np.ndarray, values: np.ndarray, counts: np.n
     v = np.asarray(values, dtype=float)
     if interval_seconds is None:
         interval_seconds = float(np.median(np.diff(t))) if t.size > 1 else 0.0
-    starts, ends = _runs(_held(rule, v, counts), t, gap_limit_seconds(rule, interval_seconds))
+    total = int(t.size)
+    held, has_data = _held(rule, v, counts)
+    if rule.no_data == KEEP_STATE:  # a sample without data changes nothing: as if it were not there
+        t, held = t[has_data], held[has_data]
+    starts, ends = _runs(held, t, gap_limit_seconds(rule, interval_seconds))
     if rule.keep_firing_for_seconds <= 0 and np.all(starts[1:] > ends[:-1] + 1):
-        return Backtest(rule.id, _independent_runs(rule, t, starts, ends), int(t.size))
+        return Backtest(rule.id, _independent_runs(rule, t, starts, ends), total)
     periods: list[tuple[float, float | None]] = []
     firing_end = -1  # index of the last true sample of the current firing stretch, -1 when not firing
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
@@ -86,4 +95,4 @@ def backtest(rule: Rule, t_seconds: np.ndarray, values: np.ndarray, counts: np.n
         k = _resolved_at(t, firing_end, t.size, rule.keep_firing_for_seconds)
         if k is not None:
             periods[-1] = (periods[-1][0], float(t[k]))
-    return Backtest(rule.id, periods, int(t.size))
+    return Backtest(rule.id, periods, total)

@@ -1,27 +1,16 @@
 """The rules as a Prometheus alerting-rules file over Predwatch's own /metrics names, so a team
-that moves to Prometheus + Alertmanager keeps its thresholds. YAML is written by hand (PyYAML is not
-a dependency): every string is emitted as a JSON string, which is valid YAML."""
+that moves to Prometheus + Alertmanager keeps its thresholds, and the one label set both sides use:
+Predwatch's webhook alerts carry the same alertname, rule, severity, subject labels and annotations
+as the exported rules' alerts. YAML is written by hand (PyYAML is not a dependency): every string is
+emitted as a JSON string, which is valid YAML."""
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 
-from analytics.alert_rules import Rule
+from analytics.alert_rules import Rule, duration_text, subject_labels
 
 GROUP = "predwatch"
-
-
-def duration_text(seconds: float) -> str:
-    """Seconds as a Prometheus duration: 300 -> 5m, 90 -> 1m30s, 0.5 -> 500ms."""
-    if seconds <= 0:
-        return "0s"
-    millis = round(seconds * 1000)
-    parts = []
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
-        if millis >= size:
-            parts.append(f"{millis // size}{unit}")
-            millis %= size
-    return "".join(parts)
 
 
 def expression(rule: Rule) -> str:
@@ -29,7 +18,7 @@ def expression(rule: Rule) -> str:
     expr = f"({query}) {rule.comparison} {rule.threshold:g}"
     if rule.spec.windowed and rule.min_samples > 1:  # the sample-size gate, over the same window
         window = duration_text(rule.window_seconds)
-        expr += f" and on() sum(increase(predictions_total[{window}])) >= {rule.min_samples}"
+        expr += f" and on(instance) sum by (instance) (increase(predictions_total[{window}])) >= {rule.min_samples}"
     return expr
 
 
@@ -39,6 +28,29 @@ def alert_name(rule: Rule) -> str:
     return "Predwatch" + "".join(w[:1].upper() + w[1:] for w in words if w)
 
 
+def static_labels(rule: Rule) -> dict[str, str]:
+    """The labels an exported rule sets; Prometheus adds `instance` and the subject's labels from the series."""
+    return {"severity": rule.severity, "rule": rule.name, **rule.labels}
+
+
+def alert_labels(rule: Rule, subject: str | None, instance: str | None) -> dict[str, str]:
+    """The labels of one of Predwatch's own alerts, as Prometheus would give the exported rule's alert."""
+    labels = {"alertname": alert_name(rule), **static_labels(rule), **subject_labels(subject)}
+    if instance:
+        labels["instance"] = instance
+    return labels
+
+
+def summary(rule: Rule) -> str:
+    return f"{rule.spec.description} {rule.comparison} {rule.threshold:g} {rule.spec.unit}".strip()
+
+
+def annotations(rule: Rule, value: object = "{{ $value }}") -> dict[str, str]:
+    """summary, description (rendered from the threshold in force) and value."""
+    return {"summary": summary(rule), "description": rule.rendered_description() or summary(rule),
+            "value": f"{value}"}
+
+
 def _rule_yaml(rule: Rule) -> list[str]:
     q = json.dumps
     lines = [f"      - alert: {q(alert_name(rule))}", f"        expr: {q(expression(rule))}"]
@@ -46,14 +58,10 @@ def _rule_yaml(rule: Rule) -> list[str]:
         lines.append(f"        for: {duration_text(rule.for_seconds)}")
     if rule.keep_firing_for_seconds > 0:
         lines.append(f"        keep_firing_for: {duration_text(rule.keep_firing_for_seconds)}")
-    labels = {"severity": rule.severity, "rule": rule.name, **rule.labels}
     lines.append("        labels:")
-    lines += [f"          {q(k)}: {q(v)}" for k, v in labels.items()]
-    summary = f"{rule.spec.description} {rule.comparison} {rule.threshold:g} {rule.spec.unit}".strip()
+    lines += [f"          {q(k)}: {q(v)}" for k, v in static_labels(rule).items()]
     lines.append("        annotations:")
-    lines.append(f"          summary: {q(summary)}")
-    lines.append(f"          description: {q(rule.description or summary)}")
-    lines.append(f"          value: {q('{{ $value }}')}")
+    lines += [f"          {k}: {q(v)}" for k, v in annotations(rule).items()]
     return lines
 
 
@@ -62,4 +70,20 @@ def to_prometheus_yaml(rules: Sequence[Rule]) -> str:
              "# Check with: promtool check rules FILE", "groups:", f"  - name: {GROUP}", "    rules:"]
     for rule in rules:
         lines += _rule_yaml(rule)
+    lines += INSTANCE_DOWN
     return "\n".join(lines) + "\n"
+
+
+# A Predwatch that stops answering its scrapes: no rule of its own can say so.
+INSTANCE_DOWN = [
+    '      - alert: "PredwatchInstanceDown"',
+    '        expr: "up{job=\\"predwatch\\"} == 0"',
+    "        for: 1m",
+    "        labels:",
+    '          "severity": "critical"',
+    '          "rule": "instance_down"',
+    "        annotations:",
+    '          summary: "Predwatch instance {{ $labels.instance }} does not answer its scrapes"',
+    '          description: "Prometheus could not scrape {{ $labels.instance }} for 1 minute"',
+    '          value: "{{ $value }}"',
+]

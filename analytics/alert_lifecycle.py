@@ -1,13 +1,18 @@
 """The alert lifecycle, as Prometheus runs it: inactive -> pending (condition true) -> firing (true at
-every evaluation for `for`) -> resolved. Pure and clock-free: the caller passes `now`."""
+every evaluation for `for`) -> resolved. Pure and clock-free: the caller passes `now`.
+
+A missing value is its own outcome (the rule's `no_data`): `keep_state` leaves the alert as it is (a
+pending alert keeps its clock, a firing one keeps firing), `alerting` counts as the condition holding,
+`ok` as the condition false. Only `ok` lets missing data end an alert."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from analytics.alert_rules import Rule
+from analytics.alert_rules import COMPARISONS, Rule
 
 INACTIVE, PENDING, FIRING, RESOLVED = "inactive", "pending", "firing", "resolved"
+KEEP_STATE, ALERTING, OK = "keep_state", "alerting", "ok"
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,22 @@ def _start(rule: Rule, value: float | None, now: datetime, subject: str | None,
     return pending, moves
 
 
+def outcome(rule: Rule, value: float | None, samples: int = 1, no_data: str | None = None) -> bool | None:
+    """True or False when there is data (or no_data says what missing data means); None: keep the state.
+    `no_data` overrides the rule's own mode (after a restart, until the metric has a fresh sample)."""
+    if rule.has_data(value, samples):
+        return bool(COMPARISONS[rule.comparison](value, rule.threshold))
+    return {ALERTING: True, OK: False}.get(no_data or rule.no_data)
+
+
 def evaluate(rule: Rule, value: float | None, now: datetime, state: AlertState, samples: int = 1,
-             interval_seconds: float = 0.0, subject: str | None = None) -> tuple[AlertState, list[Transition]]:
+             interval_seconds: float = 0.0, subject: str | None = None,
+             no_data: str | None = None) -> tuple[AlertState, list[Transition]]:
     """One evaluation of `rule` at `now` on `value`; returns the new state and its transitions."""
-    if rule.holds(value, samples):
+    held = outcome(rule, value, samples, no_data)
+    if held is None:  # no data, keep_state: nothing happened that the alert can be judged on
+        return state, []
+    if held:
         if state.state == FIRING:
             return replace(state, last_true_at=now, value=value, subject=subject), []
         gap = (now - state.last_true_at).total_seconds() if state.last_true_at else 0.0

@@ -12,6 +12,9 @@ SEVERITIES = ("warning", "critical")  # ordered, least severe first
 COMPARISONS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+# What a missing value (no sample, a stale one, fewer than min_samples) does, as Grafana names it:
+# keep the alert's state, count as the condition holding, or count as the condition false.
+NO_DATA_MODES = ("keep_state", "alerting", "ok")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class MetricSpec:
     unit: str
     promql: str  # `{window}` is replaced by the rule's window, e.g. 5m
     windowed: bool = False
+    subjects: tuple[str, ...] = ()  # the labels of one alert's subject (one alert per model, ...)
 
 
 METRICS: dict[str, MetricSpec] = {
@@ -30,17 +34,26 @@ METRICS: dict[str, MetricSpec] = {
     "disk_used_percent": MetricSpec("fullest filesystem's use", "%", "disk_used_percent"),
     "latency_seconds_avg": MetricSpec(
         "average prediction latency", "s",
-        "sum(rate(prediction_duration_seconds_sum[{window}])) / sum(rate(prediction_duration_seconds_count[{window}]))",
+        "sum by (instance) (rate(prediction_duration_seconds_sum[{window}]))"
+        " / sum by (instance) (rate(prediction_duration_seconds_count[{window}]))",
         windowed=True),
     "error_percent": MetricSpec(
         "share of prediction requests that failed", "%",
-        '100 * sum(rate(predictions_total{{status="error"}}[{window}])) / sum(rate(predictions_total[{window}]))',
+        '100 * sum by (instance) (rate(predictions_total{{status="error"}}[{window}]))'
+        ' / sum by (instance) (rate(predictions_total[{window}]))',
         windowed=True),
-    "accuracy_drop_points": MetricSpec("largest accuracy drop below the reference, any model", "points",
-                                       "max(accuracy_drop_points)"),
-    "drift_psi_max": MetricSpec("largest PSI of an important feature, any model", "PSI", "max(drift_psi_max)"),
-    "process_up": MetricSpec("watched processes up (1) or down (0), the lowest", "up", "min(process_up)"),
+    "accuracy_drop_points": MetricSpec("a model's accuracy drop below its reference", "points",
+                                       "max by (instance, model) (accuracy_drop_points)", subjects=("model",)),
+    "drift_psi_max": MetricSpec("PSI of one of a model's five most important features", "PSI",
+                                "max by (instance, model, feature) (drift_psi_max)", subjects=("model", "feature")),
+    "process_up": MetricSpec("a watched process's state (1 up, 0 down)", "", "min by (instance, process) (process_up)",
+                             subjects=("process",)),
 }
+
+
+def subject_labels(subject: str | None) -> dict[str, str]:
+    """An alert's subject as labels: `model=m1,feature=f2` (data/queries/alert_metrics.subject_text)."""
+    return dict(part.split("=", 1) for part in subject.split(",") if "=" in part) if subject else {}
 
 
 class RulesError(ValueError):
@@ -61,6 +74,8 @@ class Rule:
     labels: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
     enabled: bool = True
+    no_data: str = "keep_state"
+    no_data_for_seconds: float = 600.0  # a gap this long raises the rule's no-data alert; 0: never
 
     @property
     def id(self) -> str:
@@ -71,18 +86,51 @@ class Rule:
     def spec(self) -> MetricSpec:
         return METRICS[self.metric]
 
+    def rendered_description(self) -> str:
+        """The description with {threshold}, {for}, {window}, {min_samples} filled from the rule in force,
+        so an overridden threshold never keeps the default's number."""
+        return render_description(self.description, self)
+
+    def has_data(self, value: float | None, samples: int = 1) -> bool:
+        """A value to judge: present, a number, and behind at least min_samples samples."""
+        return value is not None and value == value and samples >= self.min_samples
+
     def holds(self, value: float | None, samples: int = 1) -> bool:
-        """The condition, with the sample-size gate; no value never holds."""
-        if value is None or value != value or samples < self.min_samples:
-            return False
-        return COMPARISONS[self.comparison](value, self.threshold)
+        """The condition, with the sample-size gate; no data is not "holds" (see has_data and no_data)."""
+        return self.has_data(value, samples) and COMPARISONS[self.comparison](value, self.threshold)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "severity": self.severity, "metric": self.metric,
                 "unit": self.spec.unit, "comparison": self.comparison, "threshold": self.threshold,
                 "for_seconds": self.for_seconds, "keep_firing_for_seconds": self.keep_firing_for_seconds,
                 "min_samples": self.min_samples, "window_seconds": self.window_seconds,
-                "labels": dict(self.labels), "description": self.description}
+                "labels": dict(self.labels), "description": self.rendered_description(), "no_data": self.no_data,
+                "no_data_for_seconds": self.no_data_for_seconds, "subjects": list(self.spec.subjects)}
+
+
+def duration_text(seconds: float) -> str:
+    """Seconds as a Prometheus duration: 300 -> 5m, 90 -> 1m30s, 0.5 -> 500ms."""
+    if seconds <= 0:
+        return "0s"
+    millis = round(seconds * 1000)
+    parts = []
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
+        if millis >= size:
+            parts.append(f"{millis // size}{unit}")
+            millis %= size
+    return "".join(parts)
+
+
+def render_description(text: str, rule: Rule) -> str:
+    """Fill a description's placeholders; raises ValueError naming an unknown one."""
+    values = {"threshold": f"{rule.threshold:g}", "for": duration_text(rule.for_seconds),
+              "window": duration_text(rule.window_seconds), "min_samples": str(rule.min_samples),
+              "keep_firing_for": duration_text(rule.keep_firing_for_seconds)}
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"description {text!r}: unknown placeholder {exc}; known: "
+                         f"{', '.join('{' + k + '}' for k in values)}") from None
 
 
 def parse_duration(raw: object) -> float:
@@ -117,12 +165,14 @@ def _key_line(text: str, start: int, key: str) -> int:
 
 
 _FIELDS = {"name", "severity", "metric", "comparison", "threshold", "for", "min_samples", "keep_firing_for",
-           "window", "labels", "description", "enabled"}
+           "window", "labels", "description", "enabled", "no_data", "no_data_for"}
+# Labels Predwatch sets itself on every alert: a rule's `labels` may not override them.
+RESERVED_LABELS = {"alertname", "rule", "severity", "instance", "model", "feature", "process"}
 
 
 def _field_value(table: Mapping[str, Any], key: str) -> Any:
     value = table[key]
-    if key in ("for", "keep_firing_for", "window"):
+    if key in ("for", "keep_firing_for", "window", "no_data_for"):
         return parse_duration(value)
     if key == "severity" and value not in SEVERITIES:
         raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, not {value!r}")
@@ -136,14 +186,22 @@ def _field_value(table: Mapping[str, Any], key: str) -> Any:
         raise ValueError(f"min_samples must be a whole number >= 1, not {value!r}")
     if key == "labels" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
         raise ValueError("labels must be a table of strings")
+    if key == "labels" and RESERVED_LABELS & set(value):
+        raise ValueError(f"labels may not set {', '.join(sorted(RESERVED_LABELS & set(value)))}: "
+                         "Predwatch sets those itself")
+    if key == "no_data" and value not in NO_DATA_MODES:
+        raise ValueError(f"no_data must be one of {', '.join(NO_DATA_MODES)}, not {value!r}")
     if key in ("name", "description") and not isinstance(value, str):
         raise ValueError(f"{key} must be a string")
+    if key == "description":
+        render_description(value, Rule("x", "warning", "cpu_percent", ">", 0.0))
     if key == "enabled" and not isinstance(value, bool):
         raise ValueError("enabled must be true or false")
     return value
 
 
-_ATTR = {"for": "for_seconds", "keep_firing_for": "keep_firing_for_seconds", "window": "window_seconds"}
+_ATTR = {"for": "for_seconds", "keep_firing_for": "keep_firing_for_seconds", "window": "window_seconds",
+         "no_data_for": "no_data_for_seconds"}
 
 
 def _fields(table: Mapping[str, Any], text: str, source: str, line: int) -> dict[str, Any]:

@@ -6,34 +6,32 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from analytics.alert_backtest import backtest
-from analytics.alert_rules import Rule, load_rule_sources, parse_duration
+from analytics.alert_rules import Rule, parse_duration, subject_labels
 from api import params
 from api.context import runtime
 from api.errors import ApiError
-from data.alert_rules_source import rule_sources
 from data.clock import iso_utc, utcnow
 from data.queries import alert_metrics
 from data.queries import alerts as q
 
 blueprint = Blueprint("alerts", __name__, url_prefix="/api")
-RULES_KEY = "predwatch.alert_rules"
 MAX_LIMIT = 1000
 TIMES = ("started_at", "fired_at", "resolved_at", "last_true_at", "last_eval_at")
 
 
 def rules() -> list[Rule]:
-    """The app's rules, read once (start-up has already refused a bad file)."""
-    found = current_app.extensions.get(RULES_KEY)
-    if found is None:
-        found = current_app.extensions[RULES_KEY] = load_rule_sources(rule_sources(runtime().settings.rules))
-    return found
+    """The rules in force, loaded once by Runtime.open (start-up has already refused a bad file)."""
+    return runtime().rules
 
 
 def _iso(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: iso_utc(v) if k in TIMES else v for k, v in row.items()}
+    """Times as ISO UTC; `labels` the alert's subject (model, feature, process), as its webhook carries them."""
+    out = {k: iso_utc(v) if k in TIMES else v for k, v in row.items()}
+    out["labels"] = subject_labels(row.get("subject"))
+    return out
 
 
 @blueprint.get("/alerts")

@@ -8,13 +8,12 @@ import numpy as np
 from dash import Dash, Input, Output, State
 
 from analytics.alert_backtest import backtest
-from analytics.alert_rules import Rule, load_rule_sources, parse_duration
+from analytics.alert_rules import Rule, parse_duration
 from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
 from dashboard import ids
 from dashboard.figures_alerts import make_alert_timeline_figure, make_backtest_figure
 from dashboard.tables_alerts import active_table, alert_badge, backtest_summary, rules_table
-from data.alert_rules_source import rule_sources
 from data.clock import utcnow
 from data.queries import alert_metrics
 from data.queries import alerts as q
@@ -44,7 +43,7 @@ def run_backtest(store: Store, rule: Rule, since: datetime, until: datetime) -> 
 
 def register(app: Dash, runtime: Runtime) -> None:
     store = runtime.store
-    rules = {r.id: r for r in load_rule_sources(rule_sources(runtime.settings.rules))}
+    rules = {r.id: r for r in runtime.rules}
     keep_zoom(app, ids.ALERTS_TIMELINE_GRAPH, ids.BACKTEST_GRAPH)
 
     @app.callback(Output(ids.ALERT_BADGE, "children"), Input(ids.TICK, "data"))

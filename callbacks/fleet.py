@@ -38,9 +38,9 @@ def _register_panel(app: Dash, fleet: Fleet, panel_id: str) -> None:
         since, until = window(range_key, utcnow())
         chosen = None if instance in (None, "", panels.ALL_INSTANCES) else instance
         view = fleet.panel(panels.PANEL_NAMES[panel_id], since, until, chosen)
-        options = panels.instance_options(view.instances) if not view.error else no_update
+        options = panels.instance_options(view.instances, view.down) if not view.error else no_update
         revision = f"{range_key}:{chosen or 'all'}"
         empty = f"Prometheus unreachable: {view.error}" if view.error else "No instance reported these metrics yet"
         figures = [make_fleet_figure(view.frame, c.title, c.metrics, c.yaxis, revision, empty)
                    for c in panels.CHARTS[panel_id]]
-        return (panels.SHOWN, no_update if options == current else options, panels.fleet_error(view.error), *figures)
+        return (panels.SHOWN, no_update if options == current else options, panels.fleet_error(view.error, view.down), *figures)

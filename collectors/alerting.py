@@ -1,14 +1,31 @@
-"""The alerting collector: every few seconds, read each rule's metric, run the lifecycle, store
-every change (so pending and firing survive a restart), log and count transitions, notify."""
+"""The alerting collector: every few seconds, read each rule's metric, run the lifecycle once per
+subject (model, feature, process; one for host and prediction metrics), store every change (so
+pending and firing survive a restart), log and count transitions, notify.
+
+Missing data is its own outcome (analytics.alert_lifecycle): by default it keeps the alert's state.
+A rule whose metric has had no data for its `no_data_for` raises a `<name>_no_data` alert of its own,
+so a silent collector is seen. After a start, a restored alert keeps its state until its metric has
+a fresh sample, whatever the rule's `no_data` says."""
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from analytics.alert_lifecycle import FIRING, INACTIVE, PENDING, RESOLVED, AlertState, Transition, evaluate
-from analytics.alert_rules import Rule
+from analytics.alert_export import alert_labels, annotations
+from analytics.alert_lifecycle import (
+    FIRING,
+    INACTIVE,
+    KEEP_STATE,
+    PENDING,
+    RESOLVED,
+    AlertState,
+    Transition,
+    evaluate,
+)
+from analytics.alert_rules import Rule, duration_text
 from data.queries import alert_metrics
 from data.queries import alerts as q
 from data.store import Store
@@ -18,6 +35,18 @@ from telemetry.metrics import Telemetry
 
 log = logging.getLogger(__name__)
 RENOTIFY_LOOKBACK = timedelta(hours=1)  # after a restart, re-send unsent resolves only this recent
+Key = tuple[str, str | None]  # (rule id, subject)
+
+
+def no_data_rule(rule: Rule) -> Rule | None:
+    """The rule's no-data alert: its value is the seconds since the rule last had data."""
+    if rule.no_data_for_seconds <= 0:
+        return None
+    return replace(rule, name=f"{rule.name}_no_data", comparison=">=", threshold=rule.no_data_for_seconds,
+                   for_seconds=0.0, keep_firing_for_seconds=0.0, min_samples=1, no_data=KEEP_STATE,
+                   no_data_for_seconds=0.0,
+                   description=f"no data for rule {rule.id} ({rule.metric}) for "
+                               f"{duration_text(rule.no_data_for_seconds)} or more: is its collector running?")
 
 
 def _state_from_row(row: dict[str, Any]) -> AlertState:
@@ -29,72 +58,123 @@ class AlertingCollector:
 
     def __init__(self, rules: Sequence[Rule], store: Store, telemetry: Telemetry, interval: float = 5.0,
                  stale_seconds: float = 10.0, notifier: WebhookNotifier | None = None,
-                 repeat_interval: float = 4 * 3600.0) -> None:
+                 repeat_interval: float = 4 * 3600.0, instance: str | None = None) -> None:
         self.rules = list(rules)
+        self.no_data_rules = {r.id: nd for r in self.rules if (nd := no_data_rule(r)) is not None}
+        self.by_id = {r.id: r for r in [*self.rules, *self.no_data_rules.values()]}
         self.store, self.interval, self.stale_seconds = store, interval, stale_seconds
-        self.notifier, self.repeat_interval = notifier, repeat_interval
-        self.states: dict[str, AlertState] = {r.id: AlertState() for r in self.rules}
-        self.rows: dict[str, dict[str, Any]] = {}  # rule id -> its active alert's stored row
-        self.gauges = AlertGauges(self.rules)
+        self.notifier, self.repeat_interval, self.instance = notifier, repeat_interval, instance
+        self.states: dict[Key, AlertState] = {}
+        self.rows: dict[Key, dict[str, Any]] = {}  # (rule id, subject) -> its active alert's stored row
+        self.restored: set[Key] = set()  # restored alerts whose metric has had no fresh sample yet
+        self.last_data: dict[str, datetime] = {}  # rule id -> newest evaluation that had data
+        self.started_at: datetime | None = None
+        self.gauges = AlertGauges(list(self.by_id.values()))
         self.transitions = self.gauges.transitions
         telemetry.registry.register(self.gauges)
         self._restored = False
 
+    def state(self, rule_id: str, subject: str | None = None) -> AlertState:
+        return self.states.get((rule_id, subject), AlertState())
+
+    def _enqueue(self, row: dict[str, Any], status: str) -> None:
+        rule = self.by_id.get(row["rule"])
+        if rule is None:  # a rule since removed from the file: its stored name and severity still label it
+            rule = Rule(row["name"], row["severity"], row["metric"], ">", row["threshold"] or 0.0)
+        self.notifier.enqueue(row, status, alert_labels(rule, row.get("subject"), self.instance),
+                              annotations(rule, row.get("value")))
+
     def restore(self, now: datetime) -> None:
         """Take up pending and firing alerts where the last run left them (their clocks keep running)."""
-        known = {r.id for r in self.rules}
         for row in q.active(self.store):
-            if row["rule"] in known:
-                self.states[row["rule"]] = _state_from_row(row)
-                self.rows[row["rule"]] = row
+            if row["rule"] in self.by_id:
+                key = (row["rule"], row["subject"])
+                self.states[key], self.rows[key] = _state_from_row(row), row
+                self.restored.add(key)
         if self.notifier is not None:
             for row in q.unnotified(self.store):
                 if row["state"] == FIRING or (row["resolved_at"] or now) >= now - RENOTIFY_LOOKBACK:
-                    self.notifier.enqueue(row, row["state"])
+                    self._enqueue(row, row["state"])
         self._restored = True
         self.gauges.update(self.states, {})
 
     def _row(self, rule: Rule, state: AlertState, now: datetime) -> dict[str, Any]:
-        row = self.rows.get(rule.id)
+        key = (rule.id, state.subject)
+        row = self.rows.get(key)
         if row is None:
-            row = {"id": f"{rule.id}@{state.active_at.isoformat()}", "rule": rule.id, "name": rule.name,
+            subject = f"{{{state.subject}}}" if state.subject else ""
+            row = {"id": f"{rule.id}{subject}@{state.active_at.isoformat()}", "rule": rule.id, "name": rule.name,
                    "severity": rule.severity, "metric": rule.metric, "threshold": rule.threshold,
-                   "description": rule.description, "started_at": state.active_at}
-            self.rows[rule.id] = row
+                   "description": rule.rendered_description(), "started_at": state.active_at}
+            self.rows[key] = row
         row.update(state=state.state, value=state.value, subject=state.subject, fired_at=state.fired_at,
                    last_true_at=state.last_true_at, last_eval_at=now)
         return row
 
-    def _apply(self, rule: Rule, moves: list[Transition], state: AlertState, now: datetime,
+    def _apply(self, rule: Rule, subject: str | None, moves: list[Transition], state: AlertState, now: datetime,
                changed: list[dict], stored: list[dict]) -> None:
-        """Turn one rule's transitions into stored rows, log lines, counts and notifications."""
+        """Turn one alert's transitions into stored rows, log lines, counts and notifications."""
+        key = (rule.id, subject)
         for move in moves:
             if move.from_state == INACTIVE:
-                self.rows.pop(rule.id, None)
-            row = self._row(rule, AlertState(PENDING, move.active_at, None, move.at, move.value), now) \
-                if move.to_state == PENDING else self.rows[rule.id]
+                self.rows.pop(key, None)
+            row = self._row(rule, AlertState(PENDING, move.active_at, None, move.at, move.value, subject), now) \
+                if move.to_state == PENDING else self.rows[key]
             if move.to_state == FIRING:
                 row.update(state=FIRING, fired_at=move.at)
             if move.to_state in (RESOLVED, INACTIVE):
                 row.update(state=move.to_state, resolved_at=move.at, value=move.value, last_eval_at=now)
                 changed.append(dict(row))
-                self.rows.pop(rule.id, None)
+                self.rows.pop(key, None)
             stored.append({"ts": move.at, "alert_id": row["id"], "rule": rule.id, "severity": rule.severity,
                            "from_state": move.from_state, "to_state": move.to_state, "value": move.value})
             self.transitions.labels(rule.name, rule.severity, move.to_state).inc()
             level = logging.WARNING if move.to_state == FIRING else logging.INFO
-            log.log(level, "alert %s %s -> %s (value %s, threshold %s %s)", rule.id, move.from_state,
-                    move.to_state, move.value, rule.comparison, rule.threshold)
+            log.log(level, "alert %s%s %s -> %s (value %s, threshold %s %s)", rule.id, f" {subject}" if subject else "",
+                    move.from_state, move.to_state, move.value, rule.comparison, rule.threshold)
             if self.notifier is not None and move.to_state in (FIRING, RESOLVED):
-                self.notifier.enqueue(row, move.to_state)
+                self._enqueue(row, move.to_state)
         if state.active:
             changed.append(dict(self._row(rule, state, now)))
+
+    def _step(self, rule: Rule, subject: str | None, value: float | None, samples: int, now: datetime,
+              out: tuple[list[dict], list[dict]]) -> None:
+        key = (rule.id, subject)
+        if rule.has_data(value, samples):
+            self.restored.discard(key)
+        mode = KEEP_STATE if key in self.restored else None
+        state, moves = evaluate(rule, value, now, self.state(*key), samples, self.interval, subject, mode)
+        if state.state == INACTIVE:
+            self.states.pop(key, None)
+        else:
+            self.states[key] = state
+        self._apply(rule, subject, moves, state, now, *out)
+
+    def _evaluate(self, rule: Rule, observed: list[alert_metrics.Observation], now: datetime,
+                  out: tuple[list[dict], list[dict]]) -> None:
+        """One rule over every subject it has a value for or an alert about (a subject gone quiet is
+        missing data for its alert, not a resolve), then its no-data alert."""
+        found = {o[2]: o for o in observed}
+        if not rule.spec.subjects:
+            found.setdefault(None, (None, 0, None))
+        subjects = set(found) | {s for (rule_id, s) in self.states if rule_id == rule.id}
+        for subject in sorted(subjects, key=lambda s: s or ""):
+            value, samples, _ = found.get(subject, (None, 0, subject))
+            self._step(rule, subject, value, samples, now, out)
+        if any(rule.has_data(v, n) for v, n, _ in found.values()):
+            self.last_data[rule.id] = now
+        no_data = self.no_data_rules.get(rule.id)
+        if no_data is not None:
+            since = self.last_data.get(rule.id)
+            gap = (now - (since or self.started_at or now)).total_seconds()
+            # Not yet seen since this start and not yet long enough: unknown, so a restored alert stands.
+            self._step(no_data, None, None if since is None and gap < no_data.threshold else gap, 1, now, out)
 
     def _repeat(self, now: datetime) -> None:
         due = now - timedelta(seconds=self.repeat_interval)
         for row in self.rows.values():
             if row["state"] == FIRING and row.get("notified_state") == FIRING and row["notified_at"] <= due:
-                self.notifier.enqueue(row, FIRING)
+                self._enqueue(row, FIRING)
 
     def _notify(self, now: datetime) -> None:
         self._repeat(now)
@@ -107,17 +187,14 @@ class AlertingCollector:
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         if not self._restored:
             self.restore(now)
+        self.started_at = self.started_at or now
         windows = [r.window_seconds for r in self.rules if r.spec.windowed]
         values = alert_metrics.current_values(self.store, now, self.stale_seconds, windows)
-        changed: list[dict] = []
-        stored: list[dict] = []
+        out: tuple[list[dict], list[dict]] = ([], [])
         for rule in self.rules:
             key = (rule.metric, rule.window_seconds if rule.spec.windowed else 0.0)
-            value, samples, subject = values.get(key, (None, 0, None))
-            state, moves = evaluate(rule, value, now, self.states[rule.id], samples, self.interval, subject)
-            self.states[rule.id] = state
-            self._apply(rule, moves, state, now, changed, stored)
-        q.save(self.store, changed, stored)
+            self._evaluate(rule, values.get(key, []), now, out)
+        q.save(self.store, *out)
         self.gauges.update(self.states, alert_metrics.latest_values(values))
         if self.notifier is not None:
             self._notify(now)
@@ -126,11 +203,12 @@ class AlertingCollector:
 
 def alerting_collector(settings: Any, rules: Sequence[Rule], store: Store, telemetry: Telemetry) -> AlertingCollector:
     """The app's alerting collector over the rules in force (loaded, and checked, by Runtime.open)."""
+    instance = f"{settings.host}:{settings.port}"  # what Prometheus calls this target's `instance`
     notifier = None
     if settings.alert_webhook:
         notifier = WebhookNotifier(settings.alert_webhook, backoff_seconds=settings.alert_interval,
-                                   external_url=f"http://{settings.host}:{settings.port}")
+                                   external_url=f"http://{instance}")
     # A host sample is normally at most one interval plus one writer flush old; allow a few of those.
     stale = 3 * settings.sample_delay + settings.alert_interval
     return AlertingCollector(rules, store, telemetry, settings.alert_interval, stale,
-                             notifier, settings.repeat_interval)
+                             notifier, settings.repeat_interval, instance)

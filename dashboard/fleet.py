@@ -3,6 +3,7 @@ scrapes, with an instance select. Hidden until a callback finds --prometheus-url
 are global to Dash and cannot see one app's settings)."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
@@ -50,15 +51,21 @@ def graph_ids(panel_id: str) -> list[str]:
     return [ids.fleet_part(panel_id, chart.part) for chart in CHARTS[panel_id]]
 
 
-def instance_options(instances: list[str]) -> list[dict[str, str]]:
-    return [{"label": "All instances", "value": ALL_INSTANCES}] + [{"label": i, "value": i} for i in instances]
+def instance_options(instances: list[str], down: Collection[str] = ()) -> list[dict[str, str]]:
+    """The select's options; an instance whose `up` is 0 stays listed, marked down."""
+    return [{"label": "All instances", "value": ALL_INSTANCES}] + [
+        {"label": f"{i} (down)" if i in down else i, "value": i} for i in instances]
 
 
-def fleet_error(message: str | None) -> dbc.Alert | None:
-    """Prometheus unreachable is a component error shown in place, never a broken page."""
-    if not message:
-        return None
-    return dbc.Alert([html.Strong("Prometheus component error: "), message], color="danger", className="mb-2 py-2")
+def fleet_error(message: str | None, down: Collection[str] = ()) -> dbc.Alert | None:
+    """Prometheus unreachable is a component error shown in place, never a broken page; an instance
+    Prometheus cannot scrape (`up` 0) is named here as down."""
+    if message:
+        return dbc.Alert([html.Strong("Prometheus component error: "), message], color="danger", className="mb-2 py-2")
+    if down:
+        return dbc.Alert([html.Strong("Down: "), ", ".join(down), " (Prometheus cannot scrape it; up == 0)"],
+                         color="danger", className="mb-2 py-2 fleet-down")
+    return None
 
 
 def fleet_panel(panel_id: str, title: str) -> html.Div:

@@ -34,7 +34,7 @@ def active_table(alerts: Sequence[Mapping[str, Any]]) -> html.Div:
     ordered = sorted(alerts, key=lambda a: (a["state"] != "firing", a["rule"]))
     rows = [(a["rule"], status_badge(a["severity"]), status_badge("critical" if a["state"] == "firing" else "warning",
                                                                   a["state"]),
-             _number(a["value"]), _number(a["threshold"]), a.get("subject") or "–",
+             _number(a["value"]), _number(a["threshold"]), (a.get("subject") or "–").replace(",", ", "),
              _since(a["fired_at"] or a["started_at"])) for a in ordered]
     return simple_table(["rule", "severity", "state", "value", "threshold", "subject", "since"], rows,
                         "No alert is firing or pending: every rule's condition is currently false.")
@@ -42,9 +42,17 @@ def active_table(alerts: Sequence[Mapping[str, Any]]) -> html.Div:
 
 def rules_table(rules: Sequence[Mapping[str, Any]]) -> html.Div:
     rows = [(r["id"], status_badge(r["severity"]), f"{r['metric']} {r['comparison']} {r['threshold']:g} {r['unit']}",
-             _duration(r["for_seconds"]), r["min_samples"], r["description"]) for r in rules]
-    return simple_table(["rule", "severity", "condition", "for", "min samples", "description"], rows,
-                        "No rules are in force.")
+             _duration(r["for_seconds"]), r["min_samples"], _no_data(r), ", ".join(r.get("subjects", [])) or "–",
+             r["description"]) for r in rules]
+    return simple_table(["rule", "severity", "condition", "for", "min samples", "no data", "one alert per",
+                         "description"], rows, "No rules are in force.")
+
+
+def _no_data(rule: Mapping[str, Any]) -> str:
+    """What missing data does, and when its own no-data alert comes."""
+    after = rule.get("no_data_for_seconds", 0)
+    alert = f"; no-data alert after {_duration(after)}" if after > 0 else ""
+    return f"{rule.get('no_data', 'keep_state')}{alert}"
 
 
 def alert_badge(firing_by_severity: Mapping[str, int]) -> html.A:

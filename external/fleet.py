@@ -26,6 +26,7 @@ class FleetView:
     instances: list[str] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    down: list[str] = field(default_factory=list)  # instances whose `up` is 0: listed, marked down
 
 
 def _frame(rows: list[tuple[datetime, str, str, float]]) -> pd.DataFrame:
@@ -45,9 +46,11 @@ class Fleet:
         self.scrape_interval_seconds = scrape_interval_seconds
         board.register(COMPONENT, optional=True)  # the fleet view is extra: Predwatch works without it
 
-    def instances(self) -> list[str]:
+    def instances(self) -> tuple[list[str], list[str]]:
+        """Every instance Prometheus knows, and those of them whose last scrape failed (`up` 0)."""
         answer = promql.parse_result(self.source.query(promql.INSTANCES_QUERY))
-        return sorted(labels.get("instance", "?") for labels, _ in answer)
+        up = {labels.get("instance", "?"): bool(points) and points[-1][1] >= 1 for labels, points in answer}
+        return sorted(up), sorted(name for name, ok in up.items() if not ok)
 
     def panel(self, panel: str, since: datetime, until: datetime, instance: str | None = None) -> FleetView:
         """Every series of `panel` ("system" or "predictions") between since and until (naive UTC)."""
@@ -56,7 +59,7 @@ class Fleet:
         window = promql.window_text(step, self.scrape_interval_seconds)
         rows: list[tuple[datetime, str, str, float]] = []
         try:
-            found = self.instances()
+            found, down = self.instances()
             for name, query in promql.panel_queries(panel, instance, window).items():
                 series = promql.parse_result(self.source.query_range(query, since, until, step))
                 rows += [(_to_naive_utc(s.ts), s.instance, name, s.value) for s in promql.samples(series)]
@@ -64,7 +67,7 @@ class Fleet:
             self.board.failure(COMPONENT, utcnow(), str(exc))
             return FleetView(_frame([]), units=units, error=str(exc))
         self.board.success(COMPONENT, utcnow())
-        return FleetView(_frame(rows), found, units)
+        return FleetView(_frame(rows), found, units, down=down)
 
 
 def open_fleet(url: str | None, timeout_seconds: float, board: StatusBoard) -> Fleet | None:

@@ -30,8 +30,9 @@ PREDICTION_QUERIES: dict[str, tuple[str, str]] = {
                             "(rate(prediction_duration_seconds_bucket{sel}[{window}])))", "s"),
 }
 PANELS = {"system": SYSTEM_QUERIES, "predictions": PREDICTION_QUERIES}
-# Finds the instances: every target that exposes Predwatch's prediction counter.
-INSTANCES_QUERY = "count by (instance) (predictions_total)"
+# Finds the instances and whether each answers: `up` (1 or 0) of every target that exposed Predwatch's
+# prediction counter in the last hour, so a stopped instance is listed as down instead of vanishing.
+INSTANCES_QUERY = "max by (instance) (up) and on (instance) count by (instance) (last_over_time(predictions_total[1h]))"
 
 
 def quote(value: str) -> str:

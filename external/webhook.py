@@ -7,7 +7,6 @@ injected and no extra thread is needed; each attempt is bounded by a short timeo
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import urllib.error
@@ -26,25 +25,46 @@ def _iso(value: datetime | None) -> str:
     return ZERO_TIME if value is None else value.isoformat(timespec="milliseconds") + "Z"
 
 
-def alert_labels(alert: Mapping[str, Any]) -> dict[str, str]:
-    labels = {"alertname": str(alert["name"]), "severity": str(alert["severity"]), "rule": str(alert["rule"]),
-              "metric": str(alert["metric"])}
-    if alert.get("subject"):
-        labels["subject"] = str(alert["subject"])
-    return labels
+GROUP_BY = ("alertname", "instance")  # deploy/alertmanager.yml's route group_by
 
 
-def payload(alert: Mapping[str, Any], status: str, external_url: str = "") -> dict[str, Any]:
-    """One alert as Alertmanager's webhook body (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config)."""
-    labels = alert_labels(alert)
-    annotations = {"description": str(alert.get("description") or ""), "value": f"{alert.get('value')}",
-                   "threshold": f"{alert.get('threshold')}"}
-    fingerprint = hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).hexdigest()[:16]
+def route_key(labels: Mapping[str, str]) -> str:
+    """The key of the deploy/alertmanager.yml route an alert takes, as Alertmanager writes it (each
+    route's matchers under its parent's, `/` between): critical alerts take the child route."""
+    return '{}/{severity="critical"}' if labels.get("severity") == "critical" else "{}"
+
+
+def _fnv_add(h: int, data: bytes) -> int:
+    for byte in data:
+        h = ((h ^ byte) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def fingerprint(labels: Mapping[str, str]) -> str:
+    """Alertmanager's fingerprint: FNV-1a 64 over the sorted label names and values, each followed by a
+    0xff separator (prometheus/common model.LabelSet.Fingerprint), as 16 hex digits."""
+    h = 14695981039346656037
+    for name in sorted(labels):
+        h = _fnv_add(_fnv_add(_fnv_add(h, name.encode()), b"\xff"), str(labels[name]).encode())
+        h = _fnv_add(h, b"\xff")
+    return f"{h:016x}"
+
+
+def label_set_text(labels: Mapping[str, str]) -> str:
+    """A label set as Go's model.LabelSet.String() prints it: {a="x", b="y"}, names sorted."""
+    return "{" + ", ".join(sorted(f"{k}={json.dumps(str(v))}" for k, v in labels.items())) + "}"
+
+
+def payload(alert: Mapping[str, Any], status: str, labels: Mapping[str, str], annotations: Mapping[str, str],
+            external_url: str = "") -> dict[str, Any]:
+    """One alert as Alertmanager's webhook body (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config);
+    groupKey as Alertmanager builds it for deploy/alertmanager.yml: the route's key, `:`, the group_by labels."""
+    labels, annotations = dict(labels), dict(annotations)
     item = {"status": status, "labels": labels, "annotations": annotations, "startsAt": _iso(alert.get("fired_at")),
             "endsAt": _iso(alert.get("resolved_at") if status == "resolved" else None),
-            "generatorURL": f"{external_url}/alerts", "fingerprint": fingerprint}
-    group = {"alertname": labels["alertname"]}
-    return {"version": "4", "groupKey": f"{{}}:{json.dumps(group, sort_keys=True)}", "truncatedAlerts": 0,
+            "generatorURL": f"{external_url}/alerts", "fingerprint": fingerprint(labels)}
+    group = {k: labels[k] for k in GROUP_BY if k in labels}
+    return {"version": "4", "groupKey": f"{route_key(labels)}:{label_set_text(group)}", "truncatedAlerts": 0,
             "status": status, "receiver": "predwatch", "groupLabels": group, "commonLabels": labels,
             "commonAnnotations": annotations, "externalURL": external_url, "alerts": [item]}
 
@@ -78,12 +98,13 @@ class WebhookNotifier:
         self.sent = 0
         self.failed = 0
 
-    def enqueue(self, alert: Mapping[str, Any], status: str) -> bool:
+    def enqueue(self, alert: Mapping[str, Any], status: str, labels: Mapping[str, str],
+                annotations: Mapping[str, str]) -> bool:
         """Queue one notification; a transition already queued is not queued twice."""
         key = (str(alert["id"]), status)
         if key in self.outbox:
             return False
-        body = json.dumps(payload(alert, status, self.external_url), default=str).encode()
+        body = json.dumps(payload(alert, status, labels, annotations, self.external_url), default=str).encode()
         self.outbox[key] = Delivery(key[0], status, body)
         return True
 

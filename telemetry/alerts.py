@@ -1,6 +1,8 @@
-"""Alert state on /metrics: `alerts_firing{rule,severity}` and `alerts_pending{rule,severity}` (0 or 1),
-`alert_transitions_total{rule,severity,state}`, and the values the rules watch under the names the
-exported Prometheus rules use (`cpu_percent`, ...), as of the last evaluation."""
+"""Alert state on /metrics: `alerts_firing{rule,severity,model,feature,process}` and `alerts_pending{...}`
+(0 or 1; one series per alert subject, the subject labels empty for host and prediction rules),
+`alert_transitions_total{rule,severity,state}`, and the values the rules watch under the names and
+labels the exported Prometheus rules use (`cpu_percent`, `drift_psi_max{model,feature}`, ...), as of
+the last evaluation."""
 from __future__ import annotations
 
 import threading
@@ -10,39 +12,62 @@ from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
 
 from analytics.alert_lifecycle import FIRING, PENDING, AlertState
-from analytics.alert_rules import METRICS, Rule
-from telemetry.metrics import alert_transitions_counter, family
+from analytics.alert_rules import METRICS, Rule, subject_labels
+from telemetry.metrics import SCRAPED, alert_transitions_counter, family
 
 # The unwindowed metrics: PromQL reads these gauges (METRICS[...].promql); windowed ones come from
 # Predwatch's prediction counters and histograms.
 VALUE_GAUGES = [name for name, spec in METRICS.items() if not spec.windowed]
+SUBJECT_LABELS = SCRAPED["alerts_firing"][2][2:]  # model, feature, process
+Values = Mapping[str, Sequence[tuple[str | None, float]]]  # metric -> [(subject, value)]
+
+
+def _subject_values(subject: str | None) -> list[str]:
+    labels = subject_labels(subject)
+    return [labels.get(name, "") for name in SUBJECT_LABELS]
 
 
 class AlertGauges(Collector):
     def __init__(self, rules: Sequence[Rule]) -> None:
         self._rules = list(rules)
         self._lock = threading.Lock()
-        self._states: dict[str, str] = {}
-        self._values: dict[str, float] = {}
+        self._states: dict[tuple[str, str | None], str] = {}
+        self._values: dict[str, list[tuple[str | None, float]]] = {}
         self.transitions = alert_transitions_counter()  # exposed through collect() below
 
-    def update(self, states: Mapping[str, AlertState], values: Mapping[str, float]) -> None:
+    def update(self, states: Mapping[tuple[str, str | None], AlertState], values: Values) -> None:
         with self._lock:
-            self._states = {rule_id: s.state for rule_id, s in states.items()}
-            self._values = {k: float(v) for k, v in values.items() if k in VALUE_GAUGES}
+            self._states = {key: s.state for key, s in states.items()}
+            self._values = {k: [(s, float(v)) for s, v in rows] for k, rows in values.items() if k in VALUE_GAUGES}
+
+    def _alert_families(self, states: dict[tuple[str, str | None], str]) -> Iterator[Metric]:
+        firing, pending = family("alerts_firing"), family("alerts_pending")
+        for rule in self._rules:
+            subjects = {s for (rule_id, s) in states if rule_id == rule.id} | {None}  # a 0 series for every rule
+            for subject in sorted(subjects, key=lambda s: s or ""):
+                state = states.get((rule.id, subject))
+                labels = [rule.name, rule.severity, *_subject_values(subject)]
+                firing.add_metric(labels, 1.0 if state == FIRING else 0.0)
+                pending.add_metric(labels, 1.0 if state == PENDING else 0.0)
+        yield firing
+        yield pending
 
     def collect(self) -> Iterator[Metric]:
         with self._lock:
             states, values = dict(self._states), dict(self._values)
-        firing, pending = family("alerts_firing"), family("alerts_pending")
-        for rule in self._rules:
-            state = states.get(rule.id)
-            firing.add_metric([rule.name, rule.severity], 1.0 if state == FIRING else 0.0)
-            pending.add_metric([rule.name, rule.severity], 1.0 if state == PENDING else 0.0)
-        yield firing
-        yield pending
+        yield from self._alert_families(states)
         yield from self.transitions.collect()
         for name in VALUE_GAUGES:
-            if name in values:
-                yield family(name, values[name], f"{METRICS[name].description} ({METRICS[name].unit}), "
-                                                 "as the alert rules last saw it")
+            if not values.get(name):
+                continue
+            spec = METRICS[name]
+            unit = f" ({spec.unit})" if spec.unit else ""
+            help_text = f"{spec.description}{unit}, as the alert rules last saw it"
+            if not spec.subjects:
+                yield family(name, values[name][0][1], help_text)
+                continue
+            gauge = family(name, None, help_text, spec.subjects)
+            for subject, value in values[name]:
+                labels = subject_labels(subject)
+                gauge.add_metric([labels.get(k, "") for k in spec.subjects], value)
+            yield gauge

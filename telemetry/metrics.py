@@ -49,16 +49,21 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "postgres_max_connections": ("gauge", "max_connections setting", ("target",)),
     "postgres_cache_hit_ratio": ("gauge", "Share of block reads served from shared buffers", ("target",)),
     "postgres_database_size_bytes": ("gauge", "Size of the watched database", ("target",)),
-    "alerts_firing": ("gauge", "1 while the rule's alert is firing", ("rule", "severity")),
-    "alerts_pending": ("gauge", "1 while the rule's alert is pending", ("rule", "severity")),
-    # plus one gauge per unwindowed alert metric (cpu_percent, ...), named and described by
-    # analytics.alert_rules.METRICS, "as the alert rules last saw it"
+    "alerts_firing": ("gauge", "1 while the rule's alert about the subject is firing",
+                      ("rule", "severity", "model", "feature", "process")),
+    "alerts_pending": ("gauge", "1 while the rule's alert about the subject is pending",
+                       ("rule", "severity", "model", "feature", "process")),
+    # plus one gauge per unwindowed alert metric (cpu_percent, ...), named, described and labelled
+    # (model, feature, process: MetricSpec.subjects) by analytics.alert_rules.METRICS, "as the alert
+    # rules last saw it"
 }
 
 
-def family(name: str, value: float | None = None, help_text: str | None = None) -> Metric:
-    """A metric family for a name declared in `SCRAPED` (labels from the declaration)."""
-    kind, text, labels = SCRAPED.get(name, ("gauge", help_text or name, ()))
+def family(name: str, value: float | None = None, help_text: str | None = None,
+           labels: tuple[str, ...] = ()) -> Metric:
+    """A metric family for a name declared in `SCRAPED` (labels from the declaration; `labels` for
+    a gauge declared elsewhere, as the alert metrics are)."""
+    kind, text, labels = SCRAPED.get(name, ("gauge", help_text or name, labels))
     if value is not None:
         return _FAMILIES[kind](name, help_text or text, value=value)
     return _FAMILIES[kind](name, help_text or text, labels=list(labels))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 import pandas as pd
 
@@ -21,7 +20,13 @@ SOURCES = {"cpu_percent": "system_samples", "memory_percent": "system_samples",
 HOST = ("cpu_percent", "memory_percent", "disk_used_percent")
 IMPORTANT_FEATURES = 5  # drift counts on a model's top features by importance (all, before any importance)
 BUCKET_SECONDS = 10  # backtest step for windowed prediction metrics
-Observation = tuple[float | None, int, str | None]
+Observation = tuple[float | None, int, str | None]  # value, samples behind it, subject ("model=m1")
+
+
+def subject_text(**labels: str) -> str:
+    """A subject's labels as stored in `alerts.subject`: `model=m1,feature=f2` (read back by
+    analytics.alert_rules.subject_labels)."""
+    return ",".join(f"{k}={v}" for k, v in labels.items())
 
 
 def existing_tables(store: Store) -> set[str]:
@@ -29,75 +34,83 @@ def existing_tables(store: Store) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _host(store: Store, now: datetime, stale_seconds: float) -> dict[str, Observation]:
+def _host(store: Store, now: datetime, stale_seconds: float) -> dict[str, list[Observation]]:
     row = store.fetch_one(
         "alerts.host",
         "SELECT cpu_percent, memory_percent, disk_used_percent FROM system_samples "
         "WHERE ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
         [now - timedelta(seconds=stale_seconds), now])
-    return {m: (row[i] if row else None, 1 if row and row[i] is not None else 0, None) for i, m in enumerate(HOST)}
+    return {m: [(row[i] if row else None, 1 if row and row[i] is not None else 0, None)] for i, m in enumerate(HOST)}
 
 
-def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str, Observation]:
+def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str, list[Observation]]:
     row = store.fetch_one(
         "alerts.predictions",
         "SELECT avg(latency_seconds) FILTER (status = 'ok'), count(*) FILTER (status = 'ok'), "
         "100.0 * count(*) FILTER (status = 'error') / nullif(count(*), 0), count(*) "
         "FROM predictions WHERE ts > ? AND ts <= ?",
         [now - timedelta(seconds=window_seconds), now])
-    return {"latency_seconds_avg": (row[0], int(row[1]), None), "error_percent": (row[2], int(row[3]), None)}
+    return {"latency_seconds_avg": [(row[0], int(row[1]), None)], "error_percent": [(row[2], int(row[3]), None)]}
 
 
-def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> Observation:
-    """The largest drop of each model's newest usable evaluation, in points."""
-    row = store.fetch_one(
+def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
+    """Each model's drop of its newest usable evaluation, in points: one observation per model."""
+    rows = store.fetch_all(
         "alerts.accuracy",
         """
         SELECT 100 * accuracy_drop, labelled, model FROM model_evaluations
         WHERE status = 'ok' AND accuracy_drop IS NOT NULL AND ts >= ? AND ts <= ?
         QUALIFY row_number() OVER (PARTITION BY model ORDER BY ts DESC) = 1
-        ORDER BY accuracy_drop DESC LIMIT 1
+        ORDER BY model
         """,
         [now - timedelta(seconds=max_age_seconds), now])
-    return (row[0], int(row[1]), row[2]) if row else (None, 0, None)
+    return [(r[0], int(r[1] or 0), subject_text(model=r[2])) for r in rows]
 
 
-def _drift(store: Store, now: datetime, max_age_seconds: float) -> Observation:
-    row = store.fetch_one(
+def _drift(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
+    """The newest PSI of each model's five most important features (by each feature's newest
+    importance; every feature while a model has none yet): one observation per model and feature."""
+    rows = store.fetch_all(
         "alerts.drift",
         """
         WITH latest AS (
             SELECT model, feature, psi, current_count FROM feature_drift WHERE ts >= ? AND ts <= ? AND psi IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC) = 1),
+        importance AS (
+            SELECT model, feature, importance FROM feature_importance
+            QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC) = 1),
         ranked AS (
-            SELECT model, feature, row_number() OVER (PARTITION BY model ORDER BY importance DESC) AS rank
-            FROM feature_importance QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC) = 1)
-        SELECT l.psi, l.current_count, l.model || '/' || l.feature FROM latest l
+            SELECT model, feature, row_number() OVER (PARTITION BY model ORDER BY importance DESC NULLS LAST,
+                                                      feature) AS rank
+            FROM importance)
+        SELECT l.psi, l.current_count, l.model, l.feature FROM latest l
         LEFT JOIN ranked r ON r.model = l.model AND r.feature = l.feature
         WHERE r.rank <= ? OR NOT EXISTS (SELECT 1 FROM ranked WHERE ranked.model = l.model)
-        ORDER BY l.psi DESC LIMIT 1
+        ORDER BY l.model, l.feature
         """,
         [now - timedelta(seconds=max_age_seconds), now, IMPORTANT_FEATURES])
-    return (row[0], int(row[1] or 0), row[2]) if row else (None, 0, None)
+    return [(r[0], int(r[1] or 0), subject_text(model=r[2], feature=r[3])) for r in rows]
 
 
-def _process(store: Store, now: datetime, stale_seconds: float) -> Observation:
-    row = store.fetch_one(
+def _process(store: Store, now: datetime, stale_seconds: float) -> list[Observation]:
+    """Each watched process's newest fresh sample, up 1 or down 0: one observation per process."""
+    rows = store.fetch_all(
         "alerts.process",
         """
-        SELECT min(up::INTEGER), count(*), min(name) FILTER (NOT up) FROM (
-            SELECT name, up FROM process_samples WHERE ts >= ? AND ts <= ?
-            QUALIFY row_number() OVER (PARTITION BY name ORDER BY ts DESC) = 1)
+        SELECT up::INTEGER, name FROM process_samples WHERE ts >= ? AND ts <= ?
+        QUALIFY row_number() OVER (PARTITION BY name ORDER BY ts DESC) = 1
+        ORDER BY name
         """,
         [now - timedelta(seconds=stale_seconds), now])
-    return (row[0], int(row[1]), row[2]) if row and row[1] else (None, 0, None)
+    return [(float(r[0]), 1, subject_text(process=r[1])) for r in rows]
 
 
 def current_values(store: Store, now: datetime, stale_seconds: float, windows: Iterable[float],
-                   max_age_seconds: float = 3600.0) -> dict[tuple[str, float], Observation]:
-    """(metric, window seconds; 0 for unwindowed metrics) -> (value, samples, subject) at `now`."""
+                   max_age_seconds: float = 3600.0) -> dict[tuple[str, float], list[Observation]]:
+    """(metric, window seconds; 0 for unwindowed metrics) -> [(value, samples, subject)] at `now`: one
+    observation (subject None) for host and prediction metrics, one per subject for the others."""
     tables = existing_tables(store)
-    out: dict[tuple[str, float], Observation] = {}
+    out: dict[tuple[str, float], list[Observation]] = {}
     if "system_samples" in tables:
         out.update({(m, 0.0): o for m, o in _host(store, now, stale_seconds).items()})
     if "predictions" in tables:
@@ -154,6 +167,7 @@ def metric_series(store: Store, metric: str, since: datetime, until: datetime,
     return store.fetch_df(f"alerts.series.{metric}", sql, [since, until])
 
 
-def latest_values(observations: dict[tuple[str, float], Observation]) -> dict[str, Any]:
-    """Unwindowed metric -> value, for the /metrics gauges."""
-    return {m: o[0] for (m, w), o in observations.items() if w == 0.0 and o[0] is not None}
+def latest_values(observations: dict[tuple[str, float], list[Observation]]) -> dict[str, list[tuple[str | None, float]]]:
+    """Unwindowed metric -> [(subject, value)], for the /metrics gauges."""
+    return {m: [(o[2], o[0]) for o in obs if o[0] is not None]
+            for (m, w), obs in observations.items() if w == 0.0}

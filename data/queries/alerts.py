@@ -46,11 +46,11 @@ def mark_notified(store: Store, alert_id: str, state: str, at: datetime) -> None
 
 
 def active(store: Store) -> list[dict[str, Any]]:
-    """Pending and firing alerts, one per rule (the newest, should an old crash have left two)."""
+    """Pending and firing alerts, one per rule and subject (the newest, should an old crash have left two)."""
     return store.fetch_dicts(
         "alerts.active",
         f"""SELECT {', '.join(COLUMNS)} FROM alerts WHERE state IN ('pending', 'firing')
-            QUALIFY row_number() OVER (PARTITION BY rule ORDER BY started_at DESC) = 1""")
+            QUALIFY row_number() OVER (PARTITION BY rule, subject ORDER BY started_at DESC) = 1""")
 
 
 def unnotified(store: Store) -> list[dict[str, Any]]:
@@ -70,7 +70,7 @@ def list_alerts(store: Store, state: str | None, severity: str | None, limit: in
         f"""SELECT {', '.join(c for c in COLUMNS if not c.startswith('notified'))} FROM alerts
             WHERE (? IS NULL AND state <> 'inactive' OR state = ?) AND (? IS NULL OR severity = ?)
               AND (? IS NULL OR coalesce(resolved_at, last_eval_at, started_at) >= ?)
-            ORDER BY started_at DESC, rule LIMIT ?""",
+            ORDER BY started_at DESC, rule, subject LIMIT ?""",
         [state, state, severity, severity, since, since, limit])
 
 

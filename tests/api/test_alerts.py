@@ -45,7 +45,7 @@ def test_alerts_list_filters_and_counts(forced):
     body = client.get("/api/alerts").get_json()
     assert body["firing"] == 1 and body["firing_by_severity"] == {"critical": 1}
     assert [(a["rule"], a["state"], a["value"]) for a in body["alerts"]] == [("test_cpu:critical", "firing", 5.0)]
-    assert body["alerts"][0]["fired_at"].endswith("Z")
+    assert body["alerts"][0]["fired_at"].endswith("Z") and body["alerts"][0]["labels"] == {}  # a host rule: no subject
     assert client.get("/api/alerts?state=resolved").get_json()["alerts"] == []
     assert client.get("/api/alerts?severity=warning").get_json()["alerts"] == []
     for bad in ("state=loud", "severity=info", "limit=0", "limit=x"):
@@ -58,8 +58,9 @@ def test_health_uses_firing_alerts_and_metrics_expose_them(forced):
     health = client.get("/api/system_health").get_json()
     assert health["status"] == "critical" and health["alerts"]["count"] == 1
     text = client.get("/metrics").get_data(as_text=True)
-    assert 'alerts_firing{rule="test_cpu",severity="critical"} 1.0' in text
-    assert 'alerts_firing{rule="cpu",severity="critical"} 0.0' in text
+    none = 'feature="",model="",process=""'  # a host rule's alert has no subject
+    assert f'alerts_firing{{{none},rule="test_cpu",severity="critical"}} 1.0' in text
+    assert f'alerts_firing{{{none},rule="cpu",severity="critical"}} 0.0' in text
     assert "cpu_percent 5.0" in text
     assert 'alert_transitions_total{rule="test_cpu",severity="critical",state="firing"} 1.0' in text
     if PROMTOOL:
@@ -71,6 +72,8 @@ def test_rules_route_and_openapi(client):
     rules = client.get("/api/alerts/rules").get_json()["rules"]
     cpu = next(r for r in rules if r["id"] == "cpu:critical")
     assert (cpu["metric"], cpu["comparison"], cpu["threshold"], cpu["for_seconds"]) == ("cpu_percent", ">", 90, 300)
+    assert (cpu["no_data"], cpu["no_data_for_seconds"], cpu["description"]) == ("keep_state", 600, "CPU above 90 % for 5m")
+    assert next(r for r in rules if r["id"] == "drift:warning")["subjects"] == ["model", "feature"]
     paths = client.get("/api/openapi.json").get_json()["paths"]
     assert {"/api/alerts", "/api/alerts/rules", "/api/alerts/backtest"} <= set(paths)
 
@@ -107,6 +110,14 @@ def test_bad_rules_file_stops_start_up_naming_the_line(make_app, tmp_path, capsy
     assert main(["--rules", str(tmp_path / "missing.toml"), "--db", str(tmp_path / "y.duckdb")]) == 2
 
 
+def test_unknown_no_data_value_stops_start_up_with_exit_2_naming_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "nodata.toml"
+    bad.write_text('[[rule]]\nname = "cpu"\nseverity = "critical"\nno_data = "ignore"\n')
+    assert main(["--rules", str(bad), "--db", str(tmp_path / "x.duckdb"), "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "nodata.toml line 4: no_data: no_data must be one of keep_state, alerting, ok" in err
+
+
 def _export(*args: str) -> str:
     done = subprocess.run([sys.executable, str(ROOT / "app.py"), "export-rules", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=60)
@@ -121,7 +132,8 @@ def test_exported_rules_pass_promtool_check_and_the_shipped_unit_test(tmp_path):
     (tmp_path / "alert-rules.yml").write_text(exported)
     shutil.copy(ROOT / "deploy" / "alert-rules.test.yml", tmp_path)
     check = subprocess.run([PROMTOOL, "check", "rules", "alert-rules.yml"], cwd=tmp_path, capture_output=True, text=True)
-    assert check.returncode == 0 and "SUCCESS: 10 rules found" in check.stdout, check.stdout + check.stderr
+    # the shipped rules and PredwatchInstanceDown
+    assert check.returncode == 0 and "SUCCESS: 12 rules found" in check.stdout, check.stdout + check.stderr
     test = subprocess.run([PROMTOOL, "test", "rules", "alert-rules.test.yml"], cwd=tmp_path, capture_output=True, text=True)
     assert test.returncode == 0, test.stdout + test.stderr
     # the unit test really checks the thresholds: exported with CPU at 96 % it fails

@@ -1,6 +1,7 @@
 """Alert rules with a fake clock: parsing, the lifecycle, and the backtest against the lifecycle."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -138,3 +139,67 @@ def test_backtest_matches_evaluating_every_sample(rule, gaps):
     result = backtest(rule, t, values, counts, interval_seconds=1.0)
     assert result.periods == expected
     assert result.fired == len(expected) > 0
+
+
+# No data is its own outcome: keep_state (default), alerting, ok.
+
+def test_missing_data_keeps_a_firing_alert_firing_and_a_pending_clock_running():
+    state, moves = run(CPU, [(0, 95.0), (300, 95.0)])
+    assert state.state == FIRING
+    state, moves = run(CPU, [(s, None) for s in range(301, 2000, 10)], state)  # a long gap: no sample at all
+    assert state.state == FIRING and moves == []
+    pending, _ = run(CPU, [(0, 95.0), (100, 95.0)])
+    pending, moves = run(CPU, [(130, None), (160, None), (190, None)], pending)  # a 90 s collector stall
+    assert pending.state == PENDING and pending.active_at == T0 and moves == []
+    state, moves = run(CPU, [(300, 95.0)], pending)
+    assert state.state == FIRING and state.fired_at == T0 + timedelta(seconds=300)  # the original start + for
+
+
+def test_too_few_samples_is_no_data_not_a_false_condition():
+    gated = Rule("latency", "critical", "latency_seconds_avg", ">", 1.0, min_samples=20)
+    state, _ = evaluate(gated, 5.0, T0, AlertState(), samples=25)
+    assert state.state == FIRING
+    state, moves = evaluate(gated, 5.0, T0 + timedelta(seconds=10), state, samples=3)
+    assert state.state == FIRING and moves == []
+    state, moves = evaluate(gated, 0.1, T0 + timedelta(seconds=20), state, samples=30)
+    assert [m.to_state for m in moves] == ["resolved"]
+
+
+def test_no_data_alerting_and_ok_modes():
+    alerting = Rule("cpu", "critical", "cpu_percent", ">", 90.0, for_seconds=60, no_data="alerting")
+    state, moves = run(alerting, [(0, None), (30, None), (60, None)])
+    assert state.state == FIRING and [m.to_state for m in moves] == [PENDING, FIRING]
+    ok = Rule("cpu", "critical", "cpu_percent", ">", 90.0, no_data="ok")
+    state, moves = run(ok, [(0, 95.0), (10, None)])
+    assert [m.to_state for m in moves] == [PENDING, FIRING, "resolved"] and state.state == INACTIVE
+    # the collector's start-up override: restored state stands whatever the rule says
+    state, _ = run(ok, [(0, 95.0)])
+    state, moves = evaluate(ok, None, T0 + timedelta(seconds=10), state, no_data="keep_state")
+    assert state.state == FIRING and moves == []
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[[rule]]\nname = "cpu"\nseverity = "critical"\nmetric = "cpu_percent"\ncomparison = ">"\nthreshold = 1\n'
+     'no_data = "ignore"\n', "rules.toml line 7: no_data: no_data must be one of keep_state, alerting, ok"),
+    ('[[rule]]\nname = "cpu"\nseverity = "critical"\nno_data_for = "soon"\n', "rules.toml line 4: no_data_for:"),
+    ('[[rule]]\nname = "cpu"\nseverity = "critical"\nlabels = {model = "x"}\n',
+     "rules.toml line 4: labels: labels may not set model"),
+    ('[[rule]]\nname = "cpu"\nseverity = "critical"\ndescription = "above {limit}"\n',
+     "rules.toml line 4: description: description 'above {limit}': unknown placeholder"),
+])
+def test_bad_no_data_labels_and_placeholders_name_the_line(text, message):
+    with pytest.raises(RulesError) as err:
+        parse_rules(text, "rules.toml")
+    assert message in str(err.value)
+
+
+def test_descriptions_are_rendered_from_the_threshold_in_force():
+    user = '[[rule]]\nname = "cpu"\nseverity = "critical"\nthreshold = 1\nfor = "10s"\n'
+    rules = {r.id: r for r in load_rule_sources([*rule_sources(None), ("user.toml", user)])}
+    assert rules["cpu:critical"].rendered_description() == "CPU above 1 % for 10s"
+    assert rules["cpu:warning"].rendered_description() == "CPU above 70 % for 10m"
+
+
+@pytest.mark.parametrize("mode", ["keep_state", "alerting", "ok"])
+def test_backtest_matches_evaluating_every_sample_under_each_no_data_mode(mode):
+    test_backtest_matches_evaluating_every_sample(replace(RULES[3], no_data=mode), gaps=True)

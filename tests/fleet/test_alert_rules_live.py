@@ -1,0 +1,81 @@
+"""The exported alert rules in a real Prometheus (evaluation every 1 s) over two live Predwatch
+instances: one alert per instance, carrying `instance`; after one instance stops, the fleet panel
+lists it as down and PredwatchInstanceDown fires for it (after its 1 min `for`)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from external.fleet import Fleet
+from external.prometheus import PrometheusSource
+from state.status import StatusBoard
+from tests.conftest import ROOT, LiveServer, free_port
+from tests.fleet.test_prometheus_live import _wait
+
+PROMETHEUS = Path("/usr/bin/prometheus")
+pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
+ARGS = ("--demo", "--demo-rate", "5", "--sample-interval", "0.5", "--alert-interval", "0.5",
+        "--writer-flush-interval", "0.2", "--metrics-cache-seconds", "0")
+HOT_CPU = '[[rule]]\nname = "cpu"\nseverity = "critical"\ncomparison = ">="\nthreshold = 0\nfor = "0"\n'
+
+
+def _alerts(url: str, name: str) -> list[dict]:
+    body = requests.get(f"{url}/api/v1/alerts", timeout=5).json()
+    return [a for a in body["data"]["alerts"] if a["labels"]["alertname"] == name and a["state"] == "firing"]
+
+
+def _poll(check, what: str, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise TimeoutError(f"no {what} within {timeout} s")
+
+
+@pytest.mark.timeout(400)
+def test_per_instance_alerts_and_instance_down_under_a_real_prometheus(tmp_path: Path) -> None:
+    (tmp_path / "hot.toml").write_text(HOT_CPU)
+    exported = subprocess.run([sys.executable, str(ROOT / "app.py"), "export-rules", "--rules", str(tmp_path / "hot.toml")],
+                              capture_output=True, text=True, cwd=ROOT, timeout=60, check=True).stdout
+    (tmp_path / "alert-rules.yml").write_text(exported)
+    servers = [LiveServer(tmp_path / f"i{n}.duckdb", "--models-dir", str(tmp_path / f"models{n}"), *ARGS) for n in (1, 2)]
+    port = free_port()
+    targets = ", ".join(f'"127.0.0.1:{s.port}"' for s in servers)
+    (tmp_path / "prometheus.yml").write_text(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [alert-rules.yml]\n"
+        f"scrape_configs:\n  - job_name: predwatch\n    static_configs:\n      - targets: [{targets}]\n")
+    log = open(tmp_path / "prometheus.log", "wb")
+    prom = subprocess.Popen([str(PROMETHEUS), f"--config.file={tmp_path / 'prometheus.yml'}",
+                             f"--storage.tsdb.path={tmp_path / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    names = sorted(f"127.0.0.1:{s.port}" for s in servers)
+    stopped = f"127.0.0.1:{servers[1].port}"
+    try:
+        for server in servers:
+            server.wait_ready(90)
+        _wait(f"{url}/-/ready", prom)
+        cpu = _poll(lambda: (a := _alerts(url, "PredwatchCpuCritical")) and len(a) == 2 and a, "two CPU alerts", 90)
+        assert sorted(a["labels"]["instance"] for a in cpu) == names
+        assert {(a["labels"]["rule"], a["labels"]["severity"]) for a in cpu} == {("cpu", "critical")}
+        reader = Fleet(PrometheusSource(url, 5.0), StatusBoard())
+        _poll(lambda: reader.instances() == (names, []), "both instances up", 60)
+
+        servers[1].stop()
+        _poll(lambda: reader.instances() == (names, [stopped]), "the stopped instance marked down", 60)
+        down = _poll(lambda: _alerts(url, "PredwatchInstanceDown"), "PredwatchInstanceDown", 150)
+        assert [a["labels"]["instance"] for a in down] == [stopped]
+        assert down[0]["labels"]["severity"] == "critical"
+    finally:
+        prom.terminate()
+        prom.wait(15)
+        log.close()
+        for server in servers:
+            server.stop()
