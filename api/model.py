@@ -17,7 +17,8 @@ from data.queries import model_views as mv
 from data.queries.drift import drift_windows
 
 blueprint = Blueprint("model", __name__, url_prefix="/api")
-DRIFT_KEYS = ("feature", "psi", "ks_statistic", "ks_pvalue", "verdict", "reference_count", "current_count")
+DRIFT_KEYS = ("feature", "psi", "ks_statistic", "ks_pvalue", "ks_error_bound", "verdict", "reference_count",
+              "current_count")
 METRICS = ("auc", "average_precision", "precision", "recall", "f1", "accuracy", "brier")
 
 
@@ -41,6 +42,8 @@ def _model_body(row: dict[str, Any], curves: pd.DataFrame) -> dict[str, Any]:
         "sample_sizes": {k: row[k] for k in ("predictions", "labelled", "unlabelled", "positives")},
         "labelled_share": _clean(row["labelled_share"]),
         "metrics": {k: _clean(row[k]) for k in METRICS},
+        # AUC and AP come from binned scores: each is within this distance of the exact figure.
+        "error_bounds": {"auc": _clean(row["auc_error_bound"]), "average_precision": _clean(row["ap_error_bound"])},
         "accuracy": {"measured": _clean(row["accuracy"]), "estimated": _clean(row["estimated_accuracy"]),
                      "reference": _clean(row["reference_accuracy"]), "drop": _clean(row["accuracy_drop"])},
         "confusion_matrix": {k: row[k] for k in ("tp", "fp", "tn", "fn")},
@@ -99,6 +102,7 @@ PERFORMANCE_SCHEMA = {
                    "models": {"type": "array", "items": {"type": "object", "properties": {
                        "model": {"type": "string"}, "status": {"enum": ["ok", "insufficient_data"]},
                        "metrics": {"type": "object", "properties": {k: _NUM for k in METRICS}},
+                       "error_bounds": {"type": "object", "properties": {"auc": _NUM, "average_precision": _NUM}},
                        "accuracy": {"type": "object", "properties": {k: _NUM for k in ("measured", "estimated",
                                                                                           "reference", "drop")}},
                        "curves": {"type": "object", "properties": {k: _CURVE for k in ("roc", "pr", "calibration")}}}}}},
@@ -108,6 +112,7 @@ DRIFT_SCHEMA = {
     "properties": {"model": {"type": ["string", "null"]}, "window": {"type": "string"},
                    "features": {"type": "array", "items": {"type": "object", "properties": {
                        "feature": {"type": "string"}, "psi": _NUM, "ks_statistic": _NUM, "ks_pvalue": _NUM,
+                       "ks_error_bound": _NUM,
                        "verdict": {"enum": ["none", "moderate", "significant", "insufficient_data"]},
                        "importance": _NUM, "impact": _NUM, "impact_rank": {"type": "integer"}}}},
                    "score": {"type": ["object", "null"]}},

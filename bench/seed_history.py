@@ -145,7 +145,8 @@ def evaluation_tables(writer: Writer, start_us: int, end_us: int, episodes: list
     drift_cols = [pc.take(ts2, pa.array(np.repeat(np.arange(rows), k))), pa.array(np.repeat(model, k)),
                   pa.array(np.full(rows * k, 900), type=pa.int32()), pa.array(np.tile(FEATURES, rows)), pa.array(psi),
                   pa.array(psi / 3), pa.array(np.where(psi > 0.25, 1e-6, 0.5)), pa.array(np.full(rows * k, 5000)),
-                  pa.array(np.full(rows * k, 1200)), pa.array(np.where(psi > 0.25, "significant", "none"))]
+                  pa.array(np.full(rows * k, 1200)), pa.array(np.where(psi > 0.25, "significant", "none")),
+                  pa.array(np.zeros(rows * k))]  # ks_error_bound (migration 0007): KS from profile bins is exact
     return {"model_evaluations": eval_table, "feature_drift": pa.Table.from_arrays(drift_cols, schema=drift_schema)}
 
 

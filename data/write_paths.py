@@ -19,6 +19,8 @@ WRITE_PATHS: dict[str, str] = {
     "reference": "a model's reference bins are rebuilt whole (delete and insert in one transaction) before "
                  "drift is measured against them",
     "rollups": "retention rebuilds rollups and deletes old rows with set-based SQL over millions of rows",
+    "profiles": "the evaluation job rebuilds the per-minute profiles of the minutes that changed since its last "
+                "pass (delete and insert in one transaction with its watermark) before it reads them",
     "curves": "the evaluation job keeps only the newest curve points (one delete per pass)",
     "migrations": "schema changes at start, on the store's own connection, before anything else runs",
     "seed": "tests and benchmarks laying down fixture rows directly",

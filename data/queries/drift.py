@@ -7,6 +7,9 @@ share of either sample inside one in-range bin holding more than one distinct va
 single value, as for integer or two-valued features, is exact). A reference never changes once
 stored, so its edges and bin counts are computed once (`build_reference_bins`) and each pass bins
 only the current window's rows. Measured in bench/drift_bench.py.
+
+Since issue 16 the evaluation job measures drift from the per-minute profiles instead (exact KS,
+data/queries/profiles.py); this raw-row path stays as the benchmarks' baseline.
 """
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Heavy work stays in SQL: AUC (Mann-Whitney with average ranks for ties) and average precision are
 exact window sums over the distinct scores; only a few hundred rows (score buckets for drawing the
 curves, calibration bins) ever reach Python.
+
+Since issue 16 the evaluation job reads quality from the per-minute score profiles
+(data/queries/profile_reads.py); these raw-row reads stay for tests, benchmarks and references.
 """
 from __future__ import annotations
 

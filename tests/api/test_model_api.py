@@ -45,6 +45,8 @@ def test_model_performance_has_metrics_sizes_curves_and_both_accuracies(evaluate
         assert m["status"] == "ok" and m["metrics"]["auc"] == row["auc"] and m["accuracy"]["measured"] == row["accuracy"]
         assert m["sample_sizes"]["predictions"] == 1200 and 0 < m["sample_sizes"]["labelled"] < 1200
         assert m["accuracy"]["estimated"] is not None and m["accuracy"]["reference"] is not None
+        # AUC and AP come from binned scores, each with the bound of its distance from the exact value.
+        assert 0 <= m["error_bounds"]["auc"] < 1e-3 and 0 <= m["error_bounds"]["average_precision"] < 1e-2
         assert sum(m["confusion_matrix"].values()) == m["sample_sizes"]["labelled"]
         roc = m["curves"]["roc"]
         assert roc[0] == {"x": 0.0, "y": 0.0, "threshold": None} and roc[-1]["x"] == roc[-1]["y"] == 1.0
@@ -78,6 +80,7 @@ def test_drift_ranks_features_by_impact_with_verdicts_and_score(evaluated) -> No
     assert verdicts["age"] == "none"
     assert body["score"]["feature"] == "__score__" and body["score"]["psi"] > 0
     assert all(0 <= f["ks_pvalue"] <= 1 for f in features)
+    assert all(f["ks_error_bound"] == 0.0 for f in features)  # KS from the profile bins is exact
 
 
 def test_gauges_and_openapi(evaluated) -> None:

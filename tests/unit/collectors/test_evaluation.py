@@ -6,12 +6,15 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from scipy.stats import ks_2samp
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from analytics import binned_quality as bq
 from analytics import drift as da
 from analytics import quality as qa
 from collectors.evaluation import EvaluationCollector
 from data.clock import utcnow
+from data.queries import profile_reads as pr
 from data.queries import quality as q
 from predictor.models import CHALLENGER, CHAMPION
 from predictor.scenario import Drift
@@ -50,13 +53,15 @@ def test_stored_quality_equals_the_pure_functions_and_sklearn(parts) -> None:
         scores, predicted, labels = rows[:, 0], rows[:, 1], rows[:, 2]
         matrix = qa.confusion(predicted, labels)
         assert stored["status"] == "ok" and stored["labelled"] == len(rows) and stored["predictions"] == 1500
-        assert stored["auc"] == pytest.approx(qa.roc_curve(scores, labels).area, abs=1e-12)
-        assert stored["auc"] == pytest.approx(roc_auc_score(labels, scores), abs=1e-9)
-        assert stored["average_precision"] == pytest.approx(average_precision_score(labels, scores), abs=1e-9)
+        # AUC and AP come from 10,000 score bins, each within the bound stored beside it.
+        assert abs(stored["auc"] - roc_auc_score(labels, scores)) <= stored["auc_error_bound"] + 1e-12
+        assert abs(stored["average_precision"] - average_precision_score(labels, scores)) \
+            <= stored["ap_error_bound"] + 1e-12
+        assert stored["auc_error_bound"] < 1e-3 and stored["ap_error_bound"] < 1e-2
         for key in ("precision", "recall", "f1", "accuracy"):
             assert stored[key] == pytest.approx(getattr(matrix, key), abs=1e-12), key
         assert (stored["tp"], stored["fp"], stored["tn"], stored["fn"]) == (matrix.tp, matrix.fp, matrix.tn, matrix.fn)
-        assert stored["brier"] == pytest.approx(qa.calibration(scores, labels).brier, abs=1e-12)
+        assert stored["brier"] == pytest.approx(qa.calibration(scores, labels).brier, abs=1e-9)
         assert stored["labelled_share"] == pytest.approx(len(rows) / 1500)
         unlabelled = store.fetch_all("t", "SELECT p.score FROM predictions p ANTI JOIN outcomes o ON o.id = p.id "
                                           "WHERE p.model = ?", [model])
@@ -85,9 +90,28 @@ def test_stored_drift_equals_numpy_psi_and_ks_within_its_bound(parts) -> None:
         row = drift[feature]
         assert (row["reference_count"], row["current_count"]) == (len(ref), len(cur)) == (5000, 800)
         assert row["psi"] == pytest.approx(da.psi(ref, cur), abs=1e-9)
-        exact = da.ks_statistic(ref, cur)
-        assert exact - 0.01 <= row["ks_statistic"] <= exact + 1e-12
+        scipy = ks_2samp(ref, cur)
+        assert abs(row["ks_statistic"] - scipy.statistic) <= row["ks_error_bound"] + 1e-12
+        assert row["ks_pvalue"] == pytest.approx(scipy.pvalue, abs=0.01)
     assert drift["income"]["verdict"] == "significant" and drift["age"]["verdict"] == "none"
+
+
+def test_one_pass_reads_one_snapshot_for_every_model_and_answer(parts) -> None:
+    """Rows stored after a pass's cutoff reach no model of that pass; a pass's curves hold exactly the
+    labelled rows of the counts beside them."""
+    app, runtime, service, collector = parts
+    feed(app, 600, seed=6)
+    now = utcnow() + timedelta(seconds=1)
+    out = collector.collect(now)
+    first = {r[1]: r for r in out["model_evaluations"]}
+    feed(app, 300, seed=7)  # lands after the pass: the stored profiles and the pass's figures do not move
+    for model in (CHAMPION, CHALLENGER):
+        sums = bq.summary(bq.ScoreBins(**pr.score_bins(runtime.store, model, *pr.window_minutes(now, WINDOW))[0]))
+        assert first[model][4] == sums["predictions"] == 600 and first[model][5] == sums["labelled"]
+        calibration = [r for r in out["model_curves"] if r[1] == model and r[3] == "calibration"]
+        assert sum(r[8] for r in calibration) == first[model][5]
+    later = {r[1]: r for r in collector.collect(utcnow() + timedelta(seconds=1))["model_evaluations"]}
+    assert all(later[m][4] == 900 for m in (CHAMPION, CHALLENGER))
 
 
 def test_gates_report_insufficient_data(parts) -> None:
