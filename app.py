@@ -31,10 +31,11 @@ from dashboard.layout import shell
 from dashboard.pages import PAGES
 from dashboard.theme import use_template
 from data.alert_rules_source import RulesFileError
+from data.file_check import DatabaseFileError
 from data.retention import RetentionPolicy
 from data.store import StoreLockedError
 from predictor.demo import DemoControls
-from predictor.models import CHALLENGER, CHAMPION, load_or_train
+from predictor.models import CHALLENGER, CHAMPION, BuiltInModels
 from predictor.service import PredictionService
 from predictor.workload import WorkloadCollector
 from runtime.runtime import Runtime
@@ -107,7 +108,9 @@ def create_app(settings: Settings) -> dash.Dash:
     """Build one Predwatch app on `settings.db`; `app.predwatch.start()` starts its threads."""
     runtime = Runtime.open(settings)
     try:
-        models = load_or_train(settings.model_path)
+        models = BuiltInModels(settings.model_path)  # loaded on first use: --no-demo may never need them
+        if settings.demo:
+            models.load()  # the workload predicts at once: load now, not on its first request
     except Exception:
         runtime.store.close()
         raise
@@ -134,12 +137,38 @@ def _raise_interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
+# Slow clients (README, Reliability): until its request is complete a connection costs waitress a socket and a
+# small buffer, not a thread, so many are allowed (the default 100 let 200 slow sockets lock everyone out);
+# an idle one is closed after 30 s, checked every 5 s; poll() because select() cannot watch fds above 1024.
+CONNECTION_LIMIT = 2000
+SERVER_LIMITS = {"channel_timeout": 30, "cleanup_interval": 5, "backlog": 2048, "asyncore_use_poll": True,
+                 "max_request_header_size": 32 * 1024}  # 2000 connections x 32 KiB of headers: at most 64 MB
+
+
+def _connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
+    """Raise the open-files limit to fit `wanted` connections (each may take up to 3 fds) when the hard
+    limit allows; otherwise allow what the limit fits."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted * 3 + 256
+    if soft != resource.RLIM_INFINITY and soft < need:
+        target = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return wanted if soft == resource.RLIM_INFINITY else max(100, min(wanted, (soft - 256) // 3))
+
+
 def serve(app: dash.Dash, settings: Settings) -> int:
     import waitress
 
     try:
         server = waitress.create_server(app.server, host=settings.host, port=settings.port,
                                         threads=settings.threads, ident="predwatch",
+                                        connection_limit=_connection_limit(), **SERVER_LIMITS,
                                         # refuse an oversized body from its Content-Length, before buffering it
                                         max_request_body_size=int(settings.max_body_mb * 1024 * 1024))
     except OSError as exc:
@@ -174,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         app = create_app(settings)
-    except (StoreLockedError, RulesError, RulesFileError) as exc:
+    except (StoreLockedError, DatabaseFileError, RulesError, RulesFileError) as exc:
         print(f"predwatch: {exc}", file=sys.stderr)
         return 2
     return serve(app, settings)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -12,24 +12,13 @@ from flask import Blueprint, Response
 from api import params
 from api.context import runtime
 from api.errors import ApiError
-from data.clock import to_utc_naive, utcnow
+from data.clock import utcnow
 from data.queries import export as q
 
 blueprint = Blueprint("export", __name__, url_prefix="/api")
 FORMATS = ("csv", "parquet")
 DEFAULT_ROWS, MAX_ROWS = 1_000_000, 5_000_000
 MIMETYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
-
-
-def _time(name: str, default: datetime) -> datetime:
-    raw = params.text(name, 64)
-    if raw is None:
-        return default
-    try:
-        return to_utc_naive(datetime.fromisoformat(raw.replace("Z", "+00:00")))
-    except ValueError:
-        raise ApiError(400, "bad_parameter", f"{name} must be an ISO 8601 time, e.g. 2026-03-01T00:00:00Z",
-                       [{"field": name}]) from None
 
 
 class _Chunks:
@@ -82,8 +71,8 @@ def export() -> Response:
     if table is None:
         raise ApiError(400, "bad_parameter", "table is required", [{"field": "table", "allowed": list(q.EXPORTABLE)}])
     fmt = params.choice("format", FORMATS, "csv")
-    until = _time("to", utcnow())
-    since = _time("from", until - timedelta(hours=24))
+    until = params.timestamp("to", utcnow())
+    since = params.timestamp("from", max(params.EARLIEST, until - timedelta(hours=24)))
     if since >= until:
         raise ApiError(400, "bad_parameter", "from must be before to", [{"field": "from"}])
     limit = params.bounded_int("limit", DEFAULT_ROWS, 1, MAX_ROWS)

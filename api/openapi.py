@@ -11,7 +11,7 @@ from analytics.data_quality import CHECKS
 from api.alerts import rules as alert_rules
 from api.context import runtime, service
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
-from api.params import WINDOWS
+from api.params import TIME_RANGE_TEXT, WINDOWS, YEAR_PATTERN
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
 from data.queries.alerts import SEVERITIES as ALERT_SEVERITIES
 from data.queries.alerts import STATES as ALERT_STATES
@@ -47,6 +47,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 OBJECT = {"type": "object"}
+TIME = {"type": "string", "format": "date-time", "pattern": YEAR_PATTERN}  # api.params.timestamp's range
 COUNTS = {"type": "object", "required": ["received", "stored", "duplicates"], "properties": {
     "received": {"type": "integer"}, "stored": {"type": "integer"}, "duplicates": {"type": "integer"},
     "orphans": {"type": "integer"}}}
@@ -77,8 +78,8 @@ def _export_paths() -> dict[str, Any]:
     return {"/api/export": {"get": {
         "summary": "One table's rows over a time range (raw or rolled up), streamed as CSV or Parquet",
         "parameters": [{**_query("table", {"type": "string", "enum": list(EXPORTABLE)}, "table"), "required": True},
-                       _query("from", {"type": "string", "format": "date-time"}, "start (default: to - 24 h)"),
-                       _query("to", {"type": "string", "format": "date-time"}, "end, exclusive (default: now)"),
+                       _query("from", TIME, f"start (default: to - 24 h), {TIME_RANGE_TEXT}"),
+                       _query("to", TIME, f"end, exclusive (default: now), {TIME_RANGE_TEXT}"),
                        _query("format", {"type": "string", "enum": ["csv", "parquet"]}, "default csv"),
                        _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 5000000")],
         "responses": {"200": {"description": "OK", "content": {

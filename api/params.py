@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from flask import request
 
@@ -45,6 +46,38 @@ def text(name: str, max_length: int = 128) -> str | None:
     if raw is not None and (not raw or len(raw) > max_length):
         raise ApiError(400, "bad_parameter", f"{name} must be 1 to {max_length} characters", [{"field": name}])
     return raw
+
+
+# Times a route accepts: a year from 1970 to 9998, as the OpenAPI document says (YEAR_PATTERN); in UTC a day of
+# slack either side, so any offset (-14:00..+14:00) on an accepted year passes. Wide enough for any real
+# record, narrow enough that converting an offset (+14:00 on 0001-01-01) or stepping a day back from a bound
+# never leaves Python's datetime range (that was a 500).
+EARLIEST, LATEST = datetime(1969, 12, 31), datetime(9999, 1, 2)
+TIME_RANGE_TEXT = "in a year from 1970 to 9998"
+YEAR_PATTERN = r"^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
+
+
+def utc_in_range(value: datetime) -> datetime:
+    """`value` as naive UTC (a naive value is UTC already); ValueError outside EARLIEST..LATEST."""
+    try:
+        utc = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise ValueError(f"must be {TIME_RANGE_TEXT}")
+    return utc
+
+
+def timestamp(name: str, default: datetime) -> datetime:
+    """An ISO 8601 time parameter as naive UTC; unparseable or out of range is a 400 naming it."""
+    raw = text(name, 64)
+    if raw is None:
+        return default
+    try:
+        return utc_in_range(datetime.fromisoformat(raw.replace("Z", "+00:00")))
+    except ValueError:
+        raise ApiError(400, "bad_parameter", f"{name} must be an ISO 8601 time {TIME_RANGE_TEXT}, "
+                       "e.g. 2026-03-01T00:00:00Z", [{"field": name}]) from None
 
 
 def window_seconds(default: str = "5m") -> int:

@@ -19,7 +19,9 @@ from settings import Settings
 log = logging.getLogger(__name__)
 SCRIPT_HASHES = "PREDWATCH_SCRIPT_HASHES"
 # Machine clients and Prometheus use these; the API guards its write routes with its own bearer token.
-UNGUARDED_PREFIXES = ("/api/", "/metrics")
+# Exactly these: "/metrics" as a prefix also let /metricsx, /metrics.html... serve the page shell unguarded.
+UNGUARDED_PREFIXES = ("/api/",)
+UNGUARDED_PATHS = frozenset({"/metrics"})
 REALM = 'Basic realm="Predwatch", charset="UTF-8"'
 
 
@@ -69,12 +71,17 @@ def warn_if_unusable(settings: Settings) -> None:
                     "token)", mode, settings.host)
 
 
+def unguarded(path: str) -> bool:
+    """Whether `path` is public (no dashboard login): the API and exactly /metrics."""
+    return path in UNGUARDED_PATHS or path.startswith(UNGUARDED_PREFIXES)
+
+
 def register(server: Flask, settings: Settings) -> None:
     warn_if_unusable(settings)
 
     @server.before_request
     def _login() -> Response | None:
-        if request.path.startswith(UNGUARDED_PREFIXES) or dashboard_allowed(settings):
+        if unguarded(request.path) or dashboard_allowed(settings):
             return None
         return Response("authentication required\n", 401, {"WWW-Authenticate": REALM, "Content-Type": "text/plain"})
 

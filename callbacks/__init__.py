@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import alerts, database, history, overview, shell, system
+from callbacks import alerts, database, guard, history, overview, shell, system
 from callbacks import demo as demo_callbacks
 from callbacks import drift as drift_callbacks
 from callbacks import fleet as fleet_callbacks
@@ -19,4 +19,5 @@ def register_all(app: Dash, runtime: Runtime, controls: DemoControls | None) -> 
                    fleet_callbacks, history):
         module.register(app, runtime)
     prediction_callbacks.register(app, runtime)
-    demo_callbacks.register(app, controls)
+    demo_callbacks.register(app, controls, runtime.settings)
+    guard.register(app)  # every callback's inputs checked once, before Dash dispatches them

@@ -2,11 +2,17 @@
 DemoControls (input drift, concept drift, load spike, error burst)."""
 from __future__ import annotations
 
+import logging
+
 from dash import Dash, Input, Output, ctx, no_update
 
+from callbacks.write_rule import may_write
 from dashboard import ids
 from dashboard.pages.predictions import demo_panel
 from predictor.demo import DemoControls
+from settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def changes(selected: list[str] | None, state: dict[str, bool]) -> dict[str, bool]:
@@ -15,7 +21,7 @@ def changes(selected: list[str] | None, state: dict[str, bool]) -> dict[str, boo
     return {name: name in chosen for name, on in state.items() if (name in chosen) != on}
 
 
-def register(app: Dash, controls: DemoControls | None) -> None:
+def register(app: Dash, controls: DemoControls | None, settings: Settings) -> None:
     @app.callback(Output(ids.DEMO_PANEL, "children"), Input(ids.DEMO_PANEL, "id"))
     def panel(_id: str) -> object:
         return demo_panel(None if controls is None else controls.state())
@@ -30,6 +36,9 @@ def register(app: Dash, controls: DemoControls | None) -> None:
         (the API, a --demo-*-after schedule). Only differences are set, so a pending schedule
         of an untouched switch stays pending."""
         if ctx.triggered_id == ids.DEMO_SWITCHES:
-            controls.set(changes(selected, controls.state()))
+            if may_write(settings):
+                controls.set(changes(selected, controls.state()))
+            else:  # the API's write rule (callbacks/write_rule.py): the switches snap back
+                log.warning("demo switches not changed: --api-token is set and the request did not carry it")
         on = [name for name, value in controls.state().items() if value]
         return no_update if set(on) == set(selected or ()) else on

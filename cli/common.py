@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from data.file_check import DatabaseFileError
 from data.store import StoreLockedError
 
 
@@ -18,4 +19,7 @@ def with_database(db: Path, command: str, action: Callable[[], int]) -> int:
         return action()
     except StoreLockedError as exc:
         print(f"predwatch: {exc}; stop that server first ({command} needs the file to itself)", file=sys.stderr)
+        return 2
+    except DatabaseFileError as exc:
+        print(f"predwatch: {exc}", file=sys.stderr)
         return 2

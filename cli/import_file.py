@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from api.schemas import OUTCOME_BATCH, PREDICTION_BATCH, log_problems
 from data.clock import to_utc_naive, utcnow
+from data.file_check import DatabaseFileError
 from data.ingest import store_outcomes, store_predictions
 from data.prediction_log import ingest_tables
 from data.retention import roll_up
@@ -148,7 +149,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         table = read_table(args.file)
         store = Store(args.db)
-    except (OSError, ValueError, pa.ArrowInvalid, StoreLockedError) as exc:
+    except (OSError, ValueError, pa.ArrowInvalid, StoreLockedError, DatabaseFileError) as exc:
         print(f"predwatch import: {exc}", file=sys.stderr)
         return 2
     try:

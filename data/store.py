@@ -5,8 +5,11 @@ object across threads fails with "connection is busy"; `con.cursor()` per thread
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,10 +19,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from data.disk_full import DiskFullWatch
+from data.file_check import DatabaseFileError, check_file, describe
 from data.migrate import migrate
 from data.query_timing import QueryTimings
 from data.write_paths import check_purpose, check_read_only
 
+log = logging.getLogger(__name__)
+REOPEN_EVERY_SECONDS = 2.0  # how often an invalidated database is tried again (each try replays the WAL)
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 # Database files a Store of this process holds open. DuckDB would hand a second connect() in the same
 # process the same database, so a second app (a double create_app) would run every collector twice.
@@ -53,12 +60,33 @@ def _release(key: Path) -> None:
         _OPEN_PATHS.discard(key)
 
 
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+MB = 1024 * 1024
+
+
+def duckdb_config() -> dict[str, str | int]:
+    """DuckDB's memory limit and worker threads, chosen for a monitor that shares its host.
+
+    DuckDB's defaults take 80 % of RAM and a worker per core. A monitor must stay small beside what it
+    watches: 1/8 of RAM, at least 256 MB (64 MB failed a large count(DISTINCT); beyond the limit DuckDB
+    spills to disk or fails) and at most 2 GB. Threads: half the cores, at least one; each request
+    and collector already runs its queries on its own thread, so more workers only compete with them
+    (and with the host) for the same cores."""
     try:
-        return duckdb.connect(str(path))
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        ram = 4096 * MB
+    limit_mb = max(256, min(2048, ram // 8 // MB))
+    return {"memory_limit": f"{limit_mb}MB", "threads": max(1, (os.cpu_count() or 1) // 2)}
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open read-write only a file that passed the read-only check: a damaged file is never written to."""
+    try:
+        check_file(path)
+        return duckdb.connect(str(path), config=duckdb_config())
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():
-            raise
+            raise DatabaseFileError(path, describe(exc)) from exc
         match = _LOCK_PID.search(str(exc))
         raise StoreLockedError(path, int(match.group(1)) if match else None) from exc
 
@@ -72,7 +100,11 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseFileError(self.path, f"cannot be created: folder {self.path.parent} cannot be made "
+                                               f"({exc.strerror or exc})") from exc
         self._key = _claim(self.path)
         try:
             self._con = _connect(self.path)
@@ -90,6 +122,11 @@ class Store:
         self._closed = False
         self._profiler: duckdb.DuckDBPyConnection | None = None
         self._profiler_lock = threading.Lock()
+        self.disk = DiskFullWatch(self.path)
+        self._generation = 0  # bumped when the connection is reopened: thread cursors of older ones are stale
+        self._locked_down = False
+        self._next_reopen = 0.0
+        self._dead = False  # the last reopen failed: the connection is closed
         try:
             self.applied_migrations = migrate(self._con)
         except BaseException:
@@ -127,13 +164,14 @@ class Store:
 
     def _thread_cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
-        if cur is None:
+        if cur is None or self._local.generation != self._generation:
             self._acquire()
             try:
                 if self._closed:
                     raise StoreClosedError("store is closed")
                 cur = self._con.cursor()
                 self._cursors.append(cur)
+                self._local.generation = self._generation
             finally:
                 self._lock.release()
             self._local.cursor = cur
@@ -157,14 +195,49 @@ class Store:
     def transaction(self, purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
         """All statements inside commit together or not at all; `purpose` is one of data/write_paths.py."""
         check_purpose(purpose)
-        with self.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
+        try:
+            with self.cursor() as cur:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
+        except (duckdb.Error, OSError) as exc:
+            self.disk.failed(exc)
+            if isinstance(exc, duckdb.FatalException) or self._dead:
+                self._reopen()
+            raise
+        self.disk.succeeded()
+
+    def _reopen(self) -> None:
+        """DuckDB invalidates a database whose checkpoint failed (a full disk): every statement then fails
+        until it is opened again. Close it and reopen, at most every REOPEN_EVERY_SECONDS; opening replays
+        the WAL, so committed rows come back, and fails again while the disk is still full."""
+        with self._lock:
+            if self._closed or time.monotonic() < self._next_reopen:
+                return
+            self._next_reopen = time.monotonic() + REOPEN_EVERY_SECONDS
+            stale = [*self._cursors, *([self._profiler] if self._profiler is not None else []), self._con]
+            self._cursors, self._profiler = [], None
+            self._generation += 1
+            for old in stale:  # DuckDB hands a new connect() the same dead instance while any is open
+                try:
+                    old.close()
+                except duckdb.Error:
+                    pass
             try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
+                self._con = duckdb.connect(str(self.path), config=duckdb_config())
+            except duckdb.Error as exc:  # the closed connection stays: every statement fails until a try works
+                self._dead = True
+                self.disk.failed(exc)
+                log.debug("database %s: reopening failed: %s", self.path, exc)
+                return
+            self._dead = False
+        log.warning("database %s: reopened after DuckDB invalidated it", self.path)
+        if self._locked_down:
+            self.lock_down()
 
     def execute(self, purpose: str, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """One statement that changes data, in its own transaction, timed under `name`."""
@@ -249,6 +322,7 @@ class Store:
         with self.cursor() as cur:
             cur.execute("SET enable_external_access = false")
             cur.execute("SET lock_configuration = true")
+        self._locked_down = True
 
     def configuration_locked(self) -> bool:
         row = self.fetch_one("store.lock_configuration", "SELECT current_setting('lock_configuration')")

@@ -21,8 +21,10 @@ from data.clock import utcnow
 from data.store import Store, StoreClosedError
 
 log = logging.getLogger(__name__)
-# The store itself failing (disk full, I/O error, closed): worth retrying the same rows later.
-_TRANSIENT = (duckdb.IOException, duckdb.ConnectionException, StoreClosedError, OSError, MemoryError)
+# The store itself failing (disk full, I/O error, closed): worth retrying the same rows later. A checkpoint that
+# fails on a full disk invalidates the database (FatalException) until the store reopens it: also transient.
+_TRANSIENT = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException, StoreClosedError, OSError,
+              MemoryError)
 Converter = Callable[[Sequence[tuple]], dict[str, pa.Table]]
 
 
@@ -52,6 +54,7 @@ class Writer:
         self._schemas: dict[str, pa.Schema] = {}
         self._flush_lock = threading.Lock()
         self._failed_this_flush = False
+        self._unavailable = False  # the store failed the last flush: log once per episode, not every flush
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -123,6 +126,7 @@ class Writer:
                 self.stats.last_flush_at = utcnow()
             if not self._failed_this_flush:
                 self.stats.last_error = None
+                self._unavailable = False
             self._failed_this_flush = False
             return count
 
@@ -132,7 +136,10 @@ class Writer:
         except _TRANSIENT as exc:
             self._note_failure(exc)
             self._requeue(name, rows)
-            log.warning("writer: %s unavailable, %d %s rows kept for retry: %s", self.store.path, len(rows), name, exc)
+            if not self._unavailable:
+                log.warning("writer: %s unavailable, %s rows kept for retry until it answers: %s", self.store.path,
+                            name, str(exc).splitlines()[0][:300])
+            self._unavailable = True
             return 0
         except Exception as exc:
             if len(rows) == 1:

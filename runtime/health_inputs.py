@@ -24,15 +24,18 @@ def writer_state(writer: Writer) -> dict[str, Any]:
 
 
 def store_state(store: Store) -> tuple[dict[str, Any], dict | None, list[dict]]:
-    """The store's own status, and (if it answers) the newest sample and process rows."""
+    """The store's own status, and (if it answers) the newest sample and process rows. A full disk makes it
+    critical even while reads still answer: every write is failing."""
+    disk_full = store.disk.reason
     try:
         sample = q.latest_sample(store)
         processes = q.latest_processes(store)
     except Exception as exc:  # a failing store is reported, not raised into the page
-        return {"status": "critical", "path": str(store.path), "error": f"{type(exc).__name__}: {exc}"}, None, []
+        error = disk_full or f"{type(exc).__name__}: {exc}"
+        return {"status": "critical", "path": str(store.path), "error": error}, None, []
     size = store.path.stat().st_size if store.path.exists() else 0
-    return {"status": "ok", "path": str(store.path), "size_bytes": size, "error": None,
-            "cursors_in_use": store.active_cursors, "cursor_pool": store.pool_size}, sample, processes
+    return {"status": "critical" if disk_full else "ok", "path": str(store.path), "size_bytes": size,
+            "error": disk_full, "cursors_in_use": store.active_cursors, "cursor_pool": store.pool_size}, sample, processes
 
 
 def health_inputs(store: Store, writer: Writer, board: StatusBoard,

@@ -1,0 +1,102 @@
+"""A full disk (issue 15): ingest answers 507 with Retry-After and a JSON error saying so (not 500 with a
+traceback each time), the store component is critical with that reason, one log line per episode, nothing
+acknowledged is lost, and writes work again once space is freed.
+
+The database lives on a small tmpfs (mounted here, so the test needs root); a filler file takes the space."""
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.helpers import LONG
+
+MB = 1024 * 1024
+# What the filler leaves free. 6 MB: a WAL write fails (DuckDB refuses the commit). 24 MB: the WAL passes 16 MB
+# first, the automatic checkpoint fails, and DuckDB invalidates the database until the store reopens it.
+HEADROOMS = [6 * MB, 24 * MB] * (2 if LONG else 1)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def _fill(folder: Path, headroom: int) -> Path:
+    stat = os.statvfs(folder)
+    filler = folder / "filler"
+    with open(filler, "wb") as file:
+        file.write(b"\0" * max(0, stat.f_bavail * stat.f_frsize - headroom))
+    return filler
+
+
+def _batch(episode: int, n: int) -> dict:
+    return {"predictions": [{"id": f"e{episode}-b{n}-{i}", "model": "m", "score": 0.5,
+                             "features": {f"f{k}": float(k) for k in range(12)}} for i in range(2000)]}
+
+
+def _health_store(client) -> dict:
+    return client.get("/api/system_health").get_json()["components"]["store"]
+
+
+def _ingest_until_full(client, episode: int) -> int:
+    """Post batches until the disk is full; return the rows acknowledged on the way."""
+    acked = 0
+    for n in range(200):
+        response = client.post("/api/predictions", json=_batch(episode, n))
+        if response.status_code == 507:
+            return acked
+        assert response.status_code == 200, response.get_data(as_text=True)
+        acked += response.get_json()["stored"]
+    raise AssertionError("the disk never filled")
+
+
+def _poll(check, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_a_full_disk_is_507_critical_logged_once_and_recovers(make_app, small_disk, caplog) -> None:
+    app = make_app(db=small_disk / "predwatch.duckdb", health_cache_seconds=0.2)
+    client, store = app.server.test_client(), app.predwatch.runtime.store
+    acked = 0
+    with caplog.at_level(logging.WARNING):
+        for episode, headroom in enumerate(HEADROOMS):
+            filler = _fill(small_disk, headroom)
+            acked += _ingest_until_full(client, episode)
+            for n in range(5):  # every further write: the same clear answer
+                response = client.post("/api/predictions", json=_batch(episode, 1000 + n))
+                assert response.status_code == 507 and response.headers["Retry-After"].isdigit()
+                error = response.get_json()["error"]
+                assert error["code"] == "disk_full" and "disk is full" in error["message"]
+            # /api/system_health is cached a few seconds: poll until the report is newer than the episode
+            store_health = _poll(lambda: (h := _health_store(client))["status"] == "critical" and h)
+            assert "disk full" in store_health["error"], store_health
+            filler.unlink()
+            one = {"predictions": [{"id": f"after-{episode}", "model": "m", "score": 0.5}]}
+            _poll(lambda one=one: client.post("/api/predictions", json=one).status_code == 200)
+            acked += 1
+            _poll(lambda: _health_store(client)["status"] == "ok")
+    started = [r for r in caplog.records if r.name == "data.disk_full" and r.levelno == logging.ERROR]
+    assert len(started) == len(HEADROOMS), [r.getMessage() for r in started]
+    reopened = [r for r in caplog.records if "reopened after DuckDB invalidated it" in r.getMessage()]
+    print(f"\n{len(HEADROOMS)} full-disk episodes, {len(reopened)} of them invalidated the database (reopened)")
+    assert not [r for r in caplog.records if r.name == "api.errors"], "a traceback was logged for a full disk"
+    assert store.fetch_one("test.count", "SELECT count(*) FROM predictions")[0] == acked
