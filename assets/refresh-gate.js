@@ -6,9 +6,15 @@
  * advances when none of this tab's callback requests is still waiting for its answer. A request
  * that has waited longer than STALE_MS no longer holds refreshes back (a lost connection must not
  * freeze the page).
+ *
+ * A request is waiting until its whole body has arrived and SETTLE_MS more have passed: fetch()
+ * resolves as soon as the headers arrive, while Dash still reads and applies the body, and a tick in
+ * that gap re-triggered the callback, dropping the answer and opening a second request (the race
+ * tests/browser/test_slow_dashboard.py caught once).
  */
 (function () {
   const STALE_MS = 30000;
+  const SETTLE_MS = 200;  // time for Dash to apply a read answer before the next refresh may start
   const started = new Map();  // request number -> start time (ms)
   let next = 0;
   const plainFetch = window.fetch.bind(window);
@@ -20,8 +26,15 @@
     }
     const id = next++;
     started.set(id, Date.now());
-    return plainFetch(input, init).finally(function () {
-      started.delete(id);
+    const done = function () {
+      setTimeout(function () { started.delete(id); }, SETTLE_MS);
+    };
+    return plainFetch(input, init).then(function (response) {
+      response.clone().arrayBuffer().then(done, done);  // a copy: Dash reads the original itself
+      return response;
+    }, function (error) {
+      done();
+      throw error;
     });
   };
 

@@ -13,8 +13,11 @@ from callbacks.model import choose, options
 from callbacks.timerange import window
 from dashboard import figures_drift as figs
 from dashboard import ids
+from dashboard.alert_shading import add_alert_periods, periods_for
 from dashboard.tables_drift import drift_table
 from data.clock import utcnow
+from data.queries import alerts as alert_queries
+from data.queries import category_profiles as cp
 from data.queries import model_views as mv
 from data.queries.drift import SCORE, drift_windows
 from runtime.runtime import Runtime
@@ -56,11 +59,16 @@ def register(app: Dash, runtime: Runtime) -> None:
         series = mv.drift_series(store, model or "", seconds, since, until)
         shares = mv.distribution(store, model, feature, until - timedelta(seconds=seconds), until) \
             if model and feature else None
+        categories = cp.category_shares(store, model, feature, until - timedelta(seconds=seconds), until) \
+            if model and feature else None  # None unless the feature is categorical
         importance, _ = pick_importance(mv.latest_importance(store, model or "").itertuples(index=False))
         latest = [r for r in mv.latest_drift(store, model or "", seconds) if r["feature"] != SCORE]
         return (
             figs.make_psi_heatmap_figure(series, PSI_BANDS, revision),
-            figs.make_distribution_figure(shares, feature, f"{revision}:{feature}"),
-            figs.make_score_drift_figure(series, PSI_BANDS, revision),
+            figs.make_category_figure(categories, feature or "", f"{revision}:{feature}") if categories is not None
+            else figs.make_distribution_figure(shares, feature, f"{revision}:{feature}"),
+            # The heatmap's cells would hide a shaded period: drift alerts shade the score's chart below it.
+            add_alert_periods(figs.make_score_drift_figure(series, PSI_BANDS, revision),
+                              periods_for(alert_queries.periods(store, since, until), "drift_psi_max")),
             drift_table(rank_by_impact(latest, importance)),
         )

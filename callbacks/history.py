@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import ids
-from dashboard.timekeys import absolute_key, live_from_query, parse_time, range_options, value_from_query
+from dashboard.timekeys import absolute_key, live_from_query, parse_time, picked_range, range_options, value_from_query
 from runtime.runtime import Runtime
 
 # Time-series graphs whose zoom narrows the range (box zoom on the time axis).
@@ -55,14 +55,14 @@ def register(app: Dash, runtime: Runtime) -> None:  # noqa: ARG001 - the same si
                             Input(ids.HISTORY_RESTORE, "data"))
 
     @app.callback(Output(ids.RANGE, "value", allow_duplicate=True), Output(ids.RANGE, "options", allow_duplicate=True),
+                  Output(ids.RANGE_MESSAGE, "children"),
                   Input(ids.RANGE_APPLY, "n_clicks"), State(ids.RANGE_FROM, "value"), State(ids.RANGE_TO, "value"),
                   prevent_initial_call=True)
     def pick(_clicks: int | None, since: str | None, until: str | None) -> tuple:
-        start, end = parse_time(since), parse_time(until)
-        if not (start and end and start < end):
-            return no_update, no_update
-        value = absolute_key(start, end)
-        return value, range_options(value)
+        value, problem = picked_range(since, until)
+        if value is None:
+            return no_update, no_update, problem
+        return value, range_options(value), ""
 
     @app.callback(Output(ids.INTERVAL, "disabled"), Input(ids.LIVE_TOGGLE, "value"))
     def live(on: bool | None) -> bool:

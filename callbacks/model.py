@@ -9,9 +9,11 @@ from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
 from dashboard import compare, ids
 from dashboard import figures_model as figs
+from dashboard.alert_shading import add_alert_periods, periods_for
 from dashboard.compare import Earlier
 from dashboard.pages.model_text import summary_text
 from data.clock import utcnow
+from data.queries import alerts as alert_queries
 from data.queries import model_views as mv
 from data.store import Store
 from runtime.runtime import Runtime
@@ -74,7 +76,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             figs.make_pr_figure(curves, {e["model"]: e["average_precision"] for e in evaluations}, revision),
             figs.make_confusion_figure(chosen, revision),
             figs.make_calibration_figure(curves, revision),
-            figs.make_quality_figure(quality, model, revision, earlier),
+            add_alert_periods(figs.make_quality_figure(quality, model, revision, earlier),
+                              periods_for(alert_queries.periods(store, since, until), "accuracy_drop_points")),
             figs.make_importance_figure(mv.latest_importance(store, model), model, revision),
             figs.make_importance_time_figure(mv.importance_series(store, model, since, until), revision),
             summary_text(chosen, settings.min_eval_samples),

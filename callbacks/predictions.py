@@ -9,10 +9,12 @@ from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
 from dashboard import compare, ids
 from dashboard import figures_predictions as figs
+from dashboard.alert_shading import add_alert_periods, periods_for
 from dashboard.compare import Earlier
 from dashboard.pages.predictions import model_options, selected
 from dashboard.tables_predictions import grid_note, prediction_rows
 from data.clock import utcnow
+from data.queries import alerts as alert_queries
 from data.queries import predictions as q
 from data.store import Store
 from runtime.runtime import Runtime
@@ -54,13 +56,18 @@ def register(app: Dash, runtime: Runtime) -> None:
         revision = f"{range_key}:{model or 'all'}"  # not the compare choice: turning it on keeps the zoom
         series = q.throughput_series(store, since, until, model)
         earlier, earlier_histogram, earlier_success = read_earlier(store, since, until, model, compare_key)
+        alerts = alert_queries.periods(store, since, until)  # shaded behind the charts of the metric they watch
+        errors = periods_for(alerts, "error_percent")
         return (
             figs.make_throughput_figure(series, q.in_flight_series(store, since, until), revision, earlier),
-            figs.make_error_figure(q.error_series(store, since, until, model), series["ts"].unique(), revision, earlier),
-            figs.make_latency_figure(series, revision, earlier),
+            add_alert_periods(figs.make_error_figure(q.error_series(store, since, until, model), series["ts"].unique(),
+                                                     revision, earlier), errors),
+            add_alert_periods(figs.make_latency_figure(series, revision, earlier),
+                              periods_for(alerts, "latency_seconds_avg")),
             figs.make_latency_histogram_figure(q.latency_histogram(store, since, until, model), revision,
                                                earlier_histogram),
-            figs.make_success_figure(q.success_series(store, since, until, model), revision, earlier_success),
+            add_alert_periods(figs.make_success_figure(q.success_series(store, since, until, model), revision,
+                                                       earlier_success), errors),
             compare.predictions_changes(series, earlier),
         )
 

@@ -28,9 +28,10 @@ from analytics import binned_quality as bq
 from analytics import drift as da
 from analytics import quality as qa
 from analytics.importance import model_importance, permutation_importance
+from collectors.evaluation_categories import CategoricalDrift, read_parts
+from data.queries import category_profiles, profiles
 from data.queries import drift as dq
 from data.queries import profile_reads as pr
-from data.queries import profiles
 from data.queries import quality as q
 from data.store import Store
 from data.writer import Writer
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 EXTERNAL_REFERENCE_ROWS = 2_000
 IMPORTANCE_ROWS = 1_000
 CURVE_POINTS = 200
-TABLES = ("model_evaluations", "feature_drift", "feature_importance", "model_curves")
+TABLES = ("model_evaluations", "feature_drift", "feature_importance", "model_curves", "feature_drift_detail")
 
 
 class EvaluationCollector:
@@ -61,6 +62,7 @@ class EvaluationCollector:
         self._reference_ready: dict[str, float | None] = {}  # model -> its reference accuracy
         self._new_edges: list[str] = []  # models whose reference bins changed: re-profile all their minutes
         self._references: dict[str, dict[str, bd.ReferenceBins]] = {}  # model -> feature -> its reference bins
+        self._categories: dict[str, CategoricalDrift] = {}  # model -> its categorical references
         self.last_refresh_minutes = 0
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
@@ -107,6 +109,21 @@ class EvaluationCollector:
             else:
                 current = merge_feature_bins(features[seconds])
             self._drift(model, now, seconds, current, out)
+        self._categorical(model, now, drift_windows, out)
+
+    def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[tuple]]) -> None:
+        """Categorical features' drift and every feature's missing share (collectors/evaluation_categories.py)."""
+        if model not in self._categories:
+            self._categories[model] = CategoricalDrift(self.store, model, self.min_samples)
+        found = self._categories[model]
+        parts = nested_windows(now, [w for w in windows if w >= 60],
+                               lambda first, last: read_parts(self.store, model, first, last))
+        for seconds in windows:
+            drift, detail = found.window(now, seconds, parts[seconds] if seconds >= 60 else None)
+            out["feature_drift"].extend(drift)
+            out.setdefault("feature_drift_detail", []).extend(detail)
+            for row in drift:
+                self.metrics.put(self.metrics.psi, row[4], model, row[3], str(seconds))
 
     # -- reference samples -------------------------------------------------------------
     def _ensure_reference(self, model: str, now: datetime) -> bool:
@@ -122,6 +139,7 @@ class EvaluationCollector:
             if q.labelled_count(self.store, model) < self.external_reference_rows:
                 return False
             q.freeze_external_reference(self.store, model, self.external_reference_rows, now)
+            category_profiles.freeze_reference(self.store, model, self.external_reference_rows)
             stored = True
             log.info("model %s: its first %d labelled predictions are now its reference sample",
                      model, self.external_reference_rows)
@@ -129,6 +147,7 @@ class EvaluationCollector:
             profiles.build_edges(self.store, model)
             self._new_edges.append(model)
         self._references.pop(model, None)
+        self._categories.pop(model, None)
         self._reference_ready[model] = q.reference_accuracy(self.store, model)
         return True
 

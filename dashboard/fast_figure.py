@@ -35,6 +35,34 @@ LEAN_TEMPLATE = {"layout": {k: v for k, v in _FULL["layout"].items() if k not in
                  "data": {kind: _FULL["data"][kind] for kind in ("scatter", "bar", "heatmap") if kind in _FULL["data"]}}
 
 
+MUTED = "#6c757d"
+HIDDEN_AXIS = {"visible": False}
+
+
+def empty_figure(title: str, message: str) -> go.Figure:
+    """A chart with nothing to draw says why, in one sentence, instead of drawing bare axes (every builder
+    uses this for its empty state)."""
+    return go.Figure(layout={**FIGURE_LAYOUT, "template": LEAN_TEMPLATE, "title": {"text": title},
+                             "xaxis": HIDDEN_AXIS, "yaxis": HIDDEN_AXIS,
+                             "annotations": [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper",
+                                              "x": 0.5, "y": 0.5, "font": {"size": 14, "color": MUTED}}]},
+                     _validate=False)
+
+
+# What a chart shows until its first answer arrives (components.graph_card): plain JSON, no template, so
+# every page's layout stays small; the same hidden axes as an empty state, never bare axes.
+LOADING_FIGURE = {"data": [], "layout": {
+    **{k: v for k, v in FIGURE_LAYOUT.items() if k != "legend"}, "xaxis": HIDDEN_AXIS, "yaxis": HIDDEN_AXIS,
+    "annotations": [{"text": "Loading…", "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                     "font": {"size": 14, "color": MUTED}}]}}
+
+
+def nothing_to_draw(values: object) -> bool:
+    """True when no value is finite (every point missing): such a chart would draw only axes."""
+    array = np.asarray(values, dtype=float)
+    return array.size == 0 or not np.isfinite(array).any()
+
+
 def times(values: object) -> np.ndarray:
     """Timestamps as ISO text (naive UTC), all at once: plotly's JSON encoder turns each pandas Timestamp
     into text through a chain of failed encoders, ~10 µs a point. Missing times become None."""

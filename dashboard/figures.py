@@ -9,23 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.fast_figure import LEAN_TEMPLATE, axis, frame, line
-from dashboard.theme import FIGURE_LAYOUT, SERIES
+from dashboard.fast_figure import LEAN_TEMPLATE, axis, empty_figure, frame, line
+from dashboard.theme import SERIES
+
+__all__ = ["empty_figure"]  # the shared empty state lives in fast_figure; figure modules import it from here
 
 TIME_AXIS = dict(title="time (UTC)")
 PERCENT_AXIS = dict(title="%", range=[0, 100], ticksuffix=" %")
 RATE_AXIS = dict(title="bytes/s", tickformat=".2~s", ticksuffix="B/s", rangemode="tozero")
 NO_SAMPLES = "No samples in this range yet"
-
-
-def empty_figure(title: str, message: str) -> go.Figure:
-    """A chart with no data says why instead of drawing blank axes."""
-    hidden = {"visible": False}
-    return go.Figure(layout={**FIGURE_LAYOUT, "template": LEAN_TEMPLATE, "title": {"text": title},
-                             "xaxis": hidden, "yaxis": hidden,
-                             "annotations": [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper",
-                                              "x": 0.5, "y": 0.5, "font": {"size": 14, "color": "#6c757d"}}]},
-                     _validate=False)
 
 
 def _frame(title: str, revision: str, yaxis: dict, traces: list[dict]) -> go.Figure:

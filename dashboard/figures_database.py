@@ -71,6 +71,9 @@ def make_scan_figure(scans: pd.DataFrame) -> go.Figure:
     tables for a few rows shows as a long 'scanned' bar next to a short 'returned' one."""
     if scans.empty:
         return empty_figure("Scan efficiency", "No profiled queries yet:<br>the database collector profiles them every minute")
+    if not (scans["rows_scanned"].fillna(0).any() or scans["rows_returned"].fillna(0).any()):
+        # every bar would be log(0 + 1) = 0 long: query names beside nothing
+        return empty_figure("Scan efficiency", "The profiled queries read no rows yet:<br>the tables they read are empty")
     traces = [{"type": "bar", "orientation": "h", "y": list(scans["query"]), "x": [int(v) + 1 for v in scans[column]],
                "name": label, "marker": {"color": color}, "customdata": [[int(v)] for v in scans[column]],
                "hovertemplate": "%{customdata[0]:,} rows"}

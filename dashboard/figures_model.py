@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.compare import Earlier, earlier_line, note_margin, titled
-from dashboard.fast_figure import LEAN_TEMPLATE, TIME, axis, frame, numbers, times
+from dashboard.fast_figure import LEAN_TEMPLATE, TIME, axis, frame, nothing_to_draw, numbers, times
 from dashboard.figures import empty_figure
 from dashboard.theme import FIGURE_LAYOUT, SERIES
 
@@ -93,6 +93,8 @@ def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str =
     title = "Quality over time" + (f": {model}" if model else "")
     if series.empty:
         return empty_figure(title, "No evaluations in this range yet")
+    if nothing_to_draw(series[list(QUALITY_LINES)]):
+        return empty_figure(title, "No evaluation in this range had enough labelled predictions to measure quality")
     colors = {column: SERIES[i % len(SERIES)] for i, column in enumerate(QUALITY_LINES)}
     traces = [{"type": "scatter", "x": times(series["ts"]), "y": numbers(series[column]), "name": name, "mode": "lines",
                "line": {"color": colors[column],
@@ -128,4 +130,7 @@ def make_importance_time_figure(series: pd.DataFrame, revision: str = "") -> go.
     traces = [{"type": "scatter", "x": times(points["ts"]), "y": numbers(points["importance"]), "name": str(feature),
                "mode": "lines", "line": {"color": SERIES[i % len(SERIES)]}}
               for i, (feature, points) in enumerate(part.groupby("feature", sort=True))]
-    return _frame(f"Importance over time ({method})", revision, axis("importance"), traces, TIME)
+    # One entry per feature: a legend above the plot would wrap over the title, so it stands at the right.
+    return _frame(f"Importance over time ({method})", revision, axis("importance"), traces, TIME,
+                  legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+                  margin={**FIGURE_LAYOUT["margin"], "r": 140})

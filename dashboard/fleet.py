@@ -42,6 +42,11 @@ CHARTS = {
         FleetChart("latency", "Fleet latency quantiles (prediction_duration_seconds)",
                    {"latency_p50_seconds": "p50", "latency_p95_seconds": "p95", "latency_p99_seconds": "p99"},
                    dict(title="seconds", rangemode="tozero", tickformat=".3~s", ticksuffix="s")),
+        # deploy/fleet-rules.yml's figures over every instance's rows (solid) beside each instance's own (dashed)
+        FleetChart("auc", "Fleet AUC (last hour, all instances) beside each instance's",
+                   {"fleet_auc": "", "instance_auc": ""}, dict(title="AUC", range=[0, 1])),
+        FleetChart("drift", "Top drifting features: fleet PSI (last hour) beside each instance's",
+                   {"fleet_psi": "", "instance_psi": ""}, dict(title="PSI", rangemode="tozero")),
     ),
 }
 PANEL_NAMES = {ids.FLEET_SYSTEM: "system", ids.FLEET_PREDICTIONS: "predictions"}

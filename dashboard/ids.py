@@ -105,6 +105,7 @@ ZOOM_REQUEST = "zoom-request"  # the newest time-axis zoom of any chart on the p
 RANGE_FROM = "range-from"
 RANGE_TO = "range-to"
 RANGE_APPLY = "range-apply"
+RANGE_MESSAGE = "range-message"  # why the from-to pick was refused
 LIVE_TOGGLE = "live-toggle"
 
 

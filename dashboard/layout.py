@@ -13,11 +13,16 @@ from dashboard.theme import DEFAULT_RANGE, RANGES
 
 def history_controls() -> html.Div:
     """An absolute from-to window (UTC) and the live toggle that pauses refresh while exploring."""
+    # datetime-local: the browser's own date-time picker and format. Labelled for
+    # the eye (from/to, UTC) since such inputs show no placeholder; a refused pick says why (RANGE_MESSAGE).
     picker = [dcc.Input(id=i, type="datetime-local", className="form-control form-control-sm range-time",
                         debounce=True) for i in (ids.RANGE_FROM, ids.RANGE_TO)]
     return html.Div([
-        picker[0], html.Span("→", className="text-light mx-1"), picker[1],
+        html.Small("from", className="text-light me-1"), picker[0],
+        html.Small("to", className="text-light mx-1"), picker[1],
+        html.Small("UTC", className="text-light ms-1"),
         dbc.Button("Go", id=ids.RANGE_APPLY, size="sm", color="secondary", className="ms-1"),
+        html.Small(id=ids.RANGE_MESSAGE, className="text-warning ms-2 range-message", role="status"),
         dbc.Switch(id=ids.LIVE_TOGGLE, label="live", value=True, className="text-light ms-3 mb-0"),
     ], className="d-flex align-items-center ms-2")
 

@@ -38,9 +38,12 @@ def table_size_table(rows: Sequence[Row], store: Row | None, retention_lag_secon
         f"last checkpoint {store['last_checkpoint'].strftime('%H:%M:%S') if store.get('last_checkpoint') else 'not seen'}, "
         f"retention lag {'no pass yet' if retention_lag_seconds is None else f'{retention_lag_seconds:.0f} s'}",
         className="text-muted small mb-2", id=ids.DB_STORE_SUMMARY)
-    body = simple_table(["table", "rows", "size", "indexes"],
-                        [(r["table_name"], _count(r["row_count"]), bytes_text(r["size_bytes"]), r["index_count"])
-                         for r in rows], "No table sizes sampled yet.")
+    # No per-table size: DuckDB counts a table's storage blocks only once they are checkpointed (until
+    # then "0 B" however many rows it holds) and small tables share blocks, so any figure here was wrong.
+    # The file and WAL sizes above are exact. DuckDB keeps an ART index behind each key: they count here.
+    body = simple_table(["table", "rows", "keys + indexes"],
+                        [(r["table_name"], _count(r["row_count"]), _count(r["index_count"])) for r in rows],
+                        "No table sizes sampled yet.")
     return html.Div([header, body])
 
 

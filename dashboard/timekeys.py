@@ -26,6 +26,17 @@ def parse_time(text: str | None) -> datetime | None:
     return parsed.replace(tzinfo=None)
 
 
+def picked_range(since_text: str | None, until_text: str | None) -> tuple[str | None, str]:
+    """The absolute key the from-to inputs name, or None and a one-line reason a person can act on."""
+    since, until = parse_time(since_text), parse_time(until_text)
+    if since is None or until is None:
+        which = " and ".join(name for name, t in (("from", since), ("to", until)) if t is None)
+        return None, f"Enter {which} as a date and time in UTC (YYYY-MM-DD HH:MM)"
+    if since >= until:
+        return None, "“from” must be before “to”"
+    return absolute_key(since, until), ""
+
+
 def parse_absolute(key: str | None) -> tuple[datetime, datetime] | None:
     if not key or not key.startswith(PREFIX) or "/" not in key:
         return None

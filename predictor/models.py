@@ -1,20 +1,19 @@
 """The built-in models: a champion (gradient boosting) and a challenger (logistic regression),
 trained on the scenario on first start and saved with joblib under the data directory beside a
-reference sample of their training inputs and scores; later starts load them."""
+reference sample of their training inputs and scores; later starts load them on first use
+(`BuiltInModels`), so a process that never predicts with them never imports scikit-learn (~80 MB)."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import joblib
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from predictor.scenario import FEATURES, Scenario
@@ -23,6 +22,7 @@ log = logging.getLogger(__name__)
 CHAMPION, CHALLENGER = "credit-gbm", "credit-logreg"
 VERSION = "1"
 REFERENCE_ROWS = 5_000
+NAMES = (CHAMPION, CHALLENGER)
 
 
 @dataclass
@@ -41,6 +41,12 @@ class ModelBundle:
 
 
 def _estimators() -> dict[str, object]:
+    # Imported here, not at the top: only training needs these names (loading unpickles what it needs).
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return {
         CHAMPION: HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, random_state=0),
         CHALLENGER: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
@@ -59,28 +65,75 @@ def _train(name: str, estimator: object, scenario: Scenario) -> ModelBundle:
     return bundle
 
 
+def _path(models_dir: Path, name: str) -> Path:
+    return models_dir / f"{name}-v{VERSION}.joblib"
+
+
 def load_or_train(models_dir: Path, scenario: Scenario | None = None) -> dict[str, ModelBundle]:
     """Load each model from `models_dir`, training (and saving) those that are missing."""
     models_dir.mkdir(parents=True, exist_ok=True)
     scenario = scenario or Scenario()
-    # Native thread pools (OpenMP, BLAS) at one thread for the whole process: the server's own
-    # threads already use every core, and a 1-row HistGradientBoosting predict took 20-70 ms with
-    # OpenMP fighting them on 2 cores, ~1 ms without.
-    threadpool_limits(1)
     bundles: dict[str, ModelBundle] = {}
-    estimators = _estimators()
-    for i, (name, estimator) in enumerate(estimators.items(), start=1):
-        path = models_dir / f"{name}-v{VERSION}.joblib"
+    for i, name in enumerate(NAMES, start=1):
+        path = _path(models_dir, name)
         if path.exists():
             bundles[name] = joblib.load(path)
-            log.info("model %d/%d %s v%s loaded from %s", i, len(estimators), name, VERSION, path)
+            log.info("model %d/%d %s v%s loaded from %s", i, len(NAMES), name, VERSION, path)
             continue
-        log.info("model %d/%d %s: training on the built-in scenario ...", i, len(estimators), name)
+        log.info("model %d/%d %s: training on the built-in scenario ...", i, len(NAMES), name)
+        estimator = _estimators()[name]
+        threadpool_limits(1)  # see below: once scikit-learn is imported, before it trains
         bundle = _train(name, estimator, scenario)
         tmp = path.with_suffix(".tmp")
         joblib.dump(bundle, tmp)
         tmp.replace(path)  # atomic: a crash mid-save never leaves half a model
-        log.info("model %d/%d %s trained in %.1f s, saved to %s", i, len(estimators), name,
+        log.info("model %d/%d %s trained in %.1f s, saved to %s", i, len(NAMES), name,
                  bundle.trained_seconds, path)
         bundles[name] = bundle
+    # Native thread pools (OpenMP, BLAS) at one thread for the whole process: the server's own
+    # threads already use every core, and a 1-row HistGradientBoosting predict took 20-70 ms with
+    # OpenMP fighting them on 2 cores, ~1 ms without. After loading: the pools belong to libraries
+    # scikit-learn loads, and threadpoolctl limits only what is loaded.
+    threadpool_limits(1)
     return bundles
+
+
+class BuiltInModels(Mapping[str, ModelBundle]):
+    """The built-in models by name, loaded (or trained) on the first look-up of one of them.
+
+    Their names are known without loading; a look-up of any other name (an ingested model) loads
+    nothing. Models missing on disk are trained at once, as before: a first prediction must not wait
+    for a training run."""
+
+    def __init__(self, models_dir: Path) -> None:
+        self.models_dir = models_dir
+        self._bundles: dict[str, ModelBundle] | None = None
+        self._lock = threading.Lock()
+        if not all(_path(models_dir, name).exists() for name in NAMES):
+            self.load()
+
+    def load(self) -> dict[str, ModelBundle]:
+        """Every built-in model, loading them the first time (one thread loads, others wait)."""
+        with self._lock:
+            if self._bundles is None:
+                self._bundles = load_or_train(self.models_dir)
+            return self._bundles
+
+    @property
+    def loaded(self) -> bool:
+        """Whether anything has asked for a model yet (then scikit-learn is imported)."""
+        return self._bundles is not None
+
+    def __getitem__(self, name: str) -> ModelBundle:
+        if name not in NAMES:
+            raise KeyError(name)
+        return self.load()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in NAMES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(NAMES)
+
+    def __len__(self) -> int:
+        return len(NAMES)

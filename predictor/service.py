@@ -51,7 +51,7 @@ MAX_FEATURE_MAGNITUDE = 1e12
 class PredictionService:
     def __init__(self, models: Mapping[str, ModelBundle], writer: Writer, metrics: PredictionMetrics,
                  default_model: str, timeout_seconds: float = 1.0, clock: Callable[[], datetime] = utcnow) -> None:
-        self.models = dict(models)
+        self.models = models  # not copied: BuiltInModels loads on the first look-up, not here
         self.writer = writer
         self.metrics = metrics
         self.default_model = default_model

@@ -2,7 +2,9 @@
 more than one request of that callback in flight (assets/refresh-gate.js, callbacks/shell.py).
 
 Without the gate Dash drops a pending answer whenever the next interval re-triggers the callback, so a
-chart slower than the refresh never paints and requests pile up on the server."""
+chart slower than the refresh never paints and requests pile up on the server. Each chart answer's body
+arrives in two parts BODY_GAP apart, so a tick after fetch() resolved (at the headers) but before Dash
+read the body, the race that once let a second request out, happens in most runs if the gate reopens early."""
 from __future__ import annotations
 
 import threading
@@ -24,6 +26,27 @@ pytestmark = pytest.mark.browser
 REFRESH = 0.5  # seconds between interval ticks
 SLOW = 1.5  # seconds each refresh of the System charts takes: three ticks pass during one
 WATCH = 9.0  # seconds the page is watched
+BODY_GAP = 0.2  # seconds between the two halves of each chart answer's body
+
+
+class SplitBody:
+    """WSGI middleware: an answer that carries `marker` is sent as two halves with a pause between."""
+
+    def __init__(self, wsgi: object, marker: bytes) -> None:
+        self.wsgi, self.marker = wsgi, marker
+
+    def __call__(self, environ: dict, start_response: object) -> Iterator[bytes]:
+        answer = self.wsgi(environ, start_response)
+        try:
+            body = b"".join(answer)
+        finally:
+            getattr(answer, "close", lambda: None)()
+        if self.marker not in body:
+            yield body
+            return
+        yield body[: len(body) // 2]
+        time.sleep(BODY_GAP)
+        yield body[len(body) // 2:]
 
 
 class InProcessServer:
@@ -34,7 +57,9 @@ class InProcessServer:
 
         self.app = create_app(Settings(db=db, sample_interval=0.2, refresh_interval=REFRESH,
                                        writer_flush_interval=0.2, demo=False, models_dir=models_dir))
-        self.server = waitress.create_server(self.app.server, host="127.0.0.1", port=0, threads=4)
+        self.app.server.wsgi_app = SplitBody(self.app.server.wsgi_app, figure_store(ids.CPU_GRAPH).encode())
+        # send_bytes=1: waitress sends each part as it comes instead of holding the first half back.
+        self.server = waitress.create_server(self.app.server, host="127.0.0.1", port=0, threads=4, send_bytes=1)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

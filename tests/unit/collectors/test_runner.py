@@ -1,13 +1,15 @@
 """The collector runner: a failing collector is logged, counted and retried, never fatal."""
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from collectors.runner import CollectorRunner
+from collectors.runner import BACKGROUND_NICE, CollectorRunner
 from data.store import Store
 from data.writer import Writer
 from state.status import StatusBoard
@@ -112,3 +114,33 @@ def test_three_failures_are_critical_but_an_optional_source_stays_a_warning() ->
     assert (snapshot["system"].status, snapshot["prometheus"].status) == ("critical", "warning")
     board.success("prometheus", now)
     assert board.snapshot()["prometheus"].status == "ok"
+
+
+class NiceProbe:
+    """Records the nice value of the thread that runs its passes."""
+
+    name, interval = "probe", 60.0
+
+    def __init__(self) -> None:
+        self.nice: int | None = None
+        self.ran = threading.Event()
+
+    def collect(self, now: datetime) -> dict[str, list[tuple]]:
+        self.nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        self.ran.set()
+        return {}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_collector_threads_run_nicer_than_the_request_threads(parts) -> None:
+    _, writer, telemetry, board = parts
+    runner, probe = CollectorRunner(writer, telemetry, board), NiceProbe()
+    runner.add(probe)
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    runner.start()
+    try:
+        assert probe.ran.wait(10)
+    finally:
+        runner.stop()
+    assert probe.nice == min(19, here + BACKGROUND_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here  # this thread is untouched

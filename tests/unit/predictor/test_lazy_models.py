@@ -1,0 +1,51 @@
+"""The built-in models load on first use, so a process that never predicts with them never imports
+scikit-learn (issue 18: ~80 MB of an idle `--no-demo`)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from collectors.evaluation import EvaluationCollector
+from data.writer import Writer
+from predictor.models import CHALLENGER, CHAMPION, BuiltInModels
+from telemetry.metrics import Telemetry
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_names_are_known_without_loading_and_a_look_up_loads(models_dir: Path) -> None:
+    BuiltInModels(models_dir)  # trains and saves them when this session has not yet
+    models = BuiltInModels(models_dir)
+    assert not models.loaded
+    assert set(models) == {CHAMPION, CHALLENGER} and len(models) == 2 and CHAMPION in models
+    assert models.get("an-ingested-model") is None and "an-ingested-model" not in models
+    assert not models.loaded  # other names load nothing
+    assert models[CHAMPION].name == CHAMPION and models.loaded
+
+
+def test_missing_models_are_trained_at_once(tmp_path: Path) -> None:
+    assert BuiltInModels(tmp_path / "models").loaded
+
+
+def test_evaluation_leaves_unloaded_built_in_models_alone(models_dir: Path, store) -> None:
+    BuiltInModels(models_dir)
+    models = BuiltInModels(models_dir)
+    collector = EvaluationCollector(store, Writer(store), Telemetry().quality, models, interval=5,
+                                    windows={"5m": 300}, min_samples=10)
+    collector.collect(datetime(2026, 1, 1, 12))
+    assert not models.loaded
+
+
+def test_an_app_without_the_demo_does_not_import_scikit_learn(models_dir: Path, tmp_path: Path) -> None:
+    BuiltInModels(models_dir)
+    script = (
+        "import sys; from pathlib import Path; from app import create_app; from settings import Settings; "
+        f"app = create_app(Settings(db=Path({str(tmp_path / 'a.duckdb')!r}), demo=False, "
+        f"models_dir=Path({str(models_dir)!r}))); "
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules)); app.predwatch.stop()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
