@@ -38,6 +38,11 @@ system-deps:
 	    echo "not Debian: install$$missing yourself; the tests that need them will be skipped"; \
 	  fi; \
 	fi
+	@# Optional: make fleet-demo routes alerts through Alertmanager when it is there.
+	@command -v prometheus-alertmanager >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  command -v apt-get >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	  prometheus-alertmanager >/dev/null 2>&1; } || \
+	  echo "prometheus-alertmanager not installed: make fleet-demo runs without Alertmanager"
 
 # The PostgreSQL-target tests (tests/postgres) want a server on 127.0.0.1:5432: start the local cluster
 # if PostgreSQL is installed but stopped. Without one those tests are skipped and say why.
@@ -61,7 +66,7 @@ test: lint system-deps postgres
 
 # The fast part (unit and api folders, nothing marked slow): under two minutes, for every edit.
 check: lint
-	$(PY) -m pytest -q -m "not (browser or system or reliability or postgres or fleet or slow)" $(ARGS)
+	$(PY) -m pytest -q -m "not (browser or system or reliability or postgres or fleet or client or slow)" $(ARGS)
 
 # The long reliability runs (20 kills, 100 fuzz examples per operation) and the load figures; `make test`
 # runs the fast versions of the same tests.
