@@ -31,9 +31,9 @@ from dashboard.layout import shell
 from dashboard.pages import PAGES
 from dashboard.theme import use_template
 from data.alert_rules_source import RulesFileError
+from data.connection import StoreLockedError
 from data.file_check import DatabaseFileError
 from data.retention import RetentionPolicy
-from data.store import StoreLockedError
 from predictor.demo import DemoControls
 from predictor.models import CHALLENGER, CHAMPION, BuiltInModels
 from predictor.service import PredictionService

@@ -15,7 +15,7 @@ import os
 import sys
 
 from app import create_app
-from data.store import StoreLockedError
+from data.connection import StoreLockedError
 from settings import load_settings
 
 

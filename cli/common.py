@@ -5,8 +5,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from data.connection import StoreLockedError
 from data.file_check import DatabaseFileError
-from data.store import StoreLockedError
 
 
 def with_database(db: Path, command: str, action: Callable[[], int]) -> int:

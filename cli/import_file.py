@@ -28,11 +28,12 @@ from tqdm import tqdm
 
 from api.schemas import OUTCOME_BATCH, PREDICTION_BATCH, log_problems
 from data.clock import to_utc_naive, utcnow
+from data.connection import StoreLockedError
 from data.file_check import DatabaseFileError
 from data.ingest import store_outcomes, store_predictions
 from data.prediction_log import ingest_tables
 from data.retention import roll_up
-from data.store import Store, StoreLockedError
+from data.store import Store
 from settings import Settings
 
 BATCH_ROWS = 1_000

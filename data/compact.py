@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.store import _claim, _connect, _release
+from data.connection import claim, connect, release
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,9 @@ def compact(path: Path) -> CompactResult:
     (StoreLockedError)."""
     fresh = path.with_name(path.name + ".compact")
     fresh.unlink(missing_ok=True)
-    key = _claim(path)
+    key = claim(path)
     try:
-        connection = _connect(path)
+        connection = connect(path)
         try:
             connection.execute("CHECKPOINT")
             before = path.stat().st_size
@@ -41,5 +41,5 @@ def compact(path: Path) -> CompactResult:
         os.replace(fresh, path)
     finally:
         fresh.unlink(missing_ok=True)
-        _release(key)
+        release(key)
     return CompactResult(before, path.stat().st_size)

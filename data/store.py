@@ -6,8 +6,6 @@ object across threads fails with "connection is busy"; `con.cursor()` per thread
 from __future__ import annotations
 
 import logging
-import os
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -19,78 +17,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from data.connection import claim, connect, duckdb_config, release
 from data.disk_full import DiskFullWatch
-from data.file_check import DatabaseFileError, check_file, describe
+from data.file_check import DatabaseFileError
 from data.migrate import migrate
 from data.query_timing import QueryTimings
 from data.write_paths import check_purpose, check_read_only
 
 log = logging.getLogger(__name__)
 REOPEN_EVERY_SECONDS = 2.0  # how often an invalidated database is tried again (each try replays the WAL)
-_LOCK_PID = re.compile(r"\(PID (\d+)\)")
-# Database files a Store of this process holds open. DuckDB would hand a second connect() in the same
-# process the same database, so a second app (a double create_app) would run every collector twice.
-_OPEN_PATHS: set[Path] = set()
-_OPEN_PATHS_LOCK = threading.Lock()
-
-
-class StoreLockedError(RuntimeError):
-    """The database file is held by another process."""
-
-    def __init__(self, path: Path, pid: int | None, same_process: bool = False) -> None:
-        holder = f"process PID {pid}" if pid is not None else "another process"
-        if same_process:
-            holder = "another Predwatch app in this process (stop it first)"
-        super().__init__(f"database {path} is in use by {holder}")
-        self.path = path
-        self.pid = pid
-
-
-def _claim(path: Path) -> Path:
-    key = path.resolve()
-    with _OPEN_PATHS_LOCK:
-        if key in _OPEN_PATHS:
-            raise StoreLockedError(path, None, same_process=True)
-        _OPEN_PATHS.add(key)
-    return key
-
-
-def _release(key: Path) -> None:
-    with _OPEN_PATHS_LOCK:
-        _OPEN_PATHS.discard(key)
-
-
-MB = 1024 * 1024
-
-
-def duckdb_config() -> dict[str, str | int]:
-    """DuckDB's memory limit and worker threads, chosen for a monitor that shares its host.
-
-    DuckDB's defaults take 80 % of RAM and a worker per core. A monitor must stay small beside what it
-    watches: 1/8 of RAM, at least 256 MB (64 MB failed a large count(DISTINCT); beyond the limit DuckDB
-    spills to disk or fails) and at most 2 GB. Threads: half the cores, at least one; each request
-    and collector already runs its queries on its own thread, so more workers only compete with them
-    (and with the host) for the same cores."""
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        ram = 4096 * MB
-    limit_mb = max(256, min(2048, ram // 8 // MB))
-    return {"memory_limit": f"{limit_mb}MB", "threads": max(1, (os.cpu_count() or 1) // 2)}
-
-
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open read-write only a file that passed the read-only check: a damaged file is never written to."""
-    try:
-        check_file(path)
-        return duckdb.connect(str(path), config=duckdb_config())
-    except duckdb.IOException as exc:
-        if "lock" not in str(exc).lower():
-            raise DatabaseFileError(path, describe(exc)) from exc
-        match = _LOCK_PID.search(str(exc))
-        raise StoreLockedError(path, int(match.group(1)) if match else None) from exc
-
-
 class StoreClosedError(RuntimeError):
     """The store was closed (the app is stopping)."""
 
@@ -105,11 +40,11 @@ class Store:
         except OSError as exc:
             raise DatabaseFileError(self.path, f"cannot be created: folder {self.path.parent} cannot be made "
                                                f"({exc.strerror or exc})") from exc
-        self._key = _claim(self.path)
+        self._key = claim(self.path)
         try:
-            self._con = _connect(self.path)
+            self._con = connect(self.path)
         except BaseException:
-            _release(self._key)
+            release(self._key)
             raise
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -131,7 +66,7 @@ class Store:
             self.applied_migrations = migrate(self._con)
         except BaseException:
             self._con.close()
-            _release(self._key)
+            release(self._key)
             raise
 
     @property
@@ -343,4 +278,4 @@ class Store:
             except duckdb.Error:
                 pass
         self._con.close()
-        _release(self._key)
+        release(self._key)

@@ -72,7 +72,7 @@ def _threads(prefix: str) -> list[str]:
 def test_double_create_app_on_one_database_refuses_and_never_runs_collectors_twice(make_app) -> None:
     """DuckDB would hand a second connect() in this process the same database, so a second app would
     run every collector again: the second create_app refuses instead, until the first one stops."""
-    from data.store import StoreLockedError
+    from data.connection import StoreLockedError
 
     first = make_app()
     first.predwatch.start()

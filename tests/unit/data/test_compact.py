@@ -12,8 +12,9 @@ from bench.seed_history import _us, system_chunk
 from cli.compact import compact_command
 from data.clock import utcnow
 from data.compact import compact
+from data.connection import StoreLockedError
 from data.retention import RetentionPolicy, run_pass
-from data.store import Store, StoreLockedError
+from data.store import Store
 from data.writer import Writer
 
 DAYS = 3

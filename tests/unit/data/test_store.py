@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data.connection import StoreLockedError
 from data.migrate import current_version, load_migrations, migrate
-from data.store import Store, StoreLockedError
+from data.store import Store
 
 HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(60)"
 
