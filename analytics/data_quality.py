@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHECKS = ("missing_features", "out_of_range", "non_finite", "duplicate_ids", "score_range", "timestamp_range",
-          "orphan_outcomes", "overdue_labels", "volume_drop")
+          "orphan_outcomes", "overdue_labels", "volume_drop", "unseen_categories")
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,40 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator, with_config
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetPydanticSchema,
+    StringConstraints,
+    TypeAdapter,
+    WithJsonSchema,
+    model_validator,
+    with_config,
+)
+from pydantic_core import core_schema
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
+
+from api.params import TIME_RANGE_TEXT, YEAR_PATTERN, utc_in_range
 
 MAX_BATCH = 10_000
 Name = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 FeatureName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+MAX_CATEGORY = 200
+FEATURE_VALUE_TEXT = (f"a number, a category (a string of at most {MAX_CATEGORY} characters), true or false "
+                      "(a category of two, stored as 'true' / 'false'), or null (missing)")
+# One union checked in pydantic-core, with one error naming the field when no member fits: a Python
+# validator per value cost ~10 ms per 1,000 rows x 12 features, this ~0.2-0.4 ms over plain floats.
+_FEATURE_VALUE = core_schema.union_schema(
+    [core_schema.float_schema(allow_inf_nan=False, strict=True), core_schema.bool_schema(strict=True),
+     core_schema.str_schema(max_length=MAX_CATEGORY, strict=True), core_schema.none_schema()],
+    mode="left_to_right", custom_error_type="feature_value",
+    custom_error_message=f"a feature value must be {FEATURE_VALUE_TEXT}",
+    metadata={"pydantic_js_updates": {"description": f"A feature value: {FEATURE_VALUE_TEXT}."}})
+FeatureValue = Annotated[Any, GetPydanticSchema(lambda _type, _handler: _FEATURE_VALUE)]
 
 
 def _integral(value: Any) -> Any:
@@ -19,6 +46,16 @@ def _integral(value: Any) -> Any:
 
 
 Label = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_integral)]
+
+
+def _in_range(value: datetime) -> datetime:
+    utc_in_range(value)  # checked only: storage converts it to UTC itself
+    return value
+
+
+# A time far enough out (0001-01-01T00:00:00+14:00) overflowed converting to UTC: a 500, now a 422 naming it.
+Timestamp = Annotated[datetime, AfterValidator(_in_range), WithJsonSchema(
+    {"type": "string", "format": "date-time", "pattern": YEAR_PATTERN, "description": TIME_RANGE_TEXT})]
 
 
 class Strict(BaseModel):
@@ -59,9 +96,9 @@ LOG_RULE = {"if": {"required": ["status"], "properties": {"status": {"const": "e
 class PredictionLogIn(TypedDict):
     id: Id
     model: Name
-    timestamp: NotRequired[datetime | None]
+    timestamp: NotRequired[Timestamp | None]
     model_version: NotRequired[Annotated[str, StringConstraints(max_length=64)] | None]
-    features: NotRequired[Annotated[dict[FeatureName, float], Field(max_length=500)] | None]
+    features: NotRequired[Annotated[dict[FeatureName, FeatureValue], Field(max_length=500)] | None]
     score: NotRequired[Annotated[float, Field(ge=0.0, le=1.0)] | None]
     predicted_label: NotRequired[Label | None]
     latency_seconds: NotRequired[Annotated[float, Field(ge=0.0, le=86_400.0)] | None]
@@ -78,7 +115,7 @@ class PredictionBatch(TypedDict):
 class OutcomeIn(TypedDict):
     id: Id
     label: Label
-    timestamp: NotRequired[datetime | None]
+    timestamp: NotRequired[Timestamp | None]
 
 
 @with_config(INGEST_CONFIG)

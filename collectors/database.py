@@ -72,6 +72,7 @@ def run_checks(store: Store, now: datetime, config: QualityConfig) -> list[Quali
         count_rule("out_of_range", "prediction_features", out_count, out_checked, out_example,
                    "values outside the reference range" + (f" ({out_features})" if out_features else ""),
                    config.range_max_share),
+        unseen_rule(*dq.unseen_categories(store, since, now), config),
         count_rule("non_finite", "prediction_features", *dq.non_finite_features(store, since, now),
                    "NaN or infinite feature values"),
         count_rule("non_finite", "predictions", *dq.non_finite_predictions(store, since, now),
@@ -90,6 +91,14 @@ def run_checks(store: Store, now: datetime, config: QualityConfig) -> list[Quali
                    config.overdue_max_share),
         volume_rule(current, baseline_rows, baseline_seconds, config.window_seconds, config),
     ]
+
+
+def unseen_rule(offending: int, checked: int, example: str | None, examples: str | None,
+                config: QualityConfig) -> QualityResult:
+    """Categories never seen in the reference (counted as "other" in the profiles), with examples."""
+    return count_rule("unseen_categories", "prediction_categories", offending, checked, example,
+                      "categories never seen in the reference" + (f" (e.g. {examples})" if examples else ""),
+                      config.range_max_share)
 
 
 class QualityCollector:

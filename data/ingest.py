@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import duckdb
 import pyarrow as pa
 
 from data.prediction_log import outcome_table
@@ -16,17 +17,23 @@ def store_predictions(store: Store, tables: dict[str, pa.Table]) -> set[str]:
         cur.register("ingest_predictions", tables["predictions"])
         new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
         cur.unregister("ingest_predictions")
-        features = tables.get("prediction_features")
-        if features is not None and len(new) == tables["predictions"].num_rows:
-            cur.from_arrow(features).insert_into("prediction_features")  # all new: no join needed
-        elif new and features is not None:
-            cur.register("ingest_features", features)
-            cur.register("ingest_new_ids", pa.table({"id": [row[0] for row in new]}))
-            cur.execute("INSERT INTO prediction_features SELECT f.* FROM ingest_features f "
-                        "SEMI JOIN ingest_new_ids n ON f.id = n.id")
-            cur.unregister("ingest_features")
-            cur.unregister("ingest_new_ids")
+        for table in ("prediction_features", "prediction_categories"):
+            _insert_long(cur, table, tables.get(table), new, tables["predictions"].num_rows)
     return {row[0] for row in new}
+
+
+def _insert_long(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | None, new: list, total: int) -> None:
+    """A long table's rows of the predictions that were new (`new` of `total`)."""
+    if rows is None or not new:
+        return
+    if len(new) == total:
+        cur.from_arrow(rows).insert_into(table)  # all new: no join needed
+        return
+    cur.register("ingest_long", rows)
+    cur.register("ingest_new_ids", pa.table({"id": [row[0] for row in new]}))
+    cur.execute(f"INSERT INTO {table} SELECT f.* FROM ingest_long f SEMI JOIN ingest_new_ids n ON f.id = n.id")
+    cur.unregister("ingest_long")
+    cur.unregister("ingest_new_ids")
 
 
 def store_outcomes(store: Store, rows: Sequence[tuple]) -> tuple[int, int]:

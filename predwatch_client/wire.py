@@ -43,30 +43,37 @@ def _when(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _number(value: Any) -> float | None:
-    """A feature value as the server stores it (a float), or None for what it cannot store."""
-    if hasattr(value, "item") and not isinstance(value, int | float):
+MAX_CATEGORY = 200  # the server's longest category (api/schemas.py)
+_DROP = object()
+
+
+def _value(value: Any) -> Any:
+    """A feature value as the server takes it: a finite number, a category (a string, cut to MAX_CATEGORY
+    characters), a boolean, or None (missing: NaN and infinity are sent as missing too); `_DROP` for
+    what is none of these (a list, a dict, an object), left out rather than failing the whole row."""
+    if hasattr(value, "item") and not isinstance(value, int | float | str):
         value = value.item()  # numpy scalars
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float) and math.isfinite(value):
-        return float(value)
-    return None
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        return value[:MAX_CATEGORY]
+    return _DROP
 
 
-def features_row(features: Any) -> dict[str, float] | None:
-    """Numbers only: missing values (None, NaN) and non-numbers are left out, not sent as errors."""
+def features_row(features: Any) -> dict[str, Any] | None:
+    """Numbers, categories, booleans and missing values (None, NaN); values of other types are left out."""
     if features is None:
         return None
     out = {}
     for name, value in (features if type(features) is dict else dict(features)).items():
         if type(value) is float:  # the common case, kept fast: finite floats as they are
-            if value - value == 0.0:
-                out[name if type(name) is str else str(name)] = value
+            out[name if type(name) is str else str(name)] = value if value - value == 0.0 else None
             continue
-        number = _number(value)
-        if number is not None:
-            out[str(name)] = number
+        found = _value(value)
+        if found is not _DROP:
+            out[str(name)] = found
     return out
 
 

@@ -18,15 +18,18 @@ def _counts(row: tuple | None) -> Counts:
 
 
 def missing_features(store: Store, since: datetime, until: datetime) -> Counts:
-    """Successful predictions with a null feature value or fewer features than their model's others."""
+    """Successful predictions with a null feature value or fewer features than their model's others
+    (numbers and nulls in prediction_features, categories in prediction_categories)."""
     return _counts(store.fetch_one("quality.missing_features", """
         WITH p AS (SELECT id, model FROM predictions WHERE status = 'ok' AND ts >= ? AND ts <= ?),
-             f AS (SELECT p.id, p.model, count(f.feature) AS present, count(f.value) AS valued
-                   FROM p LEFT JOIN prediction_features f ON f.id = p.id GROUP BY p.id, p.model),
+             v AS (SELECT id, feature, value IS NOT NULL AS valued FROM prediction_features WHERE ts >= ? AND ts <= ?
+                   UNION ALL SELECT id, feature, true FROM prediction_categories WHERE ts >= ? AND ts <= ?),
+             f AS (SELECT p.id, p.model, count(v.feature) AS present, count(*) FILTER (v.valued) AS valued
+                   FROM p LEFT JOIN v ON v.id = p.id GROUP BY p.id, p.model),
              e AS (SELECT model, max(present) AS expected FROM f GROUP BY model)
         SELECT count(*) FILTER (f.valued < e.expected), count(*), min(f.id) FILTER (f.valued < e.expected)
         FROM f JOIN e USING (model)
-        """, [since, until]))
+        """, [since, until] * 3))  # a feature's rows share their prediction's ts: the range finds them all
 
 
 def out_of_range(store: Store, since: datetime, until: datetime, reference_since: datetime,
@@ -43,6 +46,24 @@ def out_of_range(store: Store, since: datetime, until: datetime, reference_since
                string_agg(DISTINCT feature, ', ' ORDER BY feature) FILTER (outside)
         FROM cur
         """, [reference_since, since, min_rows, tolerance, tolerance, since, until])
+    return (*_counts(row), row[3] if row else None)
+
+
+def unseen_categories(store: Store, since: datetime, until: datetime) -> tuple[int, int, str | None, str | None]:
+    """Values of a categorical feature that its model's reference never had (profiled as "other"), with up
+    to 5 examples as feature=category."""
+    row = store.fetch_one("quality.unseen_categories", """
+        WITH r AS (SELECT DISTINCT model, feature FROM model_reference_categories),
+             c AS (SELECT c.id, c.feature, c.category, k.category IS NULL AS unseen
+                   FROM prediction_categories c SEMI JOIN r USING (model, feature)
+                   LEFT JOIN model_reference_categories k
+                   ON k.model = c.model AND k.feature = c.feature AND k.category = c.category
+                   WHERE c.ts >= ? AND c.ts <= ?)
+        SELECT count(*) FILTER (unseen), count(*), min(id) FILTER (unseen),
+               (SELECT string_agg(x, ', ' ORDER BY x) FROM (SELECT DISTINCT feature || '=' || left(category, 40) AS x
+                                                         FROM c WHERE unseen ORDER BY x LIMIT 5))
+        FROM c
+        """, [since, until])
     return (*_counts(row), row[3] if row else None)
 
 

@@ -16,7 +16,8 @@ from data.store import Store
 BATCH_ROWS = 50_000
 # Tables a user may export, each filtered on its `ts` column: raw rows and the rollups.
 EXPORTABLE = ("system_samples", "disk_samples", "process_samples", "service_samples", "predictions",
-              "prediction_features", "outcomes", "model_evaluations", "feature_drift", *ROLLUP_TABLES)
+              "prediction_features", "prediction_categories", "outcomes", "model_evaluations", "feature_drift",
+              *ROLLUP_TABLES)
 
 
 

@@ -35,10 +35,16 @@ def latest_curves(store: Store, model: str | None, window_seconds: int) -> pd.Da
         [window_seconds, model, model])
 
 
+_DETAIL = ("coalesce(d.kind, 'numeric') AS kind, d.chi2_pvalue, d.js_distance, d.missing_share, "
+           "d.reference_missing_share, d.missing_verdict")
+
+
 def latest_drift(store: Store, model: str, window_seconds: int) -> list[dict[str, Any]]:
     return store.fetch_dicts(
         "model_views.latest_drift",
-        f"SELECT * FROM feature_drift x WHERE window_seconds = ? AND model = ? "
+        # with what feature_drift_detail adds (kind, chi-squared, Jensen-Shannon, missing shares: issue 20)
+        f"SELECT x.*, {_DETAIL} FROM feature_drift x LEFT JOIN feature_drift_detail d "
+        f"USING (ts, model, window_seconds, feature) WHERE window_seconds = ? AND model = ? "
         f"AND {_LATEST.format(table='feature_drift')} ORDER BY feature",
         [window_seconds, model])
 

@@ -8,6 +8,8 @@ edges i and i+1 (or above the last). No reference value lies strictly inside a b
 edges the reference CDF is flat and the largest CDF gap is at a bin's end: KS from these bins equals
 the exact two-sample statistic, and the PSI deciles are unions of bins. Scores are also counted in
 fine bins (below) by outcome and predicted label, with the sums for Brier score and calibration.
+Categorical features (issue 20) get bucket counts in category_profile, rebuilt with the same minutes
+(data/queries/category_profiles.py); numeric profiles are unchanged and count nulls in `nulls`.
 
 Freshness. Each evaluation pass first rebuilds the minutes that changed since the last pass: those
 holding a prediction, or the prediction of an outcome, received after the stored watermark (the
@@ -32,6 +34,7 @@ import duckdb
 import pyarrow as pa
 
 from data.profile_bins import bin_keyed, split_edges
+from data.queries import category_profiles
 from data.queries.drift import LABEL, PREDICTED, PSI_QUANTILES, SCORE
 from data.store import Store
 
@@ -43,7 +46,7 @@ SCORE_BINS, TAIL, TAIL_STEPS = 10_000, 1e-4, 100
 LOW_BIN, HIGH_BIN = -1 - 16 * TAIL_STEPS, SCORE_BINS + 16 * TAIL_STEPS
 SETTLE = timedelta(seconds=30)
 STATE = "profiles"
-PROFILE_TABLES = ("feature_profile", "feature_profile_stats", "score_profile")
+PROFILE_TABLES = ("feature_profile", "feature_profile_stats", "score_profile", "category_profile")
 _MINUTE = "time_bucket(INTERVAL 1 MINUTE, {ts})"
 
 EDGES_SQL = f"""
@@ -151,7 +154,7 @@ def _changed(store: Store, cur: duckdb.DuckDBPyConnection, rebuild_models: Seque
     else:
         rows = _run(store, cur, "profiles.changed", CHANGED_SQL, [mark - SETTLE] * 2)
         for model in rebuild_models:  # bins of other edges cannot be merged: drop those past raw retention too
-            for table in ("feature_profile", "feature_profile_stats"):
+            for table in ("feature_profile", "feature_profile_stats", "category_profile"):
                 _run(store, cur, f"profiles.drop_{table}", f"DELETE FROM {table} WHERE model = ?", [model])
             rows += _run(store, cur, "profiles.all_minutes", ALL_SQL, [model, False])
     found: dict[tuple, bool] = {}
@@ -170,6 +173,9 @@ def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str]
     if "feature_profile" in tables:
         _bin_features(store, cur, [models, minutes, *span, *span])
         _run(store, cur, "profiles.feature_stats", STATS_SQL, [models, minutes, *span, *span])
+        started = perf_counter()
+        category_profiles.rebuild(cur, models, minutes, span)
+        store.timings.record("profiles.categories", perf_counter() - started, 0)
     _run(store, cur, "profiles.scores", SCORE_SQL, [models, minutes, *span])
 
 

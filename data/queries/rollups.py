@@ -127,7 +127,7 @@ def set_state(store: Store, name: str, rolled_until: datetime, now: datetime) ->
 
 # Raw tables and the timestamp column retention compares; outcomes go with their prediction.
 RAW_SYSTEM = ("system_samples", "disk_samples", "process_samples", "service_samples")
-RAW_PREDICTIONS = ("prediction_features", "predictions")
+RAW_PREDICTIONS = ("prediction_features", "prediction_categories", "predictions")
 
 
 def delete_before(store: Store, tables: Sequence[str], cutoff: datetime, resolution: int | None = None) -> dict[str, int]:

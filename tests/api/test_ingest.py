@@ -59,7 +59,9 @@ BAD_BATCHES = [
     ("score as text", {"predictions": [log(1, score="0.8")]}, 422, "validation_error"),
     ("score above 1", {"predictions": [log(1, score=1.5)]}, 422, "validation_error"),
     ("negative latency", {"predictions": [log(1, latency_seconds=-1)]}, 422, "validation_error"),
-    ("feature not a number", {"predictions": [log(1, features={"a": "x"})]}, 422, "validation_error"),
+    ("feature an object", {"predictions": [log(1, features={"a": {"b": 1}})]}, 422, "validation_error"),
+    ("feature an array", {"predictions": [log(1, features={"a": [1, 2]})]}, 422, "validation_error"),
+    ("category too long", {"predictions": [log(1, features={"a": "x" * 201})]}, 422, "validation_error"),
     ("bad model name", {"predictions": [log(1, model="'; DROP TABLE predictions; --")]}, 422, "validation_error"),
     ("bad timestamp", {"predictions": [log(1, timestamp="yesterday")]}, 422, "validation_error"),
     ("unknown field", {"predictions": [log(1, colour="red")]}, 422, "validation_error"),
@@ -87,6 +89,38 @@ def test_errors_name_the_row_and_field(client) -> None:
     assert error["details"][0]["row"] == 2 and error["details"][0]["field"] == "predictions[2].score"
     error = post(client, "/api/predictions", {"predictions": [log(0), log(0)]}).get_json()["error"]
     assert error["details"] == [{"row": 1, "field": "[1].id", "error": "duplicate of row 0 in this batch"}]
+
+
+def test_numbers_categories_booleans_and_nulls_are_stored_with_their_kind(app, client) -> None:
+    rows = [log(i, features={"x": 1.5, "n": 2, "country": "DE", "flag": i % 2 == 0, "gone": None, "c": "x" * 200})
+            for i in range(3)]
+    assert post(client, "/api/predictions", {"predictions": rows}).get_json()["stored"] == 3
+    store = app.predwatch.runtime.store
+    numbers = store.fetch_all("t", "SELECT feature, value FROM prediction_features WHERE id = 'p-0' ORDER BY feature")
+    assert numbers == [("gone", None), ("n", 2.0), ("x", 1.5)]
+    categories = store.fetch_all("t", "SELECT id, feature, category FROM prediction_categories "
+                                      "WHERE feature <> 'c' ORDER BY id, feature")
+    assert categories == [("p-0", "country", "DE"), ("p-0", "flag", "true"), ("p-1", "country", "DE"),
+                          ("p-1", "flag", "false"), ("p-2", "country", "DE"), ("p-2", "flag", "true")]
+    # a retry of a mixed batch with one new row stores that row's categories only
+    again = post(client, "/api/predictions", {"predictions": [*rows, log(3, features={"country": "FR"})]}).get_json()
+    assert again["stored"] == 1 and count(app, "prediction_categories") == 10
+
+
+def test_a_value_of_another_type_is_named_by_row_and_field(client) -> None:
+    rows = [log(0), log(1, features={"a": 1.0, "b": {"nested": 1}})]
+    error = post(client, "/api/predictions", {"predictions": rows}).get_json()["error"]
+    assert error["details"] == [{"row": 1, "field": "predictions[1].features.b", "error":
+                                 "a feature value must be a number, a category (a string of at most 200 characters), "
+                                 "true or false (a category of two, stored as 'true' / 'false'), or null (missing)"}]
+
+
+def test_openapi_states_the_feature_value_kinds(client) -> None:
+    doc = client.get("/api/openapi.json").get_json()
+    features = doc["components"]["schemas"]["PredictionLogIn"]["properties"]["features"]["anyOf"][0]
+    kinds = features["additionalProperties"]
+    assert [k["type"] for k in kinds["anyOf"]] == ["number", "boolean", "string", "null"]
+    assert kinds["anyOf"][2]["maxLength"] == 200 and "missing" in kinds["description"]
 
 
 def test_nan_and_infinity_are_refused(app, client) -> None:

@@ -55,7 +55,7 @@ def test_a_wrong_token_rejects_the_batch_once_without_retrying(server, caplog) -
 
 def test_outcomes_timed_blocks_and_the_decorator_land_with_their_fields(server) -> None:
     log = quiet_logger(server, model_version="7")
-    with log.timed("ctx-1", {"x": 1.0, "note": "text is left out", "gap": None}) as t:
+    with log.timed("ctx-1", {"x": 1.0, "note": "text is a category", "gap": None}) as t:
         t.score, t.predicted_label = 0.9, 1
     with pytest.raises(ZeroDivisionError):
         with log.timed("ctx-2", {"x": 2.0}):
@@ -75,11 +75,13 @@ def test_outcomes_timed_blocks_and_the_decorator_land_with_their_fields(server) 
                     ("ctx-2", "m", "7", None, None, "error", "ZeroDivisionError", True),
                     ("dec-1", "tracked", "7", 0.2, 0, "ok", None, True)]
     features = stored(server.db, "SELECT id, feature, value FROM prediction_features ORDER BY id, feature")
-    assert features == [("ctx-1", "x", 1.0), ("ctx-2", "x", 2.0), ("dec-1", "x", 3.0)]  # request_id is text: left out
+    assert features == [("ctx-1", "gap", None), ("ctx-1", "x", 1.0), ("ctx-2", "x", 2.0), ("dec-1", "x", 3.0)]
+    categories = stored(server.db, "SELECT id, feature, category FROM prediction_categories ORDER BY id, feature")
+    assert categories == [("ctx-1", "note", "text is a category"), ("dec-1", "request_id", "dec-1")]
     assert stored(server.db, "SELECT id, label FROM outcomes") == [("ctx-1", 1)]
 
 
-def test_a_batch_jobs_dataframe_lands_with_missing_cells_left_out(server) -> None:
+def test_a_batch_jobs_dataframe_lands_with_missing_cells_as_nulls(server) -> None:
     log = quiet_logger(server, max_queue=300, batch_size=100)  # 1,000 rows through a queue of 300: predictions() waits
     frame = pd.DataFrame({"id": [f"row-{i}" for i in range(1_000)], "score": [i / 1_000 for i in range(1_000)],
                           "income": [math.nan if i % 10 == 0 else float(i) for i in range(1_000)],
@@ -89,7 +91,8 @@ def test_a_batch_jobs_dataframe_lands_with_missing_cells_left_out(server) -> Non
     assert (log.sent, log.dropped) == (1_000, 0)
     assert server.stop() == 0
     assert len(prediction_ids(server.db, "m")) == 1_000
-    assert stored(server.db, "SELECT count(*) FROM prediction_features WHERE feature = 'income'") == [(900,)]
+    assert stored(server.db, "SELECT count(*), count(value) FROM prediction_features WHERE feature = 'income'") \
+        == [(1_000, 900)]  # a NaN cell is a missing value: stored as null, counted by data quality
     assert stored(server.db, "SELECT DISTINCT ts FROM predictions")[0][0].isoformat() == "2026-11-30T12:00:00"
 
 

@@ -21,12 +21,13 @@ def test_which_answers_are_retried_and_which_split(status, retryable, splittable
     assert (reply.retryable, reply.splittable) == (retryable, splittable)
 
 
-def test_rows_carry_iso_timestamps_numeric_features_and_no_empty_fields() -> None:
+def test_rows_carry_iso_timestamps_typed_features_and_no_empty_fields() -> None:
     at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC).timestamp()
-    item = (PREDICTION, 7, "m", None, at, {"a": 1, "b": math.nan, "c": "text", "d": True}, 0.5, None, None, "ok", None)
+    features = {"a": 1, "b": math.nan, "c": "text", "d": True, "e": None, "f": [1], "g": "x" * 300, "h": math.inf}
+    item = (PREDICTION, 7, "m", None, at, features, 0.5, None, None, "ok", None)
     assert json.loads(encode(PREDICTION, [item])) == {"predictions": [
         {"id": "7", "model": "m", "timestamp": "2026-11-30T12:00:00+00:00", "status": "ok", "score": 0.5,
-         "features": {"a": 1.0, "d": 1.0}}]}
+         "features": {"a": 1.0, "b": None, "c": "text", "d": True, "e": None, "g": "x" * 200, "h": None}}]}
     assert features_row(None) is None
 
 

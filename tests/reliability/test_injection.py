@@ -20,7 +20,7 @@ VALID_BODIES = {"/api/predictions": {"predictions": [log("inj-1")]},
                 "/api/predict": {"model": "champion", "features": {"x": 1.0}}, "/api/demo": {"load_spike": False}}
 LEAKS = [Path("/tmp/predwatch-leak.csv"), Path("/tmp/predwatch-evil.duckdb")]
 # Tables the request itself may legitimately add rows to (an id that looks like SQL is still just an id).
-INGEST_TABLES = {"predictions", "prediction_features", "outcomes"}
+INGEST_TABLES = {"predictions", "prediction_features", "prediction_categories", "outcomes"}
 
 
 @pytest.fixture

@@ -105,7 +105,21 @@ def _volume_collapsed(frames):
     return None, 27  # 30 expected from the hour before, 3 arrived
 
 
+def _unseen_category(frames):
+    """Every prediction has a categorical feature whose reference holds "a" and "b"; two recent ones say "zzz"."""
+    p = frames["predictions"]
+    frames["prediction_categories"] = pd.DataFrame({"id": p["id"], "ts": p["ts"], "model": "m", "feature": "c",
+                                                    "category": "a"})
+    frames["model_reference_categories"] = pd.DataFrame({"model": "m", "feature": "c", "category": ["a", "b"],
+                                                         "rn": [10, 5], "kept": True})
+    pids = recent_ids(frames, timedelta(minutes=5))[:2]
+    c = frames["prediction_categories"]
+    c.loc[c["id"].isin(pids), "category"] = "zzz"
+    return min(pids), 2
+
+
 BREAKERS: dict[tuple[str, str], Callable] = {
+    ("unseen_categories", "prediction_categories"): _unseen_category,
     ("missing_features", "prediction_features"): _null_feature,
     ("out_of_range", "prediction_features"): _out_of_range,
     ("non_finite", "prediction_features"): _nan_feature,
@@ -134,6 +148,8 @@ def test_each_check_fails_on_its_broken_data(store, key):
     assert result.example_id == example
     if key[0] == "volume_drop":
         assert result.detail.startswith("3 rows vs 30 expected")
+    elif key[0] == "unseen_categories":
+        assert "(e.g. c=zzz)" in result.detail
     else:
         assert result.detail.startswith(f"{offending} ")
 

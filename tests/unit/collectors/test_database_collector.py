@@ -75,5 +75,5 @@ def test_quality_collector_rows_and_state(store, tmp_path):
     state = DatabaseState()
     collector = QualityCollector(store, state, quality_config(Settings(db=tmp_path / "x.duckdb")))
     rows = collector.collect(NOW)["quality_checks"]
-    assert len(rows) == len(state.quality) == 10
+    assert len(rows) == len(state.quality) == 11
     assert all(r[0] == NOW and isinstance(r[3], bool) for r in rows)

@@ -44,6 +44,10 @@ def reference(store: Store, rng: np.random.Generator, n: int = 5000) -> dict[str
     rows = [(MODEL, None, i, f, float(v), NOW) for f, vs in values.items() for i, v in enumerate(vs)]
     insert(store, "model_reference", pd.DataFrame(rows, columns=["model", "model_version", "row_id", "feature",
                                                                  "value", "created_at"]))
+    # a categorical feature too (tests/unit/data/test_category_profiles.py has its own): "c" is not kept
+    insert(store, "model_reference_categories", pd.DataFrame({
+        "model": MODEL, "feature": "purpose", "category": ["a", "b", "c", "__missing__"], "rn": [3000, 1500, 400, 100],
+        "kept": [True, True, False, True]}))
     profiles.build_edges(store, MODEL)
     return values
 
@@ -62,6 +66,8 @@ def predictions(store: Store, rng: np.random.Generator, n: int, start: datetime,
                              for i, t, v in zip(ids, ts, make(rng, n, shift), strict=True)],
                             columns=["id", "ts", "model", "feature", "value"])
     insert(store, "prediction_features", features)
+    insert(store, "prediction_categories", pd.DataFrame({"id": ids, "ts": ts, "model": MODEL, "feature": "purpose",
+                                                         "category": rng.choice(["a", "b", "c", "d"], n)}))
     return pd.DataFrame({"id": ids, "score": scores})
 
 

@@ -1,0 +1,75 @@
+"""The evaluation job's categorical and missing-value drift (issue 20), beside the numeric drift of
+collectors/evaluation.py: per window, each categorical feature's bucket counts against its reference's
+(PSI, chi-squared p-value, Jensen-Shannon distance; a feature_drift row like a numeric feature's, with
+no KS), and every feature's missing-value share against the reference's (feature_drift_detail rows)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from analytics import categorical_drift as cd
+from data.queries import category_profiles as cp
+from data.store import Store
+
+
+class CategoricalDrift:
+    """One model's categorical references, read once per reference, and its rows per window."""
+
+    def __init__(self, store: Store, model: str, min_samples: int) -> None:
+        self.store, self.model, self.min_samples = store, model, min_samples
+        self.buckets = cp.reference(store, model)  # feature -> bucket -> reference rows
+        self.reference_missing = cp.reference_missing(store, model)
+
+    def window(self, now: datetime, seconds: int, parts: list[dict] | None) -> tuple[list[tuple], list[tuple]]:
+        """feature_drift and feature_drift_detail rows of one window. `parts` are the window's profile
+        reads (None: shorter than a minute, read from the raw rows)."""
+        drift, detail = [], []
+        if parts is None:
+            current = cp.raw_window(self.store, self.model, now - timedelta(seconds=seconds), now)
+            missing: dict[str, tuple[int, int]] = {}
+        else:
+            current = merge([p[0] for p in parts])
+            missing = merge_pairs([p[1] for p in parts])
+        for feature, reference in sorted(self.buckets.items()):
+            order = sorted(reference)
+            found = cd.categorical_drift(cp.as_arrays(reference, order), cp.as_arrays(current.get(feature, {}), order))
+            verdict = cd.categorical_verdict(found, self.min_samples)
+            enough = verdict != "insufficient_data"
+            drift.append((now, self.model, seconds, feature, found.psi if enough else None, None, None,
+                          found.reference_count, found.current_count, verdict, None))
+            nr, nc = found.reference_count, found.current_count
+            share = current.get(feature, {}).get(cp.MISSING, 0) / nc if nc else None
+            ref_share = reference.get(cp.MISSING, 0) / nr if nr else None
+            detail.append((now, self.model, seconds, feature, "categorical", found.chi2_pvalue if enough else None,
+                           found.js_distance if enough else None, share, ref_share,
+                           cd.missing_verdict(share, ref_share, nc, self.min_samples)))
+        for feature, (nulls, rows) in sorted(missing.items()):
+            if feature in self.buckets or feature.startswith("__") or feature not in self.reference_missing:
+                continue
+            share, ref_share = (nulls / rows if rows else None), self.reference_missing[feature]
+            detail.append((now, self.model, seconds, feature, "numeric", None, None, share, ref_share,
+                           cd.missing_verdict(share, ref_share, rows, self.min_samples)))
+        return drift, detail
+
+
+def read_parts(store: Store, model: str, first: datetime, last: datetime) -> tuple[dict, dict]:
+    """One nested-window read: category buckets and numeric null counts of minutes [first, last]."""
+    return cp.window(store, model, first, last), cp.missing_counts(store, model, first, last)
+
+
+def merge(parts: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    merged: dict[str, dict[str, int]] = {}
+    for part in parts:
+        for feature, buckets in part.items():
+            into = merged.setdefault(feature, {})
+            for bucket, n in buckets.items():
+                into[bucket] = into.get(bucket, 0) + n
+    return merged
+
+
+def merge_pairs(parts: list[dict[str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
+    merged: dict[str, tuple[int, int]] = {}
+    for part in parts:
+        for feature, (a, b) in part.items():
+            old = merged.get(feature, (0, 0))
+            merged[feature] = (old[0] + a, old[1] + b)
+    return merged
