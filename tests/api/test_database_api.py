@@ -57,7 +57,7 @@ def test_data_quality_latest_and_history(client, app):
     _run(app, "data_quality")
     _run(app, "data_quality")
     body = client.get("/api/data_quality").get_json()
-    assert len(body["checks"]) == 10 and "history" not in body
+    assert len(body["checks"]) == 11 and "history" not in body
     assert {c["check_name"] for c in body["checks"]} >= {"volume_drop", "orphan_outcomes"}
     assert all(set(c) >= {"check_name", "table_name", "passed", "offending", "example_id", "detail"}
                for c in body["checks"])

@@ -74,7 +74,7 @@ def test_database_page_shows_store_charts_targets_and_quality(page, server):
     expect(failing).to_have_count(1)
     expect(failing.locator("td").nth(2)).to_have_text("FAIL")
     expect(failing.locator("td").nth(4)).to_have_text(example)
-    expect(page.locator(f"#{ids.DB_QUALITY} tr.quality-row")).to_have_count(10)
+    expect(page.locator(f"#{ids.DB_QUALITY} tr.quality-row")).to_have_count(11)
 
     dead = page.locator(".pg-target").filter(has_text="PostgreSQL dead")
     expect(dead.locator(".status-badge")).to_have_text("DOWN")
