@@ -3,7 +3,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import alerts, database, demo, errors, export, health, instrumentation, metrics, openapi, predictions, reads, security
+from api import (
+    alerts,
+    body_gate,
+    database,
+    demo,
+    errors,
+    export,
+    health,
+    instrumentation,
+    metrics,
+    openapi,
+    predictions,
+    reads,
+    security,
+)
 from api import model as model_routes
 from api.context import CONTROLS, RUNTIME, SERVICE
 from predictor.demo import DemoControls
@@ -19,6 +33,7 @@ def register(server: Flask, runtime: Runtime, service: PredictionService, contro
     server.config["MAX_CONTENT_LENGTH"] = int(runtime.settings.max_body_mb * 1024 * 1024)
     security.register(server, runtime.settings)
     errors.register(server)
+    body_gate.register(server)
     instrumentation.register(server, runtime.telemetry)
     for module in (health, metrics, predictions, reads, openapi, demo, database, alerts, model_routes, export):
         server.register_blueprint(module.blueprint)

@@ -11,7 +11,7 @@ from analytics.data_quality import CHECKS
 from api.alerts import rules as alert_rules
 from api.context import runtime, service
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
-from api.params import TIME_RANGE_TEXT, WINDOWS, YEAR_PATTERN
+from api.params import MAX_TIME_LENGTH, TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
 from data.queries.alerts import SEVERITIES as ALERT_SEVERITIES
 from data.queries.alerts import STATES as ALERT_STATES
@@ -38,8 +38,13 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+BODY_TEXT = ("JSON of at most --max-body-mb (default 32 MB; 413 beyond); a body over 4 MB waits for the one "
+             "large-body slot, or is answered 503 with Retry-After when others are waiting")
+
+
 def _body(model: type) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+    return {"required": True, "description": BODY_TEXT,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -47,11 +52,12 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 OBJECT = {"type": "object"}
-TIME = {"type": "string", "format": "date-time", "pattern": YEAR_PATTERN}  # api.params.timestamp's range
+# api.params.timestamp: no "format": "date-time", which would refuse a space for the T and a time without offset
+TIME = {"type": "string", "pattern": TIME_PATTERN, "maxLength": MAX_TIME_LENGTH}
 COUNTS = {"type": "object", "required": ["received", "stored", "duplicates"], "properties": {
     "received": {"type": "integer"}, "stored": {"type": "integer"}, "duplicates": {"type": "integer"},
     "orphans": {"type": "integer"}}}
-WRITE_ERRORS = (400, 401, 413, 415, 422)
+WRITE_ERRORS = (400, 401, 413, 415, 422, 503)  # 503: a large body while others are parsed (api/body_gate.py)
 
 
 def _alert_paths() -> dict[str, Any]:
@@ -78,8 +84,8 @@ def _export_paths() -> dict[str, Any]:
     return {"/api/export": {"get": {
         "summary": "One table's rows over a time range (raw or rolled up), streamed as CSV or Parquet",
         "parameters": [{**_query("table", {"type": "string", "enum": list(EXPORTABLE)}, "table"), "required": True},
-                       _query("from", TIME, f"start (default: to - 24 h), {TIME_RANGE_TEXT}"),
-                       _query("to", TIME, f"end, exclusive (default: now), {TIME_RANGE_TEXT}"),
+                       _query("from", TIME, f"start, before `to` (else 400; default: to - 24 h), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
+                       _query("to", TIME, f"end, exclusive (default: now), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
                        _query("format", {"type": "string", "enum": ["csv", "parquet"]}, "default csv"),
                        _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 5000000")],
         "responses": {"200": {"description": "OK", "content": {

@@ -1,6 +1,7 @@
 """Query-parameter parsing with clear 400s; values reach SQL only as bound parameters."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -48,13 +49,33 @@ def text(name: str, max_length: int = 128) -> str | None:
     return raw
 
 
-# Times a route accepts: a year from 1970 to 9998, as the OpenAPI document says (YEAR_PATTERN); in UTC a day of
-# slack either side, so any offset (-14:00..+14:00) on an accepted year passes. Wide enough for any real
+# Times a route accepts: a year from 1970 to 9998, as the OpenAPI document says (TIME_PATTERN); in UTC a day of
+# slack either side, so any offset (-23:59..+23:59) on an accepted year passes. Wide enough for any real
 # record, narrow enough that converting an offset (+14:00 on 0001-01-01) or stepping a day back from a bound
 # never leaves Python's datetime range (that was a 500).
 EARLIEST, LATEST = datetime(1969, 12, 31), datetime(9999, 1, 2)
 TIME_RANGE_TEXT = "in a year from 1970 to 9998"
-YEAR_PATTERN = r"^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
+# The times both parsers take, as one pattern the OpenAPI document states and every route checks first, so the
+# document and the server agree: RFC 3339's date-time (real dates only: 30-day months, 29 February in leap years),
+# with a space allowed for the T and the offset optional (then UTC: Python's isoformat() of a naive time has
+# none); no leap second (:60: Python's datetime cannot hold it). No "format": "date-time" in the document, which
+# would refuse those two.
+YEAR = r"(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+LEAP_YEAR = r"(19(7[26]|8[048]|9[26])|[2-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[3579][26])00)"
+DATE = (rf"({YEAR}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+        rf"|02-(0[1-9]|1[0-9]|2[0-8]))|{LEAP_YEAR}-02-29)")
+TIME_PATTERN = (rf"^{DATE}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+                r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$")
+TIME_TEXT = "YYYY-MM-DDThh:mm:ss[.fraction][Z|+hh:mm|-hh:mm] (T or a space; no offset means UTC)"
+_TIME = re.compile(TIME_PATTERN)
+MAX_TIME_LENGTH = 64
+
+
+def parse_time(raw: str) -> datetime:
+    """A time of TIME_PATTERN's form (aware, or naive for UTC), else ValueError."""
+    if not _TIME.match(raw):
+        raise ValueError(f"must be a time {TIME_TEXT} {TIME_RANGE_TEXT}")
+    return datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))  # RFC 3339 allows t and z; Python not
 
 
 def utc_in_range(value: datetime) -> datetime:
@@ -70,13 +91,13 @@ def utc_in_range(value: datetime) -> datetime:
 
 def timestamp(name: str, default: datetime) -> datetime:
     """An ISO 8601 time parameter as naive UTC; unparseable or out of range is a 400 naming it."""
-    raw = text(name, 64)
+    raw = text(name, MAX_TIME_LENGTH)
     if raw is None:
         return default
     try:
-        return utc_in_range(datetime.fromisoformat(raw.replace("Z", "+00:00")))
+        return utc_in_range(parse_time(raw))
     except ValueError:
-        raise ApiError(400, "bad_parameter", f"{name} must be an ISO 8601 time {TIME_RANGE_TEXT}, "
+        raise ApiError(400, "bad_parameter", f"{name} must be a time {TIME_TEXT} {TIME_RANGE_TEXT}, "
                        "e.g. 2026-03-01T00:00:00Z", [{"field": name}]) from None
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Response, jsonify
 
 from api.auth import require_token
+from api.body_gate import release_memory
 from api.context import runtime, service
 from api.errors import ApiError
 from api.schemas import OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest, log_problems
@@ -18,6 +19,7 @@ from predictor.service import PredictionError
 
 blueprint = Blueprint("predictions", __name__, url_prefix="/api")
 ERROR_STATUS = {"validation_error": 422, "model_error": 500, "timeout": 504}
+COUNTED = ("id", "model", "status", "error_kind", "latency_seconds")
 
 
 @blueprint.post("/predict")
@@ -64,7 +66,7 @@ def _count(rows: list[dict], new_ids: set[str]) -> None:
         if row["id"] not in new_ids:
             continue
         bound = metrics.model(row["model"])
-        if row.get("status", "ok") == "ok":
+        if (row.get("status") or "ok") == "ok":
             bound.ok.inc()
         else:
             metrics.failed(row["model"], row["error_kind"])
@@ -77,9 +79,13 @@ def _count(rows: list[dict], new_ids: set[str]) -> None:
 def ingest_predictions() -> Response:
     rows = parse_body(PREDICTION_BATCH)["predictions"]
     _reject_duplicates_and_rules(rows, log_problems(rows))
-    new_ids = store_predictions(runtime().store, ingest_tables(rows, utcnow()))
-    _count(rows, new_ids)
-    return jsonify({"received": len(rows), "stored": len(new_ids), "duplicates": len(rows) - len(new_ids)})
+    tables, received = ingest_tables(rows, utcnow()), len(rows)
+    counted = [{k: row.get(k) for k in COUNTED} for row in rows]
+    del rows  # the feature dicts (most of a big body's memory) go before DuckDB takes its share
+    release_memory()
+    new_ids = store_predictions(runtime().store, tables)
+    _count(counted, new_ids)
+    return jsonify({"received": received, "stored": len(new_ids), "duplicates": received - len(new_ids)})
 
 
 @blueprint.post("/outcomes")

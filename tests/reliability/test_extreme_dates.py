@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from api.openapi import document
+from api.params import TIME_PATTERN
 
 EXTREME = ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-14:00",
            "9999-12-31T23:59:59", "9999-12-31T23:59:59.999999+14:00", "1969-12-30T23:59:59Z",
@@ -18,15 +19,20 @@ BODIES = {  # the write routes whose rows carry a time, with the smallest valid 
 
 
 def _time_parameters(doc: dict[str, Any]) -> list[tuple[str, str]]:
-    """(path, name) of every GET query parameter the document types as a date-time."""
+    """(path, name) of every GET query parameter the document types as a time."""
     return [(path, p["name"]) for path, ops in doc["paths"].items() if "get" in ops
-            for p in ops["get"].get("parameters", []) if p.get("schema", {}).get("format") == "date-time"]
+            for p in ops["get"].get("parameters", []) if _is_time(p.get("schema", {}))]
+
+
+def _is_time(schema: dict[str, Any]) -> bool:
+    """A time (api.params.TIME_PATTERN: no "format": "date-time", which would refuse a naive time)."""
+    return schema.get("format") == "date-time" or schema.get("pattern") == TIME_PATTERN
 
 
 def _has_time(schema: Any, components: dict[str, Any]) -> bool:
     """Whether a schema (following $refs) has a date-time anywhere."""
     if isinstance(schema, dict):
-        if schema.get("format") == "date-time":
+        if _is_time(schema):
             return True
         if "$ref" in schema:
             return _has_time(components[schema["$ref"].rsplit("/", 1)[1]], components)
@@ -49,7 +55,7 @@ def test_every_time_route_is_known_to_this_test() -> None:
     # The document states the accepted years, so a client generated from it never sends one refused here.
     for path, ops in doc["paths"].items():
         for p in ops.get("get", {}).get("parameters", []):
-            assert p["schema"].get("format") != "date-time" or p["schema"].get("pattern"), (path, p["name"])
+            assert not _is_time(p["schema"]) or p["schema"].get("pattern") == TIME_PATTERN, (path, p["name"])
     assert set(_body_time_routes(doc)) == set(BODIES)
 
 
