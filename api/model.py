@@ -14,11 +14,14 @@ from api.context import runtime
 from api.errors import ApiError
 from data.clock import iso_utc
 from data.queries import model_views as mv
+from data.queries import profiles, quality
 from data.queries.drift import drift_windows
+from data.store import Store
 
 blueprint = Blueprint("model", __name__, url_prefix="/api")
 DRIFT_KEYS = ("feature", "psi", "ks_statistic", "ks_pvalue", "ks_error_bound", "verdict", "reference_count",
-              "current_count")
+              "current_count", "kind", "chi2_pvalue", "js_distance", "missing_share", "reference_missing_share",
+              "missing_verdict")
 METRICS = ("auc", "average_precision", "precision", "recall", "f1", "accuracy", "brier")
 
 
@@ -79,6 +82,7 @@ def drift() -> Response:
     model = model or (known[0] if known else None)
     rows = mv.latest_drift(rt.store, model, seconds) if model else []
     if not rows and model is not None and params.text("model"):
+        _no_reference(rt.store, model, known)
         raise ApiError(404, "not_found", f"model {model!r} has no drift result over {label} yet",
                        [{"field": "model", "known": known}])
     importance, method = pick_importance(mv.latest_importance(rt.store, model).itertuples(index=False)) if model \
@@ -90,8 +94,18 @@ def drift() -> Response:
                     "features": features, "score": _drift_row(score) if score else None})
 
 
+def _no_reference(store: Store, model: str, known: list[str]) -> None:
+    """A model without reference bins has no drift and no feature histograms on /metrics: say why."""
+    if profiles.has_edges(store, model):
+        return
+    raise ApiError(404, "not_found", f"model {model!r} has no reference sample yet, so no drift and no feature "
+                   "histograms on /metrics: an ingested model's first labelled predictions become its reference "
+                   f"once it has enough ({quality.labelled_count(store, model)} labelled so far)",
+                   [{"field": "model", "reason": "no_reference", "known": known}])
+
+
 def _drift_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: _clean(row[k]) for k in DRIFT_KEYS}
+    return {k: _clean(row.get(k)) for k in DRIFT_KEYS}
 
 
 _NUM = {"type": ["number", "null"]}
@@ -114,6 +128,10 @@ DRIFT_SCHEMA = {
                        "feature": {"type": "string"}, "psi": _NUM, "ks_statistic": _NUM, "ks_pvalue": _NUM,
                        "ks_error_bound": _NUM,
                        "verdict": {"enum": ["none", "moderate", "significant", "insufficient_data"]},
+                       # categorical features (issue 20): PSI over categories, no KS; chi-squared and JS instead
+                       "kind": {"enum": ["numeric", "categorical"]}, "chi2_pvalue": _NUM, "js_distance": _NUM,
+                       "missing_share": _NUM, "reference_missing_share": _NUM,
+                       "missing_verdict": {"enum": ["none", "significant", "insufficient_data", None]},
                        "importance": _NUM, "impact": _NUM, "impact_rank": {"type": "integer"}}}},
                    "score": {"type": ["object", "null"]}},
 }

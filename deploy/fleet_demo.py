@@ -30,14 +30,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prometheus_config(targets: list[str], scrape_seconds: float, rules: Path, alertmanager: str | None = None) -> str:
-    """A scrape config for `targets` (JSON strings are valid YAML), evaluating the exported alert rules
-    and sending their alerts to `alertmanager` (host:port) when there is one."""
+def prometheus_config(targets: list[str], scrape_seconds: float, rules: list[Path], alertmanager: str | None = None) -> str:
+    """A scrape config for `targets` (JSON strings are valid YAML), evaluating the exported alert rules and the
+    fleet rules, and sending their alerts to `alertmanager` (host:port) when there is one."""
     alerting = ["alerting:", "  alertmanagers:", "    - static_configs:",
                 f"        - targets: {json.dumps([alertmanager])}"] if alertmanager else []
     return "\n".join([
         "global:", f"  scrape_interval: {scrape_seconds:g}s", f"  evaluation_interval: {scrape_seconds:g}s",
-        "rule_files:", f"  - {json.dumps(str(rules))}", *alerting,
+        "rule_files:", *(f"  - {json.dumps(str(path))}" for path in rules), *alerting,
         "scrape_configs:", "  - job_name: predwatch", "    static_configs:", f"      - targets: {json.dumps(targets)}", ""])
 
 
@@ -136,7 +136,8 @@ def run(args: argparse.Namespace, work: Path) -> None:
         alertmanager = start_alertmanager(work, procs)
         config = work / "prometheus.yml"
         config.write_text(prometheus_config([f"127.0.0.1:{p}" for p in ports], args.scrape_seconds,
-                                            ROOT / "deploy" / "alert-rules.yml", alertmanager))
+                                            [ROOT / "deploy" / "alert-rules.yml", ROOT / "deploy" / "fleet-rules.yml"],
+                                            alertmanager))
         cmd = [str(PROMETHEUS), f"--config.file={config}", f"--storage.tsdb.path={work / 'tsdb'}",
                "--web.listen-address=127.0.0.1:{port}"]
         _, proc = start_on_free_port(cmd, work / "prometheus.log", "http://127.0.0.1:{port}/-/ready", prom_port)

@@ -29,7 +29,16 @@ PREDICTION_QUERIES: dict[str, tuple[str, str]] = {
     "latency_p99_seconds": ("histogram_quantile(0.99, sum by (instance, le) "
                             "(rate(prediction_duration_seconds_bucket{sel}[{window}])))", "s"),
 }
-PANELS = {"system": SYSTEM_QUERIES, "predictions": PREDICTION_QUERIES}
+# Model quality (issue 17): the fleet's own figures, recorded by deploy/fleet-rules.yml over the last hour from
+# every instance's merged counts, beside each instance's latest gauges. Their series are named by instance
+# ("fleet" for the merged ones), model, feature and window (`series_name`).
+QUALITY_QUERIES: dict[str, tuple[str, str]] = {
+    "fleet_auc": ("model:score_auc:fleet1h", "AUC"),
+    "instance_auc": ("model_auc{sel}", "AUC"),
+    "fleet_psi": ("topk(5, model_feature:psi:fleet1h)", "PSI"),
+    "instance_psi": ("topk(5, max by (instance, model, feature) (feature_psi{sel}))", "PSI"),
+}
+PANELS = {"system": SYSTEM_QUERIES, "predictions": {**PREDICTION_QUERIES, **QUALITY_QUERIES}}
 # Finds the instances and whether each answers: `up` (1 or 0) of every target that exposed Predwatch's
 # prediction counter in the last hour, so a stopped instance is listed as down instead of vanishing.
 INSTANCES_QUERY = "max by (instance) (up) and on (instance) count by (instance) (last_over_time(predictions_total[1h]))"
@@ -94,5 +103,11 @@ def parse_result(body: Mapping[str, Any]) -> list[tuple[dict[str, str], list[tup
     return out
 
 
+def series_name(labels: Mapping[str, str]) -> str:
+    """The instance ("fleet" for a series merged over instances), then the model, feature and window it is of."""
+    parts = [labels.get("instance", "fleet"), *(labels[k] for k in ("model", "feature") if k in labels)]
+    return " ".join(parts + ([f"{labels['window_seconds']} s"] if "window_seconds" in labels else []))
+
+
 def samples(series: Sequence[tuple[dict[str, str], list[tuple[float, float]]]]) -> list[Sample]:
-    return [Sample(labels.get("instance", "?"), t, v) for labels, points in series for t, v in points]
+    return [Sample(series_name(labels), t, v) for labels, points in series for t, v in points]

@@ -12,6 +12,7 @@ from runtime.rules import load_rules
 from settings import Settings
 from state.databases import DatabaseState
 from state.status import StatusBoard
+from telemetry.fleet import FleetMetrics
 from telemetry.metrics import Telemetry
 from telemetry.writer import KEYS as WRITER_KEYS
 from telemetry.writer import WriterCounters
@@ -39,6 +40,7 @@ class Runtime:
         telemetry = telemetry or Telemetry()
         telemetry.bind_state(queue_length=lambda: writer.queue_length, active_cursors=lambda: store.active_cursors)
         telemetry.registry.register(WriterCounters(lambda: {key: getattr(writer.stats, key) for key in WRITER_KEYS}))
+        telemetry.registry.register(FleetMetrics(store))  # fleet-mergeable model quality counts
         return cls(settings, store, writer, telemetry, rules)
 
     @property

@@ -53,6 +53,18 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
                       ("rule", "severity", "model", "feature", "process")),
     "alerts_pending": ("gauge", "1 while the rule's alert about the subject is pending",
                        ("rule", "severity", "model", "feature", "process")),
+    # Fleet-mergeable model quality (telemetry/fleet.py, issue 17): running totals that only grow, summed
+    # across instances by deploy/fleet-rules.yml into fleet AUC, accuracy and PSI.
+    "model_score": ("histogram", "Labelled predictions by score (50 fixed buckets on [0, 1]) and outcome, "
+                    "counted when the outcome arrives", ("model", "outcome")),
+    "model_score_bucket_lower": ("gauge", "1 for each model_score bucket: `upper` is its le, `lower` the le of "
+                                 "the bucket below it (the fleet rules take per-bucket counts with it)", ("upper", "lower")),
+    "model_labelled_predictions": ("counter", "Labelled predictions by predicted label and outcome",
+                                   ("model", "predicted", "outcome")),
+    "model_feature_value": ("histogram", "Feature values in the model's reference PSI decile bins (le = the "
+                            "decile edges; the score as feature __score__)", ("model", "feature")),
+    "model_feature_reference_share": ("gauge", "Share of the model's reference sample in the PSI bin (lower, upper]",
+                                      ("model", "feature", "upper", "lower")),
     # plus one gauge per unwindowed alert metric (cpu_percent, ...), named, described and labelled
     # (model, feature, process: MetricSpec.subjects) by analytics.alert_rules.METRICS, "as the alert
     # rules last saw it"

@@ -16,7 +16,8 @@ def test_selector_quotes_values_so_they_cannot_break_out_of_the_matcher() -> Non
 
 def test_panel_queries_filter_by_instance_and_use_the_window() -> None:
     queries = promql.panel_queries("predictions", "h:1", "60s")
-    assert set(queries) == set(promql.PREDICTION_QUERIES)
+    assert set(queries) == set(promql.PREDICTION_QUERIES) | set(promql.QUALITY_QUERIES)
+    assert queries["instance_auc"] == 'model_auc{instance="h:1"}' and queries["fleet_auc"] == "model:score_auc:fleet1h"
     assert queries["request_rate_per_second"] == 'sum by (instance) (rate(predictions_total{instance="h:1"}[60s]))'
     assert 'predictions_total{instance="h:1",status="error"}[60s]' in queries["error_rate_percent"]
     assert queries["latency_p95_seconds"].startswith("histogram_quantile(0.95, sum by (instance, le)")
@@ -49,3 +50,9 @@ def test_parse_vector_and_error_answers() -> None:
     assert promql.parse_result(vector) == [({"instance": "a"}, [(5.0, 3.0)])]
     with pytest.raises(promql.PromResponseError, match="bad_data: parse error"):
         promql.parse_result({"status": "error", "errorType": "bad_data", "error": "parse error"})
+
+
+def test_series_are_named_by_instance_or_fleet_then_model_feature_and_window() -> None:
+    assert promql.series_name({"instance": "a:1"}) == "a:1"
+    assert promql.series_name({"model": "m", "feature": "income"}) == "fleet m income"
+    assert promql.series_name({"instance": "a:1", "model": "m", "window_seconds": "900"}) == "a:1 m 900 s"
