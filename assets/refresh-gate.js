@@ -51,8 +51,14 @@
   window.predwatchRefresh = {inFlight: function () { return started.size; }, busy: busy};
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     predwatchGate: {
+      // A hidden tab (another tab in front, a minimised window) does not refresh at all: nobody sees
+      // its charts, and the server's queries are then left to the tabs in view. The first tick after
+      // it comes back into view refreshes it.
       tick: function (_n, tick) {
-        return busy() ? window.dash_clientside.no_update : (tick || 0) + 1;
+        if (busy() || document.visibilityState === "hidden") {
+          return window.dash_clientside.no_update;
+        }
+        return (tick || 0) + 1;
       },
     },
   });

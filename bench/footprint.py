@@ -1,6 +1,7 @@
 """Idle footprint: resident memory and percent of one core of `python app.py --no-demo` (and, with
 --demo, of the built-in demo at its default rate) on a fresh store, sampled once a second after a
-warm-up, plus whether scikit-learn and SciPy were loaded (their shared objects in /proc/PID/maps).
+warm-up, the CPU split into the demo's traffic thread and everything else, plus whether scikit-learn
+and SciPy were loaded (their shared objects in /proc/PID/maps).
 
 The models are trained first, in this process, so the child only loads them (as every start after
 the first does). `--app` runs another checkout's app.py (e.g. an export of HEAD) for a before/after
@@ -35,6 +36,28 @@ def loaded(pid: int, marker: str) -> bool:
         return False
 
 
+def thread_cpu(proc: psutil.Process) -> dict[str, float]:
+    """CPU seconds per OS thread name (collector threads are named pw-<collector>; the rest: the request
+    threads, the writer and Python's own, mostly shown as python)."""
+    out: dict[str, float] = {}
+    for thread in proc.threads():
+        try:
+            name = Path(f"/proc/{proc.pid}/task/{thread.id}/comm").read_text().strip()
+        except OSError:
+            continue
+        out[name] = out.get(name, 0.0) + thread.user_time + thread.system_time
+    return out
+
+
+def demo_split(before: dict[str, float], after: dict[str, float], seconds: float) -> tuple[float, float]:
+    """% of a core spent by the built-in demo's traffic thread (pw-workload: predicting and logging) and by
+    everything else over the window (the monitoring of that traffic and of the host). Threads that ended
+    in the window are missed; collector threads live as long as the app."""
+    delta = {name: after[name] - before.get(name, 0.0) for name in after}
+    traffic = delta.get("pw-workload", 0.0)
+    return 100 * traffic / seconds, 100 * (sum(delta.values()) - traffic) / seconds
+
+
 def measure(app: Path, folder: Path, demo: bool, warmup: float, seconds: float) -> dict[str, object]:
     port = free_port()
     cmd = [sys.executable, str(app), "--db", str(folder / "fp.duckdb"), "--port", str(port),
@@ -51,13 +74,16 @@ def measure(app: Path, folder: Path, demo: bool, warmup: float, seconds: float) 
                     time.sleep(0.2)
             proc = psutil.Process(child.pid)
             time.sleep(warmup)
-            start_cpu, start = sum(proc.cpu_times()[:2]), time.monotonic()
+            start_cpu, start, threads_before = sum(proc.cpu_times()[:2]), time.monotonic(), thread_cpu(proc)
             rss = []
             while time.monotonic() - start < seconds:
                 rss.append(proc.memory_info().rss / MB)
                 time.sleep(1)
-            cpu = 100 * (sum(proc.cpu_times()[:2]) - start_cpu) / (time.monotonic() - start)
-            return {"rss_mean": statistics.fmean(rss), "rss_max": max(rss), "cpu": cpu,
+            elapsed = time.monotonic() - start
+            cpu = 100 * (sum(proc.cpu_times()[:2]) - start_cpu) / elapsed
+            traffic, monitoring = demo_split(threads_before, thread_cpu(proc), elapsed)
+            return {"traffic": traffic, "monitoring": monitoring,
+                    "rss_mean": statistics.fmean(rss), "rss_max": max(rss), "cpu": cpu,
                     "threads": proc.num_threads(), "sklearn": loaded(child.pid, "/sklearn/"),
                     "scipy": loaded(child.pid, "/scipy/")}
         finally:
@@ -78,7 +104,7 @@ def main() -> None:
 
         load_or_train(Path(tmp) / "models")  # trained once here: every child only loads them
         print(f"{'app':40} {'mode':9} {'RSS mean MB':>11} {'RSS max MB':>10} {'% of a core':>11} "
-              f"{'threads':>7} sklearn scipy")
+              f"{'threads':>7} sklearn scipy {'traffic %':>9} {'monitoring %':>12}")
         for app in apps:
             for demo in ([False, True] if args.demo else [False]):
                 folder = Path(tmp) / f"run-{len(list(Path(tmp).glob('run-*')))}"
@@ -86,7 +112,8 @@ def main() -> None:
                 (folder / "models").symlink_to(Path(tmp) / "models")
                 r = measure(app, folder, demo, args.warmup, args.seconds)
                 print(f"{str(app)[-40:]:40} {'demo' if demo else 'no-demo':9} {r['rss_mean']:11.1f} "
-                      f"{r['rss_max']:10.1f} {r['cpu']:11.2f} {r['threads']:7} {str(r['sklearn']):7} {r['scipy']}")
+                      f"{r['rss_max']:10.1f} {r['cpu']:11.2f} {r['threads']:7} {str(r['sklearn']):7} {str(r['scipy']):5} "
+                      f"{r['traffic']:9.2f} {r['monitoring']:12.2f}")
     print(f"goal (idle --no-demo): RSS <= {GOAL_RSS_MB} MB, CPU <= {GOAL_CPU} % of a core; "
           f"window {args.seconds:.0f} s after {args.warmup:.0f} s warm-up")
 

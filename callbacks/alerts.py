@@ -61,7 +61,8 @@ def register(app: Dash, runtime: Runtime) -> None:
                   Output(ids.BACKTEST_RULE, "value"), Input(ids.ALERTS_RULES, "id"), State(ids.BACKTEST_RULE, "value"))
     def rules_in_force(_id: str, chosen: str | None) -> tuple:
         options = [{"label": f"{r.id} ({r.metric} {r.comparison} {r.threshold:g})", "value": r.id} for r in rules.values()]
-        return rules_table([r.as_dict() for r in rules.values()]), options, chosen or next(iter(rules), None)
+        chosen = chosen if chosen in rules else next(iter(rules), None)  # ?rule= may name no rule in force
+        return rules_table([r.as_dict() for r in rules.values()]), options, chosen
 
     @app.callback(*figure_outputs(ids.BACKTEST_GRAPH), Output(ids.BACKTEST_SUMMARY, "children"),
                   Output(ids.BACKTEST_THRESHOLD, "placeholder"),

@@ -15,7 +15,9 @@ from dashboard.components import kpi_card, status_badge
 from dashboard.format import bytes_text, percent_text
 from dashboard.sparkline import sparkline
 from dashboard.tables import component_table
+from dashboard.tables_alerts import firing_list
 from data.clock import utcnow
+from data.queries import alerts as alert_queries
 from data.queries import predictions as prediction_queries
 from data.queries import system as system_queries
 from data.store import Store
@@ -101,7 +103,7 @@ def _prediction_kpis(store: Store, now: datetime, levels: dict[str, Levels],
 def register(app: Dash, runtime: Runtime) -> None:
     @app.callback(
         Output(ids.OVERALL_STATUS, "children"), Output(ids.KPI_CARDS, "children"), Output(ids.COMPONENTS, "children"),
-        Input(ids.TICK, "data"), Input(ids.RANGE, "value"),
+        Output(ids.OVERVIEW_ALERTS, "children"), Input(ids.TICK, "data"), Input(ids.RANGE, "value"),
     )
     def refresh(_n: int, range_key: str | None) -> tuple:
         levels = runtime.levels
@@ -109,4 +111,5 @@ def register(app: Dash, runtime: Runtime) -> None:
                               runtime.settings.sample_delay, levels)
         trends = _trends(runtime.store, *window(range_key, utcnow()))
         kpis = _kpis(report, trends) + _prediction_kpis(runtime.store, utcnow(), levels, trends)
-        return status_badge(report["status"]), kpis, component_table(report["components"])
+        firing = firing_list(alert_queries.list_alerts(runtime.store, "firing", None))
+        return status_badge(report["status"]), kpis, component_table(report["components"]), firing

@@ -13,6 +13,7 @@ LAST_UPDATED = "last-updated"
 OVERALL_STATUS = "overview-status"
 KPI_CARDS = "overview-kpis"
 COMPONENTS = "overview-components"
+OVERVIEW_ALERTS = "overview-alerts"
 
 # system
 CPU_GRAPH = "system-cpu-graph"

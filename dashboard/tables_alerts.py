@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard.components import simple_table, status_badge
 
@@ -38,6 +39,22 @@ def active_table(alerts: Sequence[Mapping[str, Any]]) -> html.Div:
              _since(a["fired_at"] or a["started_at"])) for a in ordered]
     return simple_table(["rule", "severity", "state", "value", "threshold", "subject", "since"], rows,
                         "No alert is firing or pending: every rule's condition is currently false.")
+
+
+def firing_list(alerts: Sequence[Mapping[str, Any]]) -> html.Div:
+    """The Overview's firing alerts, worst first, each linking to the Alerts page with its rule chosen."""
+    firing = sorted((a for a in alerts if a["state"] == "firing"),
+                    key=lambda a: (-SEVERITY_ORDER.index(a["severity"]) if a["severity"] in SEVERITY_ORDER else 1,
+                                   a["rule"], a.get("subject") or ""))
+    if not firing:
+        return html.Div("No alert is firing: every rule's condition is currently false (pending ones are on "
+                        "the Alerts page).", className="text-muted", id="overview-no-alerts")
+    items = [html.Li([status_badge(a["severity"]), " ",
+                      dcc.Link(a["rule"] + (f" ({a['subject']})" if a.get("subject") else ""),
+                               href=f"/alerts?rule={quote(a['rule'])}", className="firing-alert-link"),
+                      f" {_number(a['value'])} against {_number(a['threshold'])}, since {_since(a['fired_at'])}"],
+                     className="mb-1") for a in firing]
+    return html.Ul(items, className="list-unstyled mb-0")
 
 
 def rules_table(rules: Sequence[Mapping[str, Any]]) -> html.Div:

@@ -83,7 +83,8 @@ def test_export_is_bounded_and_csv_has_one_header(seeded) -> None:
 @pytest.mark.parametrize("query, field", [({}, "table"), ({"table": "schema_version"}, "table"),
                                           ({"table": "predictions", "format": "xml"}, "format"),
                                           ({"table": "predictions", "from": "yesterday"}, "from"),
-                                          ({"table": "predictions", "from": "2026-03-02T00:00:00Z", "to": "2026-03-01T00:00:00Z"}, "from")])
+                                          ({"table": "predictions", "from": "2026-03-02T00:00:00Z",
+                                            "to": "2026-03-01T00:00:00Z"}, "from")])
 def test_export_rejects_bad_parameters(client, query: dict, field: str) -> None:
     response = client.get("/api/export", query_string=query)
     assert response.status_code == 400

@@ -43,6 +43,16 @@ def test_badge_shows_the_firing_count_and_worst_severity_on_every_page(page, ser
         expect(link.locator(".badge")).to_have_class(re.compile(r"bg-danger"))
 
 
+def test_overview_lists_the_firing_alert_with_a_link_to_the_alerts_page(page, server):
+    page.goto(server.url + "/")
+    link = page.locator(f"#{ids.OVERVIEW_ALERTS} a.firing-alert-link").filter(has_text="test_cpu:critical")
+    expect(link).to_have_count(1)
+    link.click()  # in-app navigation to the Alerts page, the firing rule chosen for the backtest
+    expect(page.locator("#_pages_content h2")).to_have_text("Alerts")
+    expect(page).to_have_url(re.compile(r"/alerts\?rule=test_cpu%3Acritical&range="))
+    expect(page.locator(f"#{ids.BACKTEST_RULE}")).to_have_value("test_cpu:critical")
+
+
 def test_alerts_page_lists_the_firing_alert_the_rules_and_the_timeline(page, server):
     page.goto(server.url + "/alerts")
     expect(page.locator("h2")).to_have_text("Alerts")

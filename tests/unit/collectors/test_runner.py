@@ -123,10 +123,12 @@ class NiceProbe:
 
     def __init__(self) -> None:
         self.nice: int | None = None
+        self.comm = ""
         self.ran = threading.Event()
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         self.nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        self.comm = Path(f"/proc/self/task/{threading.get_native_id()}/comm").read_text().strip()
         self.ran.set()
         return {}
 
@@ -144,3 +146,4 @@ def test_collector_threads_run_nicer_than_the_request_threads(parts) -> None:
         runner.stop()
     assert probe.nice == min(19, here + BACKGROUND_NICE)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here  # this thread is untouched
+    assert probe.comm == "pw-probe"  # the OS sees the thread's name: bench.footprint splits CPU by it
