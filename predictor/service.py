@@ -111,6 +111,9 @@ class PredictionService:
         name = model or self.default_model
         try:
             bundle = self._bundle(name)
+            # The first look-up loads the built-in models (about a second, once per process): not this
+            # prediction's time, so the first request after a start is not a timeout.
+            started = time.perf_counter()
             matrix = self._matrix(bundle, rows)
             if fault is not None:
                 fault()  # demo fault injection: may raise PredictionError

@@ -7,6 +7,7 @@ own browser download (`playwright install`) is never used.
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,18 +96,35 @@ class Problems:
     page_errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     http_errors: list[str] = field(default_factory=list)
+    sent: dict[object, float] = field(default_factory=dict)  # request -> when it was sent
+    aborted: list[tuple[float, str]] = field(default_factory=list)
+    navigations: list[float] = field(default_factory=list)  # when the main frame navigated
 
     def watch(self, page: object) -> None:
         page.on("console", lambda msg: msg.type == "error" and self.console.append(f"{msg.text} @ {msg.location}"))
         page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
-        page.on("requestfailed", lambda req: self.failed.append(f"{req.method} {req.url}: {req.failure}"))
+        page.on("request", lambda req: self.sent.__setitem__(req, time.monotonic()))
+        page.on("framenavigated", lambda frame: frame.parent_frame is None and self.navigations.append(time.monotonic()))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda res: res.status >= 400
                 and self.http_errors.append(f"{res.request.method} {res.url}: HTTP {res.status}"))
+
+    def _failed(self, req: object) -> None:
+        text = f"{req.method} {req.url}: {req.failure}"
+        if req.failure == "net::ERR_ABORTED":
+            self.aborted.append((self.sent.get(req, 0.0), text))
+        else:
+            self.failed.append(text)
+
+    def _unexplained_aborts(self) -> list[str]:
+        """Aborted requests, except those the test's own navigation cancelled (a goto while a refresh was in
+        flight): the browser drops a page's requests when it leaves the page, which is not the page's fault."""
+        return [text for sent, text in self.aborted if not any(at > sent for at in self.navigations)]
 
     def report(self) -> str:
         parts = [(name, items) for name, items in (
             ("console errors", self.console), ("page errors", self.page_errors),
-            ("failed requests", self.failed), ("HTTP errors", self.http_errors)) if items]
+            ("failed requests", self.failed + self._unexplained_aborts()), ("HTTP errors", self.http_errors)) if items]
         return "\n".join(f"{name}:\n  " + "\n  ".join(items) for name, items in parts)
 
     def check(self) -> None:
