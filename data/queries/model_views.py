@@ -9,6 +9,7 @@ import pandas as pd
 
 from data.queries import rollup_reads
 from data.queries.drift import LABEL, PREDICTED
+from data.queries.profile_reads import window_minutes
 from data.store import Store
 
 _LATEST = "ts = (SELECT max(ts) FROM {table} t WHERE t.model = x.model AND t.window_seconds = x.window_seconds)"
@@ -85,28 +86,52 @@ def drift_series(store: Store, model: str, window_seconds: int, since: datetime,
         [model, window_seconds, since, until])
 
 
+_DISPLAY_BINS = f"""
+r AS (SELECT value FROM model_reference WHERE model = ? AND feature = ? AND feature NOT IN ('{LABEL}', '{PREDICTED}')),
+s AS (SELECT quantile_cont(value, 0.005) AS lo, quantile_cont(value, 0.995) AS hi FROM r),
+w AS (SELECT lo, greatest(hi - lo, 1e-9) / ? AS width FROM s)
+"""
+_SHARES = """
+b AS (SELECT least(? - 1, greatest(0, floor((v.value - w.lo) / w.width)))::INTEGER AS bin, v.n, v.is_ref
+      FROM (SELECT value, 1 AS n, true AS is_ref FROM r UNION ALL SELECT value, n, false FROM c) v, w
+      WHERE v.value IS NOT NULL)
+SELECT any_value(w.lo) + bin * any_value(w.width) AS bin_start,
+       any_value(w.lo) + (bin + 1) * any_value(w.width) AS bin_end,
+       sum(n) FILTER (is_ref) / greatest(1, (SELECT count(*) FROM r)) AS reference_share,
+       coalesce(sum(n) FILTER (NOT is_ref), 0) / greatest(1, (SELECT sum(n) FROM c)) AS current_share
+FROM b, w GROUP BY bin ORDER BY bin
+"""
+# A profile bin as one value: bin 0 (below the smallest reference value) and the bin above the largest fall in
+# the end display bins anyway; 2i+1 holds values equal to edge i (exact); 2i+2 values between edges i and i+1
+# (every distinct reference value is an edge, so a narrow gap), drawn at its middle.
+_PROFILE_VALUES = """
+e AS (SELECT i, edge, lead(edge) OVER (ORDER BY i) AS next_edge FROM model_reference_edges
+      WHERE model = ? AND feature = ?),
+p AS (SELECT bin, sum(n) AS n FROM feature_profile WHERE model = ? AND feature = ? AND ts >= ? AND ts <= ?
+      GROUP BY bin),
+c AS (SELECT CASE WHEN p.bin = 0 THEN (SELECT min(edge) FROM e) - 1
+                  WHEN p.bin % 2 = 1 THEN e.edge
+                  ELSE coalesce((e.edge + e.next_edge) / 2, e.edge + abs(e.edge) + 1) END AS value, p.n
+      FROM p LEFT JOIN e ON e.i = (p.bin - 1) // 2)
+"""
+
+
 def distribution(store: Store, model: str, feature: str, since: datetime, until: datetime,
                  bins: int = 30) -> pd.DataFrame:
     """Shares of reference and current values in `bins` equal-width bins over the reference's 0.5-99.5 %
-    range (values beyond it fall in the end bins): bin_start, bin_end, reference_share, current_share."""
-    current = ("SELECT score AS value FROM predictions WHERE model = ? AND status = 'ok' AND ts > ? AND ts <= ? "
-               "AND score IS NOT NULL AND ? = '__score__'"
-               " UNION ALL SELECT value FROM prediction_features WHERE model = ? AND feature = ? AND ts > ? AND ts <= ?")
-    return store.fetch_df(
-        "model_views.distribution",
-        f"""
-        WITH r AS (SELECT value FROM model_reference
-                   WHERE model = ? AND feature = ? AND feature NOT IN ('{LABEL}', '{PREDICTED}')),
-        c AS ({current}),
-        s AS (SELECT quantile_cont(value, 0.005) AS lo, quantile_cont(value, 0.995) AS hi FROM r),
-        w AS (SELECT lo, greatest(hi - lo, 1e-9) / ? AS width FROM s),
-        b AS (SELECT least(? - 1, greatest(0, floor((v.value - w.lo) / w.width)))::INTEGER AS bin, v.is_ref
-              FROM (SELECT value, true AS is_ref FROM r UNION ALL SELECT value, false FROM c) v, w
-              WHERE v.value IS NOT NULL)
-        SELECT any_value(w.lo) + bin * any_value(w.width) AS bin_start,
-               any_value(w.lo) + (bin + 1) * any_value(w.width) AS bin_end,
-               count(*) FILTER (is_ref) / greatest(1, (SELECT count(*) FROM r)) AS reference_share,
-               count(*) FILTER (NOT is_ref) / greatest(1, (SELECT count(*) FROM c)) AS current_share
-        FROM b, w GROUP BY bin ORDER BY bin
-        """,
-        [model, feature, model, since, until, feature, model, feature, since, until, bins, bins])
+    range (values beyond it fall in the end bins): bin_start, bin_end, reference_share, current_share.
+    The current values come from the per-minute profiles of the whole minutes the window touches (cost
+    follows minutes, not traffic; up to one evaluation pass behind); `distribution_raw` is the oracle."""
+    first, last = window_minutes(until, max(60, int((until - since).total_seconds())))
+    return store.fetch_df("model_views.distribution", f"WITH {_DISPLAY_BINS}, {_PROFILE_VALUES}, {_SHARES}",
+                          [model, feature, bins, model, feature, model, feature, first, last, bins])
+
+
+def distribution_raw(store: Store, model: str, feature: str, since: datetime, until: datetime,
+                     bins: int = 30) -> pd.DataFrame:
+    """The same from the raw rows in (since, until]: the profiles' oracle in tests and benchmarks."""
+    current = ("SELECT score AS value, 1 AS n FROM predictions WHERE model = ? AND status = 'ok' AND ts > ? "
+               "AND ts <= ? AND score IS NOT NULL AND ? = '__score__' UNION ALL SELECT value, 1 FROM "
+               "prediction_features WHERE model = ? AND feature = ? AND ts > ? AND ts <= ? AND NOT isnan(value)")
+    return store.fetch_df("model_views.distribution_raw", f"WITH {_DISPLAY_BINS}, c AS ({current}), {_SHARES}",
+                          [model, feature, bins, model, since, until, feature, model, feature, since, until, bins])
