@@ -6,31 +6,10 @@ from __future__ import annotations
 import pytest
 
 from dashboard.pages import PAGES
+from tests.browser.paint import STATES as _STATES
+from tests.browser.paint import VISIBLE_GRAPHS as _VISIBLE_GRAPHS
 
 pytestmark = pytest.mark.browser
-
-# Each visible chart: "data" (a finite value drawn on visible axes), "empty: <sentence>" (axes hidden and one
-# annotation), "loading", or "bare" (visible axes and nothing to draw: what must never stay).
-_STATES = """() => [...document.querySelectorAll('.js-plotly-plot')]
-    .filter((gd) => gd.offsetParent !== null && gd._fullLayout)
-    .map((gd) => {
-        const id = gd.closest('[id]') ? gd.closest('[id]').id : '?';
-        const flat = (v) => (v && typeof v === 'object' && v.length !== undefined) ? Array.from(v).flatMap(flat) : [v];
-        // _fullData: plotly's decoded arrays (gd.data keeps typed arrays as {dtype, bdata} objects).
-        const values = (t) => t.orientation === 'h' ? t.x : (t.z || t.y || t.values);
-        const finite = (gd._fullData || []).some((t) => flat(values(t) || []).some(
-            (v) => v !== null && v !== '' && Number.isFinite(Number(v))));
-        const hidden = gd._fullLayout.xaxis && gd._fullLayout.xaxis.visible === false;
-        const notes = (gd.layout.annotations || []).map((a) => a.text);
-        const title = (gd.querySelector('.gtitle') || {}).textContent || '';
-        if (hidden && notes.length === 1) {
-            return [id, notes[0].startsWith('Loading') ? 'loading' : 'empty: ' + notes[0], title];
-        }
-        return [id, finite && !hidden ? 'data' : 'bare', title];
-    })"""
-
-_VISIBLE_GRAPHS = "() => [...document.querySelectorAll('.dash-graph')].filter((g) => g.offsetParent !== null).map((g) => g.id)"
-
 
 @pytest.mark.parametrize("path", [path for _, path, _ in PAGES])
 def test_every_chart_draws_data_or_says_why_it_has_none(page, server, path: str) -> None:

@@ -14,10 +14,9 @@ import requests
 from external.fleet import Fleet
 from external.prometheus import PrometheusSource
 from state.status import StatusBoard
-from tests.conftest import ROOT, LiveServer, free_port
-from tests.fleet.test_prometheus_live import _wait
+from tests.conftest import ROOT, LiveServer
+from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
 
-PROMETHEUS = Path("/usr/bin/prometheus")
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
 ARGS = ("--demo", "--demo-rate", "5", "--sample-interval", "0.5", "--alert-interval", "0.5",
         "--writer-flush-interval", "0.2", "--metrics-cache-seconds", "0")
@@ -46,22 +45,9 @@ def test_per_instance_alerts_and_instance_down_under_a_real_prometheus(tmp_path:
                               capture_output=True, text=True, cwd=ROOT, timeout=60, check=True).stdout
     (tmp_path / "alert-rules.yml").write_text(exported)
     servers = [LiveServer(tmp_path / f"i{n}.duckdb", "--models-dir", str(tmp_path / f"models{n}"), *ARGS) for n in (1, 2)]
-    port = free_port()
-    targets = ", ".join(f'"127.0.0.1:{s.port}"' for s in servers)
-    (tmp_path / "prometheus.yml").write_text(
-        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [alert-rules.yml]\n"
-        f"scrape_configs:\n  - job_name: predwatch\n    static_configs:\n      - targets: [{targets}]\n")
-    log = open(tmp_path / "prometheus.log", "wb")
-    prom = subprocess.Popen([str(PROMETHEUS), f"--config.file={tmp_path / 'prometheus.yml'}",
-                             f"--storage.tsdb.path={tmp_path / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"],
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     names = sorted(f"127.0.0.1:{s.port}" for s in servers)
     stopped = f"127.0.0.1:{servers[1].port}"
-    try:
-        for server in servers:
-            server.wait_ready(90)
-        _wait(f"{url}/-/ready", prom)
+    with running(tmp_path, scrape_config(servers, rule_files=["alert-rules.yml"]), servers, 90) as url:
         cpu = _poll(lambda: (a := _alerts(url, "PredwatchCpuCritical")) and len(a) == 2 and a, "two CPU alerts", 90)
         assert sorted(a["labels"]["instance"] for a in cpu) == names
         assert {(a["labels"]["rule"], a["labels"]["severity"]) for a in cpu} == {("cpu", "critical")}
@@ -73,9 +59,3 @@ def test_per_instance_alerts_and_instance_down_under_a_real_prometheus(tmp_path:
         down = _poll(lambda: _alerts(url, "PredwatchInstanceDown"), "PredwatchInstanceDown", 150)
         assert [a["labels"]["instance"] for a in down] == [stopped]
         assert down[0]["labels"]["severity"] == "critical"
-    finally:
-        prom.terminate()
-        prom.wait(15)
-        log.close()
-        for server in servers:
-            server.stop()

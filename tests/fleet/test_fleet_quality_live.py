@@ -14,7 +14,6 @@ The Predictions page's fleet panel then shows the fleet AUC beside each instance
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 
@@ -24,10 +23,10 @@ import requests
 from sklearn.metrics import roc_auc_score
 
 from data.clock import utcnow
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 from tests.fleet.dash_calls import call_panel, trace_names
+from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
 from tests.fleet.test_deploy import DEPLOY
-from tests.fleet.test_prometheus_live import PROMETHEUS, _wait
 
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
 ROWS, MODEL, EDGES = 1500, "fleet-model", np.arange(1, 51) / 50
@@ -68,7 +67,6 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[LiveS
     work = tmp_path_factory.mktemp("fleet_quality")
     servers = [LiveServer(work / f"q{n}.duckdb", "--eval-interval", "0.5", "--writer-flush-interval", "0.2",
                           "--models-dir", str(work / f"models{n}")) for n in (1, 2)]
-    port = free_port()
     # plus each instance's own increase, recorded first and last in the same group (same evaluation time): where
     # both agree, no scrape landed while the group ran, and the fleet rules between them saw the same samples
     own = "      - record: test:score_count:increase1h_AT\n" \
@@ -76,25 +74,9 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[LiveS
     rules = (DEPLOY / "fleet-rules.yml").read_text().replace("    rules:\n", "    rules:\n" + own.replace("AT", "first"), 1)
     rules = rules.replace("  - name: predwatch-fleet-alerts", own.replace("AT", "last") + "\n  - name: predwatch-fleet-alerts")
     (work / "fleet-rules.yml").write_text(rules)
-    targets = ", ".join(f'"127.0.0.1:{s.port}"' for s in servers)
-    config = work / "prometheus.yml"
     # scrapes every 3 s, rules every 1 s: most rule evaluations see no scrape land while they run, even under load
-    config.write_text(f"global:\n  scrape_interval: 3s\n  evaluation_interval: 1s\nrule_files:\n  - fleet-rules.yml\n"
-                      f"scrape_configs:\n  - job_name: predwatch\n    static_configs:\n      - targets: [{targets}]\n")
-    log = open(work / "prometheus.log", "wb")
-    prom = subprocess.Popen([str(PROMETHEUS), f"--config.file={config}", f"--storage.tsdb.path={work / 'tsdb'}",
-                             f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for server in servers:
-            server.wait_ready(60)
-        _wait(f"http://127.0.0.1:{port}/-/ready", prom)
-        yield servers, f"http://127.0.0.1:{port}"
-    finally:
-        prom.terminate()
-        prom.wait(15)
-        log.close()
-        for server in servers:
-            server.stop()
+    with running(work, scrape_config(servers, "3s", "1s", ["fleet-rules.yml"]), servers) as url:
+        yield servers, url
 
 
 def _feed(servers: list[LiveServer], url: str) -> list[tuple[np.ndarray, np.ndarray]]:

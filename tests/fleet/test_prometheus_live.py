@@ -17,12 +17,10 @@ Tolerances, and why:
 from __future__ import annotations
 
 import bisect
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import requests
@@ -33,11 +31,11 @@ from external.fleet import Fleet, FleetView
 from external.prometheus import PrometheusSource
 from state.status import StatusBoard
 from telemetry.metrics import LATENCY_BUCKETS
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 from tests.fleet import grafana
 from tests.fleet.dash_calls import call_panel, trace_names
+from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
 
-PROMETHEUS = Path("/usr/bin/prometheus")
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
 INSTANCE_ARGS = ("--demo", "--demo-rate", "40", "--predict-timeout", "30", "--metrics-cache-seconds", "0",
                  "--sample-interval", "0.5", "--alert-interval", "0.5", "--writer-flush-interval", "0.2")
@@ -51,44 +49,14 @@ class FleetSetup:
     started: float
 
 
-def _wait(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"prometheus exited with {proc.returncode}"
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(url)
-
-
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FleetSetup]:
     work = tmp_path_factory.mktemp("fleet")
     # Own models folders, so the two instances can train at the same time without sharing files.
     servers = [LiveServer(work / f"instance{n}.duckdb", "--models-dir", str(work / f"models{n}"), *INSTANCE_ARGS)
                for n in (1, 2)]
-    port = free_port()
-    config = work / "prometheus.yml"
-    targets = ", ".join(f'"127.0.0.1:{s.port}"' for s in servers)
-    config.write_text(f"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n"
-                      f"  - job_name: predwatch\n    static_configs:\n      - targets: [{targets}]\n")
-    log = open(work / "prometheus.log", "wb")
-    prom = subprocess.Popen([str(PROMETHEUS), f"--config.file={config}", f"--storage.tsdb.path={work / 'tsdb'}",
-                             f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for server in servers:
-            server.wait_ready(60)
-        _wait(f"http://127.0.0.1:{port}/-/ready", prom)
-        yield FleetSetup(servers, f"http://127.0.0.1:{port}", time.monotonic())
-    finally:
-        prom.terminate()
-        prom.wait(15)
-        log.close()
-        for server in servers:
-            server.stop()
+    with running(work, scrape_config(servers), servers) as url:
+        yield FleetSetup(servers, url, time.monotonic())
 
 
 def _last(view: FleetView, metric: str, instance: str) -> float | None:
