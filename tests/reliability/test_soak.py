@@ -33,8 +33,10 @@ RETENTION_INTERVAL = 3
 # never deletes raw rows younger than its 1 h settle window), so RSS legitimately grows with the retained rows:
 # measured ~0.3 KB of RSS per stored row (DuckDB's in-memory primary-key index, row-group metadata, cached blocks),
 # ~385 MB/h at this rate. The long run's bound is that plus headroom; a leak of ~1 KB per request doubles it. The
-# fast run's 25 s window is still warming up (~300 B per row written, ~2.7 GB/h measured) and only catches a gross leak.
-RSS_BOUND_MB_PER_HOUR = 600 if LONG else 6000
+# fast run's 25 s window is still warming up (DuckDB's buffer pool filling): three runs of it on 2026-12-01 gave
+# 1,612, 3,276 and 6,150 MB/h (116-636 B per row written; the last failed the old 6,000 bound on a clean clone), so
+# its bound is 20,000 MB/h: it catches only a gross leak (2 KB or more per row written at ~2,700 rows/s).
+RSS_BOUND_MB_PER_HOUR = 600 if LONG else 20_000
 ENVELOPE = 6 if LONG else 3  # samples per lower-envelope point
 # DuckDB checkpoints when the WAL passes checkpoint_threshold (16 MiB by default, the store keeps it); one commit
 # may overshoot it, and retention checkpoints after every delete. Twice the threshold means checkpoints stopped.
