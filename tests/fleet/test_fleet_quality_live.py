@@ -137,8 +137,14 @@ def test_fleet_auc_and_accuracy_equal_the_union_of_both_instances(fleet, make_ap
     accuracy = float(_query(url, f'model:accuracy:fleet1h{{model="{MODEL}"}}', at)[0]["value"][1])
     right = [np.sum((d[0] >= 0.5) == (d[1] == 1)) for d in data]
     assert abs(accuracy - sum(f * r for f, r in zip(factors, right, strict=True)) / sum(f * ROWS for f in factors)) < 1e-9
-    # the Predictions page's fleet panel: the fleet AUC beside each instance's own
-    status, response = call_panel(make_app(prometheus_url=url), "fleet-predictions")
-    names = trace_names(response["fleet-predictions-auc-figure"]["data"])
-    assert status == 200 and f"fleet {MODEL}" in names
-    assert {f"127.0.0.1:{s.port} {MODEL} 900 s" for s in servers} <= names
+    # the Predictions page's fleet panel: the fleet AUC beside each instance's own (each instance's gauge
+    # appears once its own evaluation pass has run and Prometheus has scraped it: polled, not assumed)
+    app, wanted = make_app(prometheus_url=url), {f"fleet {MODEL}", *(f"127.0.0.1:{s.port} {MODEL} 900 s" for s in servers)}
+
+    def panel() -> set[str] | None:
+        status, response = call_panel(app, "fleet-predictions")
+        assert status == 200
+        names = trace_names(response["fleet-predictions-auc-figure"]["data"])
+        return names if wanted <= names else None
+
+    _until(panel, f"the fleet panel's AUC traces {sorted(wanted)}")
