@@ -31,6 +31,15 @@ class ScoreBins:
     score_max: np.ndarray
 
 
+def coarsen(bins: ScoreBins, fine: int, factor: int) -> ScoreBins:
+    """The same rows in bins `factor` times wider: ids 0 .. fine-1 become the first id of their group of
+    `factor`; tail ids (below 0, from `fine` up) stay. Rows that now share a bin are merged downstream."""
+    ids = bins.bin.astype(np.int64)
+    middle = (ids >= 0) & (ids < fine)
+    return ScoreBins(np.where(middle, ids // factor * factor, ids), bins.outcome, bins.predicted, bins.n,
+                     bins.score_sum, bins.score_sq, bins.score_min, bins.score_max)
+
+
 @dataclass(frozen=True)
 class LabelledBins:
     """Labelled rows per non-empty score bin, ascending: what the curves and AUC/AP are built from."""

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify
 
 from analytics.drift import rank_by_impact
 from analytics.importance import pick_importance
-from api import params
+from api import params, windows
 from api.context import runtime
 from api.errors import ApiError
 from data.clock import iso_utc
@@ -54,33 +54,42 @@ def _model_body(row: dict[str, Any], curves: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _window(windows: dict[str, int]) -> tuple[str, int]:
-    label = params.choice("window", list(windows), next(iter(windows)))
-    return label, windows[label]
+def _source(window: windows.Window) -> str:
+    return "evaluation" if window.stored else "profiles"
 
 
 @blueprint.get("/model_performance")
 def model_performance() -> Response:
     rt = runtime()
-    label, seconds = _window(rt.settings.eval_window_seconds)
+    window = windows.choose(rt.settings.eval_window_seconds)
+    label, seconds = window.label, window.seconds
     model = params.text("model")
-    rows = mv.latest_evaluations(rt.store, model, seconds)
+    known = mv.evaluated_models(rt.store)
+    if window.stored:
+        with rt.store.snapshot():  # the counts and the curves beside them from one state
+            rows = mv.latest_evaluations(rt.store, model, seconds)
+            curves = mv.latest_curves(rt.store, model, seconds)
+    else:
+        rows, curves = windows.performance(rt, [model] if model in known else [] if model else known, seconds)
     if model and not rows:
         raise ApiError(404, "not_found", f"model {model!r} has no evaluation over {label} yet",
-                       [{"field": "model", "known": mv.evaluated_models(rt.store)}])
-    curves = mv.latest_curves(rt.store, model, seconds)
-    return jsonify({"window": label, "window_seconds": seconds, "min_samples": rt.settings.min_eval_samples,
-                    "models": [_model_body(r, curves) for r in rows]})
+                       [{"field": "model", "known": known}])
+    return jsonify({"window": label, "window_seconds": seconds, "source": _source(window),
+                    "min_samples": rt.settings.min_eval_samples, "models": [_model_body(r, curves) for r in rows]})
 
 
 @blueprint.get("/drift")
 def drift() -> Response:
     rt = runtime()
-    label, seconds = _window(drift_windows(rt.settings))
+    window = windows.choose(drift_windows(rt.settings))
+    label, seconds = window.label, window.seconds
     model = params.text("model")
     known = mv.evaluated_models(rt.store)
     model = model or (known[0] if known else None)
-    rows = mv.latest_drift(rt.store, model, seconds) if model else []
+    if model is None or (not window.stored and model not in known):
+        rows = []
+    else:
+        rows = mv.latest_drift(rt.store, model, seconds) if window.stored else windows.drift(rt, model, seconds)
     if not rows and model is not None and params.text("model"):
         _no_reference(rt.store, model, known)
         raise ApiError(404, "not_found", f"model {model!r} has no drift result over {label} yet",
@@ -89,7 +98,7 @@ def drift() -> Response:
         else ({}, None)
     score = next((r for r in rows if r["feature"] == "__score__"), None)
     features = rank_by_impact([_drift_row(r) for r in rows if r["feature"] != "__score__"], importance)
-    return jsonify({"model": model, "window": label, "window_seconds": seconds,
+    return jsonify({"model": model, "window": label, "window_seconds": seconds, "source": _source(window),
                     "evaluated_at": iso_utc(rows[0]["ts"]) if rows else None, "importance_method": method,
                     "features": features, "score": _drift_row(score) if score else None})
 
@@ -113,6 +122,7 @@ _CURVE = {"type": "array", "items": {"type": "object"}}
 PERFORMANCE_SCHEMA = {
     "type": "object", "required": ["window", "window_seconds", "models"],
     "properties": {"window": {"type": "string"}, "window_seconds": {"type": "integer"}, "min_samples": {"type": "integer"},
+                   "source": {"enum": ["evaluation", "profiles"]},
                    "models": {"type": "array", "items": {"type": "object", "properties": {
                        "model": {"type": "string"}, "status": {"enum": ["ok", "insufficient_data"]},
                        "metrics": {"type": "object", "properties": {k: _NUM for k in METRICS}},
@@ -124,6 +134,7 @@ PERFORMANCE_SCHEMA = {
 DRIFT_SCHEMA = {
     "type": "object", "required": ["model", "window", "features"],
     "properties": {"model": {"type": ["string", "null"]}, "window": {"type": "string"},
+                   "source": {"enum": ["evaluation", "profiles"]},
                    "features": {"type": "array", "items": {"type": "object", "properties": {
                        "feature": {"type": "string"}, "psi": _NUM, "ks_statistic": _NUM, "ks_pvalue": _NUM,
                        "ks_error_bound": _NUM,

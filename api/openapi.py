@@ -13,6 +13,7 @@ from api.context import runtime, service
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
 from api.params import MAX_TIME_LENGTH, TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
+from api.windows import LENGTH_PATTERN
 from data.queries.alerts import SEVERITIES as ALERT_SEVERITIES
 from data.queries.alerts import STATES as ALERT_STATES
 from data.queries.drift import drift_windows
@@ -137,12 +138,14 @@ def _paths() -> dict[str, Any]:
         "/api/model_performance": {"get": {
             "summary": "Latest quality of each model over an evaluation window: metrics, sample sizes, curves",
             "parameters": [_query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
-                           _query("window", {"type": "string"}, "an evaluation window (--eval-windows; default 15m)")],
+                           _query("window", {"type": "string"}, "an evaluation window (--eval-windows; default the "
+                                  "first), stored every pass, or any length such as 7d, answered from the profiles on demand")],
             "responses": {"200": _json(PERFORMANCE_SCHEMA), **_errors(400, 404)}}},
         "/api/drift": {"get": {
             "summary": "Latest drift of each feature and the score against the reference, ranked by impact",
             "parameters": [_query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
-                           _query("window", {"type": "string"}, "recent or an evaluation window (default recent)")],
+                           _query("window", {"type": "string"}, "recent or an evaluation window (default recent), stored "
+                                  "every pass, or any length such as 30d, answered from the profiles on demand")],
             "responses": {"200": _json(DRIFT_SCHEMA), **_errors(400, 404)}}},
         **_export_paths(),
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(OBJECT)}}},
@@ -185,6 +188,9 @@ def _live_choices(doc: dict[str, Any]) -> dict[str, Any]:
         for param in doc["paths"].get(path, {}).get("get", {}).get("parameters", []):
             if param["name"] == name:
                 param["schema"] = {"type": "string", "enum": values}
+                if name == "window":  # or a length, answered on demand
+                    param["schema"] = {"anyOf": [param["schema"],
+                                                 {"type": "string", "pattern": LENGTH_PATTERN}]}
     for param in doc["paths"].get("/api/alerts/backtest", {}).get("get", {}).get("parameters", []):
         if param["name"] == "for":
             param["schema"] = {"type": "string", "pattern": DURATION_PATTERN}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from time import perf_counter
 
-from data.queries import fleet_counts
+from data.queries import fleet_counts, profile_tiers
 from data.queries import rollups as q
 from data.store import Store
 from settings import Settings
@@ -79,9 +79,11 @@ def run_pass(store: Store, policy: RetentionPolicy, now: datetime) -> RetentionR
     due = cutoffs(policy, now)
     report.deleted.update(q.delete_before(store, q.RAW_SYSTEM, due["system"]))
     report.deleted.update(q.delete_before(store, q.RAW_PREDICTIONS, due["predictions"]))
-    # Profiles go with the raw rows they summarise (per minute they are nearly as many at low traffic; a
-    # compacted tier for longer ranges is not built yet), with their share of the fleet totals' upkeep.
+    # Minute profiles go with the raw rows they summarise (per minute they are nearly as many at low
+    # traffic), with their share of the fleet totals' upkeep; their hour and day tiers stay as long as
+    # the hourly rollups.
     report.deleted.update(fleet_counts.delete_before(store, due["predictions"]))
+    report.deleted.update(profile_tiers.delete_before(store, due["hour"]))
     for name, resolution in (("minute", q.MINUTE), ("hour", q.HOUR)):
         for table, count in q.delete_before(store, q.ROLLUP_TABLES, due[name], resolution).items():
             report.deleted[f"{table}:{name}"] = count

@@ -127,6 +127,17 @@ class Store:
                 self._in_use -= 1
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read this thread makes inside sees the database as of the first one: the figures of one
+        answer come from one state, whatever commits meanwhile (DuckDB's transactions are snapshots)."""
+        with self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield
+            finally:
+                cur.execute("ROLLBACK")  # it only read
+
+    @contextmanager
     def transaction(self, purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
         """All statements inside commit together or not at all; `purpose` is one of data/write_paths.py."""
         check_purpose(purpose)

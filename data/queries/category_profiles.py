@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data.queries import profile_tiers
 from data.store import Store
 
 TOP_K = 50
@@ -85,8 +86,9 @@ def reference(store: Store, model: str) -> dict[str, dict[str, int]]:
 
 def window(store: Store, model: str, first: datetime, last: datetime) -> dict[str, dict[str, int]]:
     """Per categorical feature: rows per bucket over the profile minutes [first, last] merged."""
-    rows = store.fetch_all("profiles.category_window", "SELECT feature, bucket, sum(n)::BIGINT FROM category_profile "
-                           "WHERE model = ? AND ts >= ? AND ts <= ? GROUP BY ALL", [model, first, last])
+    sql, params, _ = profile_tiers.window_source(store, "category_profile", model, first, last)
+    rows = store.fetch_all("profiles.category_window", f"SELECT feature, bucket, sum(n)::BIGINT FROM {sql} GROUP BY ALL",
+                           params)
     found: dict[str, dict[str, int]] = {}
     for feature, bucket, n in rows:
         found.setdefault(feature, {})[bucket] = int(n)
@@ -114,9 +116,9 @@ def raw_window(store: Store, model: str, since: datetime, until: datetime) -> di
 
 def missing_counts(store: Store, model: str, first: datetime, last: datetime) -> dict[str, tuple[int, int]]:
     """Per numeric feature: (nulls, rows) over the profile minutes [first, last]."""
-    rows = store.fetch_all("profiles.missing_window", "SELECT feature, sum(nulls)::BIGINT, sum(n)::BIGINT "
-                           "FROM feature_profile_stats WHERE model = ? AND ts >= ? AND ts <= ? GROUP BY ALL",
-                           [model, first, last])
+    sql, params, _ = profile_tiers.window_source(store, "feature_profile_stats", model, first, last)
+    rows = store.fetch_all("profiles.missing_window", f"SELECT feature, sum(nulls)::BIGINT, sum(n)::BIGINT FROM {sql} "
+                           "GROUP BY ALL", params)
     return {feature: (int(nulls), int(n)) for feature, nulls, n in rows}
 
 

@@ -34,7 +34,7 @@ import duckdb
 import pyarrow as pa
 
 from data.profile_bins import bin_keyed, split_edges
-from data.queries import category_profiles
+from data.queries import category_profiles, profile_tiers
 from data.queries.drift import LABEL, PREDICTED, PSI_QUANTILES, SCORE
 from data.store import Store
 
@@ -207,6 +207,9 @@ def refresh(store: Store, now: datetime, rebuild_models: Sequence[str] = ()) -> 
             _rebuild(store, cur, PROFILE_TABLES, features)
         if scores_only:
             _rebuild(store, cur, ("score_profile",), scores_only)
+        started = perf_counter()
+        rolled = profile_tiers.roll(cur, [(*pair, f) for pair, f in changed.items()], now, rebuild_models)
+        store.timings.record("profiles.tiers", perf_counter() - started, sum(rolled.values()))
         _run(store, cur, "profiles.set_state", "INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)",
              [STATE, mark, now])
     return len(changed)

@@ -60,9 +60,12 @@ def test_model_filter_and_errors(evaluated) -> None:
     missing = client.get("/api/model_performance?model=nope")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     assert CHAMPION in missing.get_json()["error"]["details"][0]["known"]
-    bad = client.get("/api/model_performance?window=7d")
-    assert bad.status_code == 400 and bad.get_json()["error"]["details"][0]["allowed"] == ["15m", "24h"]
-    assert client.get("/api/drift?window=1h").status_code == 400
+    for window in ("7x", "0d", "1.5h", "100000d", "7 d"):
+        bad = client.get(f"/api/model_performance?window={window}")
+        assert bad.status_code == 400, window
+        assert bad.get_json()["error"]["details"][0]["allowed"] == ["15m", "24h"]
+        assert client.get(f"/api/drift?window={window}").status_code == 400
+    assert client.get("/api/model_performance?model=nope&window=7d").status_code == 404
     assert client.get("/api/drift?model=nope").status_code == 404
     assert client.get("/api/drift?model=" + "x" * 200).status_code == 400
 

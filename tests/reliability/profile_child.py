@@ -24,6 +24,8 @@ def main(db: str, seed: int) -> None:
         outcomes(store, ids[::3] + earlier, (rng.random(len(ids[::3]) + len(earlier)) < 0.4).astype(int), now)
         earlier = ids[1::3]  # labelled one batch late
         profiles.refresh(store, utcnow())
+        if step == 0:
+            print("refreshed", flush=True)  # the parent's kills start from here: never before a first commit
 
 
 if __name__ == "__main__":

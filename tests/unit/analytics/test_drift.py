@@ -98,3 +98,9 @@ def test_empty_and_constant_samples_are_undefined_or_zero_not_nan() -> None:
 def test_impact_weights_drift_by_importance() -> None:
     assert da.impact(0.5, 0.2) == pytest.approx(0.1)
     assert da.impact(0.5, -0.1) == 0.0 and da.impact(None, 0.3) is None and da.impact(0.4, None) == 0.0
+
+
+def test_ks_pvalues_in_one_call_equal_one_at_a_time() -> None:
+    stats = [0.0, 0.01, None, 0.05, 0.3, 0.002]
+    ns, ms = [5000, 5000, 5000, 100, 20, 100_000], [3000, 40_000, 10, 80, 0, 100_000]
+    assert da.ks_pvalues(stats, ns, ms) == [da.ks_pvalue(d, n, m) for d, n, m in zip(stats, ns, ms, strict=True)]

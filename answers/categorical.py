@@ -1,7 +1,7 @@
-"""The evaluation job's categorical and missing-value drift (issue 20), beside the numeric drift of
-collectors/evaluation.py: per window, each categorical feature's bucket counts against its reference's
-(PSI, chi-squared p-value, Jensen-Shannon distance; a feature_drift row like a numeric feature's, with
-no KS), and every feature's missing-value share against the reference's (feature_drift_detail rows)."""
+"""Categorical and missing-value drift of one window (issue 20), beside the numeric drift of
+answers/model_window.py: each categorical feature's bucket counts against its reference's (PSI,
+chi-squared p-value, Jensen-Shannon distance; a feature_drift row like a numeric feature's, with no
+KS), and every feature's missing-value share against the reference's (feature_drift_detail rows)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta

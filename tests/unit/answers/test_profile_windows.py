@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from collectors.evaluation import merge_feature_bins, nested_windows
+from answers.model_window import merge_feature_bins, nested_windows
 from data.queries.profile_reads import window_minutes
 
 NOW = datetime(2026, 3, 10, 12, 7, 42)
@@ -33,3 +33,11 @@ def test_merged_feature_bins_add_up() -> None:
     merged = merge_feature_bins(parts)
     assert np.bincount(merged["a"][0], weights=merged["a"][1]).tolist() == [0, 2, 0, 6]
     assert merged["b"][1].tolist() == [4]
+
+
+def test_a_window_of_a_day_or_more_starts_at_its_first_whole_hour() -> None:
+    assert window_minutes(NOW, 86400) == (datetime(2026, 3, 9, 13, 0), datetime(2026, 3, 10, 12, 7))
+    assert window_minutes(NOW, 7 * 86400) == (datetime(2026, 3, 3, 13, 0), datetime(2026, 3, 10, 12, 7))
+    assert window_minutes(NOW, 3 * 3600) == (datetime(2026, 3, 10, 9, 8), datetime(2026, 3, 10, 12, 7))
+    on_the_hour = datetime(2026, 3, 10, 11, 59, 5)  # now-24h+1min is 12:00 sharp: nothing to round
+    assert window_minutes(on_the_hour, 86400) == (datetime(2026, 3, 9, 12, 0), datetime(2026, 3, 10, 11, 59))

@@ -1,0 +1,62 @@
+"""The `window` of /api/model_performance and /api/drift: one the evaluation job stores every pass (its
+configured windows, and drift's "recent"), or any other length (a minute to 99,999 days: a window longer
+than the profiles' retention covers what is kept), answered on demand by merging profile slices with the
+job's own code (answers/model_window.py), so the same window gives the same figures either way. One read
+snapshot per answer."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from answers.model_window import CURVE_COLUMNS, DETAIL_COLUMNS, DRIFT_COLUMNS, EVALUATION_COLUMNS
+from api import params
+from api.errors import ApiError
+from data.clock import utcnow
+from runtime.runtime import Runtime
+
+LENGTH_PATTERN = "^[1-9][0-9]{0,4}[mhd]$"
+_LENGTH = re.compile(LENGTH_PATTERN)
+_UNIT = {"m": 60, "h": 3600, "d": 86400}
+DETAIL_KEYS = DETAIL_COLUMNS[4:]
+
+
+@dataclass(frozen=True)
+class Window:
+    label: str
+    seconds: int
+    stored: bool  # True: the evaluation job's stored answer; False: computed now from the profiles
+
+
+def choose(stored: dict[str, int]) -> Window:
+    """The `window` parameter: a stored window's label (the first one by default) or a length such as 7d."""
+    label = params.text("window", 16) or next(iter(stored))
+    if label in stored:
+        return Window(label, stored[label], True)
+    if not _LENGTH.match(label):
+        raise ApiError(400, "bad_parameter", f"window must be one of {', '.join(stored)} (stored every evaluation) "
+                       "or a length such as 90m, 36h or 7d (computed on demand)",
+                       [{"field": "window", "allowed": list(stored), "pattern": LENGTH_PATTERN}])
+    return Window(label, int(label[:-1]) * _UNIT[label[-1]], False)
+
+
+def performance(rt: Runtime, models: list[str], seconds: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """Evaluation rows (as dicts) and curve points of each model over the last `seconds`."""
+    now, rows, curves = utcnow(), [], []
+    with rt.store.snapshot():
+        for model in models:
+            found = rt.answers.answer(model, now, [seconds])
+            rows += [dict(zip(EVALUATION_COLUMNS, r, strict=True)) for r in found["model_evaluations"]]
+            curves += found["model_curves"]
+    return rows, pd.DataFrame(curves, columns=list(CURVE_COLUMNS))
+
+
+def drift(rt: Runtime, model: str, seconds: int) -> list[dict[str, Any]]:
+    """Drift rows (as dicts, with their detail) of every feature of `model` over the last `seconds`."""
+    with rt.store.snapshot():
+        found = rt.answers.answer(model, utcnow(), [seconds])
+    detail = {r[3]: dict(zip(DETAIL_KEYS, r[4:], strict=True)) for r in found["feature_drift_detail"]}
+    empty = {**dict.fromkeys(DETAIL_KEYS), "kind": "numeric"}  # as the stored read coalesces it
+    return [{**dict(zip(DRIFT_COLUMNS, r, strict=True)), **detail.get(r[3], empty)} for r in found["feature_drift"]]
