@@ -1,6 +1,11 @@
 """Predictions/s stored through POST /api/predictions (batches of 1,000 with 12 features each:
 JSON parse, validation, commit) over a fixed time on loopback, beside a naive baseline that
-inserts the same rows one by one into DuckDB. Goal: >= 50,000 predictions/s end to end."""
+inserts the same rows one by one into DuckDB. Goal: >= 50,000 predictions/s end to end.
+
+--profiles (issue 16) runs the ingest twice more: with the evaluation job idle during the run
+(--eval-interval 3600: no profile upkeep) and with a pass every 5 s (re-profiling the minutes the
+batches land in, and rolling their tiers, while they arrive): the upkeep's cost to ingest, goal within
+10 %. The rows carry the time they were made, as live traffic does."""
 from __future__ import annotations
 
 import argparse
@@ -14,23 +19,25 @@ import duckdb
 import requests
 
 from bench.server import Server
+from data.clock import utcnow
 from data.store import Store
 
 FEATURES = [f"feature_{i:02d}" for i in range(12)]
 
 
-def batch_body(start: int, size: int) -> bytes:
-    rows = [{"id": f"b{start + i}", "timestamp": "2026-11-27T12:00:00Z", "model": "ext", "model_version": "1",
+def batch_body(start: int, size: int, timestamp: str = "2026-11-27T12:00:00Z") -> bytes:
+    rows = [{"id": f"b{start + i}", "timestamp": timestamp, "model": "ext", "model_version": "1",
              "features": {f: (start + i) % 97 + k / 10 for k, f in enumerate(FEATURES)}, "score": ((start + i) % 100) / 100,
              "latency_seconds": 0.01, "status": "ok"} for i in range(size)]
     return json.dumps({"predictions": rows}).encode()
 
 
-def http_run(url: str, seconds: float, clients: int, batch: int) -> tuple[int, float]:
+def http_run(url: str, seconds: float, clients: int, batch: int, live: bool = False) -> tuple[int, float]:
     """Clients post pre-encoded batches until time is up; returns (predictions stored, seconds)."""
     stored = [0] * clients
+    stamp = (lambda: utcnow().isoformat() + "Z") if live else (lambda: "2026-11-27T12:00:00Z")
+    bodies = [[batch_body((c * 10_000 + n) * batch, batch, stamp()) for n in range(40)] for c in range(clients)]
     deadline = time.monotonic() + seconds
-    bodies = [[batch_body((c * 10_000 + n) * batch, batch) for n in range(40)] for c in range(clients)]
 
     def client(c: int) -> None:
         session = requests.Session()
@@ -77,7 +84,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--profiles", action="store_true", help="also the cost of profile upkeep to ingest")
     args = parser.parse_args()
+    if args.profiles:
+        profile_upkeep(args)
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp) / "ingest.duckdb", "--threads", "8").wait_ready()
         try:
@@ -90,6 +100,21 @@ def main() -> None:
           f"{stored:,} predictions stored = {rate:,.0f} predictions/s (goal >= 50,000)")
     print(f"naive row-by-row insert of the same rows: {naive:,} in {naive_elapsed:.1f} s = {naive_rate:,.0f} predictions/s")
     print(f"ratio: {rate / naive_rate:.1f}x the naive baseline")
+
+
+def profile_upkeep(args: argparse.Namespace) -> None:
+    rates = {}
+    for label, interval in (("no upkeep during the run", "3600"), ("a pass every 5 s", "5")):
+        with tempfile.TemporaryDirectory() as tmp:
+            server = Server(Path(tmp) / "ingest.duckdb", "--threads", "8", "--eval-interval", interval).wait_ready()
+            try:
+                stored, elapsed = http_run(server.url, args.seconds, args.clients, args.batch, live=True)
+            finally:
+                server.stop()
+        rates[label] = stored / elapsed
+        print(f"profiles: {label:26s} {stored:,} predictions in {elapsed:.1f} s = {rates[label]:,.0f} predictions/s")
+    a, b = rates.values()
+    print(f"profiles: ingest with upkeep / without: {b / a:.3f} (goal >= 0.90)")
 
 
 if __name__ == "__main__":
