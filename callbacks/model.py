@@ -65,10 +65,13 @@ def register(app: Dash, runtime: Runtime) -> None:
     def charts(_n: int, range_key: str, window_label: str | None, model: str | None, compare_key: str | None) -> tuple:
         seconds = windows.get(window_label or "", next(iter(windows.values())))
         since, until = window(range_key, utcnow())
+        if model is None:  # the first render comes before the select's value: draw the model it will choose,
+            model = choose(None, mv.evaluated_models(store))  # not every model's points as one zigzag line
         revision = f"{range_key}:{window_label}:{model}"
-        evaluations = mv.latest_evaluations(store, None, seconds)
+        with store.snapshot():  # the figures side by side from one state of the store
+            evaluations = mv.latest_evaluations(store, None, seconds)
+            curves = mv.latest_curves(store, None, seconds)
         chosen = next((e for e in evaluations if e["model"] == model), None)
-        curves = mv.latest_curves(store, None, seconds)
         quality = mv.quality_series(store, model, seconds, since, until)
         earlier = earlier_quality(store, model, seconds, since, until, compare_key)
         return (

@@ -31,7 +31,8 @@ def make_psi_heatmap_figure(series: pd.DataFrame, bands: Bands, revision: str = 
     features = series[series["feature"] != SCORE] if not series.empty else series
     if features.empty:
         return empty_figure("PSI by feature over time", NO_DRIFT)
-    grid = features.pivot_table(index="feature", columns="ts", values="psi", aggfunc="last", dropna=False)
+    # the last non-missing PSI of each feature and evaluation, as pivot_table(aggfunc="last") gave at 3-4x the cost
+    grid = features.groupby(["feature", "ts"], sort=True)["psi"].last().unstack("ts")
     if nothing_to_draw(grid.to_numpy(dtype=float)):  # every cell missing: plotly would draw an empty year-2000 axis
         return empty_figure("PSI by feature over time", TOO_FEW)
     heat = {"type": "heatmap", "z": grid.to_numpy(dtype=float), "x": times(grid.columns), "y": list(grid.index),

@@ -9,10 +9,14 @@ from datetime import datetime
 
 import pandas as pd
 
-from data.queries.rollups import BUCKETS_PER_DECADE, HOUR, MINUTE, SYSTEM_AVG
+from data.queries.rollups import BUCKETS_PER_DECADE, EVAL_AVG, HOUR, MINUTE, SYSTEM_AVG
 from data.store import Store
 
 MIN_POINTS = 300
+# Points per series (about: step_seconds rounds) where the evaluation job's results are drawn: one a minute
+# over the 24 h range, about the pixels across a full-width chart. A 7 d range at the minute rollups was
+# 10,080 points a series at a 30 s --eval-interval; building and sending them was most of the Model page's time.
+MAX_POINTS = 1440
 
 
 def resolution_for(since: datetime, until: datetime, min_points: int = MIN_POINTS) -> int | None:
@@ -128,10 +132,17 @@ def latency_histogram(store: Store, since: datetime, until: datetime, model: str
 
 def quality_series(store: Store, model: str | None, window_seconds: int, since: datetime, until: datetime,
                    resolution: int) -> pd.DataFrame:
-    """Model metrics per rollup bucket (means of the evaluations in it), like model_views.quality_series."""
-    return store.fetch_df(
-        f"rollup.quality_series_{resolution}",
-        'SELECT ts, model, auc, "precision", recall, accuracy, estimated_accuracy, labelled_share, evaluations '
-        "FROM model_eval_rollup WHERE resolution_seconds = ? AND window_seconds = ? AND (? IS NULL OR model = ?) "
-        "AND ts >= ? AND ts <= ? ORDER BY model, ts",
-        [resolution, window_seconds, model, model, since, until])
+    """Model metrics per rollup bucket (means of the evaluations in it), like model_views.quality_series. A
+    range holding many more buckets than MAX_POINTS merges whole buckets, weighted by their evaluations; a
+    merged bucket is empty (a gap in the line) only where every bucket in it was (no measurable evaluation)."""
+    where = ("FROM model_eval_rollup WHERE resolution_seconds = ? AND window_seconds = ? AND (? IS NULL OR model = ?) "
+             "AND ts >= ? AND ts <= ?")
+    params = [resolution, window_seconds, model, model, since, until]
+    step = step_seconds(since, until, resolution, MAX_POINTS)
+    if step == resolution:
+        return store.fetch_df(f"rollup.quality_series_{resolution}",
+                              f"SELECT ts, model, {', '.join(EVAL_AVG)}, evaluations {where} ORDER BY model, ts", params)
+    means = ", ".join(f"weighted_avg({c}, evaluations) AS {c}" for c in EVAL_AVG)  # NULLs left out; all NULL: NULL
+    return store.fetch_df(f"rollup.quality_series_{resolution}_merged",
+                          f"SELECT time_bucket(to_seconds(?), ts) AS ts, model, {means}, sum(evaluations) AS evaluations "
+                          f"{where} GROUP BY ALL ORDER BY model, ts", [step, *params])
