@@ -185,11 +185,13 @@ def delete_before(store: Store, cutoff: datetime) -> dict[str, int]:
     return deleted
 
 
-def window_source(store: Store, table: str, model: str, first: datetime, last: datetime) -> tuple[str, list, bool]:
-    """`table`'s rows of `model` over the minutes [first, last], from the coarsest tiers that hold them, and
-    whether a slice comes from the coarse-score tier."""
+def window_source(store: Store, table: str, model: str, first: datetime, last: datetime,
+                  feature: str | None = None) -> tuple[str, list, bool]:
+    """`table`'s rows of `model` (and of one `feature`) over the minutes [first, last], from the coarsest
+    tiers that hold them, and whether a slice comes from the coarse-score tier."""
     slices = plan(first, last, read_marks(store))
-    return (*source(table, slices, where_params=[model]), any(s[0] == COARSE_TIER for s in slices))
+    where, params = ("model = ?", [model]) if feature is None else ("model = ? AND feature = ?", [model, feature])
+    return (*source(table, slices, where, params), any(s[0] == COARSE_TIER for s in slices))
 
 
 _MARKS: WeakKeyDictionary[Store, tuple[float, dict[str, datetime | None]]] = WeakKeyDictionary()

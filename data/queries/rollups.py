@@ -128,6 +128,10 @@ def set_state(store: Store, name: str, rolled_until: datetime, now: datetime) ->
 # Raw tables and the timestamp column retention compares; outcomes go with their prediction.
 RAW_SYSTEM = ("system_samples", "disk_samples", "process_samples", "service_samples")
 RAW_PREDICTIONS = ("prediction_features", "prediction_categories", "predictions")
+# The evaluation job's results: kept as long as the raw predictions they came from (the quality series
+# lives on in the model-metrics rollups); never pruned before, they grew by ~10^5 rows a day at 30 s passes
+# and each newest-row read scanned them all.
+RAW_EVALUATIONS = ("model_evaluations", "feature_drift", "feature_drift_detail", "feature_importance")
 
 
 def delete_before(store: Store, tables: Sequence[str], cutoff: datetime, resolution: int | None = None) -> dict[str, int]:

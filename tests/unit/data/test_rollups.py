@@ -116,6 +116,11 @@ def test_retention_deletes_exactly_what_is_due(store: Store) -> None:
         assert old > 0 and report.deleted[table] == old
         assert counts(store, table, due["system" if table != "predictions" else "predictions"]) == (0, new)
     assert store.fetch_one("t", "SELECT count(*) FROM outcomes")[0] == kept_outcomes
+    # evaluation results go with the predictions they came from; their minute rollups stay
+    assert report.deleted["model_evaluations"] > 0
+    assert store.fetch_one("t", "SELECT min(ts) >= ? FROM model_evaluations", [due["predictions"]])[0]
+    assert store.fetch_one("t", "SELECT min(ts) < ? FROM model_eval_rollup WHERE resolution_seconds = 60",
+                           [due["predictions"]])[0]
     assert store.fetch_one("t", "SELECT count(*), min(ts) >= ? FROM system_rollup WHERE resolution_seconds = 60",
                            [due["minute"]]) == (minute_before, True)
     assert store.fetch_one("t", "SELECT min(ts) >= ? FROM system_rollup WHERE resolution_seconds = 3600",
