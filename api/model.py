@@ -30,18 +30,19 @@ def _clean(value: Any) -> Any:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def _points(curves: pd.DataFrame, model: str, curve: str) -> list[dict[str, Any]]:
-    part = curves[(curves["model"] == model) & (curves["curve"] == curve)]
-    # Whole columns to Python lists: a row at a time (itertuples) was most of the route's time.
-    x, y = part["x"].tolist(), part["y"].tolist()
-    if curve == "calibration":
-        return [{"mean_score": _clean(a), "positive_rate": _clean(b), "count": int(n)}
-                for a, b, n in zip(x, y, part["n"].tolist(), strict=True)]
-    return [{"x": _clean(a), "y": _clean(b), "threshold": _clean(t)}
-            for a, b, t in zip(x, y, part["threshold"].tolist(), strict=True)]
+def _points(curves: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(model, curve) -> its points, in one pass over whole columns (filtering the frame per model and
+    curve, then a row at a time, was most of the route's time)."""
+    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    columns = [curves[c].tolist() for c in ("model", "curve", "x", "y", "threshold", "n")]
+    for model, curve, x, y, threshold, n in zip(*columns, strict=True):
+        point = {"mean_score": _clean(x), "positive_rate": _clean(y), "count": int(n)} if curve == "calibration" \
+            else {"x": _clean(x), "y": _clean(y), "threshold": _clean(threshold)}
+        found.setdefault((model, curve), []).append(point)
+    return found
 
 
-def _model_body(row: dict[str, Any], curves: pd.DataFrame) -> dict[str, Any]:
+def _model_body(row: dict[str, Any], points: dict[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
     model = row["model"]
     return {
         "model": model, "model_version": row["model_version"], "evaluated_at": iso_utc(row["ts"]),
@@ -54,7 +55,7 @@ def _model_body(row: dict[str, Any], curves: pd.DataFrame) -> dict[str, Any]:
         "accuracy": {"measured": _clean(row["accuracy"]), "estimated": _clean(row["estimated_accuracy"]),
                      "reference": _clean(row["reference_accuracy"]), "drop": _clean(row["accuracy_drop"])},
         "confusion_matrix": {k: row[k] for k in ("tp", "fp", "tn", "fn")},
-        "curves": {c: _points(curves, model, c) for c in ("roc", "pr", "calibration")},
+        "curves": {c: points.get((model, c), []) for c in ("roc", "pr", "calibration")},
     }
 
 
@@ -75,11 +76,12 @@ def model_performance() -> Response:
             curves = mv.latest_curves(rt.store, model, seconds)
     else:
         rows, curves = windows.performance(rt, [model] if model in known else [] if model else known, seconds)
+    points = _points(curves)
     if model and not rows:
         raise ApiError(404, "not_found", f"model {model!r} has no evaluation over {label} yet",
                        [{"field": "model", "known": known}])
     return jsonify({"window": label, "window_seconds": seconds, "source": _source(window),
-                    "min_samples": rt.settings.min_eval_samples, "models": [_model_body(r, curves) for r in rows]})
+                    "min_samples": rt.settings.min_eval_samples, "models": [_model_body(r, points) for r in rows]})
 
 
 @blueprint.get("/drift")
