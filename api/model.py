@@ -69,17 +69,17 @@ def model_performance() -> Response:
     window = windows.choose(rt.settings.eval_window_seconds)
     label, seconds = window.label, window.seconds
     model = params.text("model")
-    known = mv.evaluated_models(rt.store)
     if window.stored:
         with rt.store.snapshot():  # the counts and the curves beside them from one state
             rows = mv.latest_evaluations(rt.store, model, seconds)
             curves = mv.latest_curves(rt.store, model, seconds)
     else:
+        known = mv.evaluated_models(rt.store)
         rows, curves = windows.performance(rt, [model] if model in known else [] if model else known, seconds)
     points = _points(curves)
     if model and not rows:
         raise ApiError(404, "not_found", f"model {model!r} has no evaluation over {label} yet",
-                       [{"field": "model", "known": known}])
+                       [{"field": "model", "known": mv.evaluated_models(rt.store)}])
     return jsonify({"window": label, "window_seconds": seconds, "source": _source(window),
                     "min_samples": rt.settings.min_eval_samples, "models": [_model_body(r, points) for r in rows]})
 
@@ -89,14 +89,16 @@ def drift() -> Response:
     rt = runtime()
     window = windows.choose(drift_windows(rt.settings))
     label, seconds = window.label, window.seconds
-    model = params.text("model")
-    known = mv.evaluated_models(rt.store)
-    model = model or (known[0] if known else None)
+    asked = params.text("model")
+    # The known models (a scan of every stored evaluation) only when they are needed.
+    known = [] if asked and window.stored else mv.evaluated_models(rt.store)
+    model = asked or (known[0] if known else None)
     if model is None or (not window.stored and model not in known):
         rows = []
     else:
         rows = mv.latest_drift(rt.store, model, seconds) if window.stored else windows.drift(rt, model, seconds)
-    if not rows and model is not None and params.text("model"):
+    if not rows and model is not None and asked:
+        known = known or mv.evaluated_models(rt.store)
         _no_reference(rt.store, model, known)
         raise ApiError(404, "not_found", f"model {model!r} has no drift result over {label} yet",
                        [{"field": "model", "known": known}])
