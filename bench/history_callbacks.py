@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ import pandas as pd
 
 from app import create_app
 from bench.profile_windows import build as build_profiles
-from bench.seed_history import seed
+from bench.seed_history import seeded_copy
 from dashboard import ids
 from data.clock import utcnow
 from data.retention import RetentionPolicy, run_pass
@@ -122,16 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive baseline and the retention pass")
     args = parser.parse_args(argv)
     predictions = 10_000_000 if args.full else args.predictions
-    db = args.db or Path(f"var/history-{args.days}d-{predictions}.duckdb")
-    if not db.exists():
-        store = Store(db)
-        print("seeding", db, seed(store, args.days, predictions, 0.05, utcnow().replace(microsecond=0)))
-        store.close()
-    work = Path(tempfile.mkdtemp(prefix="predwatch-bench-"))
+    copy, work = seeded_copy(args.db, args.days, predictions)  # retention at the end deletes rows in the copy
     try:
-        shutil.copy(db, work / "history.duckdb")  # retention at the end deletes rows: keep the seeded file whole
-        build_profiles(work / "history.duckdb", work / "models")  # the Drift page's distribution reads them
-        run(work / "history.duckdb", work, args.calls, args.only, args.skip_naive)
+        build_profiles(copy, work / "models")  # the Drift page's distribution reads them
+        run(copy, work, args.calls, args.only, args.skip_naive)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -18,7 +18,6 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter
@@ -29,8 +28,7 @@ import numpy as np
 import pandas as pd
 
 from app import create_app
-from bench.seed_history import seed
-from data.clock import utcnow
+from bench.seed_history import seeded_copy
 from data.queries import model_views as mv
 from data.queries.drift import drift_windows
 from data.store import Store
@@ -169,15 +167,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds between evaluation passes in the copy (the seed's are 300 s apart)")
     parser.add_argument("--as-seeded", action="store_true", help="time the copy as seeded, without the rows added")
     args = parser.parse_args(argv)
-    db = args.db or Path(f"var/history-{args.days}d-{args.predictions}.duckdb")
-    if not db.exists():
-        store = Store(db)
-        print("seeding", db, seed(store, args.days, args.predictions, 0.05, utcnow().replace(microsecond=0)))
-        store.close()
-    work = Path(tempfile.mkdtemp(prefix="predwatch-bench-"))
+    copy, work = seeded_copy(args.db, args.days, args.predictions)
     try:
-        shutil.copy(db, work / "history.duckdb")
-        run(work / "history.duckdb", work, args.calls, None if args.as_seeded else args.every)
+        run(copy, work, args.calls, None if args.as_seeded else args.every)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 
 from analytics import drift as da
 from app import create_app
-from bench.seed_history import seed
+from bench.seed_history import seeded_copy
 from collectors.evaluation import EvaluationCollector
 from data.clock import utcnow
 from data.queries import drift as dq
@@ -122,16 +121,10 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--predictions", type=int, default=2_000_000)
     args = parser.parse_args()
-    db = args.db or Path(f"var/history-{args.days}d-{args.predictions}.duckdb")
-    if not db.exists():
-        store = Store(db)
-        print("seeding", db, seed(store, args.days, args.predictions, 0.05, utcnow().replace(microsecond=0)))
-        store.close()
-    work = Path(tempfile.mkdtemp(prefix="predwatch-bench-"))
+    copy, work = seeded_copy(args.db, args.days, args.predictions)
     try:
-        shutil.copy(db, work / "history.duckdb")
-        build(work / "history.duckdb", work / "models")
-        run(work / "history.duckdb", work / "models", args.calls)
+        build(copy, work / "models")
+        run(copy, work / "models", args.calls)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -12,7 +12,9 @@ and seconds per part.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from time import perf_counter
@@ -180,6 +182,20 @@ def seed(store: Store, days: int, predictions: int, feature_share: float, end: d
     report["rollup_rows"] = run_pass(store, keep_all, end).rolled_rows
     report["rollup_seconds"] = perf_counter() - began
     return report
+
+
+def seeded_copy(db: Path | None, days: int, predictions: int) -> tuple[Path, Path]:
+    """A benchmark's working copy of a seeded store: `db` (default var/history-<days>d-<predictions>.duckdb),
+    seeded first when missing, copied into a new temporary folder. Returns (the copy, its folder), which the
+    caller removes."""
+    db = db or Path(f"var/history-{days}d-{predictions}.duckdb")
+    if not db.exists():
+        store = Store(db)
+        print("seeding", db, seed(store, days, predictions, 0.05, utcnow().replace(microsecond=0)))
+        store.close()
+    work = Path(tempfile.mkdtemp(prefix="predwatch-bench-"))
+    shutil.copy(db, work / "history.duckdb")  # benchmarks add and delete rows: the seeded file stays whole
+    return work / "history.duckdb", work
 
 
 def main(argv: list[str] | None = None) -> int:
