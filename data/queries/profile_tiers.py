@@ -55,12 +55,17 @@ def ceil(ts: datetime, seconds: int) -> datetime:
     return low if low == ts else low + timedelta(seconds=seconds)
 
 
+MARKS_SQL = "SELECT name, rolled_until FROM rollup_state WHERE name LIKE 'profiles\\_%' ESCAPE '\\'"
+
+
+def _by_tier(rows: list[tuple]) -> dict[str, datetime | None]:
+    found = dict(rows)
+    return {suffix: found.get(STATE.format(suffix=suffix)) for suffix, _, _ in TIERS}
+
+
 def marks(cur: duckdb.DuckDBPyConnection) -> dict[str, datetime | None]:
     """Each tier's watermark: its buckets ending at or before it are rolled."""
-    names = [STATE.format(suffix=suffix) for suffix, _, _ in TIERS]
-    found = dict(cur.execute("SELECT name, rolled_until FROM rollup_state WHERE name IN (SELECT unnest(?))",
-                             [names]).fetchall())
-    return {suffix: found.get(STATE.format(suffix=suffix)) for suffix, _, _ in TIERS}
+    return _by_tier(cur.execute(MARKS_SQL).fetchall())
 
 
 def plan(first: datetime, last: datetime, tier_marks: dict[str, datetime | None]) -> list[tuple[str, datetime, datetime]]:
@@ -205,8 +210,6 @@ def read_marks(store: Store) -> dict[str, datetime | None]:
     now = monotonic()
     cached = _MARKS.get(store)
     if cached is None or now - cached[0] > MARKS_TTL:
-        found = dict(store.fetch_all("profiles.tier_marks", "SELECT name, rolled_until FROM rollup_state "
-                                     "WHERE name LIKE 'profiles_%'"))
-        cached = (now, {suffix: found.get(STATE.format(suffix=suffix)) for suffix, _, _ in TIERS})
+        cached = (now, _by_tier(store.fetch_all("profiles.tier_marks", MARKS_SQL)))
         _MARKS[store] = cached
     return cached[1]
