@@ -97,7 +97,7 @@ def _collectors(settings: Settings, runtime: Runtime, service: PredictionService
     ]
     if controls is not None:
         found.append(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
-    found.extend(database_collectors(settings, runtime))
+    found.extend(database_collectors(settings, runtime.store, runtime.writer, runtime.databases, runtime.telemetry))
     found.append(alerting_collector(settings, runtime.rules, runtime.store, runtime.telemetry))
     found.append(evaluation_collector(settings, runtime, service.models))
     found.append(RetentionCollector(runtime.store, RetentionPolicy.from_settings(settings), settings.retention_interval))

@@ -30,7 +30,8 @@ from data.queries import alert_metrics
 from data.queries import alerts as q
 from data.store import Store
 from external.webhook import WebhookNotifier
-from telemetry.alerts import AlertGauges
+from settings import Settings
+from telemetry.exposition import expose_alerts
 from telemetry.metrics import Telemetry
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,8 @@ class AlertingCollector:
         self.restored: set[Key] = set()  # restored alerts whose metric has had no fresh sample yet
         self.last_data: dict[str, datetime] = {}  # rule id -> newest evaluation that had data
         self.started_at: datetime | None = None
-        self.gauges = AlertGauges(list(self.by_id.values()))
+        self.gauges = expose_alerts(telemetry, list(self.by_id.values()))
         self.transitions = self.gauges.transitions
-        telemetry.registry.register(self.gauges)
         self._restored = False
 
     def state(self, rule_id: str, subject: str | None = None) -> AlertState:
@@ -201,7 +201,7 @@ class AlertingCollector:
         return {}
 
 
-def alerting_collector(settings: Any, rules: Sequence[Rule], store: Store, telemetry: Telemetry) -> AlertingCollector:
+def alerting_collector(settings: Settings, rules: Sequence[Rule], store: Store, telemetry: Telemetry) -> AlertingCollector:
     """The app's alerting collector over the rules in force (loaded, and checked, by Runtime.open)."""
     instance = f"{settings.host}:{settings.port}"  # what Prometheus calls this target's `instance`
     notifier = None

@@ -10,10 +10,10 @@ from data.queries import data_quality as dq
 from data.queries import database as q
 from data.store import Store
 from data.writer import Writer
-from runtime.runtime import Runtime
 from settings import Settings
 from state.databases import DatabaseState
-from telemetry.database import DatabaseMetrics
+from telemetry.exposition import expose_databases
+from telemetry.metrics import Telemetry
 
 
 class DatabaseCollector:
@@ -119,13 +119,14 @@ def quality_config(settings: Settings) -> QualityConfig:
     return QualityConfig(window_seconds=settings.quality_window, label_delay_seconds=settings.label_delay)
 
 
-def database_collectors(settings: Settings, runtime: Runtime) -> list:
-    """The database, data-quality and PostgreSQL collectors of one app; their /metrics too."""
-    state = runtime.databases
-    runtime.telemetry.registry.register(DatabaseMetrics(runtime.store, state))
+def database_collectors(settings: Settings, store: Store, writer: Writer, state: DatabaseState,
+                        telemetry: Telemetry) -> list:
+    """The database, data-quality and PostgreSQL collectors of one app (their readings go to `state`);
+    their /metrics too."""
+    expose_databases(telemetry, store, state)
     found: list = [
-        DatabaseCollector(runtime.store, runtime.writer, state, settings.db_stats_interval),
-        QualityCollector(runtime.store, state, quality_config(settings), settings.quality_interval),
+        DatabaseCollector(store, writer, state, settings.db_stats_interval),
+        QualityCollector(store, state, quality_config(settings), settings.quality_interval),
     ]
     for target, dsn in settings.postgres_targets:
         found.append(PostgresCollector(target, dsn, state, settings.postgres_interval, settings.postgres_timeout))

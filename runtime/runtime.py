@@ -13,10 +13,8 @@ from runtime.rules import load_rules
 from settings import Settings
 from state.databases import DatabaseState
 from state.status import StatusBoard
-from telemetry.fleet import FleetMetrics
+from telemetry.exposition import expose_storage
 from telemetry.metrics import Telemetry
-from telemetry.writer import KEYS as WRITER_KEYS
-from telemetry.writer import WriterCounters
 
 
 @dataclass
@@ -44,9 +42,7 @@ class Runtime:
         writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval,
                         converters={"predictions": prediction_tables})
         telemetry = telemetry or Telemetry()
-        telemetry.bind_state(queue_length=lambda: writer.queue_length, active_cursors=lambda: store.active_cursors)
-        telemetry.registry.register(WriterCounters(lambda: {key: getattr(writer.stats, key) for key in WRITER_KEYS}))
-        telemetry.registry.register(FleetMetrics(store))  # fleet-mergeable model quality counts
+        expose_storage(telemetry, store, writer)
         return cls(settings, store, writer, telemetry, rules)
 
     @property

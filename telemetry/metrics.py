@@ -1,9 +1,10 @@
 """Every metric Predwatch exposes on /metrics, declared in one place with its help text and labels.
 
 Each app gets its own `CollectorRegistry`, so tests can build many apps in one process. Metrics the
-code updates as things happen are prometheus_client objects built by `Telemetry`; metrics computed
-when `/metrics` is scraped (queue length, database and alert state) are declared in `SCRAPED` and
-built by the collectors in `telemetry/exposition.py` through `family()`.
+code updates as things happen are prometheus_client objects built by `Telemetry` (and the alert
+transitions counter below); metrics computed when `/metrics` is scraped (writer counters, database,
+alert and fleet state) are declared in `SCRAPED` and built through `family()` by the collectors of
+telemetry/writer.py, database.py, alerts.py and fleet.py, which telemetry/exposition.py registers.
 """
 from __future__ import annotations
 
