@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ import requests
 from app import create_app
 from data.store import Store
 from settings import Settings
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,17 +97,16 @@ class LiveServer:
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 30.0) -> LiveServer:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited {self.proc.returncode}: {self.log()}")
-            try:
-                if requests.get(self.url + "/api/system_health", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"server not ready in {timeout} s: {self.log()}")
+        eventually(self._answers, timeout=timeout, interval=0.1, message=lambda: f"the server ready: {self.log()}")
+        return self
+
+    def _answers(self) -> bool:
+        if self.proc.poll() is not None:  # it will never answer: stop waiting
+            raise RuntimeError(f"server exited {self.proc.returncode}: {self.log()}")
+        try:
+            return requests.get(self.url + "/api/system_health", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -4,7 +4,6 @@ workload's own arrive over two minutes), so both models' curves appear quickly."
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from dashboard import ids
 from tests.browser.charts import GRAPH_DIV, summary
 from tests.browser.conftest import SAMPLE_INTERVAL
 from tests.conftest import LiveServer
+from tests.waiting import eventually
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -50,8 +50,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterat
 def _label_until_evaluated(live: LiveServer) -> None:
     """Post outcomes for pending predictions of both models until both have an 'ok' evaluation."""
     rng = random.Random(0)
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
+
+    def labelled_and_evaluated() -> bool:
         for model in MODELS:
             rows = requests.get(f"{live.url}/api/recent_predictions",
                                 params={"model": model, "status": "pending", "limit": 500}, timeout=10).json()
@@ -59,10 +59,10 @@ def _label_until_evaluated(live: LiveServer) -> None:
             if outcomes:
                 requests.post(f"{live.url}/api/outcomes", json={"outcomes": outcomes}, timeout=10).raise_for_status()
         body = requests.get(f"{live.url}/api/model_performance", timeout=10).json()
-        if sorted(m["model"] for m in body["models"] if m["status"] == "ok") == list(MODELS):
-            return
-        time.sleep(1)
-    raise TimeoutError(f"no evaluation of both models in {READY_SECONDS} s: {live.log()[-2000:]}")
+        return sorted(m["model"] for m in body["models"] if m["status"] == "ok") == list(MODELS)
+
+    eventually(labelled_and_evaluated, timeout=READY_SECONDS, interval=1,
+               message=lambda: f"an evaluation of both models: {live.log()[-2000:]}")
 
 
 def wait_typed(page, graph_id: str, kind: str) -> dict:

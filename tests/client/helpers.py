@@ -1,8 +1,7 @@
 """Helpers for the client tests: a server on a port chosen by the test (so it can be restarted where
-the client already points), polling with a deadline, and reading what the server stored."""
+the client already points), and reading what the server stored."""
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,14 +17,6 @@ def start_on(start_server: Callable[..., LiveServer], port: int, db: Path, *args
     server = start_server("--port", str(port), "--api-token", TOKEN, *args, db=db, ready=False)
     server.port, server.url = port, f"http://127.0.0.1:{port}"
     return server.wait_ready()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        time.sleep(0.05)
 
 
 def stored(db: Path, sql: str, *params: object) -> list[tuple]:

@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 
 from predwatch_client import PredictionLogger
-from tests.client.helpers import TOKEN, prediction_ids, start_on, wait_until
+from tests.client.helpers import TOKEN, prediction_ids, start_on
 from tests.conftest import free_port
+from tests.waiting import eventually
 
 THREADS, PER_THREAD = 4, 2_500
 OUTAGE_SECONDS = 3.0  # the issue says 10 s; 3 s shows the same (many retries) in a third of the time
@@ -38,16 +39,18 @@ def test_10000_predictions_from_4_threads_across_a_restart_are_stored_exactly_on
     log = PredictionLogger(server.url, token=TOKEN, model="outage", model_version="1", batch_size=500,
                            flush_interval=0.1, max_queue=20_000, max_backoff=0.5)
     log_from_threads(log, 0, 500)
-    wait_until(lambda: log.sent > 0, 30, "a first batch delivered")
+    eventually(lambda: log.sent > 0, timeout=30, message="a first batch delivered")
     assert server.stop() == 0
 
     log_from_threads(log, 500, 2_000)  # while Predwatch is down
     stopped = time.monotonic()
-    wait_until(lambda: log.retried >= 3 and time.monotonic() - stopped >= OUTAGE_SECONDS, 30, "retries during the outage")
+    eventually(lambda: log.retried >= 3 and time.monotonic() - stopped >= OUTAGE_SECONDS, timeout=30,
+               message="retries during the outage")
     server = start_on(start_server, port, db)
     log_from_threads(log, 2_000, PER_THREAD)
     total = THREADS * PER_THREAD
-    wait_until(lambda: log.sent == total, 60, f"all {total} sent (sent {log.sent}, dropped {log.dropped})")
+    eventually(lambda: log.sent == total, timeout=60,
+               message=lambda: f"all {total} sent (sent {log.sent}, dropped {log.dropped})")
     assert log.close(10)
     assert (log.dropped, log.rejected) == (0, 0)
     assert server.stop() == 0
@@ -82,7 +85,7 @@ def test_overflow_while_the_sender_retries_loses_only_what_it_counts(start_serve
     log = PredictionLogger(f"http://127.0.0.1:{port}", token=TOKEN, model="retrying", batch_size=200,
                            flush_interval=0.05, max_queue=1_000, max_backoff=0.2)
     log_from_threads(log, 0, 250)
-    wait_until(lambda: log.retried >= 2, 30, "the sender retrying")
+    eventually(lambda: log.retried >= 2, timeout=30, message="the sender retrying")
     log_from_threads(log, 250, 1_500)
     total = THREADS * 1_500
     assert log.dropped >= total - 1_000 - 200  # the queue, plus at most one batch in the sender's hands

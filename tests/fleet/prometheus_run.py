@@ -3,7 +3,6 @@ instances: one way to start it, wait for it and stop everything, for every live 
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import requests
 
 from tests.conftest import LiveServer, free_port
+from tests.waiting import eventually
 
 PROMETHEUS = Path("/usr/bin/prometheus")
 
@@ -24,17 +24,12 @@ def scrape_config(servers: Sequence[LiveServer], scrape: str = "1s", evaluation:
             f"scrape_configs:\n  - job_name: predwatch\n    static_configs:\n      - targets: [{targets}]\n")
 
 
-def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"prometheus exited with {proc.returncode}"
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(url)
+def _answers(url: str, proc: subprocess.Popen) -> bool:
+    assert proc.poll() is None, f"prometheus exited with {proc.returncode}"  # it will never answer: stop waiting
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 @contextmanager
@@ -50,7 +45,8 @@ def running(work: Path, config: str, servers: Sequence[LiveServer], server_secon
     try:
         for server in servers:
             server.wait_ready(server_seconds)
-        wait_ready(f"http://127.0.0.1:{port}/-/ready", prom)
+        ready = f"http://127.0.0.1:{port}/-/ready"
+        eventually(lambda: _answers(ready, prom), timeout=30, interval=0.1, message=f"Prometheus ready at {ready}")
         yield f"http://127.0.0.1:{port}"
     finally:
         prom.terminate()

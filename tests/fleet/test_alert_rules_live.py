@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from external.prometheus import PrometheusSource
 from state.status import StatusBoard
 from tests.conftest import ROOT, LiveServer
 from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
 ARGS = ("--demo", "--demo-rate", "5", "--sample-interval", "0.5", "--alert-interval", "0.5",
@@ -28,16 +28,6 @@ def _alerts(url: str, name: str) -> list[dict]:
     return [a for a in body["data"]["alerts"] if a["labels"]["alertname"] == name and a["state"] == "firing"]
 
 
-def _poll(check, what: str, timeout: float):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise TimeoutError(f"no {what} within {timeout} s")
-
-
 @pytest.mark.timeout(400)
 def test_per_instance_alerts_and_instance_down_under_a_real_prometheus(tmp_path: Path) -> None:
     (tmp_path / "hot.toml").write_text(HOT_CPU)
@@ -48,14 +38,17 @@ def test_per_instance_alerts_and_instance_down_under_a_real_prometheus(tmp_path:
     names = sorted(f"127.0.0.1:{s.port}" for s in servers)
     stopped = f"127.0.0.1:{servers[1].port}"
     with running(tmp_path, scrape_config(servers, rule_files=["alert-rules.yml"]), servers, 90) as url:
-        cpu = _poll(lambda: (a := _alerts(url, "PredwatchCpuCritical")) and len(a) == 2 and a, "two CPU alerts", 90)
+        cpu = eventually(lambda: (a := _alerts(url, "PredwatchCpuCritical")) and len(a) == 2 and a, timeout=90,
+                         interval=0.5, message="two CPU alerts")
         assert sorted(a["labels"]["instance"] for a in cpu) == names
         assert {(a["labels"]["rule"], a["labels"]["severity"]) for a in cpu} == {("cpu", "critical")}
         reader = Fleet(PrometheusSource(url, 5.0), StatusBoard())
-        _poll(lambda: reader.instances() == (names, []), "both instances up", 60)
+        eventually(lambda: reader.instances() == (names, []), timeout=60, interval=0.5, message="both instances up")
 
         servers[1].stop()
-        _poll(lambda: reader.instances() == (names, [stopped]), "the stopped instance marked down", 60)
-        down = _poll(lambda: _alerts(url, "PredwatchInstanceDown"), "PredwatchInstanceDown", 150)
+        eventually(lambda: reader.instances() == (names, [stopped]), timeout=60, interval=0.5,
+                   message="the stopped instance marked down")
+        down = eventually(lambda: _alerts(url, "PredwatchInstanceDown"), timeout=150, interval=0.5,
+                          message="PredwatchInstanceDown firing")
         assert [a["labels"]["instance"] for a in down] == [stopped]
         assert down[0]["labels"]["severity"] == "critical"

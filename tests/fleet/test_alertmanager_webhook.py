@@ -20,6 +20,7 @@ from deploy.alert_receiver import describe
 from external.webhook import payload
 from tests.conftest import ROOT, free_port
 from tests.unit.collectors.test_alerting import Receiver
+from tests.waiting import eventually
 
 ALERTMANAGER = shutil.which("prometheus-alertmanager")
 pytestmark = pytest.mark.skipif(ALERTMANAGER is None, reason="needs prometheus-alertmanager (Debian package)")
@@ -45,22 +46,21 @@ def test_group_key_and_fingerprint_are_alertmanagers(tmp_path: Path, receiver: R
                              "--cluster.listen-address="], stdout=log, stderr=subprocess.STDOUT)
     sent = {rule.name: (rule, alert_labels(rule, subject, "127.0.0.1:8050"))
             for rule, subject in ((DRIFT, "model=m1,feature=g"), (DOWN, "process=postgres"))}
+    alerts = [{"labels": labels, "annotations": annotations(rule, 0.8), "generatorURL": "http://x/alerts"}
+              for rule, labels in sent.values()]
+
+    def posted() -> bool:
+        assert proc.poll() is None, (tmp_path / "alertmanager.log").read_text()  # it exited: stop waiting
+        try:
+            return requests.post(f"http://127.0.0.1:{port}/api/v2/alerts", timeout=2, json=alerts).status_code == 200
+        except requests.RequestException:
+            return False
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "alertmanager.log").read_text()
-            try:
-                posted = requests.post(f"http://127.0.0.1:{port}/api/v2/alerts", timeout=2, json=[
-                    {"labels": labels, "annotations": annotations(rule, 0.8), "generatorURL": "http://x/alerts"}
-                    for rule, labels in sent.values()])
-                if posted.status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        while len(receiver.accepted) < 2:
-            assert time.monotonic() < deadline + 30, "Alertmanager sent nothing"
-            time.sleep(0.2)
+        started = time.monotonic()
+        eventually(posted, timeout=30, interval=0.2, message=lambda: (tmp_path / "alertmanager.log").read_text())
+        # start and delivery share one minute: a slow start leaves less time to deliver, never more
+        eventually(lambda: len(receiver.accepted) >= 2, timeout=60 - (time.monotonic() - started), interval=0.2,
+                   message="Alertmanager sending both groups")
     finally:
         proc.terminate()
         proc.wait(15)

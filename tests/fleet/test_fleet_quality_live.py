@@ -27,6 +27,7 @@ from tests.conftest import LiveServer
 from tests.fleet.dash_calls import call_panel, trace_names
 from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
 from tests.fleet.test_deploy import DEPLOY
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
 ROWS, MODEL, EDGES = 1500, "fleet-model", np.arange(1, 51) / 50
@@ -54,12 +55,7 @@ def _query(url: str, expr: str, at: float | None = None) -> list[dict]:
     return body["data"]["result"]
 
 
-def _until(check, what: str, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while (found := check()) is None:
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
-    return found
+WAIT = 90  # seconds: a deadline, not a speed (each wait ends as soon as its condition holds)
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +84,14 @@ def _feed(servers: list[LiveServer], url: str) -> list[tuple[np.ndarray, np.ndar
             {"id": f"r{i}", "model": MODEL, "timestamp": stamp, "score": float(s), "predicted_label": int(s >= 0.5)}
             for i, s in enumerate(scores)])
     zeros = f'count(model_score_count{{model="{MODEL}"}} == 0)'
-    _until(lambda: (r := _query(url, zeros)) and float(r[0]["value"][1]) == 4 or None, "the zero histograms")
+    eventually(lambda: (r := _query(url, zeros)) and float(r[0]["value"][1]) == 4, timeout=WAIT, interval=0.5,
+               message="the zero histograms")
     time.sleep(4)  # more scrapes at 0: the counters' baseline
     for server, (_, labels) in zip(servers, data, strict=True):
         _post(server, "/api/outcomes", "outcomes", [{"id": f"r{i}", "label": int(y)} for i, y in enumerate(labels)])
     total = f'sum(model_score_count{{model="{MODEL}"}})'
-    _until(lambda: (r := _query(url, total)) and float(r[0]["value"][1]) == 2 * ROWS or None, "every outcome scraped")
+    eventually(lambda: (r := _query(url, total)) and float(r[0]["value"][1]) == 2 * ROWS, timeout=WAIT, interval=0.5,
+               message="every outcome scraped")
     return data
 
 
@@ -124,7 +122,8 @@ def test_fleet_auc_and_accuracy_equal_the_union_of_both_instances(fleet, make_ap
     servers, url = fleet
     data = _feed(servers, url)
     seen = time.time()
-    at, fleet_auc, increase = _until(lambda: _consistent(url, seen), "a fleet AUC evaluated after every outcome")
+    at, fleet_auc, increase = eventually(lambda: _consistent(url, seen), timeout=WAIT, interval=0.5,
+                                         message="a fleet AUC evaluated after every outcome")
     factors = [increase[f"127.0.0.1:{s.port}"] / ROWS for s in servers]
     assert all(1 <= f < 2 for f in factors), factors
     counts = [_buckets(*rows) for rows in data]
@@ -147,4 +146,4 @@ def test_fleet_auc_and_accuracy_equal_the_union_of_both_instances(fleet, make_ap
         names = trace_names(response["fleet-predictions-auc-figure"]["data"])
         return names if wanted <= names else None
 
-    _until(panel, f"the fleet panel's AUC traces {sorted(wanted)}")
+    eventually(panel, timeout=WAIT, interval=0.5, message=f"the fleet panel's AUC traces {sorted(wanted)}")

@@ -35,6 +35,7 @@ from tests.conftest import LiveServer
 from tests.fleet import grafana
 from tests.fleet.dash_calls import call_panel, trace_names
 from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
 INSTANCE_ARGS = ("--demo", "--demo-rate", "40", "--predict-timeout", "30", "--metrics-cache-seconds", "0",
@@ -76,16 +77,16 @@ def _api(server: LiveServer) -> dict:
 
 def _ready(fleet: FleetSetup, reader: Fleet) -> FleetView:
     """Wait (bounded) until both instances have >= MIN_TRAFFIC_SECONDS of scraped traffic in the fleet view."""
-    deadline = time.monotonic() + 60
-    while True:
+    names, seen = [f"127.0.0.1:{s.port}" for s in fleet.servers], []
+
+    def ready() -> FleetView | None:
         now = utcnow()
-        view = reader.panel("predictions", now - timedelta(minutes=2), now)
-        names = [f"127.0.0.1:{s.port}" for s in fleet.servers]
+        seen.append(view := reader.panel("predictions", now - timedelta(minutes=2), now))
         enough = time.monotonic() - fleet.started >= MIN_TRAFFIC_SECONDS
-        if enough and view.error is None and all(_last(view, "latency_p50_seconds", n) for n in names):
-            return view
-        assert time.monotonic() < deadline, f"fleet never showed both instances: {view.error} {view.instances}"
-        time.sleep(0.5)
+        return view if enough and view.error is None and all(_last(view, "latency_p50_seconds", n) for n in names) else None
+
+    return eventually(ready, timeout=60, interval=0.5,
+                      message=lambda: f"both instances in the fleet view: {seen[-1].error} {seen[-1].instances}")
 
 
 def _bucket_bounds(value: float, spread: int = 1) -> tuple[float, float]:
@@ -144,10 +145,9 @@ def test_fleet_view_in_the_dashboard_lists_both_instances(fleet: FleetSetup, mak
 
 def test_every_metric_the_grafana_dashboard_reads_is_on_live_metrics(fleet: FleetSetup) -> None:
     needed = set().union(*map(grafana.metric_names, grafana.expressions(grafana.load()))) - grafana.recorded_names()
-    deadline = time.monotonic() + 30
-    while True:  # cpu_percent appears after the first alert evaluation, model_auc after the first evaluation
-        exposed = grafana.exposed_names(requests.get(fleet.servers[0].url + "/metrics", timeout=10).text)
-        if needed <= exposed or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
-    assert needed - exposed == set()
+
+    def missing() -> set[str]:
+        return needed - grafana.exposed_names(requests.get(fleet.servers[0].url + "/metrics", timeout=10).text)
+    # cpu_percent appears after the first alert evaluation, model_auc after the first evaluation
+    eventually(lambda: not missing(), timeout=30, interval=0.5,
+               message=lambda: f"every metric the dashboard reads on /metrics (missing {sorted(missing())})")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
 from datetime import datetime
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from collectors.postgres import PostgresCollector
 from external.postgres import read_target
 from state.databases import DatabaseState
+from tests.waiting import eventually
 
 psycopg = pytest.importorskip("psycopg")
 NOW = datetime(2026, 3, 2, 12, 0, 0)
@@ -35,26 +35,19 @@ def _workload(dsn: str) -> None:
         con.execute("SELECT pg_stat_force_next_flush()")
 
 
-def _wait_for(read: Callable[[], object], ok: Callable[[object], bool], timeout: float = 10.0) -> object:
-    """Statistics reach the views asynchronously: poll the real reading until it shows them."""
-    deadline = time.monotonic() + timeout
-    value = read()
-    while not ok(value) and time.monotonic() < deadline:
-        time.sleep(0.2)
-        value = read()
-    return value
-
-
 def test_index_use_and_a_sequential_scan_show_up(postgres_db):
     _workload(postgres_db)
     collector = PostgresCollector("main", postgres_db, DatabaseState(), timeout_seconds=3)
 
-    def ready(rows: dict) -> bool:
+    def collected() -> dict | None:
+        """Statistics reach the views asynchronously: poll the real reading until it shows them."""
+        rows = collector.collect(NOW)
         idx = {r[4]: r for r in rows["pg_index_stats"]}
-        return bool(idx) and (idx.get("orders_customer_idx", (0,) * 8)[5] or 0) >= 5 and any(
+        ready = bool(idx) and (idx.get("orders_customer_idx", (0,) * 8)[5] or 0) >= 5 and any(
             r[3] == "events" and (r[4] or 0) >= 1 for r in rows["pg_table_stats"])
+        return rows if ready else None
 
-    rows = _wait_for(lambda: collector.collect(NOW), ready)
+    rows = eventually(collected, timeout=10, interval=0.2, message="index and table statistics in the views")
     sample = rows["pg_samples"][0]
     assert sample[1:4] == ("main", True, None)
     assert sample[5] >= 1 and 1 <= sample[6] <= sample[5]  # max_connections, connections in use

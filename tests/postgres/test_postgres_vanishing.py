@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
-from collections.abc import Callable
 
 import pytest
 
 from tests.conftest import free_port
+from tests.waiting import eventually
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -67,11 +66,7 @@ class Relay:
                     pass
 
 
-def _wait(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
-        time.sleep(0.1)
+WAIT = 20  # seconds: a deadline, not a speed (each wait ends as soon as its condition holds)
 
 
 def test_a_vanishing_postgres_is_reported_and_recovers(postgres_admin_dsn, make_app) -> None:
@@ -90,14 +85,17 @@ def test_a_vanishing_postgres_is_reported_and_recovers(postgres_admin_dsn, make_
         return response.get_json()["components"].get("postgres")
 
     try:
-        _wait(lambda: (component() or {}).get("status") == "ok", "the first successful poll")
+        eventually(lambda: (component() or {}).get("status") == "ok", timeout=WAIT, interval=0.1,
+                   message="the first successful poll")
         relay.down()
-        _wait(lambda: component()["status"] == "warning", "the vanished server reported")
+        eventually(lambda: component()["status"] == "warning", timeout=WAIT, interval=0.1,
+                   message="the vanished server reported")
         down = component()
         assert down["by_target"]["orders"]["up"] is False
         assert down["error"].startswith("orders: ") and len(down["error"]) > len("orders: ")
         relay.up()
-        _wait(lambda: component()["status"] == "ok", "recovery once the server is back")
+        eventually(lambda: component()["status"] == "ok", timeout=WAIT, interval=0.1,
+                   message="recovery once the server is back")
         assert component()["error"] is None and component()["by_target"]["orders"]["up"] is True
     finally:
         app.predwatch.stop()

@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.reliability.helpers import LONG
+from tests.waiting import eventually
 
 MB = 1024 * 1024
 # What the filler leaves free. 6 MB: a WAL write fails (DuckDB refuses the commit). 24 MB: the WAL passes 16 MB
@@ -64,13 +64,7 @@ def _ingest_until_full(client, episode: int) -> int:
     raise AssertionError("the disk never filled")
 
 
-def _poll(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+WAIT = 30  # seconds: a deadline, not a speed (each wait ends as soon as its condition holds)
 
 
 def test_a_full_disk_is_507_critical_logged_once_and_recovers(make_app, small_disk, caplog) -> None:
@@ -87,13 +81,16 @@ def test_a_full_disk_is_507_critical_logged_once_and_recovers(make_app, small_di
                 error = response.get_json()["error"]
                 assert error["code"] == "disk_full" and "disk is full" in error["message"]
             # /api/system_health is cached a few seconds: poll until the report is newer than the episode
-            store_health = _poll(lambda: (h := _health_store(client))["status"] == "critical" and h)
+            store_health = eventually(lambda: (h := _health_store(client))["status"] == "critical" and h,
+                                      timeout=WAIT, interval=0.2, message="the store reported critical")
             assert "disk full" in store_health["error"], store_health
             filler.unlink()
             one = {"predictions": [{"id": f"after-{episode}", "model": "m", "score": 0.5}]}
-            _poll(lambda one=one: client.post("/api/predictions", json=one).status_code == 200)
+            eventually(lambda one=one: client.post("/api/predictions", json=one).status_code == 200,
+                       timeout=WAIT, interval=0.2, message="a write accepted once space is freed")
             acked += 1
-            _poll(lambda: _health_store(client)["status"] == "ok")
+            eventually(lambda: _health_store(client)["status"] == "ok", timeout=WAIT, interval=0.2,
+                       message="the store reported ok again")
     started = [r for r in caplog.records if r.name == "data.disk_full" and r.levelno == logging.ERROR]
     assert len(started) == len(HEADROOMS), [r.getMessage() for r in started]
     reopened = [r for r in caplog.records if "reopened after DuckDB invalidated it" in r.getMessage()]

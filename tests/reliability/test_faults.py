@@ -2,12 +2,11 @@
 serving, /api/system_health names the failing component, and it recovers by itself once the fault clears."""
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import duckdb
 import psutil
 import pytest
+
+from tests.waiting import eventually
 
 
 def _health(client) -> dict:
@@ -16,11 +15,7 @@ def _health(client) -> dict:
     return response.get_json()
 
 
-def _wait(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
-        time.sleep(0.05)
+WAIT = 20  # seconds: a deadline, not a speed (each wait ends as soon as its condition holds)
 
 
 @pytest.fixture
@@ -33,34 +28,35 @@ def running(make_app):
 def test_psutil_raising_is_reported_and_recovers(running, monkeypatch) -> None:
     app, client = running
     system = lambda: _health(client)["components"]["collector"]["by_name"]["system"]  # noqa: E731
-    _wait(lambda: system()["status"] == "ok", "the system collector's first sample")
+    eventually(lambda: system()["status"] == "ok", timeout=WAIT, message="the system collector's first sample")
 
     def broken(*_args, **_kwargs):
         raise psutil.AccessDenied(pid=None, name="virtual_memory")
     with monkeypatch.context() as patched:
         patched.setattr(psutil, "virtual_memory", broken)
-        _wait(lambda: system()["status"] in ("warning", "critical") and "AccessDenied" in (system()["error"] or ""),
-              "the failing collector reported")
+        eventually(lambda: system()["status"] in ("warning", "critical") and "AccessDenied" in (system()["error"] or ""),
+                   timeout=WAIT, message="the failing collector reported")
         assert client.get("/api/ping").status_code == 200 and client.get("/").status_code == 200
-    _wait(lambda: system()["status"] == "ok" and system()["error"] is None, "automatic recovery")
+    eventually(lambda: system()["status"] == "ok" and system()["error"] is None, timeout=WAIT, message="automatic recovery")
 
 
 def test_store_write_errors_are_reported_rows_kept_and_recovery_is_automatic(running, monkeypatch) -> None:
     app, client = running
     writer = app.predwatch.runtime.writer
     writer_state = lambda: _health(client)["components"]["writer"]  # noqa: E731
-    _wait(lambda: writer.stats.rows_written > 0, "the first rows written")
+    eventually(lambda: writer.stats.rows_written > 0, timeout=WAIT, message="the first rows written")
     real = writer.write_now
 
     def disk_full(_batches):
         raise duckdb.IOException("could not write: No space left on device (simulated)")
     with monkeypatch.context() as patched:
         patched.setattr(writer, "write_now", disk_full)
-        _wait(lambda: writer_state()["status"] == "warning" and "No space left" in (writer_state()["error"] or ""),
-              "the failing writer reported")
+        eventually(lambda: writer_state()["status"] == "warning" and "No space left" in (writer_state()["error"] or ""),
+                   timeout=WAIT, message="the failing writer reported")
         held = writer.queue_length
         assert held > 0  # samples kept for the retry, not lost
         assert client.get("/api/ping").status_code == 200 and client.get("/api/recent_predictions").status_code == 200
     assert writer.write_now == real
-    _wait(lambda: writer_state()["status"] == "ok" and writer.queue_length < held, "automatic recovery")
+    eventually(lambda: writer_state()["status"] == "ok" and writer.queue_length < held, timeout=WAIT,
+               message="automatic recovery")
     assert writer.stats.dropped == 0 and writer.stats.failures > 0

@@ -17,6 +17,7 @@ import requests
 
 from tests.conftest import ROOT, free_port
 from tests.reliability.helpers import LONG
+from tests.waiting import eventually
 
 KILLS = 20 if LONG else 3
 ROWS = 200
@@ -35,17 +36,18 @@ class Restartable:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> float:
+        """Start the server and wait until it answers; return the seconds that took."""
         started = time.monotonic()
         self.proc = subprocess.Popen(self.args, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        while time.monotonic() - started < timeout:
-            assert self.proc.poll() is None, self.tail()
-            try:
-                if requests.get(self.url + "/api/ping", timeout=1).status_code == 200:
-                    return time.monotonic() - started
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise TimeoutError(f"server did not answer in {timeout} s: {self.tail()}")
+        eventually(self._answers, timeout=timeout, message=lambda: f"the server answering /api/ping: {self.tail()}")
+        return time.monotonic() - started
+
+    def _answers(self) -> bool:
+        assert self.proc.poll() is None, self.tail()  # a server that exited will never answer: stop waiting
+        try:
+            return requests.get(self.url + "/api/ping", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
 
     def tail(self) -> str:
         return (self.db.parent / "server.log").read_text(errors="replace")[-3000:]
@@ -67,11 +69,8 @@ def _acks(path: Path) -> list[tuple[int, int, int]]:
     return [tuple(map(int, line.split())) for line in path.read_text().splitlines() if line.count(" ") == 2]
 
 
-def _wait_for_new_ack(path: Path, seen: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while len(_acks(path)) <= seen:
-        assert time.monotonic() < deadline, "the ingest client stopped acknowledging batches"
-        time.sleep(0.05)
+def _wait_for_new_ack(path: Path, seen: int) -> None:
+    eventually(lambda: len(_acks(path)) > seen, timeout=60, message="the ingest client acknowledging another batch")
 
 
 @pytest.mark.timeout(1200 if LONG else 180)

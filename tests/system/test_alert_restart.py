@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from tests.unit.collectors.test_alerting import Receiver
+from tests.waiting import eventually
 
 # cpu:critical fires after 1 s at any CPU; cpu:warning stays pending (its `for` is an hour).
 RULES = ('[[rule]]\nname = "cpu"\nseverity = "critical"\ncomparison = ">="\nthreshold = 0\nfor = "1s"\n\n'
@@ -23,14 +24,7 @@ def receiver():
     r.close()
 
 
-def _poll(check, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise TimeoutError(f"no {what} within {timeout} s")
+WAIT = 60  # seconds: a deadline, not a speed (each wait ends as soon as its condition holds)
 
 
 def _cpu_alerts(url: str) -> dict[str, dict]:
@@ -44,16 +38,19 @@ def test_restart_while_firing_keeps_starts_at_and_sends_no_resolve(start_server,
     rules.write_text(RULES)
     args = ("--rules", str(rules), "--alert-interval", "0.5", "--alert-webhook", receiver.url)
     first = start_server(*args)
-    _poll(lambda: [b for b in receiver.accepted if b["status"] == "firing"], "firing notification")
-    before = _poll(lambda: (a := _cpu_alerts(first.url)).get("cpu:warning") and a, "pending warning")
+    eventually(lambda: [b for b in receiver.accepted if b["status"] == "firing"], timeout=WAIT, interval=0.2,
+               message="a firing notification")
+    before = eventually(lambda: (a := _cpu_alerts(first.url)).get("cpu:warning") and a, timeout=WAIT, interval=0.2,
+                        message="a pending warning")
     assert before["cpu:critical"]["state"] == "firing"
     first.stop(signal.SIGINT)
 
     second = start_server(*args)
     restarted = time.time()
     # several evaluations, the first before any new host sample, then with fresh samples
-    after = _poll(lambda: (a := _cpu_alerts(second.url)) and a["cpu:critical"]["last_eval_at"] > before[
-        "cpu:critical"]["last_eval_at"] and time.time() > restarted + 4 and a, "evaluations after the restart")
+    after = eventually(lambda: (a := _cpu_alerts(second.url)) and a["cpu:critical"]["last_eval_at"] > before[
+        "cpu:critical"]["last_eval_at"] and time.time() > restarted + 4 and a, timeout=WAIT, interval=0.2,
+        message="evaluations after the restart")
     assert after["cpu:critical"]["state"] == "firing"
     assert after["cpu:critical"]["fired_at"] == before["cpu:critical"]["fired_at"]
     assert after["cpu:warning"]["state"] == "pending"

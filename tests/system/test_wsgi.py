@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -15,6 +14,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT, free_port
+from tests.waiting import eventually
 
 GUNICORN = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
 pytestmark = pytest.mark.skipif(GUNICORN is None, reason="gunicorn is not installed (requirements-dev.txt)")
@@ -38,6 +38,15 @@ def _finish(proc: subprocess.Popen, timeout: float) -> tuple[int, str]:
     return proc.returncode, out
 
 
+def _sampled(proc: subprocess.Popen, url: str) -> bool:
+    assert proc.poll() is None, "gunicorn exited before it came up"  # it never will: stop waiting
+    try:
+        health = requests.get(url + "/api/system_health", timeout=2)
+        return health.status_code == 200 and bool(health.json()["sample_timestamp"])
+    except requests.RequestException:
+        return False
+
+
 def test_two_workers_are_refused_with_a_clear_message(tmp_path: Path, models_dir: Path) -> None:
     port = free_port()
     code, out = _finish(_gunicorn(tmp_path / "p.duckdb", models_dir, 2, port), timeout=120)
@@ -53,17 +62,9 @@ def test_preload_is_refused(tmp_path: Path, models_dir: Path) -> None:
 def test_one_worker_serves_collects_and_stops_cleanly(tmp_path: Path, models_dir: Path) -> None:
     db, port = tmp_path / "p.duckdb", free_port()
     proc = _gunicorn(db, models_dir, 1, port)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 90
+    url = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            assert proc.poll() is None and time.monotonic() < deadline, "gunicorn did not come up"
-            try:
-                health = requests.get(url + "/api/system_health", timeout=2)
-                if health.status_code == 200 and health.json()["sample_timestamp"]:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
+        eventually(lambda: _sampled(proc, url), timeout=90, interval=0.2, message="gunicorn serving a first sample")
         # The bind address is gunicorn's, so the dashboard is protected unless told otherwise.
         assert requests.get(url + "/", timeout=5).status_code == 401
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -13,6 +12,7 @@ import pytest
 from data.connection import StoreLockedError
 from data.migrate import current_version, load_migrations, migrate
 from data.store import Store
+from tests.waiting import eventually
 
 HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(60)"
 
@@ -86,14 +86,15 @@ def test_locked_database_names_the_holding_pid(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
-    deadline = time.monotonic() + 60  # a deadline, not a speed: it ends as soon as the condition holds
-    while True:  # the lock goes with the process
-        try:
-            Store(path).close()
-            break
-        except StoreLockedError:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+    eventually(lambda: _opens(path), timeout=60, message="the lock going with the process")
+
+
+def _opens(path: Path) -> bool:
+    try:
+        Store(path).close()
+        return True
+    except StoreLockedError:
+        return False
 
 
 def test_migration_files_are_numbered_without_gaps() -> None:

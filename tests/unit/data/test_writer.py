@@ -9,6 +9,7 @@ import pytest
 
 from data.store import Store
 from data.writer import Writer
+from tests.waiting import eventually
 
 T0 = datetime(2026, 11, 27, 12, 0, 0)
 
@@ -89,12 +90,7 @@ def test_thread_flushes_periodically_and_stop_flushes_the_rest(store: Store) -> 
     writer = Writer(store, flush_interval=0.02)
     writer.start()
     writer.enqueue("process_samples", proc_row(0))
-    deadline = threading.Event()
-    for _ in range(200):
-        if count(store) == 1:
-            break
-        deadline.wait(0.01)
-    assert count(store) == 1
+    eventually(lambda: count(store) == 1, timeout=2, interval=0.01, message="the thread's periodic flush")
     writer._stop.set()  # simulate rows arriving right at shutdown
     writer.enqueue("process_samples", proc_row(1))
     writer.stop()
