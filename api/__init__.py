@@ -1,7 +1,7 @@
 """Flask routes: the JSON API under /api and Prometheus' /metrics."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from api import (
     alerts,
@@ -19,22 +19,39 @@ from api import (
     security,
 )
 from api import model as model_routes
-from api.context import CONTROLS, RUNTIME, SERVICE
+from api.context import RUNTIME, SERVICE
+from data.queries.drift import drift_windows
 from predictor.demo import DemoControls
 from predictor.service import PredictionService
 from runtime.runtime import Runtime
 
 
 def register(server: Flask, runtime: Runtime, service: PredictionService, controls: DemoControls | None) -> None:
-    server.extensions[RUNTIME] = runtime
-    server.extensions[SERVICE] = service
-    if controls is not None:
-        server.extensions[CONTROLS] = controls
+    server.extensions[RUNTIME] = runtime  # what api/health.py reads (api/context.py)
+    server.extensions[SERVICE] = service  # the app's prediction service, for tests and tools
     server.config["MAX_CONTENT_LENGTH"] = int(runtime.settings.max_body_mb * 1024 * 1024)
     security.register(server, runtime.settings)
-    errors.register(server)
+    errors.register(server, runtime.store)
     body_gate.register(server)
     instrumentation.register(server, runtime.telemetry)
-    for module in (health, metrics, predictions, reads, openapi, demo, database, alerts, model_routes, export):
-        server.register_blueprint(module.blueprint)
+    server.register_blueprint(health.blueprint)
+    for blueprint in _blueprints(runtime, service, controls):
+        server.register_blueprint(blueprint)
     server.add_url_rule("/api/<path:rest>", "api_not_found", errors.not_found)
+
+
+def _blueprints(runtime: Runtime, service: PredictionService, controls: DemoControls | None) -> list[Blueprint]:
+    """Every route but health's, each built with the parts it reads."""
+    settings, store, telemetry = runtime.settings, runtime.store, runtime.telemetry
+    windows, drift = settings.eval_window_seconds, drift_windows(settings)
+    return [
+        metrics.blueprint(telemetry.registry),
+        predictions.blueprint(service, store, telemetry.predictions, settings.api_token),
+        reads.blueprint(store, settings.metrics_cache_seconds),
+        openapi.blueprint(windows, drift, runtime.rules, service.models),
+        demo.blueprint(controls, settings.api_token),
+        database.blueprint(store, runtime.writer, settings.postgres_targets),
+        alerts.blueprint(store, runtime.rules, str(settings.rules or "defaults")),
+        model_routes.blueprint(store, runtime.answers, windows, drift, settings.min_eval_samples),
+        export.blueprint(store),
+    ]

@@ -11,20 +11,14 @@ from flask import Blueprint, Response, jsonify, request
 from analytics.alert_backtest import backtest
 from analytics.alert_rules import Rule, parse_duration, subject_labels
 from api import params
-from api.context import runtime
 from api.errors import ApiError
 from data.clock import iso_utc, utcnow
 from data.queries import alert_metrics
 from data.queries import alerts as q
+from data.store import Store
 
-blueprint = Blueprint("alerts", __name__, url_prefix="/api")
 MAX_LIMIT = 1000
 TIMES = ("started_at", "fired_at", "resolved_at", "last_true_at", "last_eval_at")
-
-
-def rules() -> list[Rule]:
-    """The rules in force, loaded once by Runtime.open (start-up has already refused a bad file)."""
-    return runtime().rules
 
 
 def _iso(row: dict[str, Any]) -> dict[str, Any]:
@@ -34,20 +28,32 @@ def _iso(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@blueprint.get("/alerts")
-def alerts() -> Response:
+def blueprint(store: Store, rules: list[Rule], rules_source: str) -> Blueprint:
+    """The routes over the rules in force (loaded, and checked, at start) and where they came from."""
+    routes = Blueprint("alerts", __name__, url_prefix="/api")
+
+    @routes.get("/alerts")
+    def alerts() -> Response:
+        return _alerts(store)
+
+    @routes.get("/alerts/rules")
+    def alert_rules() -> Response:
+        return jsonify({"rules": [r.as_dict() for r in rules], "source": rules_source})
+
+    @routes.get("/alerts/backtest")
+    def alert_backtest() -> Response:
+        return _backtest(store, _edited_rule(rules))
+
+    return routes
+
+
+def _alerts(store: Store) -> Response:
     state = params.choice("state", q.STATES)
     severity = params.choice("severity", q.SEVERITIES)
     limit = params.bounded_int("limit", 100, 1, MAX_LIMIT)
-    store = runtime().store
     rows = [_iso(r) for r in q.list_alerts(store, state, severity, limit)]
     counts = q.firing_counts(store)
     return jsonify({"alerts": rows, "count": len(rows), "firing": sum(counts.values()), "firing_by_severity": counts})
-
-
-@blueprint.get("/alerts/rules")
-def alert_rules() -> Response:
-    return jsonify({"rules": [r.as_dict() for r in rules()], "source": str(runtime().settings.rules or "defaults")})
 
 
 def _float_param(name: str) -> float | None:
@@ -63,9 +69,9 @@ def _float_param(name: str) -> float | None:
     return value
 
 
-def _edited_rule() -> Rule:
+def _edited_rule(rules: list[Rule]) -> Rule:
     rule_id = params.text("rule")
-    found = {r.id: r for r in rules()}
+    found = {r.id: r for r in rules}
     if rule_id not in found:
         raise ApiError(400, "bad_parameter", "rule must be the id of a rule in force (GET /api/alerts/rules)",
                        [{"field": "rule", "allowed": list(found)}])
@@ -79,13 +85,10 @@ def _edited_rule() -> Rule:
     return replace(rule, threshold=rule.threshold if threshold is None else threshold, for_seconds=for_seconds)
 
 
-@blueprint.get("/alerts/backtest")
-def alert_backtest() -> Response:
-    rule = _edited_rule()
+def _backtest(store: Store, rule: Rule) -> Response:
     seconds = params.window_seconds("24h")
     now = utcnow()
-    series = alert_metrics.metric_series(runtime().store, rule.metric, now - timedelta(seconds=seconds), now,
-                                         rule.window_seconds)
+    series = alert_metrics.metric_series(store, rule.metric, now - timedelta(seconds=seconds), now, rule.window_seconds)
     t = series["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6
     result = backtest(rule, t, series["value"].to_numpy(dtype=float), series["samples"].to_numpy(dtype=float))
     periods = [{"fired_at": iso_utc(_from_epoch(a)), "resolved_at": iso_utc(_from_epoch(b)) if b else None}

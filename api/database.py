@@ -1,6 +1,7 @@
 """GET /api/database_health (the store and each watched PostgreSQL) and GET /api/data_quality."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -8,15 +9,15 @@ from flask import Blueprint, Response, jsonify
 
 from analytics.data_quality import CHECKS, scan_ratio
 from api import params
-from api.context import runtime
 from data import retention
 from data.clock import iso_utc, utcnow
 from data.queries import data_quality as dq
 from data.queries import database as q
 from data.queries import postgres as pg
+from data.store import Store
+from data.writer import Writer
 from external.postgres import redact
 
-blueprint = Blueprint("database", __name__, url_prefix="/api")
 HISTORY_LIMIT = 5000
 
 
@@ -31,9 +32,26 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _store_health(window: int) -> dict[str, Any]:
-    rt = runtime()
-    store, now = rt.store, utcnow()
+def blueprint(store: Store, writer: Writer, postgres_targets: Sequence[tuple[str, str]]) -> Blueprint:
+    """The routes over the store, its writer and the watched PostgreSQLs (name, DSN)."""
+    routes = Blueprint("database", __name__, url_prefix="/api")
+
+    @routes.get("/database_health")
+    def database_health() -> Response:
+        window = params.window_seconds("15m")
+        return jsonify(_json({"computed_at": utcnow(), "window_seconds": window,
+                              "store": _store_health(store, writer, window),
+                              "postgres": _targets(store, postgres_targets)}))
+
+    @routes.get("/data_quality")
+    def data_quality() -> Response:
+        return _data_quality(store)
+
+    return routes
+
+
+def _store_health(store: Store, writer: Writer, window: int) -> dict[str, Any]:
+    now = utcnow()
     since = now - timedelta(seconds=window)
     db_bytes, wal_bytes = q.file_sizes(store.path)
     scans = [{**s, "scan_ratio": scan_ratio(s["rows_scanned"], s["rows_returned"])} for s in q.latest_scans(store)]
@@ -41,7 +59,7 @@ def _store_health(window: int) -> dict[str, Any]:
         "path": str(store.path), "db_file_bytes": db_bytes, "wal_bytes": wal_bytes,
         "connections": {"cursors_in_use": store.active_cursors, "cursor_pool_size": store.pool_size,
                         "cursor_waits": store.cursor_waits},
-        "writer": {"queue_length": rt.writer.queue_length, "last_batch_seconds": rt.writer.stats.last_batch_seconds},
+        "writer": {"queue_length": writer.queue_length, "last_batch_seconds": writer.stats.last_batch_seconds},
         "latest_sample": q.latest_sample(store),
         "queries": q.query_totals(store, since),
         "slowest_queries": q.slowest_queries(store, since),
@@ -52,12 +70,10 @@ def _store_health(window: int) -> dict[str, Any]:
     }
 
 
-def _targets() -> list[dict[str, Any]]:
-    rt = runtime()
-    store = rt.store
+def _targets(store: Store, postgres_targets: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
     latest = {row["target"]: row for row in pg.latest_samples(store)}
     found = []
-    for name, dsn in rt.settings.postgres_targets:
+    for name, dsn in postgres_targets:
         sample = latest.get(name)
         status = "pending" if sample is None else ("up" if sample["up"] else "down")
         found.append({"target": name, "dsn": redact(dsn), "status": status, "sample": sample,
@@ -68,20 +84,12 @@ def _targets() -> list[dict[str, Any]]:
     return found
 
 
-@blueprint.get("/database_health")
-def database_health() -> Response:
-    window = params.window_seconds("15m")
-    return jsonify(_json({"computed_at": utcnow(), "window_seconds": window, "store": _store_health(window),
-                          "postgres": _targets()}))
-
-
-@blueprint.get("/data_quality")
-def data_quality() -> Response:
+def _data_quality(store: Store) -> Response:
     with_history = params.choice("history", ("true", "false"), "false") == "true"
     check = params.choice("check", CHECKS)
     limit = params.bounded_int("limit", 500, 1, HISTORY_LIMIT)
     window = params.window_seconds("24h")  # checked even without history: a bad value is a 400, not ignored
-    store, now = runtime().store, utcnow()
+    now = utcnow()
     latest = [r for r in dq.latest_results(store) if check is None or r["check_name"] == check]
     body: dict[str, Any] = {"computed_at": now, "checks": latest, "failing": sum(1 for r in latest if not r["passed"])}
     if with_history:

@@ -3,32 +3,33 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from api.auth import require_token
-from api.context import controls
+from api.auth import token_required
 from api.errors import ApiError
 from api.schemas import DemoSwitches
 from api.validation import parse_body
 from predictor.demo import DemoControls
 
-blueprint = Blueprint("demo", __name__, url_prefix="/api")
 
-
-def _controls() -> DemoControls:
-    found = controls()
-    if found is None:
+def _on(controls: DemoControls | None) -> DemoControls:
+    if controls is None:
         raise ApiError(404, "demo_off", "the built-in workload is off (--no-demo)")
-    return found
+    return controls
 
 
-@blueprint.get("/demo")
-def demo_state() -> Response:
-    return jsonify(_controls().state())
+def blueprint(controls: DemoControls | None, api_token: str | None) -> Blueprint:
+    """The routes over `controls` (None when the built-in workload is off: both answer 404)."""
+    routes = Blueprint("demo", __name__, url_prefix="/api")
 
+    @routes.get("/demo")
+    def demo_state() -> Response:
+        return jsonify(_on(controls).state())
 
-@blueprint.post("/demo")
-@require_token
-def set_demo() -> Response:
-    target = _controls()
-    switches = parse_body(DemoSwitches).model_dump(exclude_none=True)
-    target.set(switches)
-    return jsonify(target.state())
+    @routes.post("/demo")
+    @token_required(api_token)
+    def set_demo() -> Response:
+        target = _on(controls)
+        switches = parse_body(DemoSwitches).model_dump(exclude_none=True)
+        target.set(switches)
+        return jsonify(target.state())
+
+    return routes

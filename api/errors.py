@@ -10,8 +10,8 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from api.context import RUNTIME
 from data.disk_full import is_disk_full
+from data.store import Store
 
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/metrics")
@@ -36,7 +36,8 @@ def _wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES)
 
 
-def register(server: Flask) -> None:
+def register(server: Flask, store: Store) -> None:
+    """JSON errors for the API and /metrics; a failure during a full-disk episode of `store` is a 507."""
     server.after_request(_exact_allow)
 
     @server.errorhandler(ApiError)
@@ -57,7 +58,7 @@ def register(server: Flask) -> None:
 
     @server.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response | HTTPException:
-        if _disk_full(exc):  # the store logged the episode once (data/disk_full.py): no traceback per request
+        if _disk_full(exc, store):  # the store logged the episode once (data/disk_full.py): no traceback per request
             response = error_response(507, "disk_full", "the database's disk is full: nothing was stored; retry "
                                       "when space is freed (GET /api/system_health shows the store's state)")
             response.headers["Retry-After"] = RETRY_AFTER_DISK_FULL
@@ -68,13 +69,12 @@ def register(server: Flask) -> None:
         return error_response(500, "internal_error", "the server failed to answer; the log has the details")
 
 
-def _disk_full(exc: Exception) -> bool:
+def _disk_full(exc: Exception, store: Store) -> bool:
     """The error says the disk is full, or the store is in a full-disk episode (then a write fails with
     "database invalidated" or "connection closed" until the store reopens the file)."""
     if is_disk_full(exc):
         return True
-    store = getattr(current_app.extensions.get(RUNTIME), "store", None)
-    return getattr(getattr(store, "disk", None), "since", None) is not None and "duckdb" in type(exc).__module__
+    return store.disk.since is not None and "duckdb" in type(exc).__module__
 
 
 def _api_methods(path: str) -> set[str]:

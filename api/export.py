@@ -10,12 +10,11 @@ import pyarrow.parquet as pq
 from flask import Blueprint, Response
 
 from api import params
-from api.context import runtime
 from api.errors import ApiError
 from data.clock import utcnow
 from data.queries import export as q
+from data.store import Store
 
-blueprint = Blueprint("export", __name__, url_prefix="/api")
 FORMATS = ("csv", "parquet")
 DEFAULT_ROWS, MAX_ROWS = 1_000_000, 5_000_000
 MIMETYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
@@ -65,8 +64,17 @@ def _parquet(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
     yield sink.take()
 
 
-@blueprint.get("/export")
-def export() -> Response:
+def blueprint(store: Store) -> Blueprint:
+    routes = Blueprint("export", __name__, url_prefix="/api")
+
+    @routes.get("/export")
+    def export() -> Response:
+        return _export(store)
+
+    return routes
+
+
+def _export(store: Store) -> Response:
     table = params.choice("table", q.EXPORTABLE)
     if table is None:
         raise ApiError(400, "bad_parameter", "table is required", [{"field": "table", "allowed": list(q.EXPORTABLE)}])
@@ -76,7 +84,7 @@ def export() -> Response:
     if since >= until:
         raise ApiError(400, "bad_parameter", "from must be before to", [{"field": "from"}])
     limit = params.bounded_int("limit", DEFAULT_ROWS, 1, MAX_ROWS)
-    batches = q.batches(runtime().store, table, since, until, limit, text_lists=fmt == "csv")
+    batches = q.batches(store, table, since, until, limit, text_lists=fmt == "csv")
     body = _csv(batches) if fmt == "csv" else _parquet(batches)
     return Response(body, mimetype=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{table}.{fmt}"'})

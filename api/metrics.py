@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
-from api.context import runtime
-
-blueprint = Blueprint("metrics", __name__)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 
-@blueprint.get("/metrics")
-def metrics() -> Response:
-    return Response(generate_latest(runtime().telemetry.registry), content_type=CONTENT_TYPE_LATEST)
+def blueprint(registry: CollectorRegistry) -> Blueprint:
+    routes = Blueprint("metrics", __name__)
+
+    @routes.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+    return routes

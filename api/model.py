@@ -9,16 +9,14 @@ from flask import Blueprint, Response, jsonify
 
 from analytics.drift import rank_by_impact
 from analytics.importance import pick_importance
+from answers.model_window import ModelAnswers
 from api import params, windows
-from api.context import runtime
 from api.errors import ApiError
 from data.clock import iso_utc
 from data.queries import model_views as mv
 from data.queries import profiles, quality
-from data.queries.drift import drift_windows
 from data.store import Store
 
-blueprint = Blueprint("model", __name__, url_prefix="/api")
 DRIFT_KEYS = ("feature", "psi", "ks_statistic", "ks_pvalue", "ks_error_bound", "verdict", "reference_count",
               "current_count", "kind", "chi2_pvalue", "js_distance", "missing_share", "reference_missing_share",
               "missing_verdict")
@@ -63,46 +61,58 @@ def _source(window: windows.Window) -> str:
     return "evaluation" if window.stored else "profiles"
 
 
-@blueprint.get("/model_performance")
-def model_performance() -> Response:
-    rt = runtime()
-    window = windows.choose(rt.settings.eval_window_seconds)
+def blueprint(store: Store, answers: ModelAnswers, eval_windows: dict[str, int], drift_windows: dict[str, int],
+              min_samples: int) -> Blueprint:
+    """The routes over the store and the on-demand answers; `eval_windows` and `drift_windows` the windows
+    the evaluation job stores (label -> seconds)."""
+    routes = Blueprint("model", __name__, url_prefix="/api")
+
+    @routes.get("/model_performance")
+    def model_performance() -> Response:
+        return _performance(store, answers, windows.choose(eval_windows), min_samples)
+
+    @routes.get("/drift")
+    def drift() -> Response:
+        return _drift(store, answers, windows.choose(drift_windows))
+
+    return routes
+
+
+def _performance(store: Store, answers: ModelAnswers, window: windows.Window, min_samples: int) -> Response:
     label, seconds = window.label, window.seconds
     model = params.text("model")
     if window.stored:
-        with rt.store.snapshot():  # the counts and the curves beside them from one state
-            rows = mv.latest_evaluations(rt.store, model, seconds)
-            curves = mv.latest_curves(rt.store, model, seconds)
+        with store.snapshot():  # the counts and the curves beside them from one state
+            rows = mv.latest_evaluations(store, model, seconds)
+            curves = mv.latest_curves(store, model, seconds)
     else:
-        known = mv.evaluated_models(rt.store)
-        rows, curves = windows.performance(rt, [model] if model in known else [] if model else known, seconds)
+        known = mv.evaluated_models(store)
+        rows, curves = windows.performance(store, answers, [model] if model in known else [] if model else known,
+                                           seconds)
     points = _points(curves)
     if model and not rows:
         raise ApiError(404, "not_found", f"model {model!r} has no evaluation over {label} yet",
-                       [{"field": "model", "known": mv.evaluated_models(rt.store)}])
+                       [{"field": "model", "known": mv.evaluated_models(store)}])
     return jsonify({"window": label, "window_seconds": seconds, "source": _source(window),
-                    "min_samples": rt.settings.min_eval_samples, "models": [_model_body(r, points) for r in rows]})
+                    "min_samples": min_samples, "models": [_model_body(r, points) for r in rows]})
 
 
-@blueprint.get("/drift")
-def drift() -> Response:
-    rt = runtime()
-    window = windows.choose(drift_windows(rt.settings))
+def _drift(store: Store, answers: ModelAnswers, window: windows.Window) -> Response:
     label, seconds = window.label, window.seconds
     asked = params.text("model")
     # The known models (a scan of every stored evaluation) only when they are needed.
-    known = [] if asked and window.stored else mv.evaluated_models(rt.store)
+    known = [] if asked and window.stored else mv.evaluated_models(store)
     model = asked or (known[0] if known else None)
     if model is None or (not window.stored and model not in known):
         rows = []
     else:
-        rows = mv.latest_drift(rt.store, model, seconds) if window.stored else windows.drift(rt, model, seconds)
+        rows = mv.latest_drift(store, model, seconds) if window.stored else windows.drift(store, answers, model, seconds)
     if not rows and model is not None and asked:
-        known = known or mv.evaluated_models(rt.store)
-        _no_reference(rt.store, model, known)
+        known = known or mv.evaluated_models(store)
+        _no_reference(store, model, known)
         raise ApiError(404, "not_found", f"model {model!r} has no drift result over {label} yet",
                        [{"field": "model", "known": known}])
-    importance, method = pick_importance(mv.latest_importance(rt.store, model).itertuples(index=False)) if model \
+    importance, method = pick_importance(mv.latest_importance(store, model).itertuples(index=False)) if model \
         else ({}, None)
     score = next((r for r in rows if r["feature"] == "__score__"), None)
     features = rank_by_impact([_drift_row(r) for r in rows if r["feature"] != "__score__"], importance)

@@ -2,27 +2,26 @@
 from the pydantic models the routes validate with (so the document cannot drift from them)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
 from pydantic import TypeAdapter
 
+from analytics.alert_rules import Rule
 from analytics.data_quality import CHECKS
-from api.alerts import rules as alert_rules
-from api.context import runtime, service
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
 from api.params import MAX_TIME_LENGTH, TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
 from api.windows import LENGTH_PATTERN
 from data.queries.alerts import SEVERITIES as ALERT_SEVERITIES
 from data.queries.alerts import STATES as ALERT_STATES
-from data.queries.drift import drift_windows
 from data.queries.export import EXPORTABLE
 from data.queries.predictions import STATUSES
 from predictor.scenario import FEATURES
 from predictor.service import MAX_FEATURE_MAGNITUDE
 
-blueprint = Blueprint("openapi", __name__, url_prefix="/api")
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
@@ -177,13 +176,22 @@ def document() -> dict[str, Any]:
 DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$"  # analytics.alert_rules.parse_duration
 
 
-def _live_choices(doc: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LiveChoices:
+    """What the valid values of some parameters depend on: this app's windows, rules and models."""
+
+    eval_windows: list[str]
+    drift_windows: list[str]
+    rule_ids: list[str]
+    models: list[str]
+
+
+def _live_choices(doc: dict[str, Any], live: LiveChoices) -> dict[str, Any]:
     """Parameters whose valid values depend on this app's settings and rules, as enums, so a client (or a
     fuzzer) can tell a well-formed request from one the app will refuse."""
-    settings = runtime().settings
-    enums = {("/api/model_performance", "window"): list(settings.eval_window_seconds),
-             ("/api/drift", "window"): list(drift_windows(settings)),
-             ("/api/alerts/backtest", "rule"): [r.id for r in alert_rules()]}
+    enums = {("/api/model_performance", "window"): live.eval_windows,
+             ("/api/drift", "window"): live.drift_windows,
+             ("/api/alerts/backtest", "rule"): live.rule_ids}
     for (path, name), values in enums.items():
         for param in doc["paths"].get(path, {}).get("get", {}).get("parameters", []):
             if param["name"] == name:
@@ -198,12 +206,20 @@ def _live_choices(doc: dict[str, Any]) -> dict[str, Any]:
     row = {"type": "object", "required": list(FEATURES), "properties": {f: number for f in FEATURES},
            "additionalProperties": False}
     predict = doc["components"]["schemas"]["PredictRequest"]["properties"]
-    predict["model"] = {"anyOf": [{"type": "string", "enum": list(service().models)}, {"type": "null"}]}
+    predict["model"] = {"anyOf": [{"type": "string", "enum": live.models}, {"type": "null"}]}
     predict["features"] = {"anyOf": [row, {"type": "null"}]}
     predict["instances"] = {"anyOf": [{"type": "array", "items": row, "minItems": 1, "maxItems": 1000}, {"type": "null"}]}
     return doc
 
 
-@blueprint.get("/openapi.json")
-def openapi() -> Response:
-    return jsonify(_live_choices(document()))
+def blueprint(eval_windows: Iterable[str], drift_windows: Iterable[str], rules: Iterable[Rule],
+              models: Iterable[str]) -> Blueprint:
+    """The document with the labels of the stored windows, the rules in force and the models this app serves."""
+    live = LiveChoices(list(eval_windows), list(drift_windows), [r.id for r in rules], list(models))
+    routes = Blueprint("openapi", __name__, url_prefix="/api")
+
+    @routes.get("/openapi.json")
+    def openapi() -> Response:
+        return jsonify(_live_choices(document(), live))
+
+    return routes

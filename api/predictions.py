@@ -6,29 +6,50 @@ from datetime import datetime
 
 from flask import Blueprint, Response, jsonify
 
-from api.auth import require_token
+from api.auth import token_required
 from api.body_gate import release_memory
-from api.context import runtime, service
 from api.errors import ApiError
 from api.schemas import OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest, log_problems
 from api.validation import parse_body
 from data.clock import to_utc_naive, utcnow
 from data.ingest import store_outcomes, store_predictions
 from data.prediction_log import ingest_tables
-from predictor.service import PredictionError
+from data.store import Store
+from predictor.service import PredictionError, PredictionService
+from telemetry.metrics import PredictionMetrics
 
-blueprint = Blueprint("predictions", __name__, url_prefix="/api")
 ERROR_STATUS = {"validation_error": 422, "model_error": 500, "timeout": 504}
 COUNTED = ("id", "model", "status", "error_kind", "latency_seconds")
 
 
-@blueprint.post("/predict")
-@require_token
-def predict() -> Response:
+def blueprint(service: PredictionService, store: Store, metrics: PredictionMetrics, api_token: str | None) -> Blueprint:
+    """Predict with `service`; ingest into `store`, counting what is new in `metrics`."""
+    routes = Blueprint("predictions", __name__, url_prefix="/api")
+    require_token = token_required(api_token)
+
+    @routes.post("/predict")
+    @require_token
+    def predict() -> Response:
+        return _predict(service)
+
+    @routes.post("/predictions")
+    @require_token
+    def ingest_predictions() -> Response:
+        return _ingest_predictions(store, metrics)
+
+    @routes.post("/outcomes")
+    @require_token
+    def ingest_outcomes() -> Response:
+        return _ingest_outcomes(store, metrics)
+
+    return routes
+
+
+def _predict(service: PredictionService) -> Response:
     body = parse_body(PredictRequest)
     rows = [body.features] if body.features is not None else body.instances
     try:
-        results = service().predict_many(rows, body.model)
+        results = service.predict_many(rows, body.model)
     except PredictionError as exc:
         raise ApiError(ERROR_STATUS.get(exc.kind, 500), exc.kind, exc.message, exc.details) from None
     if body.features is not None:
@@ -59,9 +80,8 @@ def _reject_duplicates_and_rules(rows: list[dict], extra: list[dict]) -> None:
                        f"{extra[0]['error']}", extra[:100])
 
 
-def _count(rows: list[dict], new_ids: set[str]) -> None:
+def _count(metrics: PredictionMetrics, rows: list[dict], new_ids: set[str]) -> None:
     """Ingested predictions count like built-in ones; a retried one counts once."""
-    metrics = runtime().telemetry.predictions
     for row in rows:
         if row["id"] not in new_ids:
             continue
@@ -74,28 +94,24 @@ def _count(rows: list[dict], new_ids: set[str]) -> None:
             bound.duration.observe(row["latency_seconds"])
 
 
-@blueprint.post("/predictions")
-@require_token
-def ingest_predictions() -> Response:
+def _ingest_predictions(store: Store, metrics: PredictionMetrics) -> Response:
     rows = parse_body(PREDICTION_BATCH)["predictions"]
     _reject_duplicates_and_rules(rows, log_problems(rows))
     tables, received = ingest_tables(rows, utcnow()), len(rows)
     counted = [{k: row.get(k) for k in COUNTED} for row in rows]
     del rows  # the feature dicts (most of a big body's memory) go before DuckDB takes its share
     release_memory()
-    new_ids = store_predictions(runtime().store, tables)
-    _count(counted, new_ids)
+    new_ids = store_predictions(store, tables)
+    _count(metrics, counted, new_ids)
     return jsonify({"received": received, "stored": len(new_ids), "duplicates": received - len(new_ids)})
 
 
-@blueprint.post("/outcomes")
-@require_token
-def ingest_outcomes() -> Response:
+def _ingest_outcomes(store: Store, metrics: PredictionMetrics) -> Response:
     batch = parse_body(OUTCOME_BATCH)["outcomes"]
     _reject_duplicates_and_rules(batch, [])
     now = utcnow()
     rows = [(o["id"], o["label"], _when(o.get("timestamp"), now), now) for o in batch]
-    stored, orphans = store_outcomes(runtime().store, rows)
-    runtime().telemetry.predictions.outcomes.labels("matched").inc(stored - orphans)
-    runtime().telemetry.predictions.outcomes.labels("orphan").inc(orphans)
+    stored, orphans = store_outcomes(store, rows)
+    metrics.outcomes.labels("matched").inc(stored - orphans)
+    metrics.outcomes.labels("orphan").inc(orphans)
     return jsonify({"received": len(batch), "stored": stored, "duplicates": len(batch) - stored, "orphans": orphans})

@@ -6,14 +6,13 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
 from api import params
-from api.context import runtime
 from data.clock import iso_utc, utcnow
 from data.queries import predictions as q
+from data.store import Store
 
-blueprint = Blueprint("reads", __name__, url_prefix="/api")
 MAX_LIMIT = 1000
 
 
@@ -21,12 +20,29 @@ def _iso_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: iso_utc(v) if k == "timestamp" else v for k, v in row.items()} for row in rows]
 
 
-@blueprint.get("/recent_predictions")
-def recent_predictions() -> Response:
+def blueprint(store: Store, metrics_cache_seconds: float) -> Blueprint:
+    """The routes over `store`; one performance answer per window is reused for `metrics_cache_seconds`."""
+    routes = Blueprint("reads", __name__, url_prefix="/api")
+    cache = TtlCache()
+
+    @routes.get("/recent_predictions")
+    def recent_predictions() -> Response:
+        return _recent(store)
+
+    @routes.get("/performance_metrics")
+    def performance_metrics() -> Response:
+        window = params.window_seconds("5m")
+        body, age = cache.get(window, metrics_cache_seconds, lambda: compute_performance(store, window))
+        return jsonify({**body, "cache_age_seconds": round(age, 3)})
+
+    return routes
+
+
+def _recent(store: Store) -> Response:
     limit = params.bounded_int("limit", 100, 1, MAX_LIMIT)
     model = params.text("model")
     status = params.choice("status", q.STATUSES)
-    store, now = runtime().store, utcnow()
+    now = utcnow()
     rows = q.recent(store, limit, model, status, now)
     return jsonify({"predictions": _iso_rows(rows), "count": len(rows), "limit": limit,
                     "trend": q.success_trend(store, now, model)})
@@ -49,8 +65,8 @@ def _kpis(row: dict[str, Any], seconds: float, errors: list[dict[str, Any]]) -> 
     }
 
 
-def compute_performance(window: int) -> dict[str, Any]:
-    store, now = runtime().store, utcnow()
+def compute_performance(store: Store, window: int) -> dict[str, Any]:
+    now = utcnow()
     since = now - timedelta(seconds=window)
     per_model = q.performance(store, since, now)
     errors = q.errors_by_kind(store, since, now)
@@ -79,12 +95,3 @@ class TtlCache:
             if hit is None or time.monotonic() - hit[0] > ttl:
                 hit = self._items[key] = (time.monotonic(), compute())
             return hit[1], time.monotonic() - hit[0]
-
-
-@blueprint.get("/performance_metrics")
-def performance_metrics() -> Response:
-    window = params.window_seconds("5m")
-    rt = runtime()
-    cache = current_app.extensions.setdefault("predwatch.performance_cache", TtlCache())
-    body, age = cache.get(window, rt.settings.metrics_cache_seconds, lambda: compute_performance(window))
-    return jsonify({**body, "cache_age_seconds": round(age, 3)})

@@ -11,11 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from answers.model_window import CURVE_COLUMNS, DETAIL_COLUMNS, DRIFT_COLUMNS, EVALUATION_COLUMNS
+from answers.model_window import CURVE_COLUMNS, DETAIL_COLUMNS, DRIFT_COLUMNS, EVALUATION_COLUMNS, ModelAnswers
 from api import params
 from api.errors import ApiError
 from data.clock import utcnow
-from runtime.runtime import Runtime
+from data.store import Store
 
 LENGTH_PATTERN = "^[1-9][0-9]{0,4}[mhd]$"
 _LENGTH = re.compile(LENGTH_PATTERN)
@@ -42,21 +42,22 @@ def choose(stored: dict[str, int]) -> Window:
     return Window(label, int(label[:-1]) * _UNIT[label[-1]], False)
 
 
-def performance(rt: Runtime, models: list[str], seconds: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+def performance(store: Store, answers: ModelAnswers, models: list[str],
+                seconds: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     """Evaluation rows (as dicts) and curve points of each model over the last `seconds`."""
     now, rows, curves = utcnow(), [], []
-    with rt.store.snapshot():
+    with store.snapshot():
         for model in models:
-            found = rt.answers.answer(model, now, [seconds])
+            found = answers.answer(model, now, [seconds])
             rows += [dict(zip(EVALUATION_COLUMNS, r, strict=True)) for r in found["model_evaluations"]]
             curves += found["model_curves"]
     return rows, pd.DataFrame(curves, columns=list(CURVE_COLUMNS))
 
 
-def drift(rt: Runtime, model: str, seconds: int) -> list[dict[str, Any]]:
+def drift(store: Store, answers: ModelAnswers, model: str, seconds: int) -> list[dict[str, Any]]:
     """Drift rows (as dicts, with their detail) of every feature of `model` over the last `seconds`."""
-    with rt.store.snapshot():
-        found = rt.answers.answer(model, utcnow(), [seconds])
+    with store.snapshot():
+        found = answers.answer(model, utcnow(), [seconds])
     detail = {r[3]: dict(zip(DETAIL_KEYS, r[4:], strict=True)) for r in found["feature_drift_detail"]}
     empty = {**dict.fromkeys(DETAIL_KEYS), "kind": "numeric"}  # as the stored read coalesces it
     return [{**dict(zip(DRIFT_COLUMNS, r, strict=True)), **detail.get(r[3], empty)} for r in found["feature_drift"]]

@@ -18,7 +18,6 @@ from data.clock import utcnow
 from data.queries import alert_metrics
 from data.queries import alerts as q
 from data.store import Store
-from runtime.runtime import Runtime
 
 EPOCH = datetime(1970, 1, 1)
 
@@ -41,9 +40,8 @@ def run_backtest(store: Store, rule: Rule, since: datetime, until: datetime) -> 
     return series, periods, result
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    store = runtime.store
-    rules = {r.id: r for r in runtime.rules}
+def register(app: Dash, store: Store, rules_in_force: list[Rule]) -> None:
+    rules = {r.id: r for r in rules_in_force}
     keep_zoom(app, ids.ALERTS_TIMELINE_GRAPH, ids.BACKTEST_GRAPH)
 
     @app.callback(Output(ids.ALERT_BADGE, "children"), Input(ids.TICK, "data"))

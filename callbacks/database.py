@@ -1,6 +1,7 @@
 """Database page: store charts and tables, PostgreSQL targets, data-quality panel."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pandas as pd
@@ -16,18 +17,17 @@ from data.clock import utcnow
 from data.queries import data_quality as dq
 from data.queries import database as q
 from data.queries import postgres as pg
+from data.store import Store
 from external.postgres import redact
-from runtime.runtime import Runtime
 
 STORE_GRAPHS = (ids.DB_QUERY_GRAPH, ids.DB_CONNECTIONS_GRAPH, ids.DB_TABLE_SIZE_GRAPH, ids.DB_SCAN_GRAPH)
 PG_GRAPHS = (ids.DB_PG_CONNECTIONS_GRAPH, ids.DB_PG_CACHE_GRAPH)
 
 
-def _targets(runtime: Runtime) -> list[dict]:
-    store = runtime.store
+def _targets(store: Store, postgres_targets: Sequence[tuple[str, str]]) -> list[dict]:
     latest = {row["target"]: row for row in pg.latest_samples(store)}
     found = []
-    for name, dsn in runtime.settings.postgres_targets:
+    for name, dsn in postgres_targets:
         sample = latest.get(name)
         found.append({"target": name, "dsn": redact(dsn), "sample": sample,
                       "status": "pending" if sample is None else ("up" if sample["up"] else "down"),
@@ -37,8 +37,8 @@ def _targets(runtime: Runtime) -> list[dict]:
     return found
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    store = runtime.store
+def register(app: Dash, store: Store, postgres_targets: Sequence[tuple[str, str]]) -> None:
+    """The page's callbacks over the store and the watched PostgreSQLs (name, DSN)."""
     keep_zoom(app, *STORE_GRAPHS, *PG_GRAPHS)
 
     # Two callbacks, so the store's and PostgreSQL's charts are drawn in parallel requests.
@@ -68,4 +68,4 @@ def register(app: Dash, runtime: Runtime) -> None:
                 slow_query_table(q.slowest_queries(store, slow_since)),
                 table_size_table(q.latest_tables(store), q.latest_sample(store), retention.lag_seconds(store, until)),
                 index_table(q.indexes(store)),
-                [postgres_panel(t) for t in _targets(runtime)])
+                [postgres_panel(t) for t in _targets(store, postgres_targets)])

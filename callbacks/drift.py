@@ -19,18 +19,16 @@ from data.clock import utcnow
 from data.queries import alerts as alert_queries
 from data.queries import category_profiles as cp
 from data.queries import model_views as mv
-from data.queries.drift import SCORE, drift_windows
-from runtime.runtime import Runtime
+from data.queries.drift import SCORE
+from data.store import Store
 
 PSI_BANDS = (PSI_MODERATE, PSI_SIGNIFICANT)  # the verdict bands the figures draw
 GRAPHS = (ids.DRIFT_HEATMAP_GRAPH, ids.DRIFT_DISTRIBUTION_GRAPH, ids.DRIFT_SCORE_GRAPH)
 WINDOW_LABELS = {"recent": "Since the last evaluation"}
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    store = runtime.store
-    windows = drift_windows(runtime.settings)
-
+def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
+    """The page's callbacks over the store; `windows` the drift windows the evaluation job stores (label -> seconds)."""
     keep_zoom(app, *GRAPHS)
 
     @app.callback(Output(ids.DRIFT_MODEL, "options"), Output(ids.DRIFT_MODEL, "value"),

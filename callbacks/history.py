@@ -6,7 +6,6 @@ from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, no_updat
 
 from dashboard import ids
 from dashboard.timekeys import absolute_key, live_from_query, parse_time, picked_range, range_options, value_from_query
-from runtime.runtime import Runtime
 
 # Time-series graphs whose zoom narrows the range (box zoom on the time axis).
 ZOOMABLE = (ids.CPU_GRAPH, ids.MEMORY_GRAPH, ids.DISK_IO_GRAPH, ids.NETWORK_GRAPH, ids.DISK_GRAPH,
@@ -40,7 +39,7 @@ def _zoom(app: Dash) -> None:
         return (value, range_options(value)) if value else (no_update, no_update)
 
 
-def register(app: Dash, runtime: Runtime) -> None:  # noqa: ARG001 - the same signature as every page module
+def register(app: Dash) -> None:
     @app.callback(Output(ids.HISTORY_RESTORE, "data"), Input(ids.HISTORY_URL, "search"), State(ids.RANGE, "value"))
     def restore(search: str | None, current: str | None) -> dict:
         """What a shared or reloaded URL restores: its range and live toggle (None: the URL names none)."""

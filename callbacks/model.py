@@ -16,7 +16,6 @@ from data.clock import utcnow
 from data.queries import alerts as alert_queries
 from data.queries import model_views as mv
 from data.store import Store
-from runtime.runtime import Runtime
 
 GRAPHS = (ids.MODEL_ROC_GRAPH, ids.MODEL_PR_GRAPH, ids.MODEL_CONFUSION_GRAPH, ids.MODEL_CALIBRATION_GRAPH,
           ids.MODEL_QUALITY_GRAPH, ids.MODEL_IMPORTANCE_GRAPH, ids.MODEL_IMPORTANCE_TIME_GRAPH)
@@ -42,10 +41,8 @@ def earlier_quality(store: Store, model: str | None, seconds: int, since: dateti
                          offset, label)
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    store, settings = runtime.store, runtime.settings
-    windows = settings.eval_window_seconds
-
+def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int) -> None:
+    """The page's callbacks over the store; `windows` the evaluation windows (label -> seconds)."""
     keep_zoom(app, *GRAPHS)
 
     @app.callback(Output(ids.MODEL_WINDOW, "options"), Output(ids.MODEL_WINDOW, "value"),
@@ -83,6 +80,6 @@ def register(app: Dash, runtime: Runtime) -> None:
                               periods_for(alert_queries.periods(store, since, until), "accuracy_drop_points")),
             figs.make_importance_figure(mv.latest_importance(store, model), model, revision),
             figs.make_importance_time_figure(mv.importance_series(store, model, since, until), revision),
-            summary_text(chosen, settings.min_eval_samples),
+            summary_text(chosen, min_samples),
             compare.quality_changes(quality, earlier),
         )

@@ -17,7 +17,6 @@ from data.clock import utcnow
 from data.queries import alerts as alert_queries
 from data.queries import predictions as q
 from data.store import Store
-from runtime.runtime import Runtime
 
 GRAPHS = (ids.THROUGHPUT_GRAPH, ids.ERROR_GRAPH, ids.LATENCY_GRAPH, ids.LATENCY_HISTOGRAM_GRAPH, ids.SUCCESS_GRAPH)
 GRID_LIMIT = 200
@@ -36,9 +35,7 @@ def read_earlier(store: Store, since: datetime, until: datetime, model: str | No
                  for read in (q.throughput_series, q.latency_histogram, q.success_series))
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    store = runtime.store
-
+def register(app: Dash, store: Store) -> None:
     keep_zoom(app, *GRAPHS)
 
     @app.callback(Output(ids.PRED_MODEL, "options"), Input(ids.TICK, "data"),

@@ -5,10 +5,9 @@ from dash import ClientsideFunction, Dash, Input, Output, State
 
 from dashboard import ids
 from data.clock import utcnow
-from runtime.runtime import Runtime
 
 
-def register(app: Dash, runtime: Runtime) -> None:
+def register(app: Dash) -> None:
     # Each interval tick becomes a refresh only when the tab has no callback request in flight, so a
     # callback slower than the interval still paints and never stacks requests (assets/refresh-gate.js).
     app.clientside_callback(ClientsideFunction(namespace="predwatchGate", function_name="tick"),

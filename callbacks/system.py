@@ -11,16 +11,14 @@ from dashboard.tables import disk_table, process_table
 from data.clock import utcnow
 from data.queries import alerts as alert_queries
 from data.queries import system as q
-from runtime.runtime import Runtime
+from data.store import Store
 
 DISK_IO = {"disk_read_bytes_per_second": "read", "disk_write_bytes_per_second": "write"}
 NETWORK = {"net_recv_bytes_per_second": "received", "net_sent_bytes_per_second": "sent"}
 GRAPHS = (ids.CPU_GRAPH, ids.MEMORY_GRAPH, ids.DISK_IO_GRAPH, ids.NETWORK_GRAPH, ids.DISK_GRAPH)
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    store = runtime.store
-
+def register(app: Dash, store: Store) -> None:
     keep_zoom(app, *GRAPHS)
 
     @app.callback(*figure_outputs(*GRAPHS), Input(ids.TICK, "data"), Input(ids.RANGE, "value"))

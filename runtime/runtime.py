@@ -26,11 +26,10 @@ class Runtime:
     rules: list[Rule] = field(default_factory=list)  # the alert rules in force: also the threshold table
     board: StatusBoard = field(default_factory=StatusBoard)
     databases: DatabaseState = field(default_factory=DatabaseState)  # newest database readings, watched PostgreSQLs
-    answers: ModelAnswers | None = None  # quality and drift of any window; one reference cache per app
+    answers: ModelAnswers = field(init=False)  # quality and drift of any window; one reference cache per app
 
     def __post_init__(self) -> None:
-        if self.answers is None:
-            self.answers = ModelAnswers(self.store, self.settings.min_eval_samples)
+        self.answers = ModelAnswers(self.store, self.settings.min_eval_samples)
 
     @classmethod
     def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:
