@@ -9,4 +9,7 @@ blocking or breaking the service. Standard library only (prometheus_client only 
 from predwatch_client.logger import PredictionLogger
 from predwatch_client.timing import Timed
 
-__all__ = ["PredictionLogger", "Timed"]
+# The one place the version lives: pyproject.toml reads it from here.
+__version__ = "0.1.0"
+
+__all__ = ["PredictionLogger", "Timed", "__version__"]
