@@ -60,7 +60,7 @@ postgres:
 	  echo "PostgreSQL is installed but has no cluster to start: tests/postgres will be skipped"; \
 	fi
 
-# Lint first (ruff and the import contract in .importlinter), then every test.
+# Lint first (ruff and the import contract, both configured in pyproject.toml), then every test.
 test: lint system-deps postgres
 	$(PY) -m pytest $(ARGS)
 
