@@ -53,10 +53,10 @@ def blueprint(store: Store, writer: Writer, postgres_targets: Sequence[tuple[str
 def _store_health(store: Store, writer: Writer, window: int) -> dict[str, Any]:
     now = utcnow()
     since = now - timedelta(seconds=window)
-    db_bytes, wal_bytes = q.file_sizes(store.path)
+    sizes = q.file_sizes(store.path)
     scans = [{**s, "scan_ratio": scan_ratio(s["rows_scanned"], s["rows_returned"])} for s in q.latest_scans(store)]
     return {
-        "path": str(store.path), "db_file_bytes": db_bytes, "wal_bytes": wal_bytes,
+        "path": str(store.path), "db_file_bytes": sizes.db_bytes, "wal_bytes": sizes.wal_bytes,
         "connections": {"cursors_in_use": store.active_cursors, "cursor_pool_size": store.pool_size,
                         "cursor_waits": store.cursor_waits},
         "writer": {"queue_length": writer.queue_length, "last_batch_seconds": writer.stats.last_batch_seconds},

@@ -111,7 +111,8 @@ def _ingest_outcomes(store: Store, metrics: PredictionMetrics) -> Response:
     _reject_duplicates_and_rules(batch, [])
     now = utcnow()
     rows = [(o["id"], o["label"], _when(o.get("timestamp"), now), now) for o in batch]
-    stored, orphans = store_outcomes(store, rows)
-    metrics.outcomes.labels("matched").inc(stored - orphans)
-    metrics.outcomes.labels("orphan").inc(orphans)
-    return jsonify({"received": len(batch), "stored": stored, "duplicates": len(batch) - stored, "orphans": orphans})
+    counts = store_outcomes(store, rows)
+    metrics.outcomes.labels("matched").inc(counts.stored - counts.orphans)
+    metrics.outcomes.labels("orphan").inc(counts.orphans)
+    return jsonify({"received": len(batch), "stored": counts.stored, "duplicates": len(batch) - counts.stored,
+                    "orphans": counts.orphans})

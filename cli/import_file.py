@@ -118,7 +118,7 @@ def _store(store: Store, kind: str, rows: list[dict[str, Any]]) -> int:
     if kind == "predictions":
         return len(store_predictions(store, ingest_tables(rows, now, source="import")))
     outcome_rows = [(r["id"], r["label"], to_utc_naive(r["timestamp"]) if r.get("timestamp") else now, now) for r in rows]
-    return store_outcomes(store, outcome_rows)[0]
+    return store_outcomes(store, outcome_rows).stored
 
 
 def import_table(store: Store, table: pa.Table, progress: bool = True) -> ImportSummary:

@@ -154,14 +154,14 @@ class AlertingCollector:
                   out: tuple[list[dict], list[dict]]) -> None:
         """One rule over every subject it has a value for or an alert about (a subject gone quiet is
         missing data for its alert, not a resolve), then its no-data alert."""
-        found = {o[2]: o for o in observed}
+        found = {o.subject: o for o in observed}
         if not rule.spec.subjects:
-            found.setdefault(None, (None, 0, None))
+            found.setdefault(None, alert_metrics.Observation(None, 0, None))
         subjects = set(found) | {s for (rule_id, s) in self.states if rule_id == rule.id}
         for subject in sorted(subjects, key=lambda s: s or ""):
-            value, samples, _ = found.get(subject, (None, 0, subject))
-            self._step(rule, subject, value, samples, now, out)
-        if any(rule.has_data(v, n) for v, n, _ in found.values()):
+            seen = found.get(subject, alert_metrics.Observation(None, 0, subject))
+            self._step(rule, subject, seen.value, seen.samples, now, out)
+        if any(rule.has_data(o.value, o.samples) for o in found.values()):
             self.last_data[rule.id] = now
         no_data = self.no_data_rules.get(rule.id)
         if no_data is not None:

@@ -30,13 +30,13 @@ class DatabaseCollector:
 
     def _sample(self, now: datetime) -> tuple:
         peak, wait_max = self.store.take_pool_window()
-        db_bytes, wal_bytes = q.file_sizes(self.store.path)
+        sizes = q.file_sizes(self.store.path)
         # DuckDB does not report checkpoints; the WAL shrinking between two samples means one ran.
-        if self._last_wal_bytes is not None and wal_bytes < self._last_wal_bytes:
+        if self._last_wal_bytes is not None and sizes.wal_bytes < self._last_wal_bytes:
             self.last_checkpoint = now
-        self._last_wal_bytes = wal_bytes
+        self._last_wal_bytes = sizes.wal_bytes
         return (now, self.store.active_cursors, peak, self.store.pool_size, self.store.cursor_waits, wait_max,
-                self.store.timings.total_queries, db_bytes, wal_bytes, self.last_checkpoint,
+                self.store.timings.total_queries, sizes.db_bytes, sizes.wal_bytes, self.last_checkpoint,
                 self.writer.queue_length, self.writer.stats.last_batch_seconds)
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
@@ -57,48 +57,51 @@ class DatabaseCollector:
         }
 
 
+def _rule(check: str, table: str, counts: dq.Counts | dq.Flagged, what: str, max_share: float = 0.0) -> QualityResult:
+    return count_rule(check, table, counts.offending, counts.checked, counts.example_id, what, max_share)
+
+
 def run_checks(store: Store, now: datetime, config: QualityConfig) -> list[QualityResult]:
     """Every data-quality check over the window ending now."""
     window = timedelta(seconds=config.window_seconds)
     since = now - window
     labelled_until = now - timedelta(seconds=config.label_delay_seconds)
     grace = timedelta(seconds=config.orphan_grace_seconds)
-    out_count, out_checked, out_example, out_features = dq.out_of_range(
-        store, since, now, now - timedelta(days=7), config.range_tolerance, config.reference_min_rows)
-    current, baseline_rows, baseline_seconds = dq.volume(store, since, now, since - 4 * window)
+    outside = dq.out_of_range(store, since, now, now - timedelta(days=7), config.range_tolerance,
+                              config.reference_min_rows)
+    volume = dq.volume(store, since, now, since - 4 * window)
     return [
-        count_rule("missing_features", "prediction_features", *dq.missing_features(store, since, now),
-                   "successful predictions with missing or null feature values"),
-        count_rule("out_of_range", "prediction_features", out_count, out_checked, out_example,
-                   "values outside the reference range" + (f" ({out_features})" if out_features else ""),
-                   config.range_max_share),
-        unseen_rule(*dq.unseen_categories(store, since, now), config),
-        count_rule("non_finite", "prediction_features", *dq.non_finite_features(store, since, now),
-                   "NaN or infinite feature values"),
-        count_rule("non_finite", "predictions", *dq.non_finite_predictions(store, since, now),
-                   "NaN or infinite scores or latencies"),
-        count_rule("duplicate_ids", "prediction_features", *dq.duplicate_ids(store, since, now),
-                   "prediction ids logged more than once"),
-        count_rule("score_range", "predictions", *dq.score_range(store, since, now), "scores outside [0, 1]"),
-        count_rule("timestamp_range", "predictions",
-                   *dq.timestamp_range(store, since, now, config.future_skew_seconds, config.max_age_seconds),
-                   "predictions timestamped in the future or far in the past"),
-        count_rule("orphan_outcomes", "outcomes", *dq.orphan_outcomes(store, since - grace, now - grace),
-                   "outcomes with no prediction"),
-        count_rule("overdue_labels", "predictions",
-                   *dq.overdue_labels(store, labelled_until - window, labelled_until, now - timedelta(days=1)),
-                   f"predictions without an outcome {config.label_delay_seconds:.0f} s after they were made",
-                   config.overdue_max_share),
-        volume_rule(current, baseline_rows, baseline_seconds, config.window_seconds, config),
+        _rule("missing_features", "prediction_features", dq.missing_features(store, since, now),
+              "successful predictions with missing or null feature values"),
+        _rule("out_of_range", "prediction_features", outside,
+              "values outside the reference range" + (f" ({outside.detail})" if outside.detail else ""),
+              config.range_max_share),
+        _unseen_rule(dq.unseen_categories(store, since, now), config),
+        _rule("non_finite", "prediction_features", dq.non_finite_features(store, since, now),
+              "NaN or infinite feature values"),
+        _rule("non_finite", "predictions", dq.non_finite_predictions(store, since, now),
+              "NaN or infinite scores or latencies"),
+        _rule("duplicate_ids", "prediction_features", dq.duplicate_ids(store, since, now),
+              "prediction ids logged more than once"),
+        _rule("score_range", "predictions", dq.score_range(store, since, now), "scores outside [0, 1]"),
+        _rule("timestamp_range", "predictions",
+              dq.timestamp_range(store, since, now, config.future_skew_seconds, config.max_age_seconds),
+              "predictions timestamped in the future or far in the past"),
+        _rule("orphan_outcomes", "outcomes", dq.orphan_outcomes(store, since - grace, now - grace),
+              "outcomes with no prediction"),
+        _rule("overdue_labels", "predictions",
+              dq.overdue_labels(store, labelled_until - window, labelled_until, now - timedelta(days=1)),
+              f"predictions without an outcome {config.label_delay_seconds:.0f} s after they were made",
+              config.overdue_max_share),
+        volume_rule(volume.rows, volume.baseline_rows, volume.baseline_seconds, config.window_seconds, config),
     ]
 
 
-def unseen_rule(offending: int, checked: int, example: str | None, examples: str | None,
-                config: QualityConfig) -> QualityResult:
+def _unseen_rule(unseen: dq.Flagged, config: QualityConfig) -> QualityResult:
     """Categories never seen in the reference (counted as "other" in the profiles), with examples."""
-    return count_rule("unseen_categories", "prediction_categories", offending, checked, example,
-                      "categories never seen in the reference" + (f" (e.g. {examples})" if examples else ""),
-                      config.range_max_share)
+    return _rule("unseen_categories", "prediction_categories", unseen,
+                 "categories never seen in the reference" + (f" (e.g. {unseen.detail})" if unseen.detail else ""),
+                 config.range_max_share)
 
 
 class QualityCollector:

@@ -3,6 +3,7 @@ is skipped, so a client that retries a batch never stores a row twice."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -36,15 +37,20 @@ def _insert_long(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | No
     cur.unregister("ingest_new_ids")
 
 
-def store_outcomes(store: Store, rows: Sequence[tuple]) -> tuple[int, int]:
-    """Store outcome rows (id, label, ts, received_at); return (new, of those with no prediction)."""
+class OutcomeCounts(NamedTuple):
+    stored: int  # new outcomes (a retried one is not stored twice)
+    orphans: int  # of those, the ones with no prediction (yet)
+
+
+def store_outcomes(store: Store, rows: Sequence[tuple]) -> OutcomeCounts:
+    """Store outcome rows (id, label, ts, received_at); count the new ones and their orphans."""
     with store.transaction("ingest") as cur:
         cur.register("ingest_outcomes", outcome_table(rows))
         new = cur.execute("INSERT OR IGNORE INTO outcomes SELECT * FROM ingest_outcomes RETURNING id").fetchall()
         cur.unregister("ingest_outcomes")
         if not new:
-            return 0, 0
+            return OutcomeCounts(0, 0)
         cur.register("ingest_new_ids", pa.table({"id": [row[0] for row in new]}))
         orphans = cur.execute("SELECT count(*) FROM ingest_new_ids n ANTI JOIN predictions p ON p.id = n.id").fetchall()[0][0]
         cur.unregister("ingest_new_ids")
-    return len(new), int(orphans)
+    return OutcomeCounts(len(new), int(orphans))

@@ -13,13 +13,14 @@ from prometheus_client.registry import Collector
 
 from analytics.alert_lifecycle import FIRING, PENDING, AlertState
 from analytics.alert_rules import METRICS, Rule, subject_labels
+from data.queries.alert_metrics import SubjectValue
 from telemetry.metrics import SCRAPED, alert_transitions_counter, family
 
 # The unwindowed metrics: PromQL reads these gauges (METRICS[...].promql); windowed ones come from
 # Predwatch's prediction counters and histograms.
 VALUE_GAUGES = [name for name, spec in METRICS.items() if not spec.windowed]
 SUBJECT_LABELS = SCRAPED["alerts_firing"][2][2:]  # model, feature, process
-Values = Mapping[str, Sequence[tuple[str | None, float]]]  # metric -> [(subject, value)]
+Values = Mapping[str, Sequence[SubjectValue]]  # metric -> each subject's value
 
 
 def _subject_values(subject: str | None) -> list[str]:
@@ -32,13 +33,14 @@ class AlertGauges(Collector):
         self._rules = list(rules)
         self._lock = threading.Lock()
         self._states: dict[tuple[str, str | None], str] = {}
-        self._values: dict[str, list[tuple[str | None, float]]] = {}
+        self._values: dict[str, list[SubjectValue]] = {}
         self.transitions = alert_transitions_counter()  # exposed through collect() below
 
     def update(self, states: Mapping[tuple[str, str | None], AlertState], values: Values) -> None:
         with self._lock:
             self._states = {key: s.state for key, s in states.items()}
-            self._values = {k: [(s, float(v)) for s, v in rows] for k, rows in values.items() if k in VALUE_GAUGES}
+            self._values = {k: [SubjectValue(r.subject, float(r.value)) for r in rows]
+                            for k, rows in values.items() if k in VALUE_GAUGES}
 
     def _alert_families(self, states: dict[tuple[str, str | None], str]) -> Iterator[Metric]:
         firing, pending = family("alerts_firing"), family("alerts_pending")
@@ -64,10 +66,10 @@ class AlertGauges(Collector):
             unit = f" ({spec.unit})" if spec.unit else ""
             help_text = f"{spec.description}{unit}, as the alert rules last saw it"
             if not spec.subjects:
-                yield family(name, values[name][0][1], help_text)
+                yield family(name, values[name][0].value, help_text)
                 continue
             gauge = family(name, None, help_text, spec.subjects)
-            for subject, value in values[name]:
-                labels = subject_labels(subject)
-                gauge.add_metric([labels.get(k, "") for k in spec.subjects], value)
+            for reading in values[name]:
+                labels = subject_labels(reading.subject)
+                gauge.add_metric([labels.get(k, "") for k in spec.subjects], reading.value)
             yield gauge

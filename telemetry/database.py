@@ -35,9 +35,9 @@ class DatabaseMetrics(Collector):
     def _store(self) -> Iterator[Metric]:
         yield family("db_cursor_pool_size", value=self.store.pool_size)
         yield family("db_cursor_waits", value=self.store.cursor_waits)
-        db_bytes, wal_bytes = file_sizes(self.store.path)
-        yield family("db_file_size_bytes", value=db_bytes)
-        yield family("db_wal_size_bytes", value=wal_bytes)
+        sizes = file_sizes(self.store.path)
+        yield family("db_file_size_bytes", value=sizes.db_bytes)
+        yield family("db_wal_size_bytes", value=sizes.wal_bytes)
         rows = family("db_table_rows")
         size = family("db_table_size_bytes")
         for table in self.state.tables:

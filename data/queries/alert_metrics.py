@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -20,7 +21,17 @@ SOURCES = {"cpu_percent": "system_samples", "memory_percent": "system_samples",
 HOST = ("cpu_percent", "memory_percent", "disk_used_percent")
 IMPORTANT_FEATURES = 5  # drift counts on a model's top features by importance (all, before any importance)
 BUCKET_SECONDS = 10  # backtest step for windowed prediction metrics
-Observation = tuple[float | None, int, str | None]  # value, samples behind it, subject ("model=m1")
+
+
+class Observation(NamedTuple):
+    value: float | None
+    samples: int  # behind the value
+    subject: str | None  # "model=m1,feature=f2"; None for host and prediction metrics
+
+
+class SubjectValue(NamedTuple):
+    subject: str | None
+    value: float
 
 
 def subject_text(**labels: str) -> str:
@@ -40,7 +51,8 @@ def _host(store: Store, now: datetime, stale_seconds: float) -> dict[str, list[O
         "SELECT cpu_percent, memory_percent, disk_used_percent FROM system_samples "
         "WHERE ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
         [now - timedelta(seconds=stale_seconds), now])
-    return {m: [(row[i] if row else None, 1 if row and row[i] is not None else 0, None)] for i, m in enumerate(HOST)}
+    return {m: [Observation(row[i] if row else None, 1 if row and row[i] is not None else 0, None)]
+            for i, m in enumerate(HOST)}
 
 
 def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str, list[Observation]]:
@@ -50,7 +62,8 @@ def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str
         "100.0 * count(*) FILTER (status = 'error') / nullif(count(*), 0), count(*) "
         "FROM predictions WHERE ts > ? AND ts <= ?",
         [now - timedelta(seconds=window_seconds), now])
-    return {"latency_seconds_avg": [(row[0], int(row[1]), None)], "error_percent": [(row[2], int(row[3]), None)]}
+    return {"latency_seconds_avg": [Observation(row[0], int(row[1]), None)],
+            "error_percent": [Observation(row[2], int(row[3]), None)]}
 
 
 def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
@@ -64,7 +77,7 @@ def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Obser
         ORDER BY model
         """,
         [now - timedelta(seconds=max_age_seconds), now])
-    return [(r[0], int(r[1] or 0), subject_text(model=r[2])) for r in rows]
+    return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2])) for r in rows]
 
 
 def _drift(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
@@ -89,7 +102,7 @@ def _drift(store: Store, now: datetime, max_age_seconds: float) -> list[Observat
         ORDER BY l.model, l.feature
         """,
         [now - timedelta(seconds=max_age_seconds), now, IMPORTANT_FEATURES])
-    return [(r[0], int(r[1] or 0), subject_text(model=r[2], feature=r[3])) for r in rows]
+    return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2], feature=r[3])) for r in rows]
 
 
 def _process(store: Store, now: datetime, stale_seconds: float) -> list[Observation]:
@@ -102,12 +115,12 @@ def _process(store: Store, now: datetime, stale_seconds: float) -> list[Observat
         ORDER BY name
         """,
         [now - timedelta(seconds=stale_seconds), now])
-    return [(float(r[0]), 1, subject_text(process=r[1])) for r in rows]
+    return [Observation(float(r[0]), 1, subject_text(process=r[1])) for r in rows]
 
 
 def current_values(store: Store, now: datetime, stale_seconds: float, windows: Iterable[float],
                    max_age_seconds: float = 3600.0) -> dict[tuple[str, float], list[Observation]]:
-    """(metric, window seconds; 0 for unwindowed metrics) -> [(value, samples, subject)] at `now`: one
+    """(metric, window seconds; 0 for unwindowed metrics) -> its observations at `now`: one
     observation (subject None) for host and prediction metrics, one per subject for the others."""
     tables = existing_tables(store)
     out: dict[tuple[str, float], list[Observation]] = {}
@@ -167,7 +180,7 @@ def metric_series(store: Store, metric: str, since: datetime, until: datetime,
     return store.fetch_df(f"alerts.series.{metric}", sql, [since, until])
 
 
-def latest_values(observations: dict[tuple[str, float], list[Observation]]) -> dict[str, list[tuple[str | None, float]]]:
-    """Unwindowed metric -> [(subject, value)], for the /metrics gauges."""
-    return {m: [(o[2], o[0]) for o in obs if o[0] is not None]
+def latest_values(observations: dict[tuple[str, float], list[Observation]]) -> dict[str, list[SubjectValue]]:
+    """Unwindowed metric -> each subject's value, for the /metrics gauges."""
+    return {m: [SubjectValue(o.subject, o.value) for o in obs if o.value is not None]
             for (m, w), obs in observations.items() if w == 0.0}

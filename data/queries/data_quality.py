@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from data.store import Store
 
-Counts = tuple[int, int, str | None]
+
+class Counts(NamedTuple):
+    offending: int
+    checked: int
+    example_id: str | None  # one offending row's id
+
+
+class Flagged(NamedTuple):
+    """Counts with what the offending rows have in common (features, example categories)."""
+
+    offending: int
+    checked: int
+    example_id: str | None
+    detail: str | None
+
+
+class Volume(NamedTuple):
+    rows: int  # in the window
+    baseline_rows: int  # in the windows before it
+    baseline_seconds: float  # of those, the seconds that have data
 
 
 def _counts(row: tuple | None) -> Counts:
     if row is None:
-        return 0, 0, None
-    return int(row[0] or 0), int(row[1] or 0), row[2]
+        return Counts(0, 0, None)
+    return Counts(int(row[0] or 0), int(row[1] or 0), row[2])
 
 
 def missing_features(store: Store, since: datetime, until: datetime) -> Counts:
@@ -33,7 +52,7 @@ def missing_features(store: Store, since: datetime, until: datetime) -> Counts:
 
 
 def out_of_range(store: Store, since: datetime, until: datetime, reference_since: datetime,
-                 tolerance: float, min_rows: int) -> tuple[int, int, str | None, str | None]:
+                 tolerance: float, min_rows: int) -> Flagged:
     """Finite values outside the (widened) range each model's feature had before `since`."""
     row = store.fetch_one("quality.out_of_range", """
         WITH ref AS (SELECT model, feature, min(value) AS lo, max(value) AS hi FROM prediction_features
@@ -46,10 +65,10 @@ def out_of_range(store: Store, since: datetime, until: datetime, reference_since
                string_agg(DISTINCT feature, ', ' ORDER BY feature) FILTER (outside)
         FROM cur
         """, [reference_since, since, min_rows, tolerance, tolerance, since, until])
-    return (*_counts(row), row[3] if row else None)
+    return Flagged(*_counts(row), row[3] if row else None)
 
 
-def unseen_categories(store: Store, since: datetime, until: datetime) -> tuple[int, int, str | None, str | None]:
+def unseen_categories(store: Store, since: datetime, until: datetime) -> Flagged:
     """Values of a categorical feature that its model's reference never had (profiled as "other"), with up
     to 5 examples as feature=category."""
     row = store.fetch_one("quality.unseen_categories", """
@@ -64,7 +83,7 @@ def unseen_categories(store: Store, since: datetime, until: datetime) -> tuple[i
                                                          FROM c WHERE unseen ORDER BY x LIMIT 5))
         FROM c
         """, [since, until])
-    return (*_counts(row), row[3] if row else None)
+    return Flagged(*_counts(row), row[3] if row else None)
 
 
 def non_finite_features(store: Store, since: datetime, until: datetime) -> Counts:
@@ -132,7 +151,7 @@ def overdue_labels(store: Store, since: datetime, until: datetime, labelled_sinc
         """, [labelled_since, since, until]))
 
 
-def volume(store: Store, since: datetime, until: datetime, baseline_since: datetime) -> tuple[int, int, float]:
+def volume(store: Store, since: datetime, until: datetime, baseline_since: datetime) -> Volume:
     """Rows in the window; rows in [baseline_since, since) and the seconds of it that have data."""
     row = store.fetch_one("quality.volume", """
         SELECT count(*) FILTER (ts >= ? AND ts <= ?), count(*) FILTER (ts >= ? AND ts < ?),
@@ -140,8 +159,8 @@ def volume(store: Store, since: datetime, until: datetime, baseline_since: datet
         FROM predictions WHERE ts >= ? AND ts <= ?
         """, [since, until, baseline_since, since, baseline_since, since, baseline_since, until])
     if row is None:
-        return 0, 0, 0.0
-    return int(row[0] or 0), int(row[1] or 0), max(0.0, float(row[2] or 0.0))
+        return Volume(0, 0, 0.0)
+    return Volume(int(row[0] or 0), int(row[1] or 0), max(0.0, float(row[2] or 0.0)))
 
 
 # -- stored results ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -13,14 +13,19 @@ from data.queries.system import bucket_seconds
 from data.store import Store
 
 
-def file_sizes(path: Path) -> tuple[int, int]:
-    """(database file bytes, WAL bytes); 0 for a file that does not exist (no WAL after a checkpoint)."""
+class FileSizes(NamedTuple):
+    db_bytes: int
+    wal_bytes: int
+
+
+def file_sizes(path: Path) -> FileSizes:
+    """The database file's and its WAL's bytes; 0 for a file that does not exist (no WAL after a checkpoint)."""
     def size(p: Path) -> int:
         try:
             return p.stat().st_size
         except OSError:
             return 0
-    return size(path), size(path.with_name(path.name + ".wal"))
+    return FileSizes(size(path), size(path.with_name(path.name + ".wal")))
 
 
 def table_stats(store: Store) -> list[dict[str, Any]]:
