@@ -43,20 +43,24 @@ def forced(make_app, tmp_path):
 def test_alerts_list_filters_and_counts(forced):
     client = forced.server.test_client()
     body = client.get("/api/alerts").get_json()
-    assert body["firing"] == 1 and body["firing_by_severity"] == {"critical": 1}
+    assert body["firing"] == 1
+    assert body["firing_by_severity"] == {"critical": 1}
     assert [(a["rule"], a["state"], a["value"]) for a in body["alerts"]] == [("test_cpu:critical", "firing", 5.0)]
-    assert body["alerts"][0]["fired_at"].endswith("Z") and body["alerts"][0]["labels"] == {}  # a host rule: no subject
+    assert body["alerts"][0]["fired_at"].endswith("Z")
+    assert body["alerts"][0]["labels"] == {}  # a host rule: no subject
     assert client.get("/api/alerts?state=resolved").get_json()["alerts"] == []
     assert client.get("/api/alerts?severity=warning").get_json()["alerts"] == []
     for bad in ("state=loud", "severity=info", "limit=0", "limit=x"):
         error = client.get(f"/api/alerts?{bad}")
-        assert error.status_code == 400 and error.get_json()["error"]["code"] == "bad_parameter"
+        assert error.status_code == 400
+        assert error.get_json()["error"]["code"] == "bad_parameter"
 
 
 def test_health_uses_firing_alerts_and_metrics_expose_them(forced):
     client = forced.server.test_client()
     health = client.get("/api/system_health").get_json()
-    assert health["status"] == "critical" and health["alerts"]["count"] == 1
+    assert health["status"] == "critical"
+    assert health["alerts"]["count"] == 1
     text = client.get("/metrics").get_data(as_text=True)
     none = 'feature="",model="",process=""'  # a host rule's alert has no subject
     assert f'alerts_firing{{{none},rule="test_cpu",severity="critical"}} 1.0' in text
@@ -86,9 +90,11 @@ def test_backtest_counts_periods_with_an_edited_threshold(app, client):
         cur.executemany("INSERT INTO system_samples (ts, cpu_percent) VALUES (?, ?)",
                         [[start + timedelta(seconds=i), v] for i, v in enumerate(cpu)])
     shipped = client.get("/api/alerts/backtest?rule=cpu:critical&window=1h").get_json()
-    assert shipped["samples"] == 1200 and shipped["fired"] == 1  # only the 400 s stretch lasts 5 min
+    assert shipped["samples"] == 1200
+    assert shipped["fired"] == 1  # only the 400 s stretch lasts 5 min
     edited = client.get("/api/alerts/backtest?rule=cpu:critical&window=1h&for=60s").get_json()
-    assert edited["fired"] == 2 and edited["rule"]["for_seconds"] == 60
+    assert edited["fired"] == 2
+    assert edited["rule"]["for_seconds"] == 60
     assert client.get("/api/alerts/backtest?rule=cpu:critical&threshold=99").get_json()["fired"] == 0
     for bad in ("rule=nope", "rule=cpu:critical&threshold=abc", "rule=cpu:critical&for=soon", "rule=cpu:critical&window=2d"):
         assert client.get(f"/api/alerts/backtest?{bad}").status_code == 400
@@ -133,7 +139,8 @@ def test_exported_rules_pass_promtool_check_and_the_shipped_unit_test(tmp_path):
     shutil.copy(ROOT / "deploy" / "alert-rules.test.yml", tmp_path)
     check = subprocess.run([PROMTOOL, "check", "rules", "alert-rules.yml"], cwd=tmp_path, capture_output=True, text=True)
     # the shipped rules and PredwatchInstanceDown
-    assert check.returncode == 0 and "SUCCESS: 12 rules found" in check.stdout, check.stdout + check.stderr
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "SUCCESS: 12 rules found" in check.stdout, check.stdout + check.stderr
     test = subprocess.run([PROMTOOL, "test", "rules", "alert-rules.test.yml"], cwd=tmp_path, capture_output=True, text=True)
     assert test.returncode == 0, test.stdout + test.stderr
     # the unit test really checks the thresholds: exported with CPU at 96 % it fails
@@ -149,7 +156,9 @@ def test_export_of_a_bad_file_is_an_error(tmp_path):
     bad.write_text("[[rule]\n")
     done = subprocess.run([sys.executable, str(ROOT / "app.py"), "export-rules", "--rules", str(bad)],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert done.returncode == 2 and "bad.toml" in done.stderr and "line 1" in done.stderr
+    assert done.returncode == 2
+    assert "bad.toml" in done.stderr
+    assert "line 1" in done.stderr
 
 
 def test_defaults_file_is_shipped():

@@ -28,14 +28,17 @@ def test_database_health_reports_the_store(client, app):
     _run(app, "database")
     body = client.get("/api/database_health").get_json()
     s = body["store"]
-    assert s["db_file_bytes"] > 0 and s["connections"]["cursor_pool_size"] >= 1
+    assert s["db_file_bytes"] > 0
+    assert s["connections"]["cursor_pool_size"] >= 1
     assert {q["query"]: q["calls"] for q in s["queries"]}["test.api_named"] == 4
     assert any(q["query"] == "test.api_named" and q["rows_returned"] == 1 for q in s["slowest_queries"])
     tables = {t["table_name"]: t for t in s["tables"]}
     assert {"predictions", "quality_checks", "db_samples"} <= set(tables)
     assert {i["table_name"] for i in s["indexes"]} >= {"predictions", "outcomes"}
-    assert len(s["scan_efficiency"]) == 5 and all("scan_ratio" in x for x in s["scan_efficiency"])
-    assert s["latest_sample"]["cursor_pool_size"] >= 1 and s["latest_sample"]["ts"].endswith("Z")
+    assert len(s["scan_efficiency"]) == 5
+    assert all("scan_ratio" in x for x in s["scan_efficiency"])
+    assert s["latest_sample"]["cursor_pool_size"] >= 1
+    assert s["latest_sample"]["ts"].endswith("Z")
     assert body["postgres"] == []
 
 
@@ -46,7 +49,8 @@ def test_an_unreachable_postgres_target_is_pending_then_down(make_app):
     assert (target["target"], target["status"]) == ("dead", "pending")
     _run(app, "postgres:dead")
     target = client.get("/api/database_health").get_json()["postgres"][0]
-    assert target["status"] == "down" and "refused" in target["sample"]["error"].lower()
+    assert target["status"] == "down"
+    assert "refused" in target["sample"]["error"].lower()
     assert "password" not in target["dsn"]
     metrics = client.get("/metrics").text
     assert 'postgres_up{target="dead"} 0.0' in metrics
@@ -57,7 +61,8 @@ def test_data_quality_latest_and_history(client, app):
     _run(app, "data_quality")
     _run(app, "data_quality")
     body = client.get("/api/data_quality").get_json()
-    assert len(body["checks"]) == 11 and "history" not in body
+    assert len(body["checks"]) == 11
+    assert "history" not in body
     assert {c["check_name"] for c in body["checks"]} >= {"volume_drop", "orphan_outcomes"}
     assert all(set(c) >= {"check_name", "table_name", "passed", "offending", "example_id", "detail"}
                for c in body["checks"])
@@ -80,7 +85,8 @@ def test_database_health_bad_window_is_400(client):
 
 def test_openapi_documents_both_routes(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
-    assert "get" in paths["/api/database_health"] and "get" in paths["/api/data_quality"]
+    assert "get" in paths["/api/database_health"]
+    assert "get" in paths["/api/data_quality"]
 
 
 def test_metrics_expose_query_timing_and_quality(client, app, tmp_path):
@@ -89,7 +95,8 @@ def test_metrics_expose_query_timing_and_quality(client, app, tmp_path):
     text = client.get("/metrics").text
     assert 'db_query_duration_seconds_bucket{le="+Inf",query="quality.volume"} 1.0' in text
     assert 'data_quality_check_passed{check="volume_drop",table="predictions"} 1.0' in text
-    assert "db_cursor_waits_total" in text and "db_table_rows{table=\"predictions\"} 240.0" in text
+    assert "db_cursor_waits_total" in text
+    assert "db_table_rows{table=\"predictions\"} 240.0" in text
     promtool = shutil.which("promtool")
     if promtool is None:
         pytest.skip("promtool (Debian package prometheus) is not installed")

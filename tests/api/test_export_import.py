@@ -73,9 +73,11 @@ def test_export_round_trips_through_import(seeded, app, tmp_path: Path, fmt: str
 
 def test_export_is_bounded_and_csv_has_one_header(seeded) -> None:
     table = pacsv.read_csv(io.BytesIO(_export(seeded, "predictions", "csv", limit="1500")))
-    assert table.num_rows == 1500 and table.column("id")[0].as_py() == "r0"
+    assert table.num_rows == 1500
+    assert table.column("id")[0].as_py() == "r0"
     empty = _export(seeded, "predictions", "csv", **{"from": "2020-01-01T00:00:00", "to": "2020-01-02T00:00:00"})
-    assert empty.decode().strip().startswith('"id","ts"') and empty.decode().count("\n") == 1
+    assert empty.decode().strip().startswith('"id","ts"')
+    assert empty.decode().count("\n") == 1
     system = pq.read_table(io.BytesIO(_export(seeded, "system_samples", "parquet")))
     assert "cpu_per_core_percent" in system.column_names
 
@@ -107,7 +109,10 @@ def test_bad_rows_reject_their_whole_batch_and_are_reported(tmp_path: Path, caps
     db = tmp_path / "import.duckdb"
     assert import_cli.main([str(path), "--db", str(db)]) == 1
     out = capsys.readouterr().out
-    assert "1000 stored" in out and "1500 rejected" in out and "less than or equal to 1" in out and "error_kind" in out
+    assert "1000 stored" in out
+    assert "1500 rejected" in out
+    assert "less than or equal to 1" in out
+    assert "error_kind" in out
     store = Store(db)
     try:
         stored = {r[0] for r in store.fetch_all("t", "SELECT id FROM predictions")}

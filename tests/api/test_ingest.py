@@ -22,7 +22,8 @@ def test_batch_is_stored_with_features_and_answered_after_commit(app, client) ->
     row = app.predwatch.runtime.store.fetch_one(
         "t", "SELECT ts, model, model_version, score, predicted_label, latency_seconds, status, source "
              "FROM predictions WHERE id = 'p-7'")
-    assert str(row[0]) == "2026-11-27 12:00:00" and row[1:] == ("ext-model", "3", 0.8, 1, 0.012, "ok", "ingest")
+    assert str(row[0]) == "2026-11-27 12:00:00"
+    assert row[1:] == ("ext-model", "3", 0.8, 1, 0.012, "ok", "ingest")
     assert app.predwatch.runtime.store.fetch_one(
         "t", "SELECT value FROM prediction_features WHERE id = 'p-7' AND feature = 'b'")[0] == 7.0
 
@@ -30,8 +31,10 @@ def test_batch_is_stored_with_features_and_answered_after_commit(app, client) ->
 def test_retry_stores_nothing_twice(app, client) -> None:
     first = post(client, "/api/predictions", {"predictions": [log(i) for i in range(10)]}).get_json()
     again = post(client, "/api/predictions", {"predictions": [log(i) for i in range(5, 15)]}).get_json()
-    assert first["stored"] == 10 and again == {"received": 10, "stored": 5, "duplicates": 5}
-    assert table_counts(app)["predictions"] == 15 and table_counts(app)["prediction_features"] == 30
+    assert first["stored"] == 10
+    assert again == {"received": 10, "stored": 5, "duplicates": 5}
+    assert table_counts(app)["predictions"] == 15
+    assert table_counts(app)["prediction_features"] == 30
     registry = app.predwatch.runtime.telemetry.registry
     assert registry.get_sample_value("predictions_total", {"model": "ext-model", "status": "ok"}) == 15
 
@@ -46,7 +49,8 @@ def test_defaults_error_rows_and_timezones(app, client) -> None:
     a = store.fetch_one("t", "SELECT predicted_label, status, received_at = ts FROM predictions WHERE id = 'a'")
     assert a == (0, "ok", True)
     b = store.fetch_one("t", "SELECT ts, status, error_kind, score FROM predictions WHERE id = 'b'")
-    assert str(b[0]) == "2026-11-27 12:00:00" and b[1:] == ("error", "timeout", None)
+    assert str(b[0]) == "2026-11-27 12:00:00"
+    assert b[1:] == ("error", "timeout", None)
 
 
 BAD_BATCHES = [
@@ -79,14 +83,16 @@ def test_bad_batches_are_4xx_and_change_nothing(app, client, name, body, status,
     response = client.post("/api/predictions", data=text, content_type="application/json")
     assert response.status_code == status, response.get_data(as_text=True)
     error = response.get_json()["error"]
-    assert error["code"] == code and error["message"]
+    assert error["code"] == code
+    assert error["message"]
     assert table_counts(app) == before
 
 
 def test_errors_name_the_row_and_field(client) -> None:
     rows = [log(0), log(1), log(2, score=7)]
     error = post(client, "/api/predictions", {"predictions": rows}).get_json()["error"]
-    assert error["details"][0]["row"] == 2 and error["details"][0]["field"] == "predictions[2].score"
+    assert error["details"][0]["row"] == 2
+    assert error["details"][0]["field"] == "predictions[2].score"
     error = post(client, "/api/predictions", {"predictions": [log(0), log(0)]}).get_json()["error"]
     assert error["details"] == [{"row": 1, "field": "[1].id", "error": "duplicate of row 0 in this batch"}]
 
@@ -104,7 +110,8 @@ def test_numbers_categories_booleans_and_nulls_are_stored_with_their_kind(app, c
                           ("p-1", "flag", "false"), ("p-2", "country", "DE"), ("p-2", "flag", "true")]
     # a retry of a mixed batch with one new row stores that row's categories only
     again = post(client, "/api/predictions", {"predictions": [*rows, log(3, features={"country": "FR"})]}).get_json()
-    assert again["stored"] == 1 and count(app, "prediction_categories") == 10
+    assert again["stored"] == 1
+    assert count(app, "prediction_categories") == 10
 
 
 def test_a_value_of_another_type_is_named_by_row_and_field(client) -> None:
@@ -120,7 +127,8 @@ def test_openapi_states_the_feature_value_kinds(client) -> None:
     features = doc["components"]["schemas"]["PredictionLogIn"]["properties"]["features"]["anyOf"][0]
     kinds = features["additionalProperties"]
     assert [k["type"] for k in kinds["anyOf"]] == ["number", "boolean", "string", "null"]
-    assert kinds["anyOf"][2]["maxLength"] == 200 and "missing" in kinds["description"]
+    assert kinds["anyOf"][2]["maxLength"] == 200
+    assert "missing" in kinds["description"]
 
 
 def test_nan_and_infinity_are_refused(app, client) -> None:
@@ -135,7 +143,8 @@ def test_nan_and_infinity_are_refused(app, client) -> None:
 def test_oversized_body_is_413(make_app) -> None:
     app = make_app(max_body_mb=0.01)
     response = post(app.server.test_client(), "/api/predictions", {"predictions": [log(i) for i in range(200)]})
-    assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "request_entity_too_large"
     assert count(app, "predictions") == 0
 
 

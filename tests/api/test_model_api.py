@@ -27,9 +27,13 @@ def evaluated(app, client):
 
 def test_empty_store_answers_with_empty_lists(client) -> None:
     body = _strict_json(client.get("/api/model_performance"))
-    assert body["window"] == "15m" and body["window_seconds"] == 900 and body["models"] == []
+    assert body["window"] == "15m"
+    assert body["window_seconds"] == 900
+    assert body["models"] == []
     drift = _strict_json(client.get("/api/drift"))
-    assert drift["model"] is None and drift["features"] == [] and drift["window"] == "recent"
+    assert drift["model"] is None
+    assert drift["features"] == []
+    assert drift["window"] == "recent"
 
 
 def test_model_performance_has_metrics_sizes_curves_and_both_accuracies(evaluated) -> None:
@@ -42,15 +46,22 @@ def test_model_performance_has_metrics_sizes_curves_and_both_accuracies(evaluate
         "t", "SELECT model, auc, accuracy FROM model_evaluations WHERE window_seconds = 86400")
     for row in stored:
         m = by_model[row["model"]]
-        assert m["status"] == "ok" and m["metrics"]["auc"] == row["auc"] and m["accuracy"]["measured"] == row["accuracy"]
-        assert m["sample_sizes"]["predictions"] == 1200 and 0 < m["sample_sizes"]["labelled"] < 1200
-        assert m["accuracy"]["estimated"] is not None and m["accuracy"]["reference"] is not None
+        assert m["status"] == "ok"
+        assert m["metrics"]["auc"] == row["auc"]
+        assert m["accuracy"]["measured"] == row["accuracy"]
+        assert m["sample_sizes"]["predictions"] == 1200
+        assert 0 < m["sample_sizes"]["labelled"] < 1200
+        assert m["accuracy"]["estimated"] is not None
+        assert m["accuracy"]["reference"] is not None
         # AUC and AP come from binned scores, each with the bound of its distance from the exact value.
-        assert 0 <= m["error_bounds"]["auc"] < 1e-3 and 0 <= m["error_bounds"]["average_precision"] < 1e-2
+        assert 0 <= m["error_bounds"]["auc"] < 1e-3
+        assert 0 <= m["error_bounds"]["average_precision"] < 1e-2
         assert sum(m["confusion_matrix"].values()) == m["sample_sizes"]["labelled"]
         roc = m["curves"]["roc"]
-        assert roc[0] == {"x": 0.0, "y": 0.0, "threshold": None} and roc[-1]["x"] == roc[-1]["y"] == 1.0
-        assert m["curves"]["pr"] and sum(p["count"] for p in m["curves"]["calibration"]) == m["sample_sizes"]["labelled"]
+        assert roc[0] == {"x": 0.0, "y": 0.0, "threshold": None}
+        assert roc[-1]["x"] == roc[-1]["y"] == 1.0
+        assert m["curves"]["pr"]
+        assert sum(p["count"] for p in m["curves"]["calibration"]) == m["sample_sizes"]["labelled"]
 
 
 def test_model_filter_and_errors(evaluated) -> None:
@@ -58,7 +69,8 @@ def test_model_filter_and_errors(evaluated) -> None:
     one = _strict_json(client.get(f"/api/model_performance?model={CHAMPION}"))
     assert [m["model"] for m in one["models"]] == [CHAMPION]
     missing = client.get("/api/model_performance?model=nope")
-    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["code"] == "not_found"
     assert CHAMPION in missing.get_json()["error"]["details"][0]["known"]
     for window in ("7x", "0d", "1.5h", "100000d", "7 d"):
         bad = client.get(f"/api/model_performance?window={window}")
@@ -77,11 +89,13 @@ def test_drift_ranks_features_by_impact_with_verdicts_and_score(evaluated) -> No
     assert [f["impact_rank"] for f in features] == list(range(1, 13))
     impacts = [f["impact"] for f in features]
     assert impacts == sorted(impacts, reverse=True)
-    assert body["importance_method"] == "permutation" and all(f["importance"] is not None for f in features)
+    assert body["importance_method"] == "permutation"
+    assert all(f["importance"] is not None for f in features)
     verdicts = {f["feature"]: f["verdict"] for f in features}
     assert all(verdicts[f] == "significant" for f in DRIFTED_FEATURES)
     assert verdicts["age"] == "none"
-    assert body["score"]["feature"] == "__score__" and body["score"]["psi"] > 0
+    assert body["score"]["feature"] == "__score__"
+    assert body["score"]["psi"] > 0
     assert all(0 <= f["ks_pvalue"] <= 1 for f in features)
     assert all(f["ks_error_bound"] == 0.0 for f in features)  # KS from the profile bins is exact
 

@@ -21,7 +21,8 @@ def test_an_on_demand_window_equals_the_stored_one_of_the_same_length(evaluated)
     _, client = evaluated
     stored = client.get("/api/model_performance?window=24h").get_json()
     again = client.get("/api/model_performance?window=1440m").get_json()
-    assert stored["source"] == "evaluation" and again["source"] == "profiles"
+    assert stored["source"] == "evaluation"
+    assert again["source"] == "profiles"
     assert again["window_seconds"] == stored["window_seconds"] == 86400
     by_model = {m["model"]: m for m in again["models"]}
     assert set(by_model) == {CHAMPION, CHALLENGER}
@@ -31,7 +32,8 @@ def test_an_on_demand_window_equals_the_stored_one_of_the_same_length(evaluated)
             assert other[key] == m[key], (m["model"], key)
     drift = client.get(f"/api/drift?model={CHAMPION}&window=24h").get_json()
     drift_again = client.get(f"/api/drift?model={CHAMPION}&window=24h".replace("24h", "1d")).get_json()
-    assert drift_again["source"] == "profiles" and drift_again["features"] == drift["features"]
+    assert drift_again["source"] == "profiles"
+    assert drift_again["features"] == drift["features"]
     assert drift_again["score"] == drift["score"]
 
 
@@ -39,11 +41,13 @@ def test_an_on_demand_window_equals_the_stored_one_of_the_same_length(evaluated)
 def test_any_length_is_answered(evaluated, window: str) -> None:
     _, client = evaluated
     body = client.get(f"/api/model_performance?window={window}&model={CHAMPION}").get_json()
-    assert body["source"] == "profiles" and body["window"] == window
+    assert body["source"] == "profiles"
+    assert body["window"] == window
     [model] = body["models"]
     assert model["sample_sizes"]["predictions"] == 1200  # every row is inside a minute and up
     drift = client.get(f"/api/drift?window={window}&model={CHAMPION}").get_json()
-    assert len(drift["features"]) == 12 and all(f["current_count"] == 1200 for f in drift["features"])
+    assert len(drift["features"]) == 12
+    assert all(f["current_count"] == 1200 for f in drift["features"])
 
 
 def test_a_model_without_a_reference_has_no_on_demand_drift(make_app) -> None:
@@ -59,4 +63,5 @@ def test_the_openapi_document_states_both_forms(evaluated) -> None:
     for path in ("/api/model_performance", "/api/drift"):
         [param] = [p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == "window"]
         forms = param["schema"]["anyOf"]
-        assert "15m" in forms[0]["enum"] and forms[1]["pattern"] == "^[1-9][0-9]{0,4}[mhd]$"
+        assert "15m" in forms[0]["enum"]
+        assert forms[1]["pattern"] == "^[1-9][0-9]{0,4}[mhd]$"

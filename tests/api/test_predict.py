@@ -17,8 +17,10 @@ def test_one_row_answers_the_contract_and_is_logged(app, client) -> None:
     assert response.status_code == 200
     body = response.get_json()
     assert set(body) == {"id", "model", "model_version", "score", "predicted_label", "latency_seconds"}
-    assert body["model"] == "credit-gbm" and body["model_version"] == "1"
-    assert 0.0 <= body["score"] <= 1.0 and body["predicted_label"] == int(body["score"] >= 0.5)
+    assert body["model"] == "credit-gbm"
+    assert body["model_version"] == "1"
+    assert 0.0 <= body["score"] <= 1.0
+    assert body["predicted_label"] == int(body["score"] >= 0.5)
     assert 0 < body["latency_seconds"] < 5
     app.predwatch.runtime.writer.flush()
     stored = app.predwatch.runtime.store.fetch_one(
@@ -38,7 +40,8 @@ def test_default_model_and_batch_of_instances(client) -> None:
     response = client.post("/api/predict", json={"instances": [GOOD_FEATURES, dict(GOOD_FEATURES, income=9000.0)]})
     assert response.status_code == 200
     rows = response.get_json()["predictions"]
-    assert [r["model"] for r in rows] == ["credit-gbm", "credit-gbm"] and rows[0]["id"] != rows[1]["id"]
+    assert [r["model"] for r in rows] == ["credit-gbm", "credit-gbm"]
+    assert rows[0]["id"] != rows[1]["id"]
 
 
 def test_score_matches_the_model(app, client) -> None:
@@ -66,7 +69,9 @@ def test_bad_requests_are_422_and_counted_as_validation_errors(app, client, payl
     response = client.post("/api/predict", json=payload)
     assert response.status_code == status
     error = response.get_json()["error"]
-    assert error["code"] == code and error["message"] and isinstance(error["details"], list)
+    assert error["code"] == code
+    assert error["message"]
+    assert isinstance(error["details"], list)
 
 
 def test_feature_errors_name_the_field_and_are_stored_as_failed_predictions(app, client) -> None:
@@ -85,7 +90,8 @@ def test_non_finite_and_malformed_json(client) -> None:
     response = client.post("/api/predict", data=text, content_type="application/json")
     assert response.status_code == 422
     response = client.post("/api/predict", data="{not json", content_type="application/json")
-    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_json"
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_json"
     response = client.post("/api/predict", data="x=1", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
 
@@ -94,14 +100,16 @@ def test_model_failure_is_a_categorised_500(app, client, monkeypatch) -> None:
     service = app.server.extensions["predwatch.service"]
     monkeypatch.setattr(service.models["credit-gbm"], "estimator", object())
     response = client.post("/api/predict", json={"features": GOOD_FEATURES})
-    assert response.status_code == 500 and response.get_json()["error"]["code"] == "model_error"
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "model_error"
     assert metric(app, "prediction_errors_total", {"model": "credit-gbm", "kind": "model_error"}) == 1
 
 
 def test_slow_prediction_is_a_timeout(make_app) -> None:
     app = make_app(predict_timeout=1e-9)
     response = app.server.test_client().post("/api/predict", json={"features": GOOD_FEATURES})
-    assert response.status_code == 504 and response.get_json()["error"]["code"] == "timeout"
+    assert response.status_code == 504
+    assert response.get_json()["error"]["code"] == "timeout"
     app.predwatch.runtime.writer.flush()
     assert count(app, "predictions") == 1
     assert math.isclose(metric(app, "prediction_errors_total", {"model": "credit-gbm", "kind": "timeout"}), 1)

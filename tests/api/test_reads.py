@@ -38,7 +38,8 @@ def test_recent_predictions_have_statuses_newest_first(client) -> None:
                             "latency_seconds", "error_kind"}
     assert rows[0]["timestamp"].endswith("Z")
     trend = {t["window"]: t for t in body["trend"]}
-    assert trend["5m"]["labelled"] == 3 and trend["5m"]["successes"] == 2
+    assert trend["5m"]["labelled"] == 3
+    assert trend["5m"]["successes"] == 2
     assert trend["5m"]["success_rate"] == pytest.approx(2 / 3)
 
 
@@ -55,29 +56,38 @@ def test_filters_and_limit(client) -> None:
 @pytest.mark.parametrize("query", ["?limit=0", "?limit=ten", "?status=great", "?model=", "?model=" + "x" * 200])
 def test_bad_parameters_are_400(client, query) -> None:
     response = client.get("/api/recent_predictions" + query)
-    assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_parameter"
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_parameter"
 
 
 def test_injection_in_parameters_is_only_data(app, client) -> None:
     seed(client)
     for evil in ["' OR 1=1 --", "m-a'; DELETE FROM predictions; --", "read_text('/etc/passwd')"]:
         response = client.get("/api/recent_predictions", query_string={"model": evil})
-        assert response.status_code == 200 and response.get_json()["predictions"] == []
+        assert response.status_code == 200
+        assert response.get_json()["predictions"] == []
     assert app.predwatch.runtime.store.fetch_one("t", "SELECT count(*) FROM predictions")[0] == 6
 
 
 def test_performance_metrics(client) -> None:
     seed(client)
     body = client.get("/api/performance_metrics").get_json()
-    assert body["window_seconds"] == 300 and body["computed_at"].endswith("Z") and body["cache_age_seconds"] >= 0
+    assert body["window_seconds"] == 300
+    assert body["computed_at"].endswith("Z")
+    assert body["cache_age_seconds"] >= 0
     overall = body["overall"]
-    assert overall["requests"] == 6 and overall["error_rate"] == pytest.approx(1 / 6)
+    assert overall["requests"] == 6
+    assert overall["error_rate"] == pytest.approx(1 / 6)
     assert overall["errors_by_kind"] == {"timeout": pytest.approx(1 / 6)}
     assert overall["request_rate"] == pytest.approx(6 / 300)
-    assert overall["success_rate"] == pytest.approx(2 / 3) and overall["labelled_share"] == pytest.approx(3 / 5)
+    assert overall["success_rate"] == pytest.approx(2 / 3)
+    assert overall["labelled_share"] == pytest.approx(3 / 5)
     a = body["models"]["m-a"]  # p-0 (10 ms, success), p-2 (30 ms, failure), p-4 (50 ms, pending)
-    assert a["requests"] == 3 and a["error_rate"] == 0 and a["success_rate"] == pytest.approx(0.5)
-    assert a["latency_seconds"]["p50"] == pytest.approx(0.03) and a["latency_seconds"]["avg"] == pytest.approx(0.03)
+    assert a["requests"] == 3
+    assert a["error_rate"] == 0
+    assert a["success_rate"] == pytest.approx(0.5)
+    assert a["latency_seconds"]["p50"] == pytest.approx(0.03)
+    assert a["latency_seconds"]["avg"] == pytest.approx(0.03)
     assert body["models"]["m-b"]["errors_by_kind"] == {"timeout": pytest.approx(1 / 3)}
 
 
@@ -87,7 +97,8 @@ def test_performance_metrics_are_cached(make_app) -> None:
     first = client.get("/api/performance_metrics").get_json()
     seed(client)
     second = client.get("/api/performance_metrics").get_json()
-    assert second["computed_at"] == first["computed_at"] and second["overall"]["requests"] == 0
+    assert second["computed_at"] == first["computed_at"]
+    assert second["overall"]["requests"] == 0
     assert second["cache_age_seconds"] >= first["cache_age_seconds"]
     assert client.get("/api/performance_metrics?window=1h").get_json()["overall"]["requests"] == 6
     assert client.get("/api/performance_metrics?window=2d").status_code == 400

@@ -88,9 +88,11 @@ def test_model_page_draws_both_models_curves_and_every_chart(page, server):
         }}""")
     for graph_id, (title, xtitle, ytitle) in MODEL_CHARTS.items():
         chart = wait_typed(page, graph_id, "heatmap" if graph_id == ids.MODEL_CONFUSION_GRAPH else "scatter")
-        assert chart["title"].startswith(title) and (chart["xtitle"], chart["ytitle"]) == (xtitle, ytitle), graph_id
+        assert chart["title"].startswith(title), graph_id
+        assert (chart["xtitle"], chart["ytitle"]) == (xtitle, ytitle), graph_id
     bars = wait_typed(page, ids.MODEL_IMPORTANCE_GRAPH, "bar")
-    assert bars["xtitle"] == "importance" and {t["name"] for t in bars["traces"]} >= {"permutation (AUC drop)"}
+    assert bars["xtitle"] == "importance"
+    assert {t["name"] for t in bars["traces"]} >= {"permutation (AUC drop)"}
     expect(page.locator(f"#{ids.MODEL_SUMMARY}")).to_contain_text("labelled")
 
 
@@ -115,5 +117,5 @@ def test_drift_page_heatmap_table_distribution_and_score(page, server):
     page.wait_for_function(f"() => ({GRAPH_DIV})('{ids.DRIFT_DISTRIBUTION_GRAPH}')?.querySelector('.gtitle')"
                            "?.textContent === 'Distribution: income'")
     overlay = wait_typed(page, ids.DRIFT_DISTRIBUTION_GRAPH, "bar")
-    assert overlay["xtitle"] == "income (value)" and {t["name"] for t in overlay["traces"]} == {"reference",
-                                                                                                 "current window"}
+    assert overlay["xtitle"] == "income (value)"
+    assert {t["name"] for t in overlay["traces"]} == {"reference", "current window"}

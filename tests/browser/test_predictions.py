@@ -135,7 +135,8 @@ def test_model_and_status_filters_narrow_the_grid(page, server):
     page.wait_for_function(f"(id) => ({GRAPH_DIV})(id)?.layout?.uirevision === '15m:{CHALLENGER}'",
                            arg=ids.THROUGHPUT_GRAPH)
     names = {t["name"] for t in wait_drawn(page, ids.THROUGHPUT_GRAPH, CHALLENGER)["traces"]}
-    assert CHALLENGER in names and CHAMPION not in names, names
+    assert CHALLENGER in names, names
+    assert CHAMPION not in names, names
 
     choose(page, ids.PRED_MODEL, CHAMPION)
     choose(page, ids.PRED_STATUS, "pending")

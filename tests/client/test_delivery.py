@@ -38,7 +38,9 @@ def test_bad_records_are_rejected_one_by_one_and_the_rest_of_the_batch_lands(ser
             log.prediction(id=f"good-{i}", features={"x": float(i)}, score=0.25, latency_seconds=0.01)
     assert log.close(30)
     assert (log.sent, log.rejected, log.dropped) == (98, 2, 0)
-    assert "HTTP 422" in caplog.text and "predictions[37].score" in caplog.text and "'too-sure'" in caplog.text
+    assert "HTTP 422" in caplog.text
+    assert "predictions[37].score" in caplog.text
+    assert "'too-sure'" in caplog.text
     assert server.stop() == 0
     assert sorted(prediction_ids(server.db, "m")) == sorted(f"good-{i}" for i in range(100) if i not in (37, 61))
 
@@ -67,7 +69,8 @@ def test_outcomes_timed_blocks_and_the_decorator_land_with_their_fields(server) 
 
     assert predict({"request_id": "dec-1", "x": 3.0}) == {"score": 0.2, "predicted_label": 0}
     log.outcome(id="ctx-1", label=1)
-    assert log.close(30) and (log.sent, log.rejected) == (4, 0)
+    assert log.close(30)
+    assert (log.sent, log.rejected) == (4, 0)
     assert server.stop() == 0
     rows = stored(server.db, "SELECT id, model, model_version, score, predicted_label, status, error_kind, "
                   "latency_seconds > 0 FROM predictions ORDER BY id")

@@ -80,7 +80,8 @@ def test_group_key_and_fingerprint_are_alertmanagers(tmp_path: Path, receiver: R
 def test_amtool_accepts_the_shipped_config() -> None:
     done = subprocess.run(["amtool", "check-config", str(ROOT / "deploy" / "alertmanager.yml")], capture_output=True,
                           text=True, timeout=60)
-    assert done.returncode == 0 and "SUCCESS" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SUCCESS" in done.stdout, done.stdout + done.stderr
 
 
 def test_the_demo_receiver_prints_one_line_per_alert() -> None:

@@ -32,16 +32,20 @@ def test_alert_rules_file_is_the_current_export() -> None:
 
 def test_grafana_dashboard_is_importable_json_with_a_datasource_variable() -> None:
     board = grafana.load()
-    assert board["title"] and board["uid"] and isinstance(board["schemaVersion"], int)
+    assert board["title"]
+    assert board["uid"]
+    assert isinstance(board["schemaVersion"], int)
     variables = {v["name"]: v for v in board["templating"]["list"]}
-    assert variables["DS_PROMETHEUS"]["type"] == "datasource" and variables["DS_PROMETHEUS"]["query"] == "prometheus"
+    assert variables["DS_PROMETHEUS"]["type"] == "datasource"
+    assert variables["DS_PROMETHEUS"]["query"] == "prometheus"
     assert board["__inputs"][0]["name"] == "DS_PROMETHEUS"
     ids = [p["id"] for p in board["panels"]]
     assert len(ids) == len(set(ids))
     for panel in board["panels"]:
         assert panel["datasource"]["uid"] == "${DS_PROMETHEUS}"
         assert set(panel["gridPos"]) == {"h", "w", "x", "y"}
-        assert panel["targets"] and all(t["expr"] and t["refId"] for t in panel["targets"])
+        assert panel["targets"]
+        assert all(t["expr"] and t["refId"] for t in panel["targets"])
     names = set().union(*map(grafana.metric_names, grafana.expressions(board)))
     # The list: request rate, latency quantiles, errors, queue length, AUC and drift gauges.
     assert {"predictions_total", "prediction_duration_seconds_bucket", "queue_length", "model_auc",

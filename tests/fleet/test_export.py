@@ -61,7 +61,8 @@ def test_export_refuses_a_database_held_by_another_process(make_app, tmp_path: P
         assert holder.stdout.readline().strip() == "held"
         assert app_module.main(["export", "--db", str(db), "--out", str(tmp_path / "out")]) == 2
         err = capsys.readouterr().err
-        assert "is in use by process PID" in err and "stop that server first" in err
+        assert "is in use by process PID" in err
+        assert "stop that server first" in err
         assert not (tmp_path / "out").exists()
     finally:
         holder.stdin.close()

@@ -27,7 +27,8 @@ def test_without_a_prometheus_url_no_fleet_callback_runs_and_panels_stay_hidden(
     assert app.server.test_client().get("/system").status_code == 200
     for page, panel_id in ((system_page, ids.FLEET_SYSTEM), (predictions_page, ids.FLEET_PREDICTIONS)):
         found = [c for c in _walk(page.layout()) if getattr(c, "id", None) == panel_id]
-        assert len(found) == 1 and found[0].style == HIDDEN
+        assert len(found) == 1
+        assert found[0].style == HIDDEN
 
 
 def _walk(component: object):
@@ -44,13 +45,16 @@ def test_prometheus_down_is_a_component_error_not_a_broken_page(make_app, panel_
     assert status == 200
     assert response[panel_id]["style"] == {}  # shown, so the error is visible
     error = str(response[ids.fleet_part(panel_id, "error")]["children"])
-    assert "Prometheus component error" in error and "unreachable" in error
+    assert "Prometheus component error" in error
+    assert "unreachable" in error
     for graph in (k for k in response if k.endswith("-figure")):
         figure = response[graph]["data"]
-        assert figure["data"] == [] and "Prometheus unreachable" in figure["layout"]["annotations"][0]["text"]
+        assert figure["data"] == []
+        assert "Prometheus unreachable" in figure["layout"]["annotations"][0]["text"]
     health = app.server.test_client().get("/api/system_health").get_json()
     prometheus = health["components"]["collector"]["by_name"][COMPONENT]
-    assert prometheus["status"] == "warning" and "unreachable" in prometheus["error"]
+    assert prometheus["status"] == "warning"
+    assert "unreachable" in prometheus["error"]
     assert app.server.test_client().get("/predictions").status_code == 200
 
 
@@ -66,7 +70,9 @@ def test_a_hanging_prometheus_times_out_within_the_configured_timeout() -> None:
         board = StatusBoard()
         fleet = open_fleet(source.base_url, 0.3, board)
         view = fleet.panel("system", utcnow() - timedelta(minutes=5), utcnow())
-        assert view.error and view.frame.empty and board.snapshot()[COMPONENT].consecutive_failures == 1
+        assert view.error
+        assert view.frame.empty
+        assert board.snapshot()[COMPONENT].consecutive_failures == 1
 
 
 def test_no_fleet_reader_without_a_url() -> None:

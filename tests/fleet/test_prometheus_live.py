@@ -104,7 +104,8 @@ def test_fleet_rates_and_latency_quantiles_agree_with_each_instance_api(fleet: F
         api = _api(server)
         now = utcnow()
         view = reader.panel("predictions", now - timedelta(minutes=2), now, instance)
-        assert view.error is None and set(view.frame["instance"]) == {instance}
+        assert view.error is None
+        assert set(view.frame["instance"]) == {instance}
         api_rate = sum(m["request_rate"] for m in api["models"].values())
         prom_rate = _last(view, "request_rate_per_second", instance)
         print(f"{instance}: fleet {prom_rate:.3f} req/s, API {api_rate:.3f} req/s")
@@ -119,7 +120,8 @@ def test_fleet_rates_and_latency_quantiles_agree_with_each_instance_api(fleet: F
                 low, high = _bucket_bounds(value, TAIL_SPREAD[key])
                 assert low <= api["models"][model]["latency_seconds"][key] <= high, (instance, model, key, api)
             low, high = _bucket_bounds(estimate)  # the instance's mixture lies between its models
-            assert low <= max(per_model.values()) and min(per_model.values()) <= high, (instance, key, estimate)
+            assert low <= max(per_model.values()), (instance, key, estimate)
+            assert min(per_model.values()) <= high, (instance, key, estimate)
 
 
 def _per_model_quantiles(source: PrometheusSource, instance: str, q: float) -> dict[str, float]:
@@ -134,7 +136,8 @@ def test_fleet_view_in_the_dashboard_lists_both_instances(fleet: FleetSetup, mak
     names = {f"127.0.0.1:{s.port}" for s in fleet.servers}
     for panel_id, part in (("fleet-predictions", "rate"), ("fleet-system", "rss")):
         status, response = call_panel(app, panel_id)
-        assert status == 200 and response[f"{panel_id}-error"]["children"] is None
+        assert status == 200
+        assert response[f"{panel_id}-error"]["children"] is None
         options = {o["value"] for o in response[f"{panel_id}-instance"]["options"]}
         assert names <= options
         assert names <= trace_names(response[f"{panel_id}-{part}-figure"]["data"])

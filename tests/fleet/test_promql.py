@@ -17,7 +17,8 @@ def test_selector_quotes_values_so_they_cannot_break_out_of_the_matcher() -> Non
 def test_panel_queries_filter_by_instance_and_use_the_window() -> None:
     queries = promql.panel_queries("predictions", "h:1", "60s")
     assert set(queries) == set(promql.PREDICTION_QUERIES) | set(promql.QUALITY_QUERIES)
-    assert queries["instance_auc"] == 'model_auc{instance="h:1"}' and queries["fleet_auc"] == "model:score_auc:fleet1h"
+    assert queries["instance_auc"] == 'model_auc{instance="h:1"}'
+    assert queries["fleet_auc"] == "model:score_auc:fleet1h"
     assert queries["request_rate_per_second"] == 'sum by (instance) (rate(predictions_total{instance="h:1"}[60s]))'
     assert 'predictions_total{instance="h:1",status="error"}[60s]' in queries["error_rate_percent"]
     assert queries["latency_p95_seconds"].startswith("histogram_quantile(0.95, sum by (instance, le)")

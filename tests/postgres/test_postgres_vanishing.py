@@ -92,11 +92,13 @@ def test_a_vanishing_postgres_is_reported_and_recovers(postgres_admin_dsn, make_
                    message="the vanished server reported")
         down = component()
         assert down["by_target"]["orders"]["up"] is False
-        assert down["error"].startswith("orders: ") and len(down["error"]) > len("orders: ")
+        assert down["error"].startswith("orders: ")
+        assert len(down["error"]) > len("orders: ")
         relay.up()
         eventually(lambda: component()["status"] == "ok", timeout=WAIT, interval=0.1,
                    message="recovery once the server is back")
-        assert component()["error"] is None and component()["by_target"]["orders"]["up"] is True
+        assert component()["error"] is None
+        assert component()["by_target"]["orders"]["up"] is True
     finally:
         app.predwatch.stop()
         relay.down()

@@ -26,7 +26,8 @@ def guarded(make_app):
 def test_every_write_route_refuses_bad_tokens_and_changes_nothing(guarded) -> None:
     client, store = guarded.server.test_client(), guarded.predwatch.runtime.store
     rules = write_rules(guarded.server.url_map)
-    assert ("POST", "/api/predictions") in rules and len(rules) >= 4
+    assert ("POST", "/api/predictions") in rules
+    assert len(rules) >= 4
     before = table_counts(store)
     attempts = [{}, {"headers": {"Authorization": "Bearer wrong"}}, {"headers": {"Authorization": f"Bearer {TOKEN}x"}},
                 {"headers": {"Authorization": TOKEN}}, {"headers": _basic("u", TOKEN)},
@@ -48,21 +49,24 @@ def test_token_check_is_constant_time() -> None:
     import inspect
 
     from api import auth, security
-    assert "hmac.compare_digest" in inspect.getsource(auth) and "hmac.compare_digest" in inspect.getsource(security)
+    assert "hmac.compare_digest" in inspect.getsource(auth)
+    assert "hmac.compare_digest" in inspect.getsource(security)
 
 
 DASH_ROUTES = ["/", "/system", "/_dash-layout", "/_dash-dependencies", "/assets/predwatch.css"]
 
 
 def test_dashboard_is_open_on_loopback_by_default(client) -> None:
-    assert client.get("/").status_code == 200 and client.get("/_dash-layout").status_code == 200
+    assert client.get("/").status_code == 200
+    assert client.get("/_dash-layout").status_code == 200
 
 
 def test_basic_auth_guards_pages_and_dash_routes_but_not_the_api(make_app) -> None:
     client = make_app(host="0.0.0.0", dashboard_user="ann", dashboard_password="pw").server.test_client()
     for path in DASH_ROUTES:
         refused = client.get(path)
-        assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Basic")
+        assert refused.status_code == 401
+        assert refused.headers["WWW-Authenticate"].startswith("Basic")
         assert client.get(path, headers=_basic("ann", "bad")).status_code == 401
         assert client.get(path, headers=_basic("bob", "pw")).status_code == 401
     assert client.post("/_dash-update-component", json={}).status_code == 401

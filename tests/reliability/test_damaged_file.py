@@ -90,7 +90,9 @@ DAMAGES = {
 def _assert_one_line_exit_2(result: subprocess.CompletedProcess, path: Path, problem: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
-    assert len(lines) == 1 and str(path) in lines[0] and problem in lines[0], lines
+    assert len(lines) == 1, lines
+    assert str(path) in lines[0], lines
+    assert problem in lines[0], lines
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -155,7 +157,8 @@ def test_salvage_copies_what_can_be_read_table_by_table(healthy, tmp_path) -> No
     assert _fingerprint(src) == before
     printed = {line.split(":")[0]: int(line.split(":")[1].split()[0]) for line in result.stdout.splitlines()
                if " rows copied" in line}
-    assert "could not be read whole" in result.stdout and "stopped where the file is truncated" in result.stdout
+    assert "could not be read whole" in result.stdout
+    assert "stopped where the file is truncated" in result.stdout
     store = Store(dest)
     try:
         counts = table_counts(store)
@@ -167,13 +170,17 @@ def test_salvage_copies_what_can_be_read_table_by_table(healthy, tmp_path) -> No
 
 def test_salvage_of_a_whole_file_loses_nothing_and_of_a_text_file_says_nothing_is_readable(healthy, tmp_path) -> None:
     whole = _run("salvage", str(healthy), str(tmp_path / "copy.duckdb"))
-    assert whole.returncode == 0 and "nothing was lost" in whole.stdout, whole.stdout + whole.stderr
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    assert "nothing was lost" in whole.stdout, whole.stdout + whole.stderr
     text = tmp_path / "notes.duckdb"
     _text(text)
     result = _run("salvage", str(text), str(tmp_path / "out.duckdb"))
-    assert result.returncode == 2 and "can read nothing" in result.stderr and str(text) in result.stderr
+    assert result.returncode == 2
+    assert "can read nothing" in result.stderr
+    assert str(text) in result.stderr
     refused = _run("salvage", str(healthy), str(tmp_path / "copy.duckdb"))  # DEST exists: never overwritten
-    assert refused.returncode == 2 and "already exists" in refused.stderr
+    assert refused.returncode == 2
+    assert "already exists" in refused.stderr
 
 
 @pytest.mark.skipif(not LONG, reason="long version: PREDWATCH_RELIABILITY_LONG=1 (make reliability)")
@@ -196,5 +203,6 @@ def test_random_damage_anywhere_either_refuses_unmodified_or_starts(healthy, tmp
             proc.terminate()
             proc.wait(20)
             continue
-        assert proc.returncode == 2 and len(err.strip().splitlines()) == 1, err[-2000:]
+        assert proc.returncode == 2, err[-2000:]
+        assert len(err.strip().splitlines()) == 1, err[-2000:]
         assert _fingerprint(path) == before

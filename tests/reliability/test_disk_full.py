@@ -77,9 +77,11 @@ def test_a_full_disk_is_507_critical_logged_once_and_recovers(make_app, small_di
             acked += _ingest_until_full(client, episode)
             for n in range(5):  # every further write: the same clear answer
                 response = client.post("/api/predictions", json=_batch(episode, 1000 + n))
-                assert response.status_code == 507 and response.headers["Retry-After"].isdigit()
+                assert response.status_code == 507
+                assert response.headers["Retry-After"].isdigit()
                 error = response.get_json()["error"]
-                assert error["code"] == "disk_full" and "disk is full" in error["message"]
+                assert error["code"] == "disk_full"
+                assert "disk is full" in error["message"]
             # /api/system_health is cached a few seconds: poll until the report is newer than the episode
             store_health = eventually(lambda: (h := _health_store(client))["status"] == "critical" and h,
                                       timeout=WAIT, interval=0.2, message="the store reported critical")

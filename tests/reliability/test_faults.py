@@ -36,7 +36,8 @@ def test_psutil_raising_is_reported_and_recovers(running, monkeypatch) -> None:
         patched.setattr(psutil, "virtual_memory", broken)
         eventually(lambda: system()["status"] in ("warning", "critical") and "AccessDenied" in (system()["error"] or ""),
                    timeout=WAIT, message="the failing collector reported")
-        assert client.get("/api/ping").status_code == 200 and client.get("/").status_code == 200
+        assert client.get("/api/ping").status_code == 200
+        assert client.get("/").status_code == 200
     eventually(lambda: system()["status"] == "ok" and system()["error"] is None, timeout=WAIT, message="automatic recovery")
 
 
@@ -55,8 +56,10 @@ def test_store_write_errors_are_reported_rows_kept_and_recovery_is_automatic(run
                    timeout=WAIT, message="the failing writer reported")
         held = writer.queue_length
         assert held > 0  # samples kept for the retry, not lost
-        assert client.get("/api/ping").status_code == 200 and client.get("/api/recent_predictions").status_code == 200
+        assert client.get("/api/ping").status_code == 200
+        assert client.get("/api/recent_predictions").status_code == 200
     assert writer.write_now == real
     eventually(lambda: writer_state()["status"] == "ok" and writer.queue_length < held, timeout=WAIT,
                message="automatic recovery")
-    assert writer.stats.dropped == 0 and writer.stats.failures > 0
+    assert writer.stats.dropped == 0
+    assert writer.stats.failures > 0

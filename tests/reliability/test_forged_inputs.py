@@ -87,9 +87,12 @@ def test_a_forged_range_is_the_default_range(value) -> None:
 def test_real_values_pass_the_guard_unchanged() -> None:
     assert guard.range_key("1h") == "1h"
     assert guard.range_key("abs:2026-03-01T00:00:00/2026-03-02T00:00:00") == "abs:2026-03-01T00:00:00/2026-03-02T00:00:00"
-    assert guard.selection("credit-gbm") == "credit-gbm" and guard.strings(["a", "b"]) == ["a", "b"]
+    assert guard.selection("credit-gbm") == "credit-gbm"
+    assert guard.strings(["a", "b"]) == ["a", "b"]
     assert guard.selection(["a"]) is None
-    assert guard.number(0.5) == 0.5 and guard.number(True) is None and guard.count(3) == 3
+    assert guard.number(0.5) == 0.5
+    assert guard.number(True) is None
+    assert guard.count(3) == 3
     body = {"inputs": [{"id": "time-range", "property": "value", "value": "1h"},
                        {"id": "x", "property": "n_clicks", "value": 2}], "state": []}
     before = json.dumps(body)

@@ -73,7 +73,8 @@ def _post_cases() -> list[tuple[str, tuple]]:
 def test_hostile_strings_in_every_string_field_of_every_body(target) -> None:
     client, store = target.server.test_client(), target.predwatch.runtime.store
     cases = _post_cases()
-    assert {p for p, _ in cases} >= {"/api/predictions", "/api/outcomes"} and len(cases) >= 5
+    assert {p for p, _ in cases} >= {"/api/predictions", "/api/outcomes"}
+    assert len(cases) >= 5
     for path, field in cases:
         for value in HOSTILE:
             body = copy.deepcopy(VALID_BODIES.get(path, {}))
@@ -87,7 +88,8 @@ def test_hostile_strings_in_every_string_field_of_every_body(target) -> None:
             assert all(after[t] >= before[t] for t in INGEST_TABLES & after.keys())
     # What was stored is the literal string: it reached SQL as a bound value.
     stored = {r[0] for r in store.fetch_all("test.ids", "SELECT id FROM predictions")}
-    assert "' OR '1'='1" in stored and "1; DROP TABLE predictions; --" in stored
+    assert "' OR '1'='1" in stored
+    assert "1; DROP TABLE predictions; --" in stored
     assert not any(leak.exists() for leak in LEAKS)
 
 
@@ -108,4 +110,5 @@ def test_serving_connection_reads_no_files_and_is_locked(app) -> None:
     client = app.server.test_client()
     assert client.post("/api/predictions", json={"predictions": [log("after-lock")]}).status_code == 200
     rows, profile = store.profile("test.profile", "SELECT count(*) FROM predictions")
-    assert rows == 1 and profile
+    assert rows == 1
+    assert profile

@@ -102,7 +102,9 @@ def test_sigkill_during_ingest_loses_no_acknowledged_batch(tmp_path, models_dir)
           f"partial batches={len(partial)} duplicates stored={total - distinct} retried-after-commit={retried} "
           f"restart seconds: max={max(restarts[1:]):.2f} mean={sum(restarts[1:]) / KILLS:.2f}")
     assert len(acks) > KILLS
-    assert lost == 0 and partial == [] and total == distinct
+    assert lost == 0
+    assert partial == []
+    assert total == distinct
     assert all(stored + dup == ROWS for _, stored, dup in acks)
 
 

@@ -49,7 +49,8 @@ def _send_oversized(port: int, path: str) -> str:
 
 def test_fifty_megabyte_body_to_every_post_route_is_413_with_little_memory(server, app) -> None:
     routes = post_rules(app.server.url_map)
-    assert "/_dash-update-component" in routes and "/api/predictions" in routes
+    assert "/_dash-update-component" in routes
+    assert "/api/predictions" in routes
     process = psutil.Process(server.proc.pid)
     rss_before = process.memory_info().rss
     for path in routes:

@@ -41,19 +41,26 @@ def test_batches_tables_and_busy_answers_are_in_the_document() -> None:
     schemas = doc["components"]["schemas"]
     for name, key in (("PredictionBatch", "predictions"), ("OutcomeBatch", "outcomes")):
         rows = schemas[name]["properties"][key]
-        assert rows["maxItems"] == MAX_BATCH and rows["minItems"] == 1 and rows["uniqueItems"] is True
-        assert rows["x-unique-property"] == "id" and "duplicate_ids" in rows["description"]
+        assert rows["maxItems"] == MAX_BATCH
+        assert rows["minItems"] == 1
+        assert rows["uniqueItems"] is True
+        assert rows["x-unique-property"] == "id"
+        assert "duplicate_ids" in rows["description"]
     for path in ("/api/predictions", "/api/outcomes", "/api/predict"):
         operation = doc["paths"][path]["post"]
-        assert {"413", "422", "503"} <= set(operation["responses"]) and "32 MB" in operation["requestBody"]["description"]
+        assert {"413", "422", "503"} <= set(operation["responses"])
+        assert "32 MB" in operation["requestBody"]["description"]
     table = next(p for p in doc["paths"]["/api/export"]["get"]["parameters"] if p["name"] == "table")
-    assert table["required"] and table["schema"]["enum"] == list(EXPORTABLE)
+    assert table["required"]
+    assert table["schema"]["enum"] == list(EXPORTABLE)
     features = schemas["PredictionLogIn"]["properties"]["features"]["anyOf"][0]
     number = features["additionalProperties"]["anyOf"][0]
-    assert features["maxProperties"] == 500 and number["maximum"] == -number["minimum"] > 1e308
+    assert features["maxProperties"] == 500
+    assert number["maximum"] == -number["minimum"] > 1e308
 
 
 def test_a_number_beyond_a_double_is_refused_as_the_document_says(client) -> None:
     body = '{"predictions": [{"id": "big", "model": "m", "score": 0.5, "features": {"x": 1%s}}]}' % ("0" * 400)
     answer = client.post("/api/predictions", data=body, content_type="application/json")
-    assert answer.status_code == 422 and "features" in answer.get_json()["error"]["details"][0]["field"]
+    assert answer.status_code == 422
+    assert "features" in answer.get_json()["error"]["details"][0]["field"]

@@ -32,7 +32,8 @@ def test_sigkill_mid_refresh_loses_no_profile_counts(tmp_path) -> None:
         child = subprocess.Popen([sys.executable, "-m", "tests.reliability.profile_child", str(db), str(kill)],
                                  cwd=ROOT, stdout=subprocess.PIPE, text=True)
         # Starting Python and the store takes seconds on a loaded host: count from the first commit.
-        assert child.stdout is not None and child.stdout.readline().strip() == "refreshed"
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "refreshed"
         time.sleep(rng.uniform(0.0, 2.5))  # wherever the kill lands, the outcome must be the same
         assert child.poll() is None, "the child stopped before it was killed"
         os.kill(child.pid, signal.SIGKILL)
@@ -51,5 +52,6 @@ def test_sigkill_mid_refresh_loses_no_profile_counts(tmp_path) -> None:
         profiled = store.fetch_one("t", "SELECT sum(n) FROM score_profile")[0]
     finally:
         store.close()
-    assert raw > 0 and profiled == raw
+    assert raw > 0
+    assert profiled == raw
     assert_same_profiles(incremental, rebuilt)

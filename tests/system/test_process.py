@@ -30,7 +30,8 @@ def test_signal_stops_cleanly_flushing_the_writer(start_server, sig: int) -> Non
     health = requests.get(server.url + "/api/system_health", timeout=5).json()
     assert server.stop(sig) == 0
     log = server.log()
-    assert "stopped cleanly" in log and "Traceback" not in log
+    assert "stopped cleanly" in log
+    assert "Traceback" not in log
     con = duckdb.connect(str(server.db), read_only=True)  # opens: the lock is gone
     stored = con.execute("SELECT count(*), max(ts) FROM system_samples").fetchone()
     con.close()
@@ -51,14 +52,16 @@ def test_bad_setting_exits_2(tmp_path) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "app.py"), "--db", str(tmp_path / "x.duckdb")],
                             capture_output=True, text=True, timeout=60, cwd=ROOT,
                             env={"PATH": "/usr/bin:/bin", "PREDWATCH_PORT": "not-a-port"})
-    assert result.returncode == 2 and "PREDWATCH_PORT" in result.stderr
+    assert result.returncode == 2
+    assert "PREDWATCH_PORT" in result.stderr
 
 
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed (Debian package prometheus)")
 def test_promtool_accepts_live_metrics(live_server) -> None:
     requests.get(live_server.url + "/api/system_health", timeout=5)
     text = requests.get(live_server.url + "/metrics", timeout=5).text
-    assert "scrape_duration_seconds_bucket" in text and "queue_length" in text
+    assert "scrape_duration_seconds_bucket" in text
+    assert "queue_length" in text
     result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout + result.stderr
 

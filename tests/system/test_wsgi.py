@@ -51,12 +51,14 @@ def test_two_workers_are_refused_with_a_clear_message(tmp_path: Path, models_dir
     port = free_port()
     code, out = _finish(_gunicorn(tmp_path / "p.duckdb", models_dir, 2, port), timeout=120)
     assert code != 0, out[-3000:]
-    assert "is in use by process PID" in out and "start it with --workers 1" in out, out[-3000:]
+    assert "is in use by process PID" in out, out[-3000:]
+    assert "start it with --workers 1" in out, out[-3000:]
 
 
 def test_preload_is_refused(tmp_path: Path, models_dir: Path) -> None:
     code, out = _finish(_gunicorn(tmp_path / "p.duckdb", models_dir, 1, free_port(), "--preload"), timeout=120)
-    assert code != 0 and "do not preload Predwatch" in out, out[-3000:]
+    assert code != 0, out[-3000:]
+    assert "do not preload Predwatch" in out, out[-3000:]
 
 
 def test_one_worker_serves_collects_and_stops_cleanly(tmp_path: Path, models_dir: Path) -> None:

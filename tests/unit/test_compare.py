@@ -36,7 +36,9 @@ def test_an_earlier_point_at_t_lands_at_t_plus_one_day_with_its_value_unchanged(
 
 
 def test_periods_windows_and_trace_names() -> None:
-    assert compare.period("off") is None and compare.period(None) is None and compare.period("bogus") is None
+    assert compare.period("off") is None
+    assert compare.period(None) is None
+    assert compare.period("bogus") is None
     assert compare.period("1w") == (timedelta(weeks=1), "1 wk earlier")
     assert compare.earlier_window(T0, T0 + timedelta(hours=1), DAY) == (T0 - DAY, T0 - DAY + timedelta(hours=1))
     assert compare.trace_name("model_a", one_day_earlier(pd.DataFrame({"ts": [T0]}))) == "model_a (1 d earlier)"
@@ -45,7 +47,8 @@ def test_periods_windows_and_trace_names() -> None:
 
 def test_no_earlier_data_gives_the_note_and_the_change_line_says_so() -> None:
     empty = one_day_earlier(pd.DataFrame(columns=["ts", "model", "requests_per_second", "p95"]))
-    assert empty.empty and compare.note(empty) == "No data 1 d earlier: nothing to compare with"
+    assert empty.empty
+    assert compare.note(empty) == "No data 1 d earlier: nothing to compare with"
     assert compare.note(None) is None
     assert compare.predictions_changes(series(T0, 10.0), empty) == "No data 1 d earlier: nothing to compare with"
     assert compare.predictions_changes(series(T0, 10.0), None) == ""
@@ -72,23 +75,29 @@ def test_predictions_charts_overlay_the_earlier_period_dotted_with_its_real_time
     (a, b) = earlier_traces(throughput)
     assert (a.name, b.name) == ("a (1 d earlier)", "b (1 d earlier)")
     assert list(pd.to_datetime(a.x)) == [T0 + timedelta(seconds=12 * i) for i in range(3)]
-    assert list(a.y) == [10.0] * 3 and a.line.dash == "dot" and a.opacity < 1
-    assert list(a.customdata)[0] == "2026-11-26 12:00:00" and "%{customdata}" in a.hovertemplate
-    assert throughput.layout.title.text == "Throughput" and throughput.layout.legend.orientation == "v"
+    assert list(a.y) == [10.0] * 3
+    assert a.line.dash == "dot"
+    assert a.opacity < 1
+    assert list(a.customdata)[0] == "2026-11-26 12:00:00"
+    assert "%{customdata}" in a.hovertemplate
+    assert throughput.layout.title.text == "Throughput"
+    assert throughput.layout.legend.orientation == "v"
     latency = figs.make_latency_figure(now, "r", before)
     assert [t.name for t in earlier_traces(latency)] == [f"{m} {p} (1 d earlier)" for p in ("p50", "p95", "p99")
                                                           for m in ("a", "b")]
     assert list(earlier_traces(latency)[2].y) == pytest.approx([4.0] * 3)  # a p95: by percentile, then model
     errors = figs.make_error_figure(pd.DataFrame(), now["ts"].unique(), "r", before)
     (rate,) = earlier_traces(errors)
-    assert rate.name == "error rate (1 d earlier)" and list(rate.y) == pytest.approx([10.0] * 3)
+    assert rate.name == "error rate (1 d earlier)"
+    assert list(rate.y) == pytest.approx([10.0] * 3)
     success = now.assign(success_percent=90.0, labelled_percent=50.0)
     earlier_success = one_day_earlier(success.assign(ts=success["ts"] - DAY, success_percent=80.0))
     assert [list(t.y) for t in earlier_traces(figs.make_success_figure(success, "r", earlier_success))] == [[80.0] * 3] * 2
     hist = pd.DataFrame({"model": ["a", "a"], "latency_ms": [1.0, 10.0], "requests": [5, 9]})
     outline = earlier_traces(figs.make_latency_histogram_figure(hist, "r", compare.shift(hist.assign(requests=[2, 3]),
                                                                                           DAY, "1 d earlier")))
-    assert [t.type for t in outline] == ["bar"] and list(outline[0].y) == [2, 3]
+    assert [t.type for t in outline] == ["bar"]
+    assert list(outline[0].y) == [2, 3]
     for fig in (throughput, latency, errors):
         assert_valid(fig)
 
@@ -96,7 +105,8 @@ def test_predictions_charts_overlay_the_earlier_period_dotted_with_its_real_time
 def test_a_chart_says_when_the_earlier_period_has_no_data() -> None:
     nothing = one_day_earlier(series(T0, 1.0).iloc[0:0])
     fig = figs.make_throughput_figure(series(T0, 11.0), pd.DataFrame(), "r", nothing)
-    assert not earlier_traces(fig) and "No data 1 d earlier" in fig.layout.title.text
+    assert not earlier_traces(fig)
+    assert "No data 1 d earlier" in fig.layout.title.text
     quality = pd.DataFrame({"ts": [T0], "auc": [0.9], "precision": [0.8], "recall": [0.7], "accuracy": [0.85],
                             "estimated_accuracy": [0.84], "labelled_share": [0.8]})
     fig = fm.make_quality_figure(quality, "a", "r", nothing)

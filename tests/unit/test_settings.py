@@ -27,7 +27,8 @@ def test_environment_overrides_defaults_and_flags_override_environment() -> None
 
 def test_no_demo_flag_and_repeatable_watch_process() -> None:
     s = load_settings(["--no-demo", "--watch-process", "a", "--watch-process", "b"], {})
-    assert s.demo is False and s.watch_process == ("a", "b")
+    assert s.demo is False
+    assert s.watch_process == ("a", "b")
 
 
 @pytest.mark.parametrize("env", [{"PREDWATCH_PORT": "eighty"}, {"PREDWATCH_DEMO": "maybe"},

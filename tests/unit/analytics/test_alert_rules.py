@@ -33,35 +33,41 @@ def test_shipped_defaults_are_design_section_7():
                 "errors:warning": (5, 0), "accuracy:warning": (2, 0), "drift:warning": (0.25, 0),
                 "process_down:critical": (1, 0)}
     assert {k: (r.threshold, r.for_seconds) for k, r in rules.items()} == expected
-    assert rules["latency:critical"].min_samples == 20 and rules["errors:warning"].window_seconds == 300
+    assert rules["latency:critical"].min_samples == 20
+    assert rules["errors:warning"].window_seconds == 300
 
 
 def test_cpu_at_95_pending_at_4m59_firing_at_5m01():
     state, moves = run(CPU, [(s, 95.0) for s in range(0, 300)])  # 0 .. 4 min 59 s
-    assert state.state == PENDING and state.active_at == T0
+    assert state.state == PENDING
+    assert state.active_at == T0
     assert [m.to_state for m in moves] == [PENDING]
     state, moves = run(CPU, [(299.0 + 2, 95.0)], state)  # 5 min 01 s
-    assert state.state == FIRING and state.fired_at == T0 + timedelta(seconds=301)
+    assert state.state == FIRING
+    assert state.fired_at == T0 + timedelta(seconds=301)
     assert [(m.from_state, m.to_state) for m in moves] == [(PENDING, FIRING)]
 
 
 def test_one_sample_below_the_threshold_resets_the_clock():
     state, _ = run(CPU, [(s, 95.0) for s in range(0, 200)] + [(200, 50.0)] + [(s, 95.0) for s in range(201, 400)])
-    assert state.state == PENDING and state.active_at == T0 + timedelta(seconds=201)
+    assert state.state == PENDING
+    assert state.active_at == T0 + timedelta(seconds=201)
     state, _ = run(CPU, [(501, 95.0)], state)
     assert state.state == FIRING
 
 
 def test_a_gap_longer_than_the_duration_does_not_fire():
     state, _ = run(CPU, [(0, 95.0), (10, 95.0), (10 + 301, 95.0)])
-    assert state.state == PENDING and state.active_at == T0 + timedelta(seconds=311)
+    assert state.state == PENDING
+    assert state.active_at == T0 + timedelta(seconds=311)
     state, _ = run(CPU, [(0, 95.0), (150, 95.0), (301, 95.0)])  # gaps shorter than 5 min: held throughout
     assert state.state == FIRING
 
 
 def test_resolves_once_and_keep_firing_for_holds_it():
     state, moves = run(CPU, [(0, 95.0), (300, 95.0), (301, 10.0), (302, 10.0)])
-    assert [m.to_state for m in moves] == [PENDING, FIRING, "resolved"] and state.state == INACTIVE
+    assert [m.to_state for m in moves] == [PENDING, FIRING, "resolved"]
+    assert state.state == INACTIVE
     sticky = Rule("cpu", "critical", "cpu_percent", ">", 90.0, keep_firing_for_seconds=30)
     state, moves = run(sticky, [(0, 95.0), (10, 10.0), (20, 95.0), (30, 10.0), (49, 10.0), (50, 10.0)])
     assert [m.to_state for m in moves] == [PENDING, FIRING, "resolved"]
@@ -70,8 +76,10 @@ def test_resolves_once_and_keep_firing_for_holds_it():
 
 def test_sample_size_gate_and_missing_values_never_hold():
     gated = Rule("latency", "critical", "latency_seconds_avg", ">", 1.0, min_samples=20)
-    assert not gated.holds(5.0, samples=19) and gated.holds(5.0, samples=20)
-    assert not CPU.holds(None) and not CPU.holds(float("nan"))
+    assert not gated.holds(5.0, samples=19)
+    assert gated.holds(5.0, samples=20)
+    assert not CPU.holds(None)
+    assert not CPU.holds(float("nan"))
 
 
 def test_user_file_overrides_defaults_and_adds_rules():
@@ -80,9 +88,11 @@ def test_user_file_overrides_defaults_and_adds_rules():
            '[[rule]]\nname = "hot"\nseverity = "warning"\nmetric = "cpu_percent"\ncomparison = ">="\n' \
            'threshold = 1\nfor = "2s"\nlabels = {team = "ml"}\n'
     rules = {r.id: r for r in load_rule_sources([*rule_sources(None), ("user.toml", user)])}
-    assert rules["cpu:critical"].threshold == 95 and rules["cpu:critical"].for_seconds == 300
+    assert rules["cpu:critical"].threshold == 95
+    assert rules["cpu:critical"].for_seconds == 300
     assert "disk:critical" not in rules
-    assert rules["hot:warning"].for_seconds == 2 and rules["hot:warning"].labels == {"team": "ml"}
+    assert rules["hot:warning"].for_seconds == 2
+    assert rules["hot:warning"].labels == {"team": "ml"}
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -147,12 +157,16 @@ def test_missing_data_keeps_a_firing_alert_firing_and_a_pending_clock_running():
     state, moves = run(CPU, [(0, 95.0), (300, 95.0)])
     assert state.state == FIRING
     state, moves = run(CPU, [(s, None) for s in range(301, 2000, 10)], state)  # a long gap: no sample at all
-    assert state.state == FIRING and moves == []
+    assert state.state == FIRING
+    assert moves == []
     pending, _ = run(CPU, [(0, 95.0), (100, 95.0)])
     pending, moves = run(CPU, [(130, None), (160, None), (190, None)], pending)  # a 90 s collector stall
-    assert pending.state == PENDING and pending.active_at == T0 and moves == []
+    assert pending.state == PENDING
+    assert pending.active_at == T0
+    assert moves == []
     state, moves = run(CPU, [(300, 95.0)], pending)
-    assert state.state == FIRING and state.fired_at == T0 + timedelta(seconds=300)  # the original start + for
+    assert state.state == FIRING
+    assert state.fired_at == T0 + timedelta(seconds=300)  # the original start + for
 
 
 def test_too_few_samples_is_no_data_not_a_false_condition():
@@ -160,7 +174,8 @@ def test_too_few_samples_is_no_data_not_a_false_condition():
     state, _ = evaluate(gated, 5.0, T0, AlertState(), samples=25)
     assert state.state == FIRING
     state, moves = evaluate(gated, 5.0, T0 + timedelta(seconds=10), state, samples=3)
-    assert state.state == FIRING and moves == []
+    assert state.state == FIRING
+    assert moves == []
     state, moves = evaluate(gated, 0.1, T0 + timedelta(seconds=20), state, samples=30)
     assert [m.to_state for m in moves] == ["resolved"]
 
@@ -168,14 +183,17 @@ def test_too_few_samples_is_no_data_not_a_false_condition():
 def test_no_data_alerting_and_ok_modes():
     alerting = Rule("cpu", "critical", "cpu_percent", ">", 90.0, for_seconds=60, no_data="alerting")
     state, moves = run(alerting, [(0, None), (30, None), (60, None)])
-    assert state.state == FIRING and [m.to_state for m in moves] == [PENDING, FIRING]
+    assert state.state == FIRING
+    assert [m.to_state for m in moves] == [PENDING, FIRING]
     ok = Rule("cpu", "critical", "cpu_percent", ">", 90.0, no_data="ok")
     state, moves = run(ok, [(0, 95.0), (10, None)])
-    assert [m.to_state for m in moves] == [PENDING, FIRING, "resolved"] and state.state == INACTIVE
+    assert [m.to_state for m in moves] == [PENDING, FIRING, "resolved"]
+    assert state.state == INACTIVE
     # the collector's start-up override: restored state stands whatever the rule says
     state, _ = run(ok, [(0, 95.0)])
     state, moves = evaluate(ok, None, T0 + timedelta(seconds=10), state, no_data="keep_state")
-    assert state.state == FIRING and moves == []
+    assert state.state == FIRING
+    assert moves == []
 
 
 @pytest.mark.parametrize(("text", "message"), [

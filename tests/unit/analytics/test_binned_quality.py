@@ -85,7 +85,8 @@ def test_binned_quality_matches_sklearn_within_the_stated_bounds(kind: str) -> N
     assert [c[0] for c in calibration] == pytest.approx(exact.mean_score, abs=1e-12)
     assert [c[1] for c in calibration] == pytest.approx(exact.positive_rate, abs=1e-12)
     if kind in ("tied", "few-values"):  # every bin holds one distinct score: true ties, exact
-        assert sums["auc_error_bound"] == 0 and sums["ap_error_bound"] == 0
+        assert sums["auc_error_bound"] == 0
+        assert sums["ap_error_bound"] == 0
         assert result.auc == pytest.approx(roc_auc_score(y, s), abs=1e-12)
         assert result.average_precision == pytest.approx(average_precision_score(y, s), abs=1e-12)
     else:
@@ -95,7 +96,9 @@ def test_binned_quality_matches_sklearn_within_the_stated_bounds(kind: str) -> N
 def test_a_window_of_one_class_or_no_labels_has_no_auc_bound() -> None:
     scores = np.linspace(0.01, 0.99, 50)
     only_negative = bq.summary(to_bins(scores, np.zeros(50, dtype=int), np.zeros(50, dtype=int)))
-    assert only_negative["auc_error_bound"] is None and only_negative["ap_error_bound"] is None
+    assert only_negative["auc_error_bound"] is None
+    assert only_negative["ap_error_bound"] is None
     unlabelled = bq.summary(to_bins(scores, None, np.ones(50, dtype=int)))
-    assert unlabelled["labelled"] == 0 and unlabelled["brier"] is None
+    assert unlabelled["labelled"] == 0
+    assert unlabelled["brier"] is None
     assert unlabelled["estimated_accuracy"] == pytest.approx(scores.mean())

@@ -14,7 +14,9 @@ def test_count_rule_strict_fails_on_one_row():
 
 def test_count_rule_passes_with_no_rows_and_drops_the_example():
     result = count_rule("score_range", "predictions", 0, 0, "ignored", "bad")
-    assert result.passed and result.example_id is None and result.detail == "0 bad"
+    assert result.passed
+    assert result.example_id is None
+    assert result.detail == "0 bad"
 
 
 @pytest.mark.parametrize(("offending", "passed"), [(20, True), (21, False)])

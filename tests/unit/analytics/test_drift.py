@@ -74,7 +74,8 @@ def test_sql_drift_equals_numpy_psi_and_scipy_ks_within_its_stated_bound(tmp_pat
         exact = ks_2samp(ref[kind], cur[kind]).statistic
         assert exact - bound - 1e-12 <= ks <= exact + 1e-12, kind
         if kind in ("tied", "two-valued"):
-            assert bound == 0 and ks == pytest.approx(exact, abs=1e-12)  # one value per bin: exact
+            assert bound == 0  # one value per bin: exact
+            assert ks == pytest.approx(exact, abs=1e-12)
 
 
 def test_verdict_thresholds_and_gate() -> None:
@@ -88,16 +89,20 @@ def test_verdict_thresholds_and_gate() -> None:
 
 def test_empty_and_constant_samples_are_undefined_or_zero_not_nan() -> None:
     empty, some = np.array([]), np.arange(10.0)
-    assert da.psi(empty, some) is None and da.psi(some, empty) is None
+    assert da.psi(empty, some) is None
+    assert da.psi(some, empty) is None
     assert da.ks_test(empty, some) == da.KsResult(None, None)
     same = np.full(100, 3.0)
-    assert da.psi(same, same) == 0.0 and da.ks_statistic(same, same) == 0.0
+    assert da.psi(same, same) == 0.0
+    assert da.ks_statistic(same, same) == 0.0
     assert da.ks_pvalue(0.0, 100, 100) == 1.0
 
 
 def test_impact_weights_drift_by_importance() -> None:
     assert da.impact(0.5, 0.2) == pytest.approx(0.1)
-    assert da.impact(0.5, -0.1) == 0.0 and da.impact(None, 0.3) is None and da.impact(0.4, None) == 0.0
+    assert da.impact(0.5, -0.1) == 0.0
+    assert da.impact(None, 0.3) is None
+    assert da.impact(0.4, None) == 0.0
 
 
 def test_ks_pvalues_in_one_call_equal_one_at_a_time() -> None:

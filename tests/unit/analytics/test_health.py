@@ -63,7 +63,8 @@ def test_report_shape_and_overall_status() -> None:
     assert report["status"] == "ok"
     assert report["timestamp"] == "2026-11-27T12:00:00.000Z"
     assert set(report["resources"]) == {"cpu", "memory", "disk"}
-    assert report["resources"]["cpu"]["percent"] == 10.0 and report["resources"]["cpu"]["status"] == "ok"
+    assert report["resources"]["cpu"]["percent"] == 10.0
+    assert report["resources"]["cpu"]["status"] == "ok"
     assert set(report["components"]) == {"collector", "store", "writer", "processes"}
     assert report["components"]["collector"]["last_success"] == "2026-11-27T12:00:00.000Z"
 

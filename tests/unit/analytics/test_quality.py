@@ -100,10 +100,12 @@ def test_all_scores_equal_gives_half_auc() -> None:
 
 def test_empty_window_is_undefined() -> None:
     empty = np.array([])
-    assert qa.roc_curve(empty, empty) == qa.EMPTY_CURVE and qa.pr_curve(empty, empty).area is None
+    assert qa.roc_curve(empty, empty) == qa.EMPTY_CURVE
+    assert qa.pr_curve(empty, empty).area is None
     m = qa.confusion_at(empty, empty)
     assert (m.precision, m.recall, m.f1, m.accuracy) == (None, None, None, None)
-    assert qa.calibration(empty, empty).brier is None and qa.estimated_accuracy(empty) is None
+    assert qa.calibration(empty, empty).brier is None
+    assert qa.estimated_accuracy(empty) is None
 
 
 def test_accuracy_drop_is_clipped_and_undefined_without_both() -> None:
@@ -124,14 +126,19 @@ def test_window_quality_from_sql_sums_and_gate() -> None:
     result = qa.window_quality(sums, reference_accuracy=0.9, min_samples=100)
     assert result.auc == pytest.approx(roc_auc_score(labels, scores), abs=1e-9)
     assert result.average_precision == pytest.approx(average_precision_score(labels, scores), abs=1e-9)
-    assert result.labelled_share == 0.75 and result.estimated_accuracy == 0.7
+    assert result.labelled_share == 0.75
+    assert result.estimated_accuracy == 0.7
     gated = qa.window_quality(sums, 0.9, min_samples=301)
-    assert gated.status == "insufficient_data" and gated.auc is None and gated.accuracy is None
+    assert gated.status == "insufficient_data"
+    assert gated.auc is None
+    assert gated.accuracy is None
 
 
 def test_downsample_keeps_ends_and_area() -> None:
     scores, labels = _data(9, 2000, tied=False)
     curve = qa.roc_curve(scores, labels)
     small = qa.downsample(curve, 50)
-    assert len(small.x) == 50 and small.x[0] == curve.x[0] and small.x[-1] == curve.x[-1]
+    assert len(small.x) == 50
+    assert small.x[0] == curve.x[0]
+    assert small.x[-1] == curve.x[-1]
     assert small.area == curve.area

@@ -54,7 +54,8 @@ def test_firing_survives_a_restart_and_every_transition_is_stored(store):
         step(c, store, s, 95.0)
     assert c.state(CPU.id).state == "firing"
     again = collector(store)
-    assert step(again, store, 320, 95.0) == "firing" and again.state(CPU.id).fired_at == T0 + timedelta(seconds=300)
+    assert step(again, store, 320, 95.0) == "firing"
+    assert again.state(CPU.id).fired_at == T0 + timedelta(seconds=300)
     assert step(again, store, 330, 20.0) == "inactive"
     rows = store.fetch_dicts("t", "SELECT state, started_at, fired_at, resolved_at FROM alerts")
     assert rows == [{"state": "resolved", "started_at": T0, "fired_at": T0 + timedelta(seconds=300),
@@ -116,7 +117,8 @@ def test_webhook_gets_one_firing_and_one_resolved_per_incident_and_retries_after
     receiver.replies = [500]  # the first delivery fails
     for s in range(0, 310, 10):
         step(c, store, s, 95.0)
-    assert receiver.refused == 1 and receiver.accepted == []  # retried only after the backoff
+    assert receiver.refused == 1
+    assert receiver.accepted == []  # retried only after the backoff
     step(c, store, 310, 95.0)
     assert receiver.accepted == []  # 10 s after the failure, the 15 s backoff has not passed
     step(c, store, 320, 95.0)
@@ -127,10 +129,12 @@ def test_webhook_gets_one_firing_and_one_resolved_per_incident_and_retries_after
     step(c, store, 410, 20.0)
     assert [b["status"] for b in receiver.accepted] == ["firing", "resolved"]
     body = receiver.accepted[1]
-    assert body["version"] == "4" and body["receiver"] == "predwatch"
+    assert body["version"] == "4"
+    assert body["receiver"] == "predwatch"
     alert = body["alerts"][0]
     assert alert["labels"] == {"alertname": "PredwatchCpuCritical", "severity": "critical", "rule": "cpu"}
-    assert alert["startsAt"] == "2026-01-01T12:05:00.000Z" and alert["endsAt"] == "2026-01-01T12:06:40.000Z"
+    assert alert["startsAt"] == "2026-01-01T12:05:00.000Z"
+    assert alert["endsAt"] == "2026-01-01T12:06:40.000Z"
     assert store.fetch_one("t", "SELECT notified_state FROM alerts")[0] == "resolved"
     # a second incident gets its own pair
     for s in range(500, 820, 10):
@@ -158,11 +162,13 @@ def test_a_lasting_gap_keeps_the_alert_firing_and_raises_its_own_no_data_alert(s
     # silence: the sample of 300 s is fresh until 315 s (stale_seconds), so the gap counts from 310 s
     assert [step(c, store, s, None) for s in range(310, 910, 10)] == ["firing"] * 60
     assert c.state("cpu_no_data:critical").state == "inactive"  # 590 s without data: not yet
-    assert step(c, store, 910, None) == "firing" and c.state("cpu_no_data:critical").state == "firing"
+    assert step(c, store, 910, None) == "firing"
+    assert c.state("cpu_no_data:critical").state == "firing"
     assert [(b["alerts"][0]["labels"]["alertname"], b["status"]) for b in receiver.accepted] == [
         ("PredwatchCpuCritical", "firing"), ("PredwatchCpuNoDataCritical", "firing")]
     step(c, store, 920, 20.0)  # the collector is back and the CPU is low: both end
-    assert c.state(CPU.id).state == "inactive" and c.state("cpu_no_data:critical").state == "inactive"
+    assert c.state(CPU.id).state == "inactive"
+    assert c.state("cpu_no_data:critical").state == "inactive"
     assert [b["status"] for b in receiver.accepted][2:] == ["resolved", "resolved"]
 
 
@@ -177,6 +183,7 @@ def test_restart_while_firing_without_a_fresh_sample_sends_no_resolve(store, rec
                                notifier=WebhookNotifier(receiver.url, timeout_seconds=2.0))
     # 40 s down, then 30 s before the first host sample: even `no_data = "ok"` waits for a fresh sample
     assert [step(second, store, s, None) for s in (350, 360, 370)] == ["firing"] * 3
-    assert step(second, store, 380, 95.0) == "firing" and second.state(CPU.id).fired_at == T0 + timedelta(seconds=300)
+    assert step(second, store, 380, 95.0) == "firing"
+    assert second.state(CPU.id).fired_at == T0 + timedelta(seconds=300)
     assert [b["status"] for b in receiver.accepted] == ["firing"]  # not re-sent, never resolved
     assert step(second, store, 400, None) == "inactive"  # fresh since the start: now `ok` applies

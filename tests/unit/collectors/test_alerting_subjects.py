@@ -88,7 +88,8 @@ def test_every_drifting_model_and_every_dead_process_has_its_own_alert(store):
     assert firing == [("drift:warning", "model=m1,feature=g"), ("drift:warning", "model=m2,feature=g"),
                       ("process_down:critical", "process=postgres"), ("process_down:critical", "process=worker")]
     rows = store.fetch_all("t", "SELECT id, subject FROM alerts WHERE state = 'firing' ORDER BY id")
-    assert len({r[0] for r in rows}) == 4 and {r[1] for r in rows} == {k[1] for k in firing}
+    assert len({r[0] for r in rows}) == 4
+    assert {r[1] for r in rows} == {k[1] for k in firing}
     # postgres comes back, worker's samples stop: postgres resolves, worker keeps firing (no data, not up)
     seed(store, "INSERT INTO process_samples (ts, name, up) VALUES (?, ?, ?)", [[T0 + timedelta(seconds=40), "postgres", True]])
     c.collect(T0 + timedelta(seconds=45))
@@ -116,7 +117,8 @@ def test_webhook_labels_are_the_exported_rules_labels_and_group_key_is_alertmana
     labels = alert_labels(DRIFT, "model=m1,feature=g", "a:8050")
     # what Prometheus gives PredwatchDriftWarning's alert: the rule's labels plus the series' labels
     exported = to_prometheus_yaml([DRIFT])
-    assert '"severity": "warning"' in exported and '"rule": "drift"' in exported
+    assert '"severity": "warning"' in exported
+    assert '"rule": "drift"' in exported
     assert "max by (instance, model, feature)" in exported
     assert labels == {"alertname": "PredwatchDriftWarning", "severity": "warning", "rule": "drift",
                       "model": "m1", "feature": "g", "instance": "a:8050"}
@@ -126,5 +128,6 @@ def test_webhook_labels_are_the_exported_rules_labels_and_group_key_is_alertmana
     assert body["alerts"][0]["annotations"] == {"summary": "PSI of one of a model's five most important features > 0.25 PSI",
                                                 "description": "PSI above 0.25", "value": "0.8"}
     # Alertmanager's fingerprint (FNV-1a 64 of sorted names and values): the empty set is the offset basis
-    assert fingerprint({}) == "cbf29ce484222325" and len(body["alerts"][0]["fingerprint"]) == 16
+    assert fingerprint({}) == "cbf29ce484222325"
+    assert len(body["alerts"][0]["fingerprint"]) == 16
     assert fingerprint({"b": "2", "a": "1"}) == fingerprint({"a": "1", "b": "2"}) != fingerprint({"a": "2", "b": "1"})

@@ -52,12 +52,15 @@ def test_stored_quality_equals_the_pure_functions_and_sklearn(parts) -> None:
         rows = np.array(q.labelled_rows(store, model, now - timedelta(seconds=WINDOW), now), dtype=float)
         scores, predicted, labels = rows[:, 0], rows[:, 1], rows[:, 2]
         matrix = qa.confusion(predicted, labels)
-        assert stored["status"] == "ok" and stored["labelled"] == len(rows) and stored["predictions"] == 1500
+        assert stored["status"] == "ok"
+        assert stored["labelled"] == len(rows)
+        assert stored["predictions"] == 1500
         # AUC and AP come from 10,000 score bins, each within the bound stored beside it.
         assert abs(stored["auc"] - roc_auc_score(labels, scores)) <= stored["auc_error_bound"] + 1e-12
         assert abs(stored["average_precision"] - average_precision_score(labels, scores)) \
             <= stored["ap_error_bound"] + 1e-12
-        assert stored["auc_error_bound"] < 1e-3 and stored["ap_error_bound"] < 1e-2
+        assert stored["auc_error_bound"] < 1e-3
+        assert stored["ap_error_bound"] < 1e-2
         for key in ("precision", "recall", "f1", "accuracy"):
             assert stored[key] == pytest.approx(getattr(matrix, key), abs=1e-12), key
         assert (stored["tp"], stored["fp"], stored["tn"], stored["fn"]) == (matrix.tp, matrix.fp, matrix.tn, matrix.fn)
@@ -67,7 +70,8 @@ def test_stored_quality_equals_the_pure_functions_and_sklearn(parts) -> None:
                                           "WHERE p.model = ?", [model])
         assert stored["estimated_accuracy"] == pytest.approx(
             qa.estimated_accuracy(np.array([r[0] for r in unlabelled])), abs=1e-12)
-        assert 0.5 < stored["reference_accuracy"] <= 1 and stored["accuracy_drop"] is not None
+        assert 0.5 < stored["reference_accuracy"] <= 1
+        assert stored["accuracy_drop"] is not None
     curves = store.fetch_all("t", "SELECT DISTINCT model, curve FROM model_curves")
     assert {c for _, c in curves} == {"roc", "pr", "calibration"}
 
@@ -93,7 +97,8 @@ def test_stored_drift_equals_numpy_psi_and_ks_within_its_bound(parts) -> None:
         scipy = ks_2samp(ref, cur)
         assert abs(row["ks_statistic"] - scipy.statistic) <= row["ks_error_bound"] + 1e-12
         assert row["ks_pvalue"] == pytest.approx(scipy.pvalue, abs=0.01)
-    assert drift["income"]["verdict"] == "significant" and drift["age"]["verdict"] == "none"
+    assert drift["income"]["verdict"] == "significant"
+    assert drift["age"]["verdict"] == "none"
 
 
 def test_one_pass_reads_one_snapshot_for_every_model_and_answer(parts) -> None:
@@ -107,7 +112,8 @@ def test_one_pass_reads_one_snapshot_for_every_model_and_answer(parts) -> None:
     feed(app, 300, seed=7)  # lands after the pass: the stored profiles and the pass's figures do not move
     for model in (CHAMPION, CHALLENGER):
         sums = bq.summary(bq.ScoreBins(**pr.score_bins(runtime.store, model, *pr.window_minutes(now, WINDOW))[0]))
-        assert first[model][4] == sums["predictions"] == 600 and first[model][5] == sums["labelled"]
+        assert first[model][4] == sums["predictions"] == 600
+        assert first[model][5] == sums["labelled"]
         calibration = [r for r in out["model_curves"] if r[1] == model and r[3] == "calibration"]
         assert sum(r[8] for r in calibration) == first[model][5]
     later = {r[1]: r for r in collector.collect(utcnow() + timedelta(seconds=1))["model_evaluations"]}
@@ -120,7 +126,9 @@ def test_gates_report_insufficient_data(parts) -> None:
     _run(runtime, collector, utcnow() + timedelta(seconds=1))
     evaluation = runtime.store.fetch_dicts("t", "SELECT * FROM model_evaluations WHERE model = ?", [CHAMPION])[0]
     assert evaluation["status"] == "insufficient_data"
-    assert evaluation["auc"] is None and evaluation["accuracy"] is None and evaluation["labelled"] > 0
+    assert evaluation["auc"] is None
+    assert evaluation["accuracy"] is None
+    assert evaluation["labelled"] > 0
     verdicts = {r[0] for r in runtime.store.fetch_all("t", "SELECT DISTINCT verdict FROM feature_drift")}
     assert verdicts == {"insufficient_data"}
 

@@ -45,22 +45,33 @@ def test_a_categorical_shift_and_a_missing_rise_are_flagged_within_two_passes(ap
     post_rows(client, rng, "c", 500, start + timedelta(minutes=2), [0.1, 0.1, 0.2, 0.6], missing_x=0.3)
     second = run(runtime, collector, start + timedelta(minutes=2, seconds=50))
     recent = {r[3]: r for r in second["feature_drift"] if r[2] == 60}
-    assert recent["purpose"][9] == "significant" and recent["flag"][9] == "none"
-    assert recent["purpose"][5] is None and recent["purpose"][8] == 500  # no KS for a category; 500 current rows
+    assert recent["purpose"][9] == "significant"
+    assert recent["flag"][9] == "none"
+    assert recent["purpose"][5] is None  # no KS for a category
+    assert recent["purpose"][8] == 500  # current rows
     detail = {(r[3], r[2]): r for r in second["feature_drift_detail"]}
     purpose = detail[("purpose", 900)]
-    assert purpose[4] == "categorical" and purpose[5] < 1e-6 and purpose[6] > 0.1
+    assert purpose[4] == "categorical"
+    assert purpose[5] < 1e-6
+    assert purpose[6] > 0.1
     assert detail[("flag", 900)][5] > 1e-3
     x = detail[("x", 900)]
-    assert x[4] == "numeric" and x[8] == 0.0 and 0.1 < x[7] < 0.2 and x[9] == "significant"
+    assert x[4] == "numeric"
+    assert x[8] == 0.0
+    assert 0.1 < x[7] < 0.2
+    assert x[9] == "significant"
     stored = runtime.store.fetch_all("t", "SELECT feature, verdict FROM feature_drift WHERE model = 'ext' "
                                           "AND window_seconds = 60 AND ts = (SELECT max(ts) FROM feature_drift)")
     assert ("purpose", "significant") in stored
     quality = runtime.telemetry.registry.get_sample_value(
         "feature_psi", {"model": "ext", "feature": "purpose", "window_seconds": "60"})
-    assert quality is not None and quality > 0.25
+    assert quality is not None
+    assert quality > 0.25
     body = client.get("/api/drift?model=ext&window=15m").get_json()
     features = {f["feature"]: f for f in body["features"]}
-    assert features["purpose"]["kind"] == "categorical" and features["purpose"]["chi2_pvalue"] < 1e-6
-    assert features["purpose"]["ks_statistic"] is None and features["x"]["kind"] == "numeric"
-    assert features["x"]["missing_verdict"] == "significant" and features["x"]["reference_missing_share"] == 0.0
+    assert features["purpose"]["kind"] == "categorical"
+    assert features["purpose"]["chi2_pvalue"] < 1e-6
+    assert features["purpose"]["ks_statistic"] is None
+    assert features["x"]["kind"] == "numeric"
+    assert features["x"]["missing_verdict"] == "significant"
+    assert features["x"]["reference_missing_share"] == 0.0

@@ -54,11 +54,14 @@ def test_failure_is_counted_reported_and_the_next_pass_recovers(parts) -> None:
     runner.add(flaky)
     assert runner.run_once(flaky) is False
     status = board.snapshot()["flaky"]
-    assert status.status == "warning" and "could not read" in status.error
+    assert status.status == "warning"
+    assert "could not read" in status.error
     assert telemetry.registry.get_sample_value("collector_errors_total", {"collector": "flaky"}) == 1
     assert runner.run_once(flaky) is True
     status = board.snapshot()["flaky"]
-    assert status.status == "ok" and status.error is None and status.last_success == NOW
+    assert status.status == "ok"
+    assert status.error is None
+    assert status.last_success == NOW
     assert telemetry.registry.get_sample_value("scrape_duration_seconds_count", {"collector": "flaky"}) == 2
     assert writer.queue_length == 1
 

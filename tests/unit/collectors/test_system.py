@@ -27,9 +27,11 @@ def test_sample_has_every_column_and_sane_values() -> None:
     ts, cpu, cores, mem_pct, mem_used, mem_avail, mem_total = sample[:7]
     assert ts == NOW
     assert 0.0 <= cpu <= 100.0
-    assert len(cores) == psutil.cpu_count() and all(0 <= c <= 100 for c in cores)
+    assert len(cores) == psutil.cpu_count()
+    assert all(0 <= c <= 100 for c in cores)
     assert cpu == sum(cores) / len(cores)
-    assert 0 < mem_pct < 100 and 0 < mem_used < mem_total == psutil.virtual_memory().total
+    assert 0 < mem_pct < 100
+    assert 0 < mem_used < mem_total == psutil.virtual_memory().total
     assert all(rate is not None and rate >= 0 for rate in sample[10:14])
     assert sample[14:] == tuple(os.getloadavg())
     mounts = {row[1] for row in batch["disk_samples"]}
@@ -42,7 +44,11 @@ def test_own_process_is_always_reported() -> None:
     own = [r for r in rows if r[1] == OWN_NAME]
     assert len(own) == 1
     _, _, pid, up, cpu, rss, threads, fds = own[0]
-    assert pid == os.getpid() and up is True and rss > 10_000_000 and threads >= 1 and fds > 0
+    assert pid == os.getpid()
+    assert up is True
+    assert rss > 10_000_000
+    assert threads >= 1
+    assert fds > 0
 
 
 def test_watched_process_goes_down_and_a_missing_one_is_reported_down() -> None:
@@ -51,7 +57,8 @@ def test_watched_process_goes_down_and_a_missing_one_is_reported_down() -> None:
         name = psutil.Process(child.pid).name()
         watcher = ProcessWatcher([name, "no-such-process-xyz"], rescan_seconds=0.0)
         rows = {r[1]: r for r in watcher.sample(NOW)}
-        assert rows[name][3] is True and child.pid in {p.pid for p in watcher._matches[name]}
+        assert rows[name][3] is True
+        assert child.pid in {p.pid for p in watcher._matches[name]}
         assert rows["no-such-process-xyz"][2:4] == (None, False)
     finally:
         child.kill()

@@ -33,11 +33,13 @@ def test_predictions_now_and_outcomes_later(parts) -> None:
     by_model = dict(rows(runtime, "SELECT model, count(*) FROM predictions WHERE status = 'ok' GROUP BY 1"))
     assert by_model["credit-gbm"] == by_model["credit-logreg"] > 10  # the challenger shadows every valid request
     errors = rows(runtime, "SELECT error_kind, count(*) FROM predictions WHERE status = 'error' GROUP BY 1")
-    assert errors and errors[0][0] == "validation_error"
+    assert errors
+    assert errors[0][0] == "validation_error"
     later = workload.collect(now + timedelta(seconds=1))["outcomes"]
     assert len(later) == 2 * by_model["credit-gbm"]  # every valid prediction of both models gets its label
     ids = {r[0] for r in rows(runtime, "SELECT id FROM predictions WHERE status = 'ok'")}
-    assert {o[0] for o in later} <= ids and all(o[1] in (0, 1) for o in later)
+    assert {o[0] for o in later} <= ids
+    assert all(o[1] in (0, 1) for o in later)
     assert all(o[2] <= now + timedelta(seconds=1) for o in later)
 
 
@@ -53,7 +55,8 @@ def test_outcomes_reach_the_store_through_the_runner(parts) -> None:
     clock["now"] += timedelta(seconds=1)  # every label of the first pass is due now (the second pass predicts more)
     assert runner.run_once(workload)
     matched = rows(runtime, "SELECT count(*) FROM outcomes o JOIN predictions p USING (id)")[0][0]
-    assert first_pass > 20 and matched == first_pass
+    assert first_pass > 20
+    assert matched == first_pass
 
 
 def test_error_burst_and_load_spike(parts) -> None:
@@ -66,7 +69,8 @@ def test_error_burst_and_load_spike(parts) -> None:
     for _ in range(3):
         workload.collect(utcnow())
     kinds = dict(rows(runtime, "SELECT error_kind, count(*) FROM predictions WHERE status = 'error' GROUP BY 1"))
-    assert kinds.get("model_error", 0) > 5 and "validation_error" not in kinds
+    assert kinds.get("model_error", 0) > 5
+    assert "validation_error" not in kinds
 
 
 def test_scheduled_switch_turns_on_by_itself() -> None:
@@ -74,6 +78,8 @@ def test_scheduled_switch_turns_on_by_itself() -> None:
     controls.apply_schedule(4.9)
     assert not controls.input_drift
     controls.apply_schedule(5.0)
-    assert controls.input_drift and controls.drift().input == 1.0 and not controls.scheduled
+    assert controls.input_drift
+    assert controls.drift().input == 1.0
+    assert not controls.scheduled
     with pytest.raises(ValueError):
         controls.set({"nonsense": True})

@@ -15,8 +15,10 @@ def test_category_bars_put_reference_and_current_side_by_side() -> None:
     fig = fd.make_category_figure(shares, "loan_purpose", "24h")
     assert_valid(fig)
     assert [t.name for t in fig.data] == ["reference", "current window"]
-    assert list(fig.data[0].x) == ["car", "home", "other", "missing"] and list(fig.data[1].y) == [0.2, 0.3, 0.4, 0.1]
-    assert fig.layout.barmode == "group" and fig.layout.xaxis.title.text == "loan_purpose (category)"
+    assert list(fig.data[0].x) == ["car", "home", "other", "missing"]
+    assert list(fig.data[1].y) == [0.2, 0.3, 0.4, 0.1]
+    assert fig.layout.barmode == "group"
+    assert fig.layout.xaxis.title.text == "loan_purpose (category)"
     empty = fd.make_category_figure(shares.iloc[:0], "loan_purpose")
     assert_valid(empty)
     assert "Pick a feature" in empty.layout.annotations[0].text
@@ -30,4 +32,7 @@ def test_the_impact_table_mixes_numeric_and_categorical_features() -> None:
                    "ks_statistic": None, "ks_pvalue": None, "kind": "categorical", "chi2_pvalue": 1.5e-7,
                    "missing_share": 0.125}
     text = str(drift_table([categorical, numeric]))
-    assert "loan_purpose (categorical)" in text and "0.0000" in text and "0.125" in text and "0.4000" in text
+    assert "loan_purpose (categorical)" in text
+    assert "0.0000" in text
+    assert "0.125" in text
+    assert "0.4000" in text

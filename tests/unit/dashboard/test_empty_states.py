@@ -24,7 +24,8 @@ T0 = datetime(2026, 1, 1)
 
 def _sentence(fig: go.Figure) -> str:
     """The one annotation of an empty state, after checking both axes are hidden."""
-    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert fig.layout.xaxis.visible is False
+    assert fig.layout.yaxis.visible is False
     assert len(fig.layout.annotations) == 1
     return fig.layout.annotations[0].text
 
@@ -32,12 +33,15 @@ def _sentence(fig: go.Figure) -> str:
 def test_loading_figure_hides_the_axes_and_says_it_is_loading() -> None:
     go.Figure(LOADING_FIGURE)  # valid plotly
     layout = LOADING_FIGURE["layout"]
-    assert layout["xaxis"] == {"visible": False} and layout["yaxis"] == {"visible": False}
+    assert layout["xaxis"] == {"visible": False}
+    assert layout["yaxis"] == {"visible": False}
     assert layout["annotations"][0]["text"].startswith("Loading")
 
 
 def test_nothing_to_draw() -> None:
-    assert nothing_to_draw([]) and nothing_to_draw([np.nan, None]) and nothing_to_draw(pd.DataFrame({"a": [None]}))
+    assert nothing_to_draw([])
+    assert nothing_to_draw([np.nan, None])
+    assert nothing_to_draw(pd.DataFrame({"a": [None]}))
     assert not nothing_to_draw([np.nan, 0.0])
 
 
@@ -60,7 +64,9 @@ def test_importance_over_time_legend_stands_beside_the_plot_not_over_the_title()
                                "method": ["permutation"] * 8, "importance": np.linspace(0, 0.2, 8)})
     sent = assert_valid(fm.make_importance_time_figure(importance))
     legend = sent["layout"]["legend"]
-    assert legend["orientation"] == "v" and legend["x"] >= 1 and legend["xanchor"] == "left"
+    assert legend["orientation"] == "v"
+    assert legend["x"] >= 1
+    assert legend["xanchor"] == "left"
     assert sent["layout"]["margin"]["r"] >= 120  # room for the names
 
 
@@ -74,17 +80,24 @@ def test_an_empty_state_gets_no_alert_shading() -> None:
 def test_from_to_pick_says_why_it_was_refused() -> None:
     assert picked_range("2026-03-01T10:00", "2026-03-01T11:00") == ("abs:2026-03-01T10:00:00/2026-03-01T11:00:00", "")
     value, why = picked_range("", "2026-03-01T11:00")
-    assert value is None and "from" in why and "UTC" in why
+    assert value is None
+    assert "from" in why
+    assert "UTC" in why
     value, why = picked_range("not a date", None)
-    assert value is None and "from and to" in why
+    assert value is None
+    assert "from and to" in why
     value, why = picked_range("2026-03-01T12:00", "2026-03-01T11:00")
-    assert value is None and "before" in why
+    assert value is None
+    assert "before" in why
 
 
 def test_tables_card_shows_rows_and_keys_but_no_per_table_size() -> None:
     card = str(table_size_table([{"table_name": "predictions", "row_count": 1200, "size_bytes": 0, "index_count": 1}],
                                 None))
-    assert "1,200" in card and "keys + indexes" in card and "0 B" not in card and "'size'" not in card
+    assert "1,200" in card
+    assert "keys + indexes" in card
+    assert "0 B" not in card
+    assert "'size'" not in card
 
 
 def test_scan_chart_of_queries_that_read_nothing_says_so() -> None:

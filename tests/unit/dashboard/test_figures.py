@@ -25,7 +25,8 @@ def test_cpu_figure_has_total_and_one_trace_per_core() -> None:
     fig = figures.make_cpu_figure(system, cores, revision="15m")
     assert [t.name for t in fig.data] == ["total", "core 0", "core 1"]
     assert list(fig.data[0].y) == [10.0, 11.0, 12.0, 13.0, 14.0]
-    assert fig.layout.yaxis.title.text == "%" and tuple(fig.layout.yaxis.range) == (0, 100)
+    assert fig.layout.yaxis.title.text == "%"
+    assert tuple(fig.layout.yaxis.range) == (0, 100)
     assert fig.layout.xaxis.title.text == "time (UTC)"
     assert fig.layout.uirevision == "15m"
     sent = assert_valid(fig)
@@ -42,13 +43,16 @@ def test_rate_figure_uses_byte_units() -> None:
 
 def test_memory_and_disk_figures_are_valid() -> None:
     memory = figures.make_memory_figure(system_frame(), "1h")
-    assert [t.name for t in memory.data] == ["memory used", "swap used"] and memory.data[0].fill == "tozeroy"
+    assert [t.name for t in memory.data] == ["memory used", "swap used"]
+    assert memory.data[0].fill == "tozeroy"
     disks = pd.DataFrame({"ts": [T0, T0, T0 + timedelta(seconds=1)], "mountpoint": ["/", "/data", "/"],
                           "used_percent": [40.0, 70.0, 41.0]})
     disk = figures.make_disk_figure(disks, "1h")
-    assert [t.name for t in disk.data] == ["/", "/data"] and list(disk.data[0].y) == [40.0, 41.0]
+    assert [t.name for t in disk.data] == ["/", "/data"]
+    assert list(disk.data[0].y) == [40.0, 41.0]
     for fig in (memory, disk):
-        assert fig.layout.yaxis.title.text == "%" and fig.layout.uirevision == "1h"
+        assert fig.layout.yaxis.title.text == "%"
+        assert fig.layout.uirevision == "1h"
         assert_valid(fig)
 
 

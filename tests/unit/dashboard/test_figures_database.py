@@ -42,7 +42,8 @@ def test_scan_figure_compares_scanned_and_returned():
     scans = pd.DataFrame({"query": ["scan.x"], "rows_scanned": [10000], "rows_returned": [1]})
     fig = f.make_scan_figure(scans)
     assert _titles(fig) == ("Scan efficiency", "rows + 1 (log)", "query")
-    assert list(fig.data[0].x) == [10001] and list(fig.data[1].x) == [2]
+    assert list(fig.data[0].x) == [10001]
+    assert list(fig.data[1].x) == [2]
     assert [t.name for t in fig.data] == ["scanned", "returned"]
     assert fig.layout.xaxis.type == "log"
 
@@ -55,11 +56,14 @@ def test_postgres_figures():
     assert _titles(fig) == ("PostgreSQL connections", "time (UTC)", "connections")
     assert len(fig.data) == 4
     cache = f.make_pg_cache_figure(series)
-    assert _titles(cache)[2] == "%" and list(cache.data[0].y) == pytest.approx([99.0])
+    assert _titles(cache)[2] == "%"
+    assert list(cache.data[0].y) == pytest.approx([99.0])
 
 
 @pytest.mark.parametrize("builder", [f.make_query_latency_figure, f.make_connections_figure, f.make_table_size_figure,
                                      f.make_scan_figure, f.make_pg_connections_figure, f.make_pg_cache_figure])
 def test_empty_frames_explain_themselves(builder):
     fig = builder(pd.DataFrame())
-    assert len(fig.data) == 0 and fig.layout.annotations and fig.layout.annotations[0].text
+    assert len(fig.data) == 0
+    assert fig.layout.annotations
+    assert fig.layout.annotations[0].text

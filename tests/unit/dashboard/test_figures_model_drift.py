@@ -25,7 +25,8 @@ def _annotation(fig) -> str:
 def test_roc_legend_carries_each_models_auc_and_undefined() -> None:
     fig = fm.make_roc_figure(CURVES, {"a": 0.8123, "b": None}, "r")
     assert [t.name for t in fig.data] == ["a (AUC 0.812)", "b (AUC undefined)", "chance"]
-    assert fig.layout.xaxis.title.text == "false positive rate" and fig.layout.uirevision == "r"
+    assert fig.layout.xaxis.title.text == "false positive rate"
+    assert fig.layout.uirevision == "r"
 
 
 def test_empty_states_say_why() -> None:
@@ -39,12 +40,14 @@ def test_empty_states_say_why() -> None:
 
 def test_confusion_heatmap_and_psi_heatmap() -> None:
     fig = fm.make_confusion_figure({"model": "a", "tp": 5, "fp": 1, "tn": 7, "fn": 2})
-    assert [list(r) for r in fig.data[0].z] == [[7, 1], [2, 5]] and fig.layout.yaxis.title.text == "true label"
+    assert [list(r) for r in fig.data[0].z] == [[7, 1], [2, 5]]
+    assert fig.layout.yaxis.title.text == "true label"
     t0 = datetime(2026, 1, 1)
     series = pd.DataFrame({"ts": [t0, t0 + timedelta(seconds=30), t0, t0], "feature": ["x", "x", "y", "__score__"],
                            "psi": [0.01, 0.4, 0.02, 0.3], "ks_statistic": [0.1, 0.3, 0.1, 0.2], "verdict": ["none"] * 4})
     heat = fd.make_psi_heatmap_figure(series, BANDS)
-    assert list(heat.data[0].y) == ["x", "y"] and heat.layout.xaxis.title.text == "time (UTC)"
+    assert list(heat.data[0].y) == ["x", "y"]
+    assert heat.layout.xaxis.title.text == "time (UTC)"
     score = fd.make_score_drift_figure(series, BANDS)
     assert [t.name for t in score.data] == ["PSI", "KS statistic"]
 
@@ -74,8 +77,11 @@ def test_model_figures_are_valid_plotly_with_text_titles() -> None:
     for fig in figures:
         layout = fig.to_plotly_json()["layout"]
         go.Figure(fig.to_plotly_json())
-        assert isinstance(layout["title"], dict) and layout["uirevision"] in ("", "r")
+        assert isinstance(layout["title"], dict)
+        assert layout["uirevision"] in ("", "r")
         assert all(isinstance(v["title"], dict) for k, v in layout.items() if k.startswith(("xaxis", "yaxis")))
-    assert [t.name for t in figures[4].data][:2] == ["AUC", "precision"] and figures[4].layout.xaxis.title.text == "time (UTC)"
-    assert figures[5].layout.barmode == "group" and figures[5].layout.height == 420
+    assert [t.name for t in figures[4].data][:2] == ["AUC", "precision"]
+    assert figures[4].layout.xaxis.title.text == "time (UTC)"
+    assert figures[5].layout.barmode == "group"
+    assert figures[5].layout.height == 420
     assert list(figures[5].layout.yaxis.categoryarray) == ["x", "y"]

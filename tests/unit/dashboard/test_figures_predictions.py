@@ -48,7 +48,8 @@ def test_throughput_has_one_line_per_model_and_in_flight_on_a_second_axis() -> N
     fig = figs.make_throughput_figure(series(), in_flight, revision="15m:all")
     assert [t.name for t in fig.data] == ["challenger", "champion", "in flight"]
     assert list(fig.data[1].y) == [10.0, 11.0, 12.0, 13.0]
-    assert fig.data[2].yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"
+    assert fig.data[2].yaxis == "y2"
+    assert fig.layout.yaxis2.overlaying == "y"
     assert titles(fig) == ("Throughput", "time (UTC)", "requests/s")
     assert fig.layout.yaxis2.title.text == "in flight (requests)"
     assert fig.layout.uirevision == "15m:all"
@@ -72,7 +73,9 @@ def test_latency_histogram_uses_a_log_axis_and_spans_each_bin() -> None:
     hist = pd.DataFrame({"model": ["champion"] * 3, "latency_ms": [1.0, 10.0, 100.0], "requests": [5, 9, 2]})
     fig = figs.make_latency_histogram_figure(hist)
     (bar,) = fig.data
-    assert bar.type == "bar" and bar.name == "champion" and list(bar.y) == [5, 9, 2]
+    assert bar.type == "bar"
+    assert bar.name == "champion"
+    assert list(bar.y) == [5, 9, 2]
     assert fig.layout.xaxis.type == "log"
     assert titles(fig) == ("Latency distribution", "latency (ms)", "requests")
     step = 10 ** 0.1  # a bar spans [edge, edge * step]: centre - width / 2 is the edge
@@ -95,7 +98,8 @@ def test_errors_stack_by_kind_over_every_bucket_with_requests() -> None:
 
 def test_errors_chart_says_none_when_requests_all_succeeded() -> None:
     fig = figs.make_error_figure(pd.DataFrame(columns=["ts", "error_kind", "error_percent"]), times(3))
-    assert [t.name for t in fig.data] == ["no errors"] and list(fig.data[0].y) == [0.0, 0.0, 0.0]
+    assert [t.name for t in fig.data] == ["no errors"]
+    assert list(fig.data[0].y) == [0.0, 0.0, 0.0]
 
 
 def test_success_rate_and_labelled_share_per_model() -> None:
@@ -114,17 +118,20 @@ def test_empty_frames_explain_where_predictions_come_from() -> None:
     empty = pd.DataFrame()
     for fig in (figs.make_throughput_figure(empty, empty), figs.make_latency_figure(empty),
                 figs.make_error_figure(empty, []), figs.make_success_figure(empty)):
-        assert not fig.data and fig.layout.xaxis.visible is False
+        assert not fig.data
+        assert fig.layout.xaxis.visible is False
         assert "No predictions in this range yet" in fig.layout.annotations[0].text
         assert "POST /api/predictions" in fig.layout.annotations[0].text
     hist = figs.make_latency_histogram_figure(empty)
-    assert not hist.data and "No successful predictions" in hist.layout.annotations[0].text
+    assert not hist.data
+    assert "No successful predictions" in hist.layout.annotations[0].text
 
 
 def test_latency_chart_of_only_failed_requests_says_so() -> None:
     failed = series(2).assign(p50=None, p95=None, p99=None)
     fig = figs.make_latency_figure(failed)
-    assert not fig.data and "No successful predictions" in fig.layout.annotations[0].text
+    assert not fig.data
+    assert "No successful predictions" in fig.layout.annotations[0].text
 
 
 def test_grid_rows_format_times_and_latency() -> None:
@@ -146,14 +153,17 @@ def test_grid_note_explains_an_empty_grid() -> None:
 
 def test_selects_and_demo_switches() -> None:
     assert model_options(["a"]) == [{"label": "All models", "value": ALL}, {"label": "a", "value": "a"}]
-    assert selected(ALL) is None and selected("") is None and selected("a") == "a"
+    assert selected(ALL) is None
+    assert selected("") is None
+    assert selected("a") == "a"
     assert tuple(DEMO_SWITCHES) == SWITCHES
 
 
 def test_demo_panel_shows_switches_in_demo_mode_and_a_note_without_it() -> None:
     panel = demo_panel({"input_drift": False, "concept_drift": False, "load_spike": False, "error_burst": True})
     switches = panel.children[1].children[0]
-    assert switches.value == ["error_burst"] and [o["value"] for o in switches.options] == list(SWITCHES)
+    assert switches.value == ["error_burst"]
+    assert [o["value"] for o in switches.options] == list(SWITCHES)
     assert "--no-demo" in demo_panel(None).children
 
 

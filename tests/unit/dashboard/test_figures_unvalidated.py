@@ -71,16 +71,21 @@ def test_drift_figures_are_valid() -> None:
                           "feature": ["x", "x", "y", "__score__", "__score__"], "psi": [0.01, 0.4, 0.02, 0.3, 0.1],
                           "ks_statistic": [0.1, 0.3, 0.1, 0.2, 0.1]})
     heat = fd.make_psi_heatmap_figure(drift, BANDS, "24h")
-    assert list(heat.data[0].y) == ["x", "y"] and list(heat.data[0].x) == ["2026-11-27T12:00:00", "2026-11-27T12:00:30"]
-    assert heat.layout.height == 420 and heat.data[0].colorbar.title.text == "PSI"
+    assert list(heat.data[0].y) == ["x", "y"]
+    assert list(heat.data[0].x) == ["2026-11-27T12:00:00", "2026-11-27T12:00:30"]
+    assert heat.layout.height == 420
+    assert heat.data[0].colorbar.title.text == "PSI"
     score = fd.make_score_drift_figure(drift, BANDS, "24h")
-    assert [t.name for t in score.data] == ["PSI", "KS statistic"] and list(score.data[0].y) == [0.3, 0.1]
+    assert [t.name for t in score.data] == ["PSI", "KS statistic"]
+    assert list(score.data[0].y) == [0.3, 0.1]
     assert [a.text for a in score.layout.annotations] == ["PSI moderate", "PSI significant"]
     shares = pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "reference_share": [0.4, 0.6],
                            "current_share": [0.5, 0.5]})
     dist = fd.make_distribution_figure(shares, "income", "24h")
-    assert [t.name for t in dist.data] == ["reference", "current window"] and list(dist.data[0].x) == [0.5, 1.5]
-    assert dist.layout.xaxis.title.text == "income (value)" and dist.layout.barmode == "overlay"
+    assert [t.name for t in dist.data] == ["reference", "current window"]
+    assert list(dist.data[0].x) == [0.5, 1.5]
+    assert dist.layout.xaxis.title.text == "income (value)"
+    assert dist.layout.barmode == "overlay"
     for fig in (heat, score, dist, fd.make_psi_heatmap_figure(pd.DataFrame(), BANDS), fd.make_distribution_figure(None, None)):
         assert_valid(fig)
 
@@ -123,11 +128,15 @@ def test_a_long_backtest_is_thinned_keeping_every_runs_extremes() -> None:
     values[12_345], values[77_777], values[5] = 99.0, 1.0, float("nan")
     long = pd.DataFrame({"ts": [T0 + timedelta(seconds=i) for i in range(n)], "value": values})
     kept = fa.thinned(long, max_points=1000)
-    assert len(kept) <= 1000 and kept["ts"].is_monotonic_increasing
-    assert {99.0, 1.0} <= set(kept["value"]) and not kept["value"].isna().any()
+    assert len(kept) <= 1000
+    assert kept["ts"].is_monotonic_increasing
+    assert {99.0, 1.0} <= set(kept["value"])
+    assert not kept["value"].isna().any()
     fig = fa.make_backtest_figure(long, [], 90.0, "CPU", "%")
-    assert len(fig.data[0].x) <= fa.MAX_POINTS and max(fig.data[0].y) == 99.0
-    assert fa.thinned(series()) is not None and len(fa.thinned(series())) == 4
+    assert len(fig.data[0].x) <= fa.MAX_POINTS
+    assert max(fig.data[0].y) == 99.0
+    assert fa.thinned(series()) is not None
+    assert len(fa.thinned(series())) == 4
 
 
 def test_times_are_iso_text_in_utc_with_gaps_for_missing() -> None:
@@ -137,4 +146,5 @@ def test_times_are_iso_text_in_utc_with_gaps_for_missing() -> None:
                                                                              "2026-11-27T12:00:00.500"]
     assert list(times(pd.Series([T0, None]))) == ["2026-11-27T12:00:00", None]
     assert list(times(pd.Series(pd.to_datetime(["2026-11-27T13:00:00+01:00"])))) == ["2026-11-27T12:00:00"]
-    assert list(times([T0])) == ["2026-11-27T12:00:00"] and len(times([])) == 0
+    assert list(times([T0])) == ["2026-11-27T12:00:00"]
+    assert len(times([])) == 0

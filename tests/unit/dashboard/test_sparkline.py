@@ -12,13 +12,16 @@ def _heights(div) -> list[str | None]:
 
 def test_bars_scale_from_zero_to_the_highest_value() -> None:
     div = sparkline([10, 50, None, 100], "CPU", " %")
-    assert div.className == "sparkline" and _heights(div) == ["10%", "50%", None, "100%"]
-    assert "min 10 %" in div.title and "max 100 %" in div.title
+    assert div.className == "sparkline"
+    assert _heights(div) == ["10%", "50%", None, "100%"]
+    assert "min 10 %" in div.title
+    assert "max 100 %" in div.title
 
 
 def test_long_series_are_averaged_into_at_most_the_bar_count() -> None:
     div = sparkline(list(range(400)), "requests/s", bars=40)
-    assert len(div.children) == 40 and _heights(div)[-1] == "100%"
+    assert len(div.children) == 40
+    assert _heights(div)[-1] == "100%"
 
 
 def test_fewer_than_two_values_is_a_note_not_a_flat_line() -> None:

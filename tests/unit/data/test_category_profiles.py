@@ -88,9 +88,11 @@ def test_buckets_equal_the_raw_rows_and_drift_agrees_with_scipy(store) -> None:
     assert found.chi2_pvalue == pytest.approx(pvalue, rel=1e-9, abs=1e-300)
     assert found.js_distance == pytest.approx(jensenshannon(r / r.sum(), c / c.sum(), base=2), abs=1e-12)
     assert found.psi == pytest.approx(da.psi_from_shares(r / r.sum(), c / c.sum()), abs=1e-12)
-    assert cd.categorical_verdict(found, 100) == "significant" and found.chi2_pvalue < 1e-6
+    assert cd.categorical_verdict(found, 100) == "significant"
+    assert found.chi2_pvalue < 1e-6
     same = cd.categorical_drift(r, r * 2)
-    assert same.psi == pytest.approx(0, abs=1e-12) and same.js_distance == pytest.approx(0, abs=1e-7)
+    assert same.psi == pytest.approx(0, abs=1e-12)
+    assert same.js_distance == pytest.approx(0, abs=1e-7)
     assert same.chi2_pvalue > 0.999
 
 
@@ -139,7 +141,8 @@ def test_drift_page_shares_are_the_reference_and_raw_rows_per_bucket(store) -> N
     freeze(store, 300)
     log(store, rng, "c", 100, NOW - timedelta(minutes=3), [0.2] * 5, extra={"purpose": "crypto"})
     shares = cp.category_shares(store, MODEL, "purpose", NOW - timedelta(minutes=5), NOW)
-    assert list(shares["bucket"])[0] == "car" and list(shares["bucket"])[-2:] == [cp.OTHER, cp.MISSING]
+    assert list(shares["bucket"])[0] == "car"
+    assert list(shares["bucket"])[-2:] == [cp.OTHER, cp.MISSING]
     assert shares["reference_share"].sum() == pytest.approx(1.0)
     assert shares.set_index("bucket")["current_share"].to_dict()[cp.OTHER] == 1.0
     assert cp.category_shares(store, MODEL, "x", NOW - timedelta(minutes=5), NOW) is None  # numeric
@@ -154,5 +157,6 @@ def test_retention_drops_categories_and_their_profiles_with_the_raw_predictions(
     run_pass(store, RetentionPolicy(predictions_days=1.0), NOW)
     for table in ("prediction_categories", "category_profile"):
         oldest, rows = store.fetch_one("t", f"SELECT min(ts), count(*) FROM {table}")
-        assert rows > 0 and oldest >= NOW - timedelta(days=1), table
+        assert rows > 0, table
+        assert oldest >= NOW - timedelta(days=1), table
     assert store.fetch_one("t", "SELECT count(*) FROM model_reference_categories")[0] > 0  # the reference stays

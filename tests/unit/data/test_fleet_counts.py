@@ -60,7 +60,8 @@ def test_score_histogram_counts_labelled_scores_by_outcome(tmp_path) -> None:
     found = samples(store)
     for outcome, value in (("positive", 1), ("negative", 0)):
         le, counts = cumulative(found, "model_score_bucket", model=MODEL, outcome=outcome)
-        assert le[-1] == "+Inf" and len(le) == fc.SCORE_BUCKETS + 1
+        assert le[-1] == "+Inf"
+        assert len(le) == fc.SCORE_BUCKETS + 1
         mine = scores[labels == value]
         # bucket k holds [k/50, (k+1)/50): below an edge, i.e. <= it except for a score exactly on it
         expected = [(mine < e).sum() if e < 1 else len(mine) for e in SCORE_EDGES] + [len(mine)]
@@ -148,7 +149,8 @@ def test_names_are_escaped_unlabelled_models_start_at_zero_and_no_reference_mean
     assert found[("model_score_count", (("model", odd), ("outcome", "positive")))] == 1
     # predictions without outcomes: the histograms are there, at 0, before the first label
     assert found[("model_score_count", (("model", "fresh"), ("outcome", "negative")))] == 0
-    assert not pick(found, "model_feature_value_bucket") and not pick(found, "model_feature_reference_share")
+    assert not pick(found, "model_feature_value_bucket")
+    assert not pick(found, "model_feature_reference_share")
 
 
 def test_new_reference_edges_recount_the_models_feature_totals(tmp_path) -> None:

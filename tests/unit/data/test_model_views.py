@@ -80,11 +80,13 @@ def test_latest_reads_equal_the_correlated_max_ts_definition(store: Store) -> No
     assert [e["model"] for e in mv.latest_evaluations(store, None, 900)] == ["a", "b", "c"]
     assert mv.latest_evaluations(store, "b", 86400) == []
     drift = mv.latest_drift(store, "b", 900)
-    assert len(drift) == 12 and drift[0]["ts"] == NOW - timedelta(days=30)
+    assert len(drift) == 12
+    assert drift[0]["ts"] == NOW - timedelta(days=30)
     assert [r["feature"] for r in mv.latest_drift(store, "a", 900)].count("f3") == 2
     assert {r["kind"] for r in mv.latest_drift(store, "a", 900)} == {"numeric", "categorical"}
     importance = mv.latest_importance(store, "a")
-    assert sorted(importance["method"].unique()) == ["model", "permutation"] and len(importance) == 24
+    assert sorted(importance["method"].unique()) == ["model", "permutation"]
+    assert len(importance) == 24
     assert list(mv.latest_importance(store, "c")["method"]) == ["shap"]
 
 
@@ -113,11 +115,13 @@ def test_long_ranges_are_bounded_and_keep_means_peaks_and_gaps(store: Store) -> 
     seed_quality(store, 8)
     since = NOW - timedelta(days=7)
     series = mv.quality_series(store, None, 900, since, NOW)  # 7 d: minute rollups, merged 7 at a time
-    assert series.groupby("model").size().max() <= MAX_POINTS + 1 and series["model"].nunique() == 2
+    assert series.groupby("model").size().max() <= MAX_POINTS + 1
+    assert series["model"].nunique() == 2
     step = int((series["ts"].iloc[1] - series["ts"].iloc[0]).total_seconds())
     stored = store.fetch_one("t", "SELECT sum(evaluations) FROM model_eval_rollup WHERE resolution_seconds = 60 "
                                   "AND ts >= ? AND ts <= ?", [since, NOW])[0]
-    assert step == 420 and series["evaluations"].sum() == stored > 2 * 7 * 1440 - 10  # no minute left out
+    assert step == 420
+    assert series["evaluations"].sum() == stored > 2 * 7 * 1440 - 10  # no minute left out
     raw = store.fetch_df("t", "SELECT time_bucket(INTERVAL 420 SECOND, ts) AS ts, model, avg(auc) AS auc, "
                               "avg(accuracy) AS accuracy FROM model_evaluations WHERE time_bucket(INTERVAL 1 MINUTE, ts) "
                               "BETWEEN ? AND ? GROUP BY ALL ORDER BY model, ts", [since, NOW])
@@ -127,10 +131,13 @@ def test_long_ranges_are_bounded_and_keep_means_peaks_and_gaps(store: Store) -> 
     # 200 minutes of evaluations that measured nothing (from 1,560 min into the range): still a gap when merged
     first, last = since + timedelta(minutes=1560), since + timedelta(minutes=1760)
     inside = series[(series["model"] == "a") & (series["ts"] >= first) & (series["ts"] + pd.Timedelta(minutes=7) <= last)]
-    assert len(inside) >= 25 and inside["auc"].isna().all() and inside["accuracy"].isna().all()
+    assert len(inside) >= 25
+    assert inside["auc"].isna().all()
+    assert inside["accuracy"].isna().all()
     assert inside["labelled_share"].notna().all()
     day = mv.quality_series(store, "a", 900, NOW - timedelta(days=1), NOW)  # 24 h: the minute rollups as stored
-    assert len(day) > 1400 and (day["ts"].diff().dropna() == pd.Timedelta(minutes=1)).all()
+    assert len(day) > 1400
+    assert (day["ts"].diff().dropna() == pd.Timedelta(minutes=1)).all()
 
 
 def test_long_drift_and_importance_ranges_keep_the_peak(store: Store) -> None:
@@ -139,11 +146,15 @@ def test_long_drift_and_importance_ranges_keep_the_peak(store: Store) -> None:
     drift = mv.drift_series(store, "a", 900, since, NOW)
     assert drift.groupby("feature").size().max() <= 1.1 * NARROW_POINTS  # 8 d: 19 minutes a bucket
     peak = drift[drift["psi"] == drift["psi"].max()].iloc[0]
-    assert peak["psi"] == pytest.approx(0.9) and peak["feature"] == "f1" and peak["verdict"] == "significant"
+    assert peak["psi"] == pytest.approx(0.9)
+    assert peak["feature"] == "f1"
+    assert peak["verdict"] == "significant"
     empty = drift[drift["psi"].isna()]
-    assert not empty.empty and set(empty["verdict"]) == {"insufficient_data"}
+    assert not empty.empty
+    assert set(empty["verdict"]) == {"insufficient_data"}
     short = mv.drift_series(store, "a", 900, NOW - timedelta(hours=1), NOW)  # short ranges: every pass as stored
-    assert len(short) == 3 * 60 and (short["ts"].dt.second == NOW.second).all()
+    assert len(short) == 3 * 60
+    assert (short["ts"].dt.second == NOW.second).all()
     importance = mv.importance_series(store, "a", since, NOW)
     assert importance.groupby("feature").size().max() <= 1.1 * NARROW_POINTS
     assert importance["importance"].mean() == pytest.approx(

@@ -47,12 +47,14 @@ def test_bounded_outcome_join_equals_the_whole_table_join(store: Store, model: s
     pd.testing.assert_frame_equal(bounded, whole, check_exact=True)
     summary = q.window_summary(store, since, until)
     assert tuple(summary.values()) == store.fetch_one("t", WHOLE_JOIN_SUMMARY, [since, until])
-    assert summary["labelled"] > 0 and summary["successes"] > 0
+    assert summary["labelled"] > 0
+    assert summary["successes"] > 0
 
 
 def test_recent_trend_and_performance_see_each_predictions_outcome(store: Store) -> None:
     rows = q.recent(store, 50, None, None, NOW)
-    assert len(rows) == 50 and {r["status"] for r in rows} >= {"success", "failure", "pending"}
+    assert len(rows) == 50
+    assert {r["status"] for r in rows} >= {"success", "failure", "pending"}
     for row in rows:
         label = store.fetch_one("t", "SELECT label FROM outcomes WHERE id = ?", [row["id"]])
         assert row["label"] == (label[0] if label else None)

@@ -40,7 +40,9 @@ def test_plan_covers_each_minute_once_from_closed_buckets(first, last, hour, day
     slices = profile_tiers.plan(first, last, {"_hour": hour, "_day": day})
     covered = minutes_of(slices)
     assert len(covered) == len(set(covered))
-    assert covered and min(covered) == first and max(covered) == last
+    assert covered
+    assert min(covered) == first
+    assert max(covered) == last
     assert len(covered) == (last - first) // M + 1
     for suffix, _, hi in slices:  # only closed buckets come from a tier
         if suffix:
@@ -86,7 +88,8 @@ def tiered(store: Store, model: str, first: datetime, last: datetime) -> dict:
 
 
 def assert_same(a: dict, b: dict) -> None:
-    assert a["features"] == b["features"] and a["categories"] == b["categories"]
+    assert a["features"] == b["features"]
+    assert a["categories"] == b["categories"]
     assert [r[:4] for r in a["scores"]] == [r[:4] for r in b["scores"]]
     np.testing.assert_allclose([r[4] for r in a["scores"]], [r[4] for r in b["scores"]], rtol=1e-12)
 
@@ -128,7 +131,8 @@ def test_tiered_windows_equal_minute_sums_through_late_labels_and_backfill(tmp_p
             profile_tiers.roll(cur, [], end)
         for table, rows in kept.items():
             again = store.fetch_all("t", f"SELECT * FROM {table}_day ORDER BY ALL")
-            assert len(again) == len(rows) and all(a[:3] == b[:3] for a, b in zip(again, rows, strict=True)), table
+            assert len(again) == len(rows), table
+            assert all(a[:3] == b[:3] for a, b in zip(again, rows, strict=True)), table
     finally:
         store.close()
 
@@ -171,7 +175,8 @@ def test_a_window_of_whole_days_keeps_auc_within_its_stated_bound(tmp_path) -> N
         raw = store.fetch_all("t", "SELECT p.score, o.label FROM predictions p JOIN outcomes o USING (id) "
                               "WHERE p.ts >= ? AND p.ts < ?", [first, last + timedelta(minutes=1)])
         exact = roc_auc_score([r[1] for r in raw], [r[0] for r in raw])
-        assert row["labelled"] == len(raw) and 0 < row["auc_error_bound"] < 0.01
+        assert row["labelled"] == len(raw)
+        assert 0 < row["auc_error_bound"] < 0.01
         assert abs(row["auc"] - exact) <= row["auc_error_bound"] + 1e-12
         assert any(s[0] == "_day" for s in profile_tiers.plan(first, last, profile_tiers.read_marks(store)))
     finally:

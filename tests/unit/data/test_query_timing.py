@@ -25,7 +25,9 @@ def test_every_fetch_is_timed_under_its_name_with_its_row_count(store):
     assert {q.query for q in slow} == set(by_name)
     assert store.timings.drain() == ([], [])  # a drain empties the window
     hist = store.timings.histograms()["t.one"]
-    assert hist.count == 2 and sum(hist.buckets) == 2 and hist.sum_seconds > 0
+    assert hist.count == 2
+    assert sum(hist.buckets) == 2
+    assert hist.sum_seconds > 0
 
 
 def test_slow_list_keeps_the_slowest():
@@ -42,7 +44,8 @@ def test_buckets_are_upper_inclusive():
     timings.record("q", BUCKETS_SECONDS[0], 0)
     timings.record("q", 100.0, 0)
     buckets = timings.histograms()["q"].buckets
-    assert buckets[0] == 1 and buckets[-1] == 1
+    assert buckets[0] == 1
+    assert buckets[-1] == 1
 
 
 def test_quantile_matches_numpy():

@@ -45,7 +45,8 @@ def test_minute_and_hour_rollups_equal_raw_aggregates(store: Store) -> None:
                                    "avg(load_1m) FROM system_samples GROUP BY 1 ORDER BY 1", [resolution])
         rolled = store.fetch_all("t", "SELECT ts, samples, cpu_percent, cpu_percent_max, load_1m FROM system_rollup "
                                       "WHERE resolution_seconds = ? ORDER BY ts", [resolution])
-        assert [r[:2] for r in rolled] == [r[:2] for r in raw] and len(raw) > 2
+        assert [r[:2] for r in rolled] == [r[:2] for r in raw]
+        assert len(raw) > 2
         assert [v for r in rolled for v in r[2:]] == pytest.approx([v for r in raw for v in r[2:]], rel=1e-9)
         raw = store.fetch_all("t", "SELECT time_bucket(to_seconds(?), p.ts) b, p.model, count(*), count(*) FILTER "
                                    "(p.status = 'error'), count(o.id) FILTER (p.status = 'ok'), count(*) FILTER "
@@ -113,7 +114,8 @@ def test_retention_deletes_exactly_what_is_due(store: Store) -> None:
                                    [due["hour"]])[0]
     report = run_pass(store, policy, NOW)
     for table, (old, new) in before.items():
-        assert old > 0 and report.deleted[table] == old
+        assert old > 0
+        assert report.deleted[table] == old
         assert counts(store, table, due["system" if table != "predictions" else "predictions"]) == (0, new)
     assert store.fetch_one("t", "SELECT count(*) FROM outcomes")[0] == kept_outcomes
     # evaluation results go with the predictions they came from; their minute rollups stay
@@ -133,7 +135,8 @@ def test_retention_deletes_exactly_what_is_due(store: Store) -> None:
 def test_retention_never_deletes_inside_the_settle_window(store: Store) -> None:
     fill(store, NOW - timedelta(minutes=30), 1800)
     report = run_pass(store, RetentionPolicy(system_hours=0, predictions_days=0, settle_seconds=3600), NOW)
-    assert report.deleted["system_samples"] == 0 and report.deleted["predictions"] == 0
+    assert report.deleted["system_samples"] == 0
+    assert report.deleted["predictions"] == 0
     assert lag_seconds(store, NOW + timedelta(seconds=90)) == 90
 
 
@@ -146,7 +149,8 @@ def test_late_outcomes_are_counted_by_the_next_pass(store: Store) -> None:
                     "(SELECT id FROM outcomes)", [NOW, NOW])
     run_pass(store, RetentionPolicy(), NOW + timedelta(minutes=1))
     after = store.fetch_one("t", "SELECT sum(labelled), sum(ok_requests) FROM prediction_rollup WHERE resolution_seconds = 60")
-    assert after[0] > labelled and after[0] == after[1]
+    assert after[0] > labelled
+    assert after[0] == after[1]
 
 
 def test_model_metrics_rollup_means_equal_raw_means(store: Store) -> None:
@@ -158,5 +162,6 @@ def test_model_metrics_rollup_means_equal_raw_means(store: Store) -> None:
     rolled = model_views.quality_series(store, "a", 900, since, NOW)  # 24 h: the minute rollups
     raw = store.fetch_df("t", "SELECT time_bucket(INTERVAL 1 MINUTE, ts) AS ts, avg(auc) AS auc FROM model_evaluations "
                               "WHERE ts >= ? GROUP BY 1 ORDER BY 1", [since])
-    assert "evaluations" in rolled.columns and len(rolled) == len(raw) > 1000
+    assert "evaluations" in rolled.columns
+    assert len(rolled) == len(raw) > 1000
     assert list(rolled["auc"]) == pytest.approx(list(raw["auc"]), rel=1e-12)

@@ -19,7 +19,8 @@ HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print(
 
 def test_fresh_store_applies_every_migration_once(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.duckdb")
-    assert store.applied_migrations == [m[0] for m in load_migrations()] and store.applied_migrations[:2] == [1, 2]
+    assert store.applied_migrations == [m[0] for m in load_migrations()]
+    assert store.applied_migrations[:2] == [1, 2]
     store.close()
     again = Store(tmp_path / "a.duckdb")
     assert again.applied_migrations == []

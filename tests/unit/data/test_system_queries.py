@@ -29,7 +29,8 @@ def test_series_averages_within_buckets_and_respects_the_range(store: Store) -> 
     assert df["samples"].sum() == 3600
     assert df["cpu_percent"].iloc[0] == pytest.approx(sum(range(6)) / 6)
     part = q.system_series(store, T0 + timedelta(seconds=100), T0 + timedelta(seconds=109))
-    assert part["samples"].sum() == 10 and part["cpu_percent"].mean() == pytest.approx(104.5)
+    assert part["samples"].sum() == 10
+    assert part["cpu_percent"].mean() == pytest.approx(104.5)
     cores = q.core_series(store, T0, T0 + timedelta(seconds=59))
     assert sorted(cores["core"].unique()) == [0, 1]
     assert cores[cores.core == 1]["cpu_percent"].eq(0.0).all()
@@ -37,7 +38,8 @@ def test_series_averages_within_buckets_and_respects_the_range(store: Store) -> 
 
 
 def test_latest_sample_processes_and_disks(store: Store) -> None:
-    assert q.latest_sample(store) is None and q.latest_processes(store) == []
+    assert q.latest_sample(store) is None
+    assert q.latest_processes(store) == []
     w = Writer(store)
     w.write_now({
         "system_samples": [sample(0, 1.0, [1.0]), sample(5, 9.0, [9.0])],
@@ -47,9 +49,11 @@ def test_latest_sample_processes_and_disks(store: Store) -> None:
         "disk_samples": [(T0, "/", "sda", 100, 10, 10.0), (T0 + timedelta(seconds=5), "/", "sda", 100, 20, 20.0)],
     })
     latest = q.latest_sample(store)
-    assert latest["cpu_percent"] == 9.0 and latest["cpu_per_core_percent"] == [9.0]
+    assert latest["cpu_percent"] == 9.0
+    assert latest["cpu_per_core_percent"] == [9.0]
     procs = q.latest_processes(store)
     assert [(p["name"], p["up"]) for p in procs] == [("a", False), ("b", True)]
     disks = q.latest_disks(store)
-    assert disks.to_dict("records")[0]["used_percent"] == 20.0 and len(disks) == 1
+    assert disks.to_dict("records")[0]["used_percent"] == 20.0
+    assert len(disks) == 1
     assert q.sample_count(store) == 2

@@ -32,7 +32,8 @@ def test_enqueued_rows_are_stored_on_flush_with_their_values(store: Store) -> No
     assert writer.queue_length == 0
     row = store.fetch_one("r", "SELECT ts, name, pid, up, cpu_percent, rss_bytes FROM process_samples WHERE pid = 7")
     assert row == (T0 + timedelta(seconds=7), "p", 7, True, 7.0, 7000)
-    assert writer.stats.rows_written == 1000 and writer.stats.batches == 1
+    assert writer.stats.rows_written == 1000
+    assert writer.stats.batches == 1
 
 
 def test_list_columns_round_trip(store: Store) -> None:
@@ -59,7 +60,8 @@ def test_write_now_is_all_or_nothing(store: Store) -> None:
         writer.write_now({"process_samples": good + bad})
     with pytest.raises(Exception):
         writer.write_now({"disk_samples": [(T0, "/", "d", 1, 1, 1.0)], "process_samples": bad})
-    assert count(store) == 0 and count(store, "disk_samples") == 0
+    assert count(store) == 0
+    assert count(store, "disk_samples") == 0
 
 
 def test_a_bad_row_is_set_aside_and_the_rest_are_stored(store: Store) -> None:
@@ -69,11 +71,15 @@ def test_a_bad_row_is_set_aside_and_the_rest_are_stored(store: Store) -> None:
     writer.enqueue("process_samples", (T0, None, 1, True, 0.0, 0, 0, 0))  # name is NOT NULL
     writer.enqueue("disk_samples", (T0, "/", "sda", 1, 1, 1.0))
     assert writer.flush() == 11
-    assert count(store) == 10 and count(store, "disk_samples") == 1
-    assert writer.stats.rejected == 1 and writer.stats.failures == 1 and "NOT NULL" in writer.stats.last_error
+    assert count(store) == 10
+    assert count(store, "disk_samples") == 1
+    assert writer.stats.rejected == 1
+    assert writer.stats.failures == 1
+    assert "NOT NULL" in writer.stats.last_error
     assert writer.queue_length == 0
     writer.enqueue("process_samples", proc_row(99))
-    assert writer.flush() == 1 and writer.stats.last_error is None
+    assert writer.flush() == 1
+    assert writer.stats.last_error is None
 
 
 def test_store_failure_keeps_rows_for_the_next_flush(tmp_path: Path) -> None:
@@ -83,7 +89,9 @@ def test_store_failure_keeps_rows_for_the_next_flush(tmp_path: Path) -> None:
     writer.schema("process_samples")
     store.close()
     assert writer.flush() == 0
-    assert writer.queue_length == 1 and writer.stats.rejected == 0 and writer.stats.failures == 1
+    assert writer.queue_length == 1
+    assert writer.stats.rejected == 0
+    assert writer.stats.failures == 1
 
 
 def test_thread_flushes_periodically_and_stop_flushes_the_rest(store: Store) -> None:

@@ -21,10 +21,14 @@ def test_names_are_known_without_loading_and_a_look_up_loads(models_dir: Path) -
     BuiltInModels(models_dir)  # trains and saves them when this session has not yet
     models = BuiltInModels(models_dir)
     assert not models.loaded
-    assert set(models) == {CHAMPION, CHALLENGER} and len(models) == 2 and CHAMPION in models
-    assert models.get("an-ingested-model") is None and "an-ingested-model" not in models
+    assert set(models) == {CHAMPION, CHALLENGER}
+    assert len(models) == 2
+    assert CHAMPION in models
+    assert models.get("an-ingested-model") is None
+    assert "an-ingested-model" not in models
     assert not models.loaded  # other names load nothing
-    assert models[CHAMPION].name == CHAMPION and models.loaded
+    assert models[CHAMPION].name == CHAMPION
+    assert models.loaded
 
 
 def test_missing_models_are_trained_at_once(tmp_path: Path) -> None:

@@ -16,8 +16,10 @@ T0 = datetime(2026, 11, 27, 12)
 def test_scenario_is_seeded_correlated_and_learnable() -> None:
     x1, y1 = Scenario().training_set(2000)
     x2, y2 = Scenario().training_set(2000)
-    assert x1.equals(x2) and (y1 == y2).all()
-    assert list(x1.columns) == list(FEATURES) and len(FEATURES) == 12
+    assert x1.equals(x2)
+    assert (y1 == y2).all()
+    assert list(x1.columns) == list(FEATURES)
+    assert len(FEATURES) == 12
     assert 0.1 < y1.mean() < 0.4
     corr = np.corrcoef(x1.to_numpy().T)
     assert np.abs(corr[np.triu_indices(12, 1)]).max() > 0.3  # correlated, not independent columns
