@@ -3,7 +3,7 @@ groups by distinct score and sums Mann-Whitney ranks, data/queries/quality.py) b
 of fetching the joined rows to NumPy and calling `sklearn.metrics.roc_auc_score`, in one run.
 
 Predwatch's query returns more than AUC (average precision, confusion counts, Brier score, estimated
-accuracy); an AUC-only variant is timed too, and (issue 16) the same figures from the per-minute score
+accuracy); an AUC-only variant is timed too, and the same figures from the per-minute score
 profiles: one read of the merged bins and NumPy, the AUC within the bound the code states. Prints
 best-of times, the ratio and the difference in value. Asserts nothing about wall time.
 

@@ -4,7 +4,7 @@ once) beside SciPy `ks_2samp` + NumPy PSI per column
 (the baseline, rows fetched from the same DuckDB file) and Evidently's DataDriftPreset (in its own
 venv, bench/.venv-evidently, created from bench/requirements-evidently.txt on first use).
 
-Issue 16: also from profiles, as the evaluation job now does: the current rows binned once against the
+Also from profiles, as the evaluation job reads it: the current rows binned once against the
 reference's edges (upkeep, timed apart), then per pass one read of the merged bins and NumPy's PSI and
 exact KS (analytics/binned_drift.py).
 

@@ -2,8 +2,8 @@
 12 features each (12M feature rows), 90 % labelled, all inside both evaluation windows (15 min and
 24 h, the defaults): quality, drift of 12 features and the score over three windows, and importance.
 
-Against, in the same run: the raw-row path the job took before profiles (issue 16: the same reads
-of quality, curves and drift straight from predictions, outcomes and prediction_features), and one
+Against, in the same run: the raw-row path as the baseline (the same reads of quality, curves and
+drift straight from predictions, outcomes and prediction_features), and one
 plain scan of the same rows. Upkeep: a first build of every profile minute (what rebuilding the last
 2 x label-delay each pass would cost: all the rows are that recent), and one pass's incremental
 refresh after a minute's worth of new rows; then the profile tables' size per day of this traffic.
@@ -70,7 +70,7 @@ def scan(store: Store, since) -> None:
 
 
 def raw_reads(store: Store, collector: EvaluationCollector, models, now) -> None:
-    """The reads of a pass before profiles: quality, curves and drift from raw rows."""
+    """The baseline: a pass's quality, curves and drift read straight from the raw rows."""
     for model in models:
         for seconds in collector.windows:
             since = now - timedelta(seconds=seconds)

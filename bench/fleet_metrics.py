@@ -1,5 +1,5 @@
-"""The cost of the fleet counts on /metrics (issue 17): synthetic per-minute profiles of one model with
-12 features (rows per minute as the issue-16 benchmark measured at 5,000 predictions/min), then: the
+"""The cost of the fleet counts on /metrics: synthetic per-minute profiles of one model with
+12 features (rows per minute as at 5,000 predictions/min), then: the
 first count of every minute into the running totals (once, on upgrade), a scrape after a profile
 refresh that rebuilt one minute (the totals' upkeep plus the families, once per evaluation pass), and
 a scrape answered from the cache (every other scrape), each beside one /metrics exposition of the

@@ -25,7 +25,7 @@ import requests
 from bench.server import ROOT, free_port
 
 MB = 1024 * 1024
-GOAL_RSS_MB, GOAL_CPU = 200, 1.0  # issue 18: idle --no-demo at most 200 MB and 1 % of a core
+GOAL_RSS_MB, GOAL_CPU = 200, 1.0  # the goal: idle --no-demo at most 200 MB and 1 % of a core
 
 
 def loaded(pid: int, marker: str) -> bool:

@@ -2,7 +2,7 @@
 JSON parse, validation, commit) over a fixed time on loopback, beside a naive baseline that
 inserts the same rows one by one into DuckDB. Goal: >= 50,000 predictions/s end to end.
 
---profiles (issue 16) runs the ingest twice more: with the evaluation job idle during the run
+--profiles runs the ingest twice more: with the evaluation job idle during the run
 (--eval-interval 3600: no profile upkeep) and with a pass every 5 s (re-profiling the minutes the
 batches land in, and rolling their tiers, while they arrive): the upkeep's cost to ingest, goal within
 10 %. The rows carry the time they were made, as live traffic does."""

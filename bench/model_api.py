@@ -1,5 +1,5 @@
 """GET /api/model_performance and GET /api/drift on a seeded long history, at every configured window, beside
-the same requests answered by the old reads of the latest rows (a correlated max(ts) subquery per row), in
+the same requests answered by the baseline reads of the latest rows (a correlated max(ts) subquery per row), in
 the same run and through the same Flask test client.
 
     python -m bench.model_api [--db PATH] [--calls 40] [--every 300 | --as-seeded] [--days 30] [--predictions 2000000]
@@ -39,7 +39,7 @@ SEED_EVERY = 300  # seconds between the seed's evaluation passes
 _OLD_LATEST = "ts = (SELECT max(ts) FROM {table} t WHERE t.model = x.model AND t.window_seconds = x.window_seconds)"
 
 
-# -- the old reads (before issue 16's change): the baseline, and the definition tests compare with ----------
+# -- the baseline reads (a correlated max(ts) per row), the definition tests/unit/data/test_model_views.py checks against --
 def old_latest_evaluations(store: Store, model: str | None, window_seconds: int) -> list[dict[str, Any]]:
     return store.fetch_dicts(
         "old.latest_evaluations",

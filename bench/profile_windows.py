@@ -1,6 +1,6 @@
-"""Any window from the profiles on a seeded 30-day history (issue 16): /api/model_performance and /api/drift
+"""Any window from the profiles on a seeded 30-day history: /api/model_performance and /api/drift
 at 15m, 24h, 7d and 30d answered on demand (api/windows.py), beside the same answers merged from minute
-profiles alone (no hour and day tiers) and from the raw rows (the reads the job made before profiles), in
+profiles alone (no hour and day tiers) and from the raw rows (the baseline: every read straight from them), in
 the same run. Also the first build of 30 days of profiles and their tiers, and the tables' sizes.
 
     python -m bench.profile_windows [--db PATH] [--calls 20] [--days 30] [--predictions 2000000]
@@ -70,7 +70,7 @@ def build(db: Path, models_dir: Path) -> None:
 
 
 def raw_answer(store: Store, model: str, seconds: int) -> None:
-    """The reads the evaluation job made before profiles, for one window."""
+    """The baseline: one window's quality and drift read straight from the raw rows."""
     now = utcnow()
     since = now - timedelta(seconds=seconds)
     q.quality_summary(store, model, since, now)

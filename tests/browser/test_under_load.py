@@ -1,4 +1,4 @@
-"""Live under load (issue 18): with four busy processes per core burning the CPU, every page of a
+"""Live under load: with four busy processes per core burning the CPU, every page of a
 Predwatch running its built-in demo paints all of its visible charts (data, or a sentence saying why
 there is none; never bare axes) and keeps refreshing.
 

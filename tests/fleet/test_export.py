@@ -1,5 +1,5 @@
 """`python app.py export --format parquet --partition day`: Hive-partitioned Parquet that reads back
-whole (through DuckDB's read_parquet with hive_partitioning, and through issue 7's `python app.py
+whole (through DuckDB's read_parquet with hive_partitioning, and through `python app.py
 import` of the whole folder), re-exports without duplicates, and a clear exit 2 when a server holds the database."""
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_export_rejects_unsupported_choices(tmp_path: Path, args: list[str]) -> 
     assert exc.value.code == 2
 
 
-@pytest.mark.skipif("import" not in app_module.COMMANDS, reason="`python app.py import` (issue 7) is not registered")
+@pytest.mark.skipif("import" not in app_module.COMMANDS, reason="`python app.py import` is not registered")
 def test_export_round_trips_through_import(make_app, tmp_path: Path) -> None:
     db = _seed(make_app)
     out = tmp_path / "export"

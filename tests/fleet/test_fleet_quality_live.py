@@ -1,4 +1,4 @@
-"""Fleet AUC and accuracy end to end (issue 17): two live Predwatch instances receive different
+"""Fleet AUC and accuracy end to end: two live Predwatch instances receive different
 predictions of one model, a real Prometheus scrapes their fleet counts and evaluates
 deploy/fleet-rules.yml, and the recorded fleet AUC equals the AUC over the union of both instances' rows.
 

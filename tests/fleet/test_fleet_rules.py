@@ -1,4 +1,4 @@
-"""deploy/fleet-rules.yml (issue 17): promtool accepts it, its unit tests pass with expected fleet AUC,
+"""deploy/fleet-rules.yml: promtool accepts it, its unit tests pass with expected fleet AUC,
 accuracy and PSI computed in NumPy from the same counts (deploy/fleet_rules_test.py, regenerated here and
 compared with the committed file), prometheus.yml loads it, and the commented remote_write section is
 valid configuration once uncommented."""

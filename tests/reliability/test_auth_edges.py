@@ -1,4 +1,4 @@
-"""Auth edges (issue 15): the public routes are exempt from the dashboard login exactly (not every path that
+"""Auth edges: the public routes are exempt from the dashboard login exactly (not every path that
 starts with /metrics), and a forged Dash callback cannot flip the demo switches around the API token."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Big ingest bodies at once (issue 15, item 6): a real server gets 8 concurrent bodies near --max-body-mb;
+"""Big ingest bodies at once: a real server gets 8 concurrent bodies near --max-body-mb;
 each is stored or answered 503 with Retry-After (api/body_gate.py admits one large body at a time), a client
 that retries stores them all, and the server's RSS stays bounded. Fast: 8 MB limit, ~7 MB bodies; `make
 reliability`: the default 32 MB limit, ~29 MB bodies. Thresholds here are generous (RSS depends on the

@@ -1,4 +1,4 @@
-"""Damaged database files (issue 15): each refuses to start with exit 2 and one line naming the file and
+"""Damaged database files: each refuses to start with exit 2 and one line naming the file and
 the problem, the damaged file is never written to, and `python app.py salvage` copies what can be read."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A full disk (issue 15): ingest answers 507 with Retry-After and a JSON error saying so (not 500 with a
+"""A full disk: ingest answers 507 with Retry-After and a JSON error saying so (not 500 with a
 traceback each time), the store component is critical with that reason, one log line per episode, nothing
 acknowledged is lost, and writes work again once space is freed.
 

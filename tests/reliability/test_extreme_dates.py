@@ -1,5 +1,6 @@
-"""Extreme dates (issue 15): a time at the edge of Python's datetime range (year 1 with +14:00, 9999-12-31
-with -14:00) overflowed converting to UTC: a 500. Every route that takes a time answers 4xx naming it."""
+"""Extreme dates: a time at the edge of Python's datetime range (year 1 with +14:00, 9999-12-31 with
+-14:00) overflows converting to UTC, which unchecked is a 500. Every route that takes a time answers 4xx
+naming it."""
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,4 @@
-"""Forged dashboard inputs (issue 15): every server callback listed at /_dash-dependencies gets forged
+"""Forged dashboard inputs: every server callback listed at /_dash-dependencies gets forged
 values for each of its inputs and states in turn, and never answers 5xx (callbacks/guard.py gives the
 default view instead). Callbacks with pattern-matching ids are left out (their ids are not concrete)."""
 from __future__ import annotations

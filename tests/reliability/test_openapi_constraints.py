@@ -1,5 +1,5 @@
-"""The OpenAPI document states what the server enforces (issue 15, item 7: schemathesis found schema-valid
-requests refused on /api/export, /api/outcomes and /api/predictions): a time the document's pattern allows is
+"""The OpenAPI document states what the server enforces, so a client (or a fuzzer such as schemathesis)
+built from it sends nothing schema-valid that the server then refuses: a time the document's pattern allows is
 accepted and one it refuses is refused, by query and by body alike; batch sizes, unique rows, export tables
 and the large-body 503 are in the document."""
 from __future__ import annotations

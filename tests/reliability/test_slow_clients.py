@@ -1,7 +1,7 @@
-"""Slow clients (issue 15): hundreds of sockets sending their headers slowly must not lock others out.
+"""Slow clients: hundreds of sockets sending their headers slowly must not lock others out.
 
-waitress's default connection_limit (100) let 200 such sockets stop every other request until the idle
-timeout (120 s); app.py now sets the limits deliberately (see README, Reliability)."""
+waitress's default connection_limit (100) lets 200 such sockets stop every other request until the idle
+timeout (120 s), so app.py sets the limits deliberately (see README, Reliability)."""
 from __future__ import annotations
 
 import socket

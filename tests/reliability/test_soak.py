@@ -34,7 +34,7 @@ RETENTION_INTERVAL = 3
 # measured ~0.3 KB of RSS per stored row (DuckDB's in-memory primary-key index, row-group metadata, cached blocks),
 # ~385 MB/h at this rate. The long run's bound is that plus headroom; a leak of ~1 KB per request doubles it. The
 # fast run's 25 s window is still warming up (DuckDB's buffer pool filling): three runs of it on 2026-12-01 gave
-# 1,612, 3,276 and 6,150 MB/h (116-636 B per row written; the last failed the old 6,000 bound on a clean clone), so
+# 1,612, 3,276 and 6,150 MB/h (116-636 B per row written; a bound of 6,000 would have failed the last), so
 # its bound is 20,000 MB/h: it catches only a gross leak (2 KB or more per row written at ~2,700 rows/s).
 RSS_BOUND_MB_PER_HOUR = 600 if LONG else 20_000
 ENVELOPE = 6 if LONG else 3  # samples per lower-envelope point

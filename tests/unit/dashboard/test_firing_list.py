@@ -1,4 +1,4 @@
-"""The Overview's list of firing alerts (issue 18): worst first, each linking to the Alerts page with its
+"""The Overview's list of firing alerts: worst first, each linking to the Alerts page with its
 rule chosen for the backtest; a sentence when nothing fires."""
 from __future__ import annotations
 

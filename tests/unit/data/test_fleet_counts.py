@@ -1,4 +1,4 @@
-"""The fleet counters on /metrics (issue 17) on a real DuckDB: the score histogram by outcome equals
+"""The fleet counters on /metrics on a real DuckDB: the score histogram by outcome equals
 NumPy's count of the labelled scores, each feature's cumulative buckets count the values <= each PSI
 decile edge, PSI from those buckets and the reference shares equals the evaluation job's profile PSI,
 and the counters never go back: not across retention, a late label or a restart (a new collector

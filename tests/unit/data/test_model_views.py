@@ -1,5 +1,5 @@
-"""The Model and Drift pages' and the model API's reads: the latest rows equal the old correlated max(ts)
-definition's (bench.model_api keeps it as the benchmark's baseline), and long-range series are bounded
+"""The Model and Drift pages' and the model API's reads: the latest rows equal a correlated max(ts)
+subquery's (bench.model_api keeps that definition as the benchmark's baseline), and long-range series are bounded
 to about MAX_POINTS buckets without losing their means, peaks or gaps."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The built-in models load on first use, so a process that never predicts with them never imports
-scikit-learn (issue 18: ~80 MB of an idle `--no-demo`)."""
+scikit-learn (~80 MB of an idle `--no-demo`)."""
 from __future__ import annotations
 
 import subprocess
