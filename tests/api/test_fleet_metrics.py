@@ -1,4 +1,4 @@
-"""/metrics carries the fleet counts (issue 17) after an evaluation pass: score histograms by outcome and
+"""/metrics carries the fleet counts after an evaluation pass: score histograms by outcome and
 labelled-prediction counts for every model, feature histograms and reference shares for a model with a
 reference only; /api/drift says why a model has none."""
 from __future__ import annotations
@@ -28,14 +28,19 @@ def test_metrics_carry_fleet_counts_and_drift_says_why_a_model_has_no_reference(
     evaluate(app, {"15m": 900})
     samples = _samples(client)
     count = {(s.labels["model"], s.labels["outcome"]): s.value for s in samples if s.name == "model_score_count"}
-    assert count[("ext-model", "positive")] == 20 and count[("ext-model", "negative")] == 20
+    assert count[("ext-model", "positive")] == 20
+    assert count[("ext-model", "negative")] == 20
     assert count[(CHAMPION, "positive")] + count[(CHAMPION, "negative")] > 0
     featured = {s.labels["model"] for s in samples if s.name == "model_feature_value_bucket"}
-    assert CHAMPION in featured and "ext-model" not in featured
+    assert CHAMPION in featured
+    assert "ext-model" not in featured
     shares = [s for s in samples if s.name == "model_feature_reference_share" and s.labels["model"] == CHAMPION]
-    assert shares and abs(sum(s.value for s in shares if s.labels["feature"] == "__score__") - 1) < 1e-9
+    assert shares
+    assert abs(sum(s.value for s in shares if s.labels["feature"] == "__score__") - 1) < 1e-9
     assert sum(1 for s in samples if s.name == "model_score_bucket_lower") == 51
     missing = client.get("/api/drift?model=ext-model")
     error = missing.get_json()["error"]
-    assert missing.status_code == 404 and error["details"][0]["reason"] == "no_reference"
-    assert "no reference sample yet" in error["message"] and "40 labelled so far" in error["message"]
+    assert missing.status_code == 404
+    assert error["details"][0]["reason"] == "no_reference"
+    assert "no reference sample yet" in error["message"]
+    assert "40 labelled so far" in error["message"]

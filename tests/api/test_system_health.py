@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import psutil
 
+from tests.waiting import eventually
+
 
 def system_collector(app):
     return next(c for c in app.predwatch.runner.collectors if c.name == "system")
@@ -24,7 +26,8 @@ def test_before_any_sample_the_resources_are_unknown(client) -> None:
 def test_reports_the_stored_sample_and_every_component(app, client) -> None:
     collect_once(app)
     response = client.get("/api/system_health")
-    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
     body = response.get_json()
     stored = app.predwatch.runtime.store.fetch_one("s", "SELECT cpu_percent, memory_percent FROM system_samples")
     assert body["resources"]["cpu"]["percent"] == stored[0]
@@ -33,12 +36,17 @@ def test_reports_the_stored_sample_and_every_component(app, client) -> None:
     assert body["resources"]["memory"]["status"] in {"ok", "warning", "critical"}
     assert body["status"] in {"ok", "warning", "critical"}
     components = body["components"]
-    assert components["collector"]["status"] == "ok" and components["collector"]["last_success"].endswith("Z")
+    assert components["collector"]["status"] == "ok"
+    assert components["collector"]["last_success"].endswith("Z")
     assert components["collector"]["error"] is None
-    assert components["store"]["status"] == "ok" and components["store"]["size_bytes"] > 0
-    assert components["writer"]["queue_length"] == 0 and components["writer"]["rows_written"] >= 3
+    assert components["store"]["status"] == "ok"
+    assert components["store"]["size_bytes"] > 0
+    assert components["writer"]["queue_length"] == 0
+    assert components["writer"]["rows_written"] >= 3
     own = [p for p in components["processes"] if p["name"] == "predwatch"]
-    assert own and own[0]["up"] is True and own[0]["rss_bytes"] > 0
+    assert own
+    assert own[0]["up"] is True
+    assert own[0]["rss_bytes"] > 0
 
 
 def test_failing_collector_shows_in_health(app, client, monkeypatch) -> None:
@@ -57,18 +65,16 @@ def test_a_closed_store_is_reported_not_raised(app, client) -> None:
     response = client.get("/api/system_health")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["components"]["store"]["status"] == "critical" and body["status"] == "critical"
+    assert body["components"]["store"]["status"] == "critical"
+    assert body["status"] == "critical"
 
 
 def test_live_collection_fills_the_store(app, client) -> None:
-    import time
-
     app.predwatch.start()
-    deadline = time.monotonic() + 60  # a deadline, not a speed: it ends as soon as the condition holds
-    while time.monotonic() < deadline:
+
+    def collected() -> dict | None:
         body = client.get("/api/system_health").get_json()
-        if body["sample_timestamp"] and body["components"]["writer"]["rows_written"] >= 6:
-            break
-        time.sleep(0.05)
-    assert body["sample_timestamp"] is not None
+        return body if body["sample_timestamp"] and body["components"]["writer"]["rows_written"] >= 6 else None
+
+    body = eventually(collected, timeout=60, message="a first sample and 6 rows written")
     assert body["resources"]["cpu"]["status"] != "unknown"
