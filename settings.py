@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 DASHBOARD_AUTH = ("off", "basic", "token")
@@ -201,8 +202,9 @@ def _convert(name: str, raw: str, default: object) -> object:
         raise SettingsError(f"{env_name(name)}={raw!r} is not a valid {kind.__name__}") from exc
 
 
-def _from_env(environ: Mapping[str, str]) -> dict[str, object]:
-    values: dict[str, object] = {}
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Each set variable converted to its field's type (by _convert), so the values fit Settings(**values)."""
+    values: dict[str, Any] = {}
     for f in fields(Settings):
         raw = environ.get(env_name(f.name))
         if raw is not None and raw != "":

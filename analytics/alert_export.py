@@ -3,8 +3,7 @@ that moves to Prometheus + Alertmanager keeps its thresholds, and the one label 
 Predwatch's webhook alerts carry the same alertname, rule, severity, subject labels and annotations
 as the exported rules' alerts. YAML is written by hand (PyYAML is not a dependency): every string is
 emitted as a JSON string, which is valid YAML."""
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: it would bind the name of this module's annotations().
 import json
 from collections.abc import Sequence
 

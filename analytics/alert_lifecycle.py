@@ -76,18 +76,18 @@ def evaluate(rule: Rule, value: float | None, now: datetime, state: AlertState, 
         if state.state == FIRING:
             return replace(state, last_true_at=now, value=value, subject=subject), []
         gap = (now - state.last_true_at).total_seconds() if state.last_true_at else 0.0
-        if state.state != PENDING:
+        if state.state != PENDING or state.active_at is None:  # (a pending state without a start starts over)
             return _start(rule, value, now, subject, INACTIVE)
         if gap > gap_limit_seconds(rule, interval_seconds):
             # a hole in the data longer than the duration: what happened in it is unknown, so start over
             back = Transition(rule.id, PENDING, INACTIVE, now, value, state.active_at)
             new, moves = _start(rule, value, now, subject, INACTIVE)
             return new, [back, *moves]
-        held = replace(state, last_true_at=now, value=value, subject=subject)
+        kept = replace(state, last_true_at=now, value=value, subject=subject)
         if (now - state.active_at).total_seconds() >= rule.for_seconds:
-            return replace(held, state=FIRING, fired_at=now), [Transition(rule.id, PENDING, FIRING, now, value,
+            return replace(kept, state=FIRING, fired_at=now), [Transition(rule.id, PENDING, FIRING, now, value,
                                                                           state.active_at)]
-        return held, []
+        return kept, []
     if state.state == PENDING:
         return AlertState(), [Transition(rule.id, PENDING, INACTIVE, now, value, state.active_at)]
     if state.state == FIRING:

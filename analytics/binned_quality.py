@@ -13,6 +13,7 @@ the scores sharing a bin as tied, so each comes with a bound on its distance fro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +89,7 @@ def ap_error_bound(b: LabelledBins) -> float | None:
     return float(np.sum(pos / p * width))
 
 
-def summary(bins: ScoreBins) -> dict:
+def summary(bins: ScoreBins) -> dict[str, Any]:
     """The sums analytics.quality.window_quality takes (predictions, labelled, positives, tp/fp/tn/fn,
     u, ap_sum, brier, unlabelled, estimated_accuracy), plus auc_error_bound and ap_error_bound."""
     out, pos, neg = bins.outcome, bins.outcome == POSITIVE, bins.outcome == NEGATIVE

@@ -36,7 +36,8 @@ class CategoricalDrift:
 def expected_shares(reference: np.ndarray, epsilon: float = PSI_EPSILON) -> np.ndarray:
     shares = np.asarray(reference, dtype=float) / max(1.0, float(np.sum(reference)))
     smoothed = np.where(shares > 0, shares, epsilon)
-    return smoothed / smoothed.sum()
+    expected: np.ndarray = smoothed / smoothed.sum()
+    return expected
 
 
 def js_distance(p: np.ndarray, q: np.ndarray) -> float:

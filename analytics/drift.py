@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,8 @@ class KsResult:
 def quantile_edges(reference: np.ndarray, bins: int = PSI_BINS) -> np.ndarray:
     """The bins-1 inner edges at the reference's quantiles (linear interpolation, as DuckDB's
     quantile_cont). A value v falls in bin i = number of edges < v, so bin 0 is (-inf, e1]."""
-    return np.quantile(np.asarray(reference, dtype=float), np.arange(1, bins) / bins)
+    edges: np.ndarray = np.quantile(np.asarray(reference, dtype=float), np.arange(1, bins) / bins)
+    return edges
 
 
 def bin_shares(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -106,7 +108,7 @@ def impact(psi_value: float | None, importance: float | None) -> float | None:
     return psi_value * max(0.0, importance if importance is not None else 0.0)
 
 
-def rank_by_impact(rows: list[dict], importance: dict[str, float]) -> list[dict]:
+def rank_by_impact(rows: list[dict[str, Any]], importance: dict[str, float]) -> list[dict[str, Any]]:
     """Rows (with `feature` and `psi`) plus importance, impact and impact_rank (1 = most impact), sorted
     by impact, then PSI; rows without a PSI come last. Without any importance, impact ranks by PSI alone."""
     weighted = bool(importance)

@@ -13,7 +13,7 @@ _COMPONENT_LEVEL = {"starting": "ok", "ok": "ok", "warning": "warning", "critica
 RESOURCE_METRICS = {"cpu": "cpu_percent", "memory": "memory_percent", "disk": "disk_used_percent"}
 
 
-def resource_report(sample: Mapping[str, Any] | None, levels: Mapping[str, Levels]) -> dict[str, dict]:
+def resource_report(sample: Mapping[str, Any] | None, levels: Mapping[str, Levels]) -> dict[str, dict[str, Any]]:
     """cpu, memory and disk percent, each with its status against the rules' levels ('unknown' before the
     first sample)."""
     sample = sample or {}
@@ -82,7 +82,7 @@ def build_report(inputs: Mapping[str, Any], now: Any, interval: float, levels: M
         resources["cpu"]["load_1m"] = sample.get("load_1m")
         resources["memory"].update(used_bytes=sample.get("memory_used_bytes"), total_bytes=sample.get("memory_total_bytes"))
     processes = [{k: _iso(v) for k, v in p.items()} for p in inputs["processes"]]
-    components = {
+    components: dict[str, Any] = {
         "collector": _collector_summary(inputs["collectors"], age, interval),
         "store": {k: _iso(v) for k, v in inputs["store"].items()},
         "writer": {k: _iso(v) for k, v in inputs["writer"].items()},

@@ -8,7 +8,9 @@ None ("undefined") when the data cannot define it (one class only, an empty wind
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -195,7 +197,7 @@ class WindowQuality:
         return self.confusion.accuracy if self.status == "ok" else None
 
 
-def window_quality(sums: dict, reference_accuracy: float | None, min_samples: int) -> WindowQuality:
+def window_quality(sums: Mapping[str, Any], reference_accuracy: float | None, min_samples: int) -> WindowQuality:
     """Quality figures from the evaluation query's sums: `labelled`, `positives`, tp/fp/tn/fn, `u` (the
     Mann-Whitney sum), `ap_sum`, `brier`, `predictions`, `unlabelled`, `estimated_accuracy`. Below
     `min_samples` labelled rows no quality figure is given; estimated accuracy needs as many unlabelled."""

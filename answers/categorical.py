@@ -5,10 +5,14 @@ KS), and every feature's missing-value share against the reference's (feature_dr
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from analytics import categorical_drift as cd
 from data.queries import category_profiles as cp
 from data.store import Store
+
+# One nested-window read: feature -> bucket -> rows, and feature -> (nulls, rows) of the numeric features.
+Parts = tuple[dict[str, dict[str, int]], dict[str, tuple[int, int]]]
 
 
 class CategoricalDrift:
@@ -19,10 +23,12 @@ class CategoricalDrift:
         self.buckets = cp.reference(store, model)  # feature -> bucket -> reference rows
         self.reference_missing = cp.reference_missing(store, model)
 
-    def window(self, now: datetime, seconds: int, parts: list[dict] | None) -> tuple[list[tuple], list[tuple]]:
+    def window(self, now: datetime, seconds: int,
+               parts: list[Parts] | None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """feature_drift and feature_drift_detail rows of one window. `parts` are the window's profile
         reads (None: shorter than a minute, read from the raw rows)."""
-        drift, detail = [], []
+        drift: list[tuple[Any, ...]] = []
+        detail: list[tuple[Any, ...]] = []
         if parts is None:
             current = cp.raw_window(self.store, self.model, now - timedelta(seconds=seconds), now)
             missing: dict[str, tuple[int, int]] = {}
@@ -51,7 +57,7 @@ class CategoricalDrift:
         return drift, detail
 
 
-def read_parts(store: Store, model: str, first: datetime, last: datetime) -> tuple[dict, dict]:
+def read_parts(store: Store, model: str, first: datetime, last: datetime) -> Parts:
     """One nested-window read: category buckets and numeric null counts of minutes [first, last]."""
     return cp.window(store, model, first, last), cp.missing_counts(store, model, first, last)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -37,6 +37,10 @@ DRIFT_COLUMNS = ("ts", "model", "window_seconds", "feature", "psi", "ks_statisti
 DETAIL_COLUMNS = ("ts", "model", "window_seconds", "feature", "kind", "chi2_pvalue", "js_distance", "missing_share",
                   "reference_missing_share", "missing_verdict")
 TABLES = ("model_evaluations", "feature_drift", "model_curves", "feature_drift_detail")
+
+Row = tuple[Any, ...]  # one row of a table in TABLES, in its columns' order
+FeatureBins = tuple[np.ndarray, np.ndarray]  # (bin ids, counts) of one feature; a bin id may repeat
+Part = TypeVar("Part")
 
 
 class ModelAnswers:
@@ -65,9 +69,9 @@ class ModelAnswers:
         return self._references[model]
 
     def answer(self, model: str, now: datetime, windows: Sequence[int], recent_seconds: int | None = None,
-               has_reference: bool = True) -> dict[str, list[tuple]]:
+               has_reference: bool = True) -> dict[str, list[Row]]:
         """Rows for TABLES: quality of every window, drift of every window and of the last `recent_seconds`."""
-        out: dict[str, list[tuple]] = {table: [] for table in TABLES}
+        out: dict[str, list[Row]] = {table: [] for table in TABLES}
         scores = nested_windows(now, windows, lambda first, last: pr.score_bins(self.store, model, first, last))
         for seconds in sorted(windows):
             columns = [part[0] for part in scores[seconds]]
@@ -93,7 +97,7 @@ class ModelAnswers:
         return out
 
     def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None,
-                 out: dict[str, list[tuple]]) -> None:
+                 out: dict[str, list[Row]]) -> None:
         reference_accuracy = self.reference_accuracy(model)
         sums = bq.summary(bins)
         result = qa.window_quality(sums, reference_accuracy, self.min_samples)
@@ -109,7 +113,7 @@ class ModelAnswers:
         if ok:
             out["model_curves"].extend(curve_rows(bins, now, model, seconds))
 
-    def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[tuple]]) -> None:
+    def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[Row]]) -> None:
         """Categorical features' drift and every feature's missing share (answers/categorical.py)."""
         if model not in self._categories:
             self._categories[model] = CategoricalDrift(self.store, model, self.min_samples)
@@ -122,8 +126,8 @@ class ModelAnswers:
             out["feature_drift_detail"] += detail
 
 
-def drift_rows(references: dict[str, bd.ReferenceBins], current: dict[str, tuple], now: datetime, model: str,
-               seconds: int, min_samples: int) -> list[tuple]:
+def drift_rows(references: dict[str, bd.ReferenceBins], current: dict[str, FeatureBins], now: datetime, model: str,
+               seconds: int, min_samples: int) -> list[Row]:
     """feature_drift rows of every numeric feature (and the score) of one window."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
     names = sorted(references)
@@ -137,11 +141,12 @@ def drift_rows(references: dict[str, bd.ReferenceBins], current: dict[str, tuple
             for name, f, verdict, ok, pvalue in zip(names, found, verdicts, enough, pvalues, strict=True)]
 
 
-def nested_windows(now: datetime, windows: Sequence[int], read: Callable[[datetime, datetime], Any]) -> dict[int, list]:
+def nested_windows(now: datetime, windows: Sequence[int],
+                   read: Callable[[datetime, datetime], Part]) -> dict[int, list[Part]]:
     """Each window's profile parts. Every window ends at now's minute, so each reads only the minutes
     before those of the next smaller one, and a window's parts are its own and all smaller ones'."""
-    parts: list = []
-    found: dict[int, list] = {}
+    parts: list[Part] = []
+    found: dict[int, list[Part]] = {}
     upto: datetime | None = None
     for seconds in sorted(windows):
         first, last = pr.window_minutes(now, seconds)
@@ -153,19 +158,19 @@ def nested_windows(now: datetime, windows: Sequence[int], read: Callable[[dateti
     return found
 
 
-def merge_feature_bins(parts: Sequence[dict[str, tuple]]) -> dict[str, tuple]:
+def merge_feature_bins(parts: Sequence[dict[str, FeatureBins]]) -> dict[str, FeatureBins]:
     """Per feature, the (bin ids, counts) of several parts side by side (a bin may repeat: counts add up)."""
-    merged: dict[str, tuple] = {}
+    merged: dict[str, FeatureBins] = {}
     for feature in {f for part in parts for f in part}:
         found = [part[feature] for part in parts if feature in part]
         merged[feature] = (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
     return merged
 
 
-def curve_rows(bins: bq.ScoreBins, now: datetime, model: str, seconds: int) -> list[tuple]:
+def curve_rows(bins: bq.ScoreBins, now: datetime, model: str, seconds: int) -> list[Row]:
     """model_curves rows (ROC, PR, calibration) from the same merged bins as the window's figures."""
     lb = bq.labelled_bins(bins)
-    rows = []
+    rows: list[Row] = []
     for name, build in (("roc", qa.roc_from_counts), ("pr", qa.pr_from_counts)):
         curve = qa.downsample(build(lb.threshold, lb.pos, lb.neg), CURVE_POINTS)
         rows += [(now, model, seconds, name, i, x, y, t, None)

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.fast_figure import LOADING_FIGURE
 from dashboard.ids import chart_csv, chart_csv_download, figure_store
@@ -40,7 +41,11 @@ def graph_card(graph_id: str) -> dbc.Card:
                     className="mb-3")
 
 
-def simple_table(header: Sequence[str], rows: Sequence[Sequence[object]], empty: str) -> html.Div:
+# What a table cell shows: text, a number, a component (a badge, a link) or nothing.
+Cell = str | int | float | Component | None
+
+
+def simple_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], empty: str) -> html.Div:
     """A striped table, or a muted line saying why it is empty."""
     if not rows:
         return html.Div(empty, className="text-muted fst-italic empty-state")

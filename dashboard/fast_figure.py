@@ -3,12 +3,18 @@ validating a template, layout or trace cost ~30-100 ms a chart on this 2-core ma
 builder using these is validated in its unit tests instead."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.theme import FIGURE_LAYOUT, TEMPLATE
+
+# A chart's column of values: a frame's column, an index, an array or a plain list.
+Column = pd.Series | pd.Index | np.ndarray | Sequence[Any]
 
 
 def axis(title: str, **options: object) -> dict:
@@ -57,13 +63,13 @@ LOADING_FIGURE = {"data": [], "layout": {
                      "font": {"size": 14, "color": MUTED}}]}}
 
 
-def nothing_to_draw(values: object) -> bool:
+def nothing_to_draw(values: Column | pd.DataFrame) -> bool:
     """True when no value is finite (every point missing): such a chart would draw only axes."""
     array = np.asarray(values, dtype=float)
     return array.size == 0 or not np.isfinite(array).any()
 
 
-def times(values: object) -> np.ndarray:
+def times(values: Column) -> np.ndarray:
     """Timestamps as ISO text (naive UTC), all at once: plotly's JSON encoder turns each pandas Timestamp
     into text through a chain of failed encoders, ~10 µs a point. Missing times become None."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype) and values.dtype.kind == "M" \
@@ -73,7 +79,7 @@ def times(values: object) -> np.ndarray:
     stamps = pd.DatetimeIndex(pd.to_datetime(values))
     if stamps.tz is not None:
         stamps = stamps.tz_convert("UTC").tz_localize(None)
-    missing = stamps.isna()
+    missing = np.asarray(stamps.isna())
     whole = bool((stamps.as_unit("ns").asi8[~missing] % 1_000_000_000 == 0).all())  # whole seconds: no ".000"
     text = np.datetime_as_string(stamps.to_numpy(), unit="s" if whole else "ms")
     if missing.any():
@@ -82,12 +88,12 @@ def times(values: object) -> np.ndarray:
     return text
 
 
-def numbers(values: object) -> np.ndarray:
+def numbers(values: Column) -> np.ndarray:
     """Floats as one array (plotly sends it as a typed array; NaN stays a gap)."""
     return np.asarray(values, dtype=float)
 
 
-def line(x: object, y: object, name: str, color: str, **options: object) -> dict:
+def line(x: Column, y: Column, name: str, color: str, **options: Any) -> dict:
     """A time-series line trace; `line` options merge into the colour."""
     return {"type": "scatter", "x": times(x), "y": numbers(y), "name": name, "mode": "lines",
             "line": {"color": color, **options.pop("line", {})}, **options}

@@ -5,6 +5,8 @@ Query durations are stored in seconds and charted in ms. Live charts take a `rev
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,7 +20,7 @@ PG_STATES = {"connections_active": "active", "connections_idle": "idle",
              "connections_idle_in_transaction": "idle in transaction"}
 
 
-def _line(x: pd.Series, y: pd.Series, name: str, color: str, **options: object) -> dict:
+def _line(x: pd.Series, y: pd.Series, name: str, color: str, **options: Any) -> dict:
     return {"type": "scatter", "x": list(x), "y": list(y), "name": name, "mode": "lines",
             "line": {"color": color, **options.pop("line", {})}, **options}
 

@@ -40,7 +40,7 @@ def _curve_figure(curves: pd.DataFrame, kind: str, areas: Mapping[str, float | N
     if part.empty:
         return None
     traces = [{"type": "scatter", "x": points["x"], "y": points["y"], "mode": "lines",
-               "line": {"color": SERIES[i % len(SERIES)]}, "name": f"{model} ({area_name} {_area_text(areas.get(model))})"}
+               "line": {"color": SERIES[i % len(SERIES)]}, "name": f"{model} ({area_name} {_area_text(areas.get(str(model)))})"}
               for i, (model, points) in enumerate(part.groupby("model", sort=True))]
     if kind == "roc":
         traces.append({**DIAGONAL, "name": "chance"})
@@ -116,7 +116,7 @@ def make_importance_figure(latest: pd.DataFrame, model: str | None, revision: st
     order = latest[latest["method"] == latest["method"].iloc[-1]].sort_values("importance")["feature"].tolist()
     names = {"permutation": "permutation (AUC drop)", "model": "model's own (share)"}
     traces = [{"type": "bar", "x": part["importance"], "y": part["feature"], "orientation": "h",
-               "name": names.get(method, method), "marker": {"color": SERIES[i % len(SERIES)]}}
+               "name": names.get(str(method), str(method)), "marker": {"color": SERIES[i % len(SERIES)]}}
               for i, (method, part) in enumerate(latest.groupby("method", sort=True))]
     return _frame(title, revision, axis("feature", categoryorder="array", categoryarray=order), traces,
                   axis("importance"), hovermode="closest", barmode="group", height=420)

@@ -7,14 +7,15 @@ With `earlier` (dashboard/compare.py) a chart overlays the same range a day or a
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.compare import EARLIER_TIME, Earlier, earlier_line, note_margin, titled
-from dashboard.fast_figure import LEAN_TEMPLATE, axis, frame, numbers, times
+from dashboard.fast_figure import LEAN_TEMPLATE, Column, axis, frame, numbers, times
 from dashboard.figures import empty_figure
 from dashboard.theme import FIGURE_LAYOUT, SERIES
 
@@ -43,12 +44,12 @@ def _compare_layout(earlier: Earlier | None, legend_x: float = 1.02, right: int 
             "margin": {**FIGURE_LAYOUT["margin"], "r": right, **note_margin(earlier)}}
 
 
-def _colors(models: Sequence[str]) -> dict[str, str]:
-    """One colour per model, stable for a given set of models across the page's charts."""
-    return {model: SERIES[i % len(SERIES)] for i, model in enumerate(sorted(models))}
+def _colors(models: Iterable[object]) -> dict[str, str]:
+    """One colour per model (by name), stable for a given set of models across the page's charts."""
+    return {model: SERIES[i % len(SERIES)] for i, model in enumerate(sorted(str(m) for m in models))}
 
 
-def _line(x: object, y: object, name: str, **options: object) -> dict:
+def _line(x: Column, y: Column, name: str, **options: Any) -> dict:
     return {"type": "scatter", "x": times(x), "y": numbers(y), "name": name, "mode": "lines", **options}
 
 
@@ -57,7 +58,7 @@ def _earlier_lines(earlier: Earlier | None, column: str, colors: dict[str, str],
     """One dotted line per model of the earlier period's `column`."""
     if earlier is None or earlier.empty:
         return []
-    return [earlier_line(part, column, f"{model}{suffix}", earlier, colors.get(model, SERIES[6]), scale, **line)
+    return [earlier_line(part, column, f"{model}{suffix}", earlier, colors.get(str(model), SERIES[6]), scale, **line)
             for model, part in earlier.frame.groupby("model", sort=True)]
 
 
@@ -74,7 +75,7 @@ def make_throughput_figure(series: pd.DataFrame, in_flight: pd.DataFrame, revisi
     if series.empty:
         return empty_figure("Throughput", NO_PREDICTIONS)
     colors = _colors(series["model"].unique())
-    traces = [_line(part["ts"], part["requests_per_second"], str(model), line={"color": colors[model]})
+    traces = [_line(part["ts"], part["requests_per_second"], str(model), line={"color": colors[str(model)]})
               for model, part in series.groupby("model", sort=True)]
     if not in_flight.empty:
         traces.append(_line(in_flight["ts"], in_flight["in_flight"], "in flight", yaxis="y2", opacity=0.8,
@@ -92,10 +93,11 @@ def make_latency_histogram_figure(histogram: pd.DataFrame, revision: str = "",
     if histogram.empty:
         return empty_figure("Latency distribution", NO_LATENCIES)
     colors = _colors(histogram["model"].unique())
-    traces = [_bars(part, str(model), {"color": colors[model]}, 0.6) for model, part in histogram.groupby("model", sort=True)]
+    traces = [_bars(part, str(model), {"color": colors[str(model)]}, 0.6)
+              for model, part in histogram.groupby("model", sort=True)]
     if earlier is not None and not earlier.empty:
         traces += [_bars(part, f"{model} ({earlier.label})", {"color": "rgba(0,0,0,0)",
-                         "line": {"color": colors.get(model, SERIES[6]), "width": 1.5}}, 1.0)
+                         "line": {"color": colors.get(str(model), SERIES[6]), "width": 1.5}}, 1.0)
                    for model, part in earlier.frame.groupby("model", sort=True)]
     return _frame(titled("Latency distribution", earlier), revision, axis("requests", rangemode="tozero"), traces,
                   xaxis=axis("latency (ms)", type="log"), barmode="overlay", hovermode="closest",
@@ -116,7 +118,7 @@ def make_latency_figure(series: pd.DataFrame, revision: str = "", earlier: Earli
         return empty_figure("Latency percentiles", NO_LATENCIES if not series.empty else NO_PREDICTIONS)
     colors = _colors(series["model"].unique())
     traces = [_line(part["ts"], part[column] * 1000, f"{model} {column}",
-                    line={"color": colors[model], "dash": dash, "width": 2 if column == "p95" else 1})
+                    line={"color": colors[str(model)], "dash": dash, "width": 2 if column == "p95" else 1})
               for model, part in series.groupby("model", sort=True) for column, dash in PERCENTILES.items()]
     for column, dash in PERCENTILES.items():  # earlier lines keep each percentile's dash, dimmed
         traces += _earlier_lines(earlier, column, colors, f" {column}", 1000, dash=dash)
@@ -161,9 +163,9 @@ def make_success_figure(success: pd.DataFrame, revision: str = "", earlier: Earl
     colors = _colors(success["model"].unique())
     traces = []
     for model, part in success.groupby("model", sort=True):
-        traces += [_line(part["ts"], part["success_percent"], f"{model} success", line={"color": colors[model], "width": 2}),
+        traces += [_line(part["ts"], part["success_percent"], f"{model} success", line={"color": colors[str(model)], "width": 2}),
                    _line(part["ts"], part["labelled_percent"], f"{model} labelled",
-                         line={"color": colors[model], "width": 1, "dash": "dot"})]
+                         line={"color": colors[str(model)], "width": 1, "dash": "dot"})]
     traces += _earlier_lines(earlier, "success_percent", colors, " success", dash="dashdot")
     return _frame(titled("Success rate as labels arrive", earlier), revision, PERCENT, traces,
                   **{**SIDE_LEGEND, **_compare_layout(earlier)})

@@ -15,7 +15,9 @@ def history_controls() -> html.Div:
     """An absolute from-to window (UTC) and the live toggle that pauses refresh while exploring."""
     # datetime-local: the browser's own date-time picker and format. Labelled for
     # the eye (from/to, UTC) since such inputs show no placeholder; a refused pick says why (RANGE_MESSAGE).
-    picker = [dcc.Input(id=i, type="datetime-local", className="form-control form-control-sm range-time",
+    # dash's Input type lists fewer types than browsers take; datetime-local renders as <input> all the same.
+    picker = [dcc.Input(id=i, type="datetime-local",  # type: ignore[arg-type]
+                        className="form-control form-control-sm range-time",
                         debounce=True) for i in (ids.RANGE_FROM, ids.RANGE_TO)]
     return html.Div([
         html.Small("from", className="text-light me-1"), picker[0],

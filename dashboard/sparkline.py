@@ -4,6 +4,7 @@ card would cost a figure per card per refresh."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from dash import html
@@ -36,4 +37,5 @@ def sparkline(values: Sequence[float | None], label: str, unit: str = "", bars: 
     bars_ = [html.Span(className="sparkline-bar" if h is not None else "sparkline-gap",
                        style={"height": f"{h if h is not None else 0:.0f}%"}) for h in heights]
     summary = f"{label} over the range: min {float(finite.min()):.3g}{unit}, max {high:.3g}{unit}"
-    return html.Div(bars_, className="sparkline", title=summary, role="img", **{"aria-label": summary})
+    aria: dict[str, Any] = {"aria-label": summary}  # a wildcard attribute, which dash takes as a keyword only
+    return html.Div(bars_, className="sparkline", title=summary, role="img", **aria)

@@ -41,7 +41,7 @@ def active_table(alerts: Sequence[Mapping[str, Any]]) -> html.Div:
                         "No alert is firing or pending: every rule's condition is currently false.")
 
 
-def firing_list(alerts: Sequence[Mapping[str, Any]]) -> html.Div:
+def firing_list(alerts: Sequence[Mapping[str, Any]]) -> html.Div | html.Ul:
     """The Overview's firing alerts, worst first, each linking to the Alerts page with its rule chosen."""
     firing = sorted((a for a in alerts if a["state"] == "firing"),
                     key=lambda a: (-SEVERITY_ORDER.index(a["severity"]) if a["severity"] in SEVERITY_ORDER else 1,
@@ -79,8 +79,8 @@ def alert_badge(firing_by_severity: Mapping[str, int]) -> html.A:
     text = f"{total} firing" if total else "no alerts"
     badge = status_badge(worst or "ok", text)
     badge.id = None
-    return html.A(badge, href="/alerts", className="alert-badge-link", title=f"worst: {worst or 'none'}",
-                  **{"data-severity": worst or "none", "data-count": str(total)})
+    data: dict[str, Any] = {"data-severity": worst or "none", "data-count": str(total)}  # wildcard attributes
+    return html.A(badge, href="/alerts", className="alert-badge-link", title=f"worst: {worst or 'none'}", **data)
 
 
 def backtest_summary(fired: int, samples: int, rule_id: str) -> dbc.Alert:

@@ -48,7 +48,7 @@ def range_options(value: str | None) -> list[dict[str, str]]:
     """The relative ranges, plus the absolute window `value` when it is one (a select shows only offered values)."""
     options = [{"label": label, "value": key} for key, (label, _) in RANGES.items()]
     window = parse_absolute(value)
-    if window:
+    if window and value:
         options.append({"label": f"{window[0]:%m-%d %H:%M} → {window[1]:%m-%d %H:%M} UTC", "value": value})
     return options
 

@@ -60,4 +60,4 @@ def redact(dsn: str) -> str:
     except psycopg.ProgrammingError:
         return "(unparseable DSN)"
     info.pop("password", None)
-    return psycopg.conninfo.make_conninfo(**info)
+    return psycopg.conninfo.make_conninfo("", **info)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import joblib
 import numpy as np
@@ -25,11 +26,19 @@ REFERENCE_ROWS = 5_000
 NAMES = (CHAMPION, CHALLENGER)
 
 
+class Estimator(Protocol):
+    """What a built-in model needs of a scikit-learn classifier (scikit-learn ships no types)."""
+
+    def fit(self, x: np.ndarray, y: Any) -> Any: ...
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray: ...
+
+
 @dataclass
 class ModelBundle:
     name: str
     version: str
-    estimator: object
+    estimator: Estimator
     features: tuple[str, ...]
     threshold: float = 0.5
     reference: pd.DataFrame = field(default_factory=pd.DataFrame)  # features + score + label
@@ -40,7 +49,7 @@ class ModelBundle:
         return self.estimator.predict_proba(rows)[:, 1]
 
 
-def _estimators() -> dict[str, object]:
+def _estimators() -> dict[str, Estimator]:
     # Imported here, not at the top: only training needs these names (loading unpickles what it needs).
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
@@ -53,7 +62,7 @@ def _estimators() -> dict[str, object]:
     }
 
 
-def _train(name: str, estimator: object, scenario: Scenario) -> ModelBundle:
+def _train(name: str, estimator: Estimator, scenario: Scenario) -> ModelBundle:
     started = time.perf_counter()
     x, y = scenario.training_set()
     estimator.fit(x.to_numpy(), y)

@@ -11,10 +11,12 @@ import threading
 import time
 from collections import deque
 
+from predwatch_client.wire import Item
+
 
 class Buffer:
     def __init__(self, max_items: int, batch_size: int) -> None:
-        self.items: deque[tuple] = deque()
+        self.items: deque[Item] = deque()
         self.lock = threading.Lock()
         self.room = threading.Condition(self.lock)  # batch callers wait here for space (never the hot path)
         self.wake = threading.Event()  # a full batch is waiting: the sender need not wait for its interval
@@ -22,7 +24,7 @@ class Buffer:
         self._dropped = 0
         self.closed = False
 
-    def put(self, item: tuple) -> None:
+    def put(self, item: Item) -> None:
         items = self.items
         items.append(item)
         size = len(items)
@@ -46,7 +48,7 @@ class Buffer:
     def dropped(self) -> int:
         return self._dropped
 
-    def take(self, count: int) -> list[tuple]:
+    def take(self, count: int) -> list[Item]:
         with self.lock:
             items = self.items
             batch = [items.popleft() for _ in range(min(count, len(items)))]

@@ -3,6 +3,7 @@ tuple and appends it to a bounded queue under a lock: no I/O, no formatting, and
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import time
@@ -13,7 +14,7 @@ from typing import Any
 from predwatch_client.buffer import Buffer
 from predwatch_client.sender import MAX_BATCH, Sender
 from predwatch_client.timing import Timed, track
-from predwatch_client.wire import OUTCOME, PREDICTION
+from predwatch_client.wire import OUTCOME, PREDICTION, Item
 
 log = logging.getLogger("predwatch_client")
 _now = time.time
@@ -30,6 +31,11 @@ class PredictionLogger:
     counts requests sent again after a connection error or a 5xx/408/429.
     """
 
+    # Set by _start(), again in a forked child.
+    _buffer: Buffer
+    _put: Callable[[Item], None]
+    _sender: Sender
+
     def __init__(self, url: str, token: str | None = None, *, model: str, model_version: str | None = None,
                  batch_size: int = 1000, flush_interval: float = 1.0, max_queue: int = 50_000,
                  registry: Any = None, request_timeout: float = 10.0, max_backoff: float = 10.0,
@@ -40,8 +46,8 @@ class PredictionLogger:
         self.batch_size = min(batch_size, MAX_BATCH)
         self.exit_timeout = exit_timeout
         self._max_queue = max_queue
-        self._sender_options = {"url": url, "token": token, "flush_interval": flush_interval,
-                                "request_timeout": request_timeout, "max_backoff": max_backoff}
+        self._new_sender = functools.partial(Sender, url=url, token=token, flush_interval=flush_interval,
+                                             request_timeout=request_timeout, max_backoff=max_backoff)
         self._start()
         atexit.register(self._at_exit)
         # A forked child (gunicorn --preload, multiprocessing) inherits the queue but not the thread: it
@@ -60,7 +66,7 @@ class PredictionLogger:
             return
         self._buffer = Buffer(self._max_queue, self.batch_size)
         self._put = self._buffer.put
-        self._sender = Sender(self._buffer, **self._sender_options)
+        self._sender = self._new_sender(self._buffer)
         self._sender.start()
 
     # -- the hot path ------------------------------------------------------------------------------
@@ -99,7 +105,7 @@ class PredictionLogger:
         logged as status "error" (error_kind: its class name) and goes on to the caller."""
         return Timed(self, id, features, model)
 
-    def track(self, fn: Callable | None = None, **options: Any) -> Any:
+    def track(self, fn: Callable[..., Any] | None = None, **options: Any) -> Any:
         """Decorator: `@log.track` or `@log.track(id_of=..., features_of=..., score_of=..., label_of=...)`."""
         return track(self, fn, **options)
 
@@ -109,7 +115,7 @@ class PredictionLogger:
         `wait` seconds in all, for room in the queue. Returns the number of rows queued."""
         rows: Iterable[Mapping[str, Any]] = frame.to_dict("records") if hasattr(frame, "to_dict") else frame
         deadline = time.monotonic() + wait
-        chunk: list[tuple] = []
+        chunk: list[Item] = []
         count = 0
         for row in rows:
             chunk.append(self._item(row))
@@ -118,13 +124,13 @@ class PredictionLogger:
                 chunk = []
         return count + self._put_chunk(chunk, deadline)
 
-    def _put_chunk(self, chunk: list[tuple], deadline: float) -> int:
+    def _put_chunk(self, chunk: list[Item], deadline: float) -> int:
         self._buffer.wait_for_room(len(chunk), deadline)
         for item in chunk:
             self._put(item)
         return len(chunk)
 
-    def _item(self, row: Mapping[str, Any]) -> tuple:
+    def _item(self, row: Mapping[str, Any]) -> Item:
         if "id" not in row:
             raise ValueError("each row needs an 'id' (the prediction id its outcome will name)")
         value = {key: None if _missing(row.get(key)) else row.get(key) for key in FIELDS}

@@ -9,7 +9,7 @@ import threading
 import time
 
 from predwatch_client.buffer import Buffer
-from predwatch_client.wire import OUTCOME, PREDICTION, ROUTES, Reply, encode, post
+from predwatch_client.wire import OUTCOME, PREDICTION, ROUTES, Item, Reply, encode, post
 
 log = logging.getLogger("predwatch_client")
 MAX_BATCH = 10_000  # the server's limit per request
@@ -53,7 +53,7 @@ class Sender(threading.Thread):
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
-    def _deliver_items(self, items: list[tuple]) -> None:
+    def _deliver_items(self, items: list[Item]) -> None:
         """Predictions before outcomes, so an outcome taken with its prediction does not arrive as an orphan."""
         predictions = [item for item in items if item[0] == PREDICTION]
         outcomes = [item for item in items if item[0] == OUTCOME]
@@ -65,7 +65,7 @@ class Sender(threading.Thread):
                     log.exception("predwatch client: %d record(s) lost", len(group))
                     self.buffer.count_dropped(len(group))
 
-    def _deliver(self, kind: int, items: list[tuple]) -> None:
+    def _deliver(self, kind: int, items: list[Item]) -> None:
         parts = [items]
         while parts:
             part = parts.pop()
@@ -89,7 +89,7 @@ class Sender(threading.Thread):
                 middle = len(part) // 2
                 parts += [part[middle:], part[:middle]]
 
-    def _post_retrying(self, kind: int, items: list[tuple]) -> Reply | None:
+    def _post_retrying(self, kind: int, items: list[Item]) -> Reply | None:
         try:
             body = encode(kind, items)
         except (ValueError, TypeError) as exc:  # NaN or an object JSON cannot carry: split like a 400
@@ -123,7 +123,7 @@ class Sender(threading.Thread):
             self.interrupt.clear()  # close() was called: try once more now, then back off to the deadline
         return not self._past_deadline()
 
-    def _reject(self, items: list[tuple], why: str) -> None:
+    def _reject(self, items: list[Item], why: str) -> None:
         """The server refused these records as bad: retrying cannot help. Logged, at most every 10 s."""
         self.rejected += len(items)
         now = time.monotonic()

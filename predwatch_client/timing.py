@@ -28,14 +28,14 @@ class Timed:
         self._started = time.perf_counter()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         latency = time.perf_counter() - self._started
         failed = exc_type is not None or self.error_kind is not None
         kind = self.error_kind or (exc_type.__name__ if exc_type is not None else None)
         self.logger.prediction(self.id, self.features, None if failed else self.score,
                                None if failed else self.predicted_label, latency,
                                status="error" if failed else "ok", error_kind=kind, model=self.model)
-        return False  # the exception, if any, goes on to the caller
+        # Returns nothing: the exception, if any, goes on to the caller.
 
 
 def _score_and_label(result: Any) -> tuple[Any, Any]:
@@ -51,15 +51,15 @@ def _first_mapping(*args: Any, **kwargs: Any) -> Mapping[str, Any] | None:
     return next((a for a in (*args, *kwargs.values()) if isinstance(a, Mapping)), None)
 
 
-def track(logger: PredictionLogger, fn: Callable | None = None, *, id_of: Callable | None = None,
-          features_of: Callable | None = None, score_of: Callable | None = None,
-          label_of: Callable | None = None, model: str | None = None) -> Any:
+def track(logger: PredictionLogger, fn: Callable[..., Any] | None = None, *, id_of: Callable[..., Any] | None = None,
+          features_of: Callable[..., Any] | None = None, score_of: Callable[[Any], Any] | None = None,
+          label_of: Callable[[Any], Any] | None = None, model: str | None = None) -> Any:
     """`id_of(*args, **kwargs)` gives the prediction id (default: a random one, which no outcome can
     name later); `features_of` the features (default: the first mapping argument); `score_of(result)`
     and `label_of(result)` read the output (default: a number is the score, a mapping's 'score' and
     'predicted_label' keys)."""
 
-    def decorate(func: Callable) -> Callable:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:

@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 PREDICTION, OUTCOME = 0, 1
+# A queued record, its kind first: (PREDICTION, id, model, model_version, timestamp, features, score,
+# predicted_label, latency_seconds, status, error_kind) or (OUTCOME, id, label, timestamp).
+Item = tuple[Any, ...]
 ROUTES = {PREDICTION: ("/api/predictions", "predictions"), OUTCOME: ("/api/outcomes", "outcomes")}
 RETRY_STATUSES = frozenset({408, 425, 429})  # and every 5xx (503 busy, 507 disk full, ...)
 SPLIT_STATUSES = frozenset({400, 413, 422})  # something in the batch is bad: split it to find what
@@ -77,7 +80,7 @@ def features_row(features: Any) -> dict[str, Any] | None:
     return out
 
 
-def prediction_row(item: tuple) -> dict[str, Any]:
+def prediction_row(item: Item) -> dict[str, Any]:
     _, pid, model, version, ts, features, score, label, latency, status, error_kind = item
     row = {"id": str(pid), "model": model, "timestamp": _when(ts), "status": status}
     for key, value in (("model_version", version), ("score", score), ("predicted_label", label),
@@ -89,7 +92,7 @@ def prediction_row(item: tuple) -> dict[str, Any]:
     return row
 
 
-def outcome_row(item: tuple) -> dict[str, Any]:
+def outcome_row(item: Item) -> dict[str, Any]:
     _, oid, label, ts = item
     return {"id": str(oid), "label": label, "timestamp": _when(ts)}
 
@@ -100,7 +103,7 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def encode(kind: int, items: list[tuple]) -> bytes:
+def encode(kind: int, items: list[Item]) -> bytes:
     """Raises ValueError or TypeError when a row cannot be JSON (NaN score, an odd object)."""
     to_row = prediction_row if kind == PREDICTION else outcome_row
     key = ROUTES[kind][1]

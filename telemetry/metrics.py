@@ -86,10 +86,10 @@ def family(name: str, value: float | None = None, help_text: str | None = None,
 class ModelMetrics:
     """The bound children for one model."""
 
-    ok: object
-    error: object
-    duration: object
-    inference: object
+    ok: Counter
+    error: Counter
+    duration: Histogram
+    inference: Histogram
 
 
 class PredictionMetrics:
