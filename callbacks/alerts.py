@@ -40,8 +40,9 @@ def run_backtest(store: Store, rule: Rule, since: datetime, until: datetime) -> 
     return series, periods, result
 
 
-def register(app: Dash, store: Store, rules_in_force: list[Rule]) -> None:
-    rules = {r.id: r for r in rules_in_force}
+def register(app: Dash, store: Store, rules: list[Rule]) -> None:
+    """The page's callbacks over the store and the alert rules in force."""
+    by_id = {r.id: r for r in rules}
     keep_zoom(app, ids.ALERTS_TIMELINE_GRAPH, ids.BACKTEST_GRAPH)
 
     @app.callback(Output(ids.ALERT_BADGE, "children"), Input(ids.TICK, "data"))
@@ -58,19 +59,19 @@ def register(app: Dash, store: Store, rules_in_force: list[Rule]) -> None:
     @app.callback(Output(ids.ALERTS_RULES, "children"), Output(ids.BACKTEST_RULE, "options"),
                   Output(ids.BACKTEST_RULE, "value"), Input(ids.ALERTS_RULES, "id"), State(ids.BACKTEST_RULE, "value"))
     def rules_in_force(_id: str, chosen: str | None) -> tuple:
-        options = [{"label": f"{r.id} ({r.metric} {r.comparison} {r.threshold:g})", "value": r.id} for r in rules.values()]
-        chosen = chosen if chosen in rules else next(iter(rules), None)  # ?rule= may name no rule in force
-        return rules_table([r.as_dict() for r in rules.values()]), options, chosen
+        options = [{"label": f"{r.id} ({r.metric} {r.comparison} {r.threshold:g})", "value": r.id} for r in by_id.values()]
+        chosen = chosen if chosen in by_id else next(iter(by_id), None)  # ?rule= may name no rule in force
+        return rules_table([r.as_dict() for r in by_id.values()]), options, chosen
 
     @app.callback(*figure_outputs(ids.BACKTEST_GRAPH), Output(ids.BACKTEST_SUMMARY, "children"),
                   Output(ids.BACKTEST_THRESHOLD, "placeholder"),
                   Input(ids.BACKTEST_RULE, "value"), Input(ids.BACKTEST_THRESHOLD, "value"),
                   Input(ids.BACKTEST_FOR, "value"), Input(ids.RANGE, "value"))
     def replay(rule_id: str | None, threshold: float | None, for_text: str | None, range_key: str) -> tuple:
-        rule = rules.get(rule_id or "") or next(iter(rules.values()))
+        rule = by_id.get(rule_id or "") or next(iter(by_id.values()))
         rule = edited_rule(rule, threshold, for_text)
         since, until = window(range_key, utcnow())
         series, periods, result = run_backtest(store, rule, since, until)
         title = f"Backtest of {rule.id}: {rule.metric} {rule.comparison} {rule.threshold:g} for {rule.for_seconds:g} s"
         figure = make_backtest_figure(series, periods, rule.threshold, title, rule.spec.unit, range_key)
-        return figure, backtest_summary(result.fired, result.samples, rule.id), f"{rules[rule.id].threshold:g}"
+        return figure, backtest_summary(result.fired, result.samples, rule.id), f"{by_id[rule.id].threshold:g}"
