@@ -60,7 +60,7 @@ postgres:
 	  echo "PostgreSQL is installed but has no cluster to start: tests/postgres will be skipped"; \
 	fi
 
-# Lint first (ruff and the import contract, both configured in pyproject.toml), then every test.
+# Lint first (ruff, its formatting, mypy and the import contract, all configured in pyproject.toml), then every test.
 test: lint system-deps postgres
 	$(PY) -m pytest $(ARGS)
 
@@ -76,6 +76,8 @@ reliability: $(VENV)/.dev system-deps
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
 bench: $(VENV)/.dev
@@ -89,4 +91,4 @@ fleet-demo: $(VENV)/.runtime
 	$(PY) deploy/fleet_demo.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
