@@ -23,6 +23,7 @@ from cli import COMMANDS
 from collectors.alerting import alerting_collector
 from collectors.database import database_collectors
 from collectors.evaluation import evaluation_collector
+from collectors.prometheus import prometheus_probe
 from collectors.retention import RetentionCollector
 from collectors.runner import Collector, CollectorRunner
 from collectors.service import ServiceCollector
@@ -99,7 +100,11 @@ def _collectors(settings: Settings, runtime: Runtime, service: PredictionService
         found.append(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
     found.extend(database_collectors(settings, runtime.store, runtime.writer, runtime.databases, runtime.telemetry))
     found.append(alerting_collector(settings, runtime.rules, runtime.store, runtime.telemetry))
-    found.append(evaluation_collector(settings, runtime, service.models))
+    found.append(evaluation_collector(settings, runtime.store, runtime.writer, runtime.telemetry.quality,
+                                      runtime.answers, service.models))
+    probe = prometheus_probe(settings.prometheus_url, settings.prometheus_timeout, runtime.board)
+    if probe is not None:
+        found.append(probe)
     found.append(RetentionCollector(runtime.store, RetentionPolicy.from_settings(settings), settings.retention_interval))
     return found
 

@@ -6,7 +6,9 @@ Profiles (issue 16): a pass first brings the per-minute profiles and their hour 
 date (the minutes that changed since the last pass, data/queries/profiles.py), then answers every
 model and window by merging profile slices (answers/model_window.py, shared with the API's on-demand
 windows). Only this thread writes profiles, so every model of a pass reads the same snapshot (one
-cutoff), and an answer's counts, confusion matrix and curves come from one read of its bins.
+cutoff), and an answer's counts, confusion matrix and curves come from one read of its bins. Right
+after the refresh, the same pass adds what the rebuilt minutes changed to the fleet counters' running
+totals (data/queries/fleet_counts.py), so a /metrics scrape only reads them.
 
 Reference samples: a built-in model's is the sample it was trained with (stored in DuckDB on the
 first pass, again when the model's version changes). An ingested model has none until it has
@@ -18,21 +20,22 @@ within two passes however long the evaluation windows are.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+import duckdb
 import numpy as np
 
 from analytics.importance import model_importance, permutation_importance
+from answers.model_window import DRIFT_COLUMNS, EVALUATION_COLUMNS, ModelAnswers
 from answers.model_window import TABLES as ANSWER_TABLES
-from answers.model_window import ModelAnswers
-from data.queries import category_profiles, profiles
+from data.queries import category_profiles, fleet_counts, profiles
 from data.queries import drift as dq
 from data.queries import quality as q
 from data.store import Store
 from data.writer import Writer
 from predictor.models import BuiltInModels, ModelBundle
-from runtime.runtime import Runtime
 from settings import Settings
 from telemetry.metrics import QualityMetrics
 
@@ -59,6 +62,7 @@ class EvaluationCollector:
         self._ready: set[str] = set()  # models whose reference is stored and binned
         self._new_edges: list[str] = []  # models whose reference bins changed: re-profile all their minutes
         self.last_refresh_minutes = 0
+        self.last_fleet_minutes = 0
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         out: dict[str, list[tuple]] = {table: [] for table in TABLES}
@@ -67,10 +71,18 @@ class EvaluationCollector:
         has_reference = {model: self._ensure_reference(model, now) for model in models}
         self.last_refresh_minutes = profiles.refresh(self.store, now, self._new_edges)
         self._new_edges = []
+        self._update_fleet_totals(now)
         for model in models:
             self._evaluate(model, now, has_reference[model], out)
         q.prune_curves(self.store, now - timedelta(seconds=3 * self.interval))
         return out
+
+    def _update_fleet_totals(self, now: datetime) -> None:
+        """The fleet counters' totals follow the minutes the refresh just rebuilt (only those minutes)."""
+        try:
+            self.last_fleet_minutes = fleet_counts.update(self.store, now)
+        except duckdb.Error as exc:  # a write conflict: the totals keep their watermark and catch up next pass
+            log.warning("fleet totals not updated: %s", exc)
 
     def _built_in(self) -> set[str]:
         """Built-in models still on disk (nothing predicted with them yet, none seen in the store) are
@@ -88,12 +100,12 @@ class EvaluationCollector:
         found = self.answers.answer(model, now, self.windows, self.recent_seconds, has_reference)
         for table, rows in found.items():
             out.setdefault(table, []).extend(rows)
-        for row in found["model_evaluations"]:
-            label = str(row[3])
-            self.metrics.put(self.metrics.auc, row[7], model, label)
-            self.metrics.put(self.metrics.accuracy, row[12], model, label)
-        for row in found["feature_drift"]:
-            self.metrics.put(self.metrics.psi, row[4], model, row[3], str(row[2]))
+        for evaluation in (_named(EVALUATION_COLUMNS, row) for row in found["model_evaluations"]):
+            label = str(evaluation["window_seconds"])
+            self.metrics.put(self.metrics.auc, evaluation["auc"], model, label)
+            self.metrics.put(self.metrics.accuracy, evaluation["accuracy"], model, label)
+        for drift in (_named(DRIFT_COLUMNS, row) for row in found["feature_drift"]):
+            self.metrics.put(self.metrics.psi, drift["psi"], model, drift["feature"], str(drift["window_seconds"]))
 
     # -- reference samples -------------------------------------------------------------
     def _ensure_reference(self, model: str, now: datetime) -> bool:
@@ -140,6 +152,11 @@ class EvaluationCollector:
             out["feature_importance"].append((now, model, feature, "permutation", value))
 
 
+def _named(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A stored answer row by its table's column names."""
+    return dict(zip(columns, row, strict=True))
+
+
 def reference_rows(bundle: ModelBundle, now: datetime) -> list[tuple]:
     """A built-in model's reference sample as model_reference rows (features, score, label, predicted)."""
     ref = bundle.reference
@@ -149,7 +166,8 @@ def reference_rows(bundle: ModelBundle, now: datetime) -> list[tuple]:
             for name, values in columns.items() for i, v in enumerate(values.tolist())]
 
 
-def evaluation_collector(settings: Settings, runtime: Runtime, models: Mapping[str, ModelBundle]) -> EvaluationCollector:
-    return EvaluationCollector(runtime.store, runtime.writer, runtime.telemetry.quality, models,
-                               settings.eval_interval, settings.eval_window_seconds, settings.min_eval_samples,
-                               recent_seconds=dq.drift_windows(settings)["recent"], answers=runtime.answers)
+def evaluation_collector(settings: Settings, store: Store, writer: Writer, metrics: QualityMetrics,
+                         answers: ModelAnswers, models: Mapping[str, ModelBundle]) -> EvaluationCollector:
+    return EvaluationCollector(store, writer, metrics, models, settings.eval_interval, settings.eval_window_seconds,
+                               settings.min_eval_samples, recent_seconds=dq.drift_windows(settings)["recent"],
+                               answers=answers)

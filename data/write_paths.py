@@ -21,8 +21,9 @@ WRITE_PATHS: dict[str, str] = {
     "rollups": "retention rebuilds rollups and deletes old rows with set-based SQL over millions of rows",
     "profiles": "the evaluation job rebuilds the per-minute profiles of the minutes that changed since its last "
                 "pass (delete and insert in one transaction with its watermark) before it reads them",
-    "fleet": "the fleet counters' running totals (data/queries/fleet_counts.py) add what the profile minutes "
-             "rebuilt since their last update changed, with those minutes' new share, in one transaction",
+    "fleet": "the evaluation thread, right after its profile refresh, adds to the fleet counters' running totals "
+             "(data/queries/fleet_counts.py) what the profile minutes rebuilt since their last update changed, "
+             "with those minutes' new share, in one transaction (a /metrics scrape only reads them)",
     "curves": "the evaluation job keeps only the newest curve points (one delete per pass)",
     "migrations": "schema changes at start, on the store's own connection, before anything else runs",
     "seed": "tests and benchmarks laying down fixture rows directly",

@@ -1,8 +1,9 @@
 """/metrics counts that make model quality mergeable across a fleet (issue 17), built at scrape time from
 the running totals of data/queries/fleet_counts.py (kept in DuckDB, so they only grow, across retention
-and restarts too). A scrape after a profile refresh or a retention pass first brings the totals up to
-date (only the minutes rebuilt since), then rebuilds the families; every other scrape reuses them.
-deploy/fleet-rules.yml sums them by (model, le) over instances into fleet AUC, accuracy and PSI.
+and restarts too). The evaluation pass brings the totals up to date right after its profile refresh; a
+scrape only reads them (no write transaction on a read), and rebuilds the families only when the totals'
+version changed since the last scrape; every other scrape reuses them. deploy/fleet-rules.yml sums them
+by (model, le) over instances into fleet AUC, accuracy and PSI.
 
 Per model: `model_score` (50 fixed buckets x outcome positive|negative, with _count and _sum: 106
 series), `model_labelled_predictions` (predicted x outcome: 4). Per feature with a reference (the score
@@ -14,22 +15,18 @@ histogram (/api/drift says why).
 """
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterator
 
-import duckdb
 import numpy as np
 from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
-from data.clock import utcnow
 from data.queries import fleet_counts as fc
 from data.store import Store
 from telemetry.metrics import family
 
-log = logging.getLogger(__name__)
 OUTCOMES = {1: "positive", 0: "negative"}
 SCORE_LE = [floatToGoString(edge) for edge in fc.SCORE_EDGES]
 
@@ -41,15 +38,10 @@ class FleetMetrics(Collector):
         self._lock = threading.Lock()
 
     def collect(self) -> Iterator[Metric]:
-        """The families, recomputed only when a profile refresh or a retention pass ran since the last scrape."""
-        with self._lock:  # one scrape at a time brings the totals up to date
+        """The families of the stored totals, rebuilt only when the totals were updated since the last scrape."""
+        with self._lock:  # one scrape at a time rebuilds; the others wait and reuse its families
             version = fc.version(self.store)
             if self._cached is None or self._cached[0] != version:
-                try:
-                    fc.update(self.store, utcnow())
-                except duckdb.Error as exc:  # a conflict or a read-only store: the stored totals, retried next time
-                    log.warning("fleet totals not updated: %s", exc)
-                    version = ""
                 self._cached = (version, [*self._scores(), *self._features()])
             families = self._cached[1]
         yield from families
@@ -62,9 +54,10 @@ class FleetMetrics(Collector):
         histogram, labelled = family("model_score"), family("model_labelled_predictions")
         counts: dict[str, np.ndarray] = {}
         sums: dict[str, np.ndarray] = {}
-        for model, bucket, outcome, predicted, n, score_sum in fc.score_totals(self.store):
-            counts.setdefault(model, np.zeros((2, 2, fc.SCORE_BUCKETS), dtype=np.int64))[outcome, predicted, bucket] += n
-            sums.setdefault(model, np.zeros(2))[outcome] += score_sum
+        for t in fc.score_totals(self.store):
+            of_model = counts.setdefault(t.model, np.zeros((2, 2, fc.SCORE_BUCKETS), dtype=np.int64))
+            of_model[t.outcome, t.predicted, t.bucket] += t.n
+            sums.setdefault(t.model, np.zeros(2))[t.outcome] += t.score_sum
         for model, c in counts.items():
             for outcome, name in OUTCOMES.items():
                 cumulative = np.cumsum(c[outcome].sum(axis=0))
@@ -78,14 +71,14 @@ class FleetMetrics(Collector):
         histogram, shares = family("model_feature_value"), family("model_feature_reference_share")
         references = fc.reference_bins(self.store)
         totals: dict[tuple[str, str], np.ndarray] = {}
-        for model, feature, psi_bin, n in fc.feature_totals(self.store):
-            if 0 <= psi_bin < 10:
-                totals.setdefault((model, feature), np.zeros(10, dtype=np.int64))[psi_bin] += n
+        for f in fc.feature_totals(self.store):
+            if 0 <= f.psi_bin < 10:
+                totals.setdefault((f.model, f.feature), np.zeros(10, dtype=np.int64))[f.psi_bin] += f.n
         for key, ref in sorted(references.items()):
-            le = [floatToGoString(float(e)) for e in ref["edge"]] + ["+Inf"]
-            bin_of = np.searchsorted(ref["pb_at"], np.arange(10), side="left")  # PSI bin -> le bin
+            le = [floatToGoString(float(e)) for e in ref.edge] + ["+Inf"]
+            bin_of = np.searchsorted(ref.pb_at, np.arange(10), side="left")  # PSI bin -> le bin
             current = np.bincount(bin_of, weights=totals.get(key, np.zeros(10)), minlength=len(le))
-            reference = np.bincount(bin_of, weights=ref["reference"], minlength=len(le))
+            reference = np.bincount(bin_of, weights=ref.reference, minlength=len(le))
             histogram.add_metric(list(key), list(zip(le, np.cumsum(current).tolist(), strict=True)), None)
             total = reference.sum()
             for j, (upper, below) in enumerate(zip(le, ["-Inf", *le[:-1]], strict=True)):

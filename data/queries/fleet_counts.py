@@ -7,7 +7,9 @@ refresh costs in proportion to the whole history (bench/fleet_metrics.py). So `u
 the profile minutes that the evaluation job rebuilt since the last update (the same rule as
 data/queries/profiles.py: rows received after its watermark less SETTLE; every minute of a model whose
 reference edges changed), stores each minute's contribution, and adds the difference to the totals, in
-one transaction. Retention deletes old minutes' contributions with their profiles and never touches the
+one transaction. The evaluation job calls it in its pass, right after the profile refresh (the one
+thread that writes profiles writes their totals); a /metrics scrape only reads the totals, and rebuilds
+its families only when `version` changed. Retention deletes old minutes' contributions with their profiles and never touches the
 totals, and the totals live in the database, so neither retention nor a restart lowers them. A counter
 goes down only where an outcome is replaced by the other label (a row moves between outcomes) or a new
 reference moves values between decile bins; Prometheus reads such a drop as a counter reset.
@@ -19,7 +21,9 @@ above it, where Prometheus' `le` would put it in the one below.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -66,7 +70,7 @@ FINGERPRINTS_SQL = ("SELECT model, count(*)::VARCHAR || ':' || sum(edge)::VARCHA
 ALL_MINUTES_SQL = ("SELECT DISTINCT model, ts FROM score_profile WHERE model = ? "
                    "UNION SELECT DISTINCT model, ts FROM feature_profile WHERE model = ?")
 STATE_SQL = "SELECT name, rolled_until FROM rollup_state WHERE name IN (?, ?)"
-VERSION_SQL = "SELECT coalesce(max(updated_at)::VARCHAR, '') FROM rollup_state WHERE name IN ('profiles', 'retention')"
+VERSION_SQL = "SELECT concat(rolled_until, '@', updated_at) FROM rollup_state WHERE name = ?"
 SCORES_SQL = "SELECT model, bucket, outcome::INTEGER, predicted::INTEGER, n, score_sum FROM fleet_total_scores ORDER BY ALL"
 FEATURES_SQL = "SELECT model, feature, psi_bin, n FROM fleet_total_features ORDER BY ALL"
 # Per model and feature with reference edges: the distinct PSI decile edges with the PSI bin of a value
@@ -76,9 +80,39 @@ REFERENCE_SQL = ("SELECT model, feature, pb_at::INTEGER, sum(rn)::BIGINT FROM mo
                  "GROUP BY ALL ORDER BY ALL")
 
 
+class ScoreTotal(NamedTuple):
+    """Labelled scores ever profiled of one model in one bucket, by outcome and predicted label."""
+
+    model: str
+    bucket: int
+    outcome: int
+    predicted: int
+    n: int
+    score_sum: float
+
+
+class FeatureTotal(NamedTuple):
+    """Values ever profiled of one model's feature (the score as '__score__') in one reference PSI bin."""
+
+    model: str
+    feature: str
+    psi_bin: int
+    n: int
+
+
+@dataclass(frozen=True)
+class ReferenceDeciles:
+    """One feature's distinct reference decile `edge`s (ascending), the PSI bin of a value equal to each
+    (`pb_at`), and the `reference` rows per PSI bin (10)."""
+
+    edge: np.ndarray
+    pb_at: np.ndarray
+    reference: np.ndarray
+
+
 def version(store: Store) -> str:
-    """Changes whenever the totals may have to: after each profile refresh and each retention pass."""
-    row = store.fetch_one("fleet.version", VERSION_SQL)
+    """Changes whenever `update` wrote the totals (each evaluation pass): one indexed row, cheap to read."""
+    row = store.fetch_one("fleet.version", VERSION_SQL, [FLEET_STATE])
     return str(row[0]) if row else ""
 
 
@@ -122,18 +156,18 @@ def update(store: Store, now: datetime) -> int:
     return len(changed)
 
 
-def score_totals(store: Store) -> list[tuple]:
-    """(model, bucket, outcome, predicted, n, score_sum) of every labelled score ever profiled."""
-    return store.fetch_all("fleet.scores", SCORES_SQL)
+def score_totals(store: Store) -> list[ScoreTotal]:
+    """Every labelled score ever profiled, per model, bucket, outcome and predicted label."""
+    return [ScoreTotal(*row) for row in store.fetch_all("fleet.scores", SCORES_SQL)]
 
 
-def feature_totals(store: Store) -> list[tuple]:
-    """(model, feature, psi_bin, n) of every feature value ever profiled (the score as '__score__')."""
-    return store.fetch_all("fleet.features", FEATURES_SQL)
+def feature_totals(store: Store) -> list[FeatureTotal]:
+    """Every feature value ever profiled (the score as '__score__'), per model, feature and PSI bin."""
+    return [FeatureTotal(*row) for row in store.fetch_all("fleet.features", FEATURES_SQL)]
 
 
-def reference_bins(store: Store) -> dict[tuple[str, str], dict[str, np.ndarray]]:
-    """(model, feature) -> decile `edge`s (distinct, ascending), their `pb_at`, and `reference` rows per PSI bin."""
+def reference_bins(store: Store) -> dict[tuple[str, str], ReferenceDeciles]:
+    """(model, feature) -> its reference's decile edges and rows per PSI bin, for models with reference edges."""
     found: dict[tuple[str, str], dict[str, list]] = {}
     for model, feature, edge, pb_at in store.fetch_all("fleet.deciles", DECILES_SQL):
         part = found.setdefault((model, feature), {"edge": [], "pb_at": [], "reference": [0] * 10})
@@ -142,7 +176,8 @@ def reference_bins(store: Store) -> dict[tuple[str, str], dict[str, np.ndarray]]
     for model, feature, psi_bin, n in store.fetch_all("fleet.reference", REFERENCE_SQL):
         if (model, feature) in found and 0 <= psi_bin < 10:
             found[(model, feature)]["reference"][psi_bin] += n
-    return {key: {k: np.asarray(v) for k, v in part.items()} for key, part in found.items()}
+    return {key: ReferenceDeciles(*(np.asarray(part[k]) for k in ("edge", "pb_at", "reference")))
+            for key, part in found.items()}
 
 
 def delete_before(store: Store, cutoff: datetime, tables: Sequence[str] = (*PROFILE_TABLES, *MINUTE_TABLES)) -> dict[str, int]:

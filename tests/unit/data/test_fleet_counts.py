@@ -5,7 +5,8 @@ and the counters never go back: not across retention, a late label or a restart 
 on the same file)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,12 @@ def samples(store: Store) -> dict[tuple, float]:
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
+def refresh(store: Store, now: datetime, new_edges: Sequence[str] = ()) -> None:
+    """What an evaluation pass does to the profiles and the fleet totals: refresh, then update."""
+    profiles.refresh(store, now, new_edges)
+    fc.update(store, now)
+
+
 def pick(found: dict[tuple, float], name: str, **labels: str) -> dict[tuple, float]:
     return {k: v for k, v in found.items() if k[0] == name and all(dict(k[1]).get(a) == b for a, b in labels.items())}
 
@@ -46,7 +53,7 @@ def seeded(tmp_path, late: bool = False) -> tuple[Store, dict, np.ndarray, np.nd
     labels = (rng.random(3000) < rows["score"]).astype(int)
     labelled = 2000 if late else 3000
     outcomes(store, rows["id"][:labelled].tolist(), labels[:labelled], NOW - timedelta(seconds=40))
-    profiles.refresh(store, NOW)
+    refresh(store, NOW)
     return store, ref, rows["score"].to_numpy(), labels
 
 
@@ -119,7 +126,7 @@ def test_counters_never_go_back_across_retention_late_labels_and_restart(tmp_pat
     before = counters(samples(store))
     ids = [f"p{i}" for i in range(2000, 3000)]
     outcomes(store, ids, labels[2000:], NOW)  # late labels: into their class in their own (old) minute
-    profiles.refresh(store, NOW + timedelta(seconds=40))
+    refresh(store, NOW + timedelta(seconds=40))
     later = counters(samples(store))
     assert all(later[k] >= v for k, v in before.items())
     assert sum(pick(later, "model_labelled_predictions_total").values()) == 3000
@@ -144,7 +151,7 @@ def test_names_are_escaped_unlabelled_models_start_at_zero_and_no_reference_mean
         "predicted_label": [1, 0, 1], "latency_seconds": 0.001, "status": "ok", "error_kind": None, "source": "t",
         "received_at": NOW}))
     outcomes(store, ["a", "b"], np.array([1, 0]), NOW)
-    profiles.refresh(store, NOW + timedelta(seconds=40))
+    refresh(store, NOW + timedelta(seconds=40))
     found = samples(store)
     assert found[("model_score_count", (("model", odd), ("outcome", "positive")))] == 1
     # predictions without outcomes: the histograms are there, at 0, before the first label
@@ -159,8 +166,26 @@ def test_new_reference_edges_recount_the_models_feature_totals(tmp_path) -> None
     with store.transaction("seed") as cur:
         cur.execute("UPDATE model_reference SET value = value * 1.5 WHERE feature = 'income'")
     profiles.build_edges(store, MODEL)
-    profiles.refresh(store, NOW + timedelta(seconds=40), [MODEL])  # every minute re-binned with the new edges
+    refresh(store, NOW + timedelta(seconds=40), [MODEL])  # every minute re-binned with the new edges
     found = samples(store)
     values = np.asarray(store_features(store)["income"])
     le, counts = cumulative(found, "model_feature_value_bucket", model=MODEL, feature="income")
     assert counts.tolist() == [(values <= float(e)).sum() for e in le[:-1]] + [len(values)]
+
+
+def test_a_scrape_only_reads_the_totals_the_evaluation_pass_keeps(tmp_path) -> None:
+    store, _, _, labels = seeded(tmp_path, late=True)
+    registry = CollectorRegistry()
+    registry.register(FleetMetrics(store))
+    before = generate_latest(registry)
+    totals = fc.score_totals(store)
+    outcomes(store, [f"p{i}" for i in range(2000, 3000)], labels[2000:], NOW)
+    profiles.refresh(store, NOW + timedelta(seconds=40))  # minutes rebuilt, the totals not yet updated
+    state = store.fetch_all("t", "SELECT * FROM rollup_state WHERE name <> 'profiles' ORDER BY ALL")
+    assert generate_latest(registry) == before  # the stored totals, not brought up to date by the scrape
+    assert store.fetch_all("t", "SELECT * FROM rollup_state WHERE name <> 'profiles' ORDER BY ALL") == state
+    assert fc.score_totals(store) == totals
+    fc.update(store, NOW + timedelta(seconds=40))  # the evaluation pass's step: the next scrape shows it
+    labelled = pick(samples(store), "model_labelled_predictions_total")
+    assert sum(labelled.values()) == 3000
+    assert generate_latest(registry) != before
