@@ -19,7 +19,7 @@ from api import (
     security,
 )
 from api import model as model_routes
-from api.context import RUNTIME, SERVICE
+from api.context import SERVICE
 from data.queries.drift import drift_windows
 from predictor.demo import DemoControls
 from predictor.service import PredictionService
@@ -27,24 +27,23 @@ from runtime.runtime import Runtime
 
 
 def register(server: Flask, runtime: Runtime, service: PredictionService, controls: DemoControls | None) -> None:
-    server.extensions[RUNTIME] = runtime  # what api/health.py reads (api/context.py)
     server.extensions[SERVICE] = service  # the app's prediction service, for tests and tools
     server.config["MAX_CONTENT_LENGTH"] = int(runtime.settings.max_body_mb * 1024 * 1024)
     security.register(server, runtime.settings)
     errors.register(server, runtime.store)
     body_gate.register(server)
     instrumentation.register(server, runtime.telemetry)
-    server.register_blueprint(health.blueprint)
     for blueprint in _blueprints(runtime, service, controls):
         server.register_blueprint(blueprint)
     server.add_url_rule("/api/<path:rest>", "api_not_found", errors.not_found)
 
 
 def _blueprints(runtime: Runtime, service: PredictionService, controls: DemoControls | None) -> list[Blueprint]:
-    """Every route but health's, each built with the parts it reads."""
+    """Every route, each built with the parts it reads."""
     settings, store, telemetry = runtime.settings, runtime.store, runtime.telemetry
     windows, drift = settings.eval_window_seconds, drift_windows(settings)
     return [
+        health.blueprint(runtime.health),
         metrics.blueprint(telemetry.registry),
         predictions.blueprint(service, store, telemetry.predictions, settings.api_token),
         reads.blueprint(store, settings.metrics_cache_seconds),

@@ -12,6 +12,7 @@ from callbacks import fleet as fleet_callbacks
 from callbacks import model as model_callbacks
 from callbacks import predictions as prediction_callbacks
 from data.queries.drift import drift_windows
+from external.fleet import open_fleet
 from predictor.demo import DemoControls
 from runtime.runtime import Runtime
 
@@ -19,13 +20,13 @@ from runtime.runtime import Runtime
 def register_all(app: Dash, runtime: Runtime, controls: DemoControls | None) -> None:
     store, settings = runtime.store, runtime.settings
     shell.register(app)
-    overview.register(app, runtime)
+    overview.register(app, runtime.health, store, runtime.levels)
     system.register(app, store)
     database.register(app, store, settings.postgres_targets)
     alerts.register(app, store, runtime.rules)
     model_callbacks.register(app, store, settings.eval_window_seconds, settings.min_eval_samples)
     drift_callbacks.register(app, store, drift_windows(settings))
-    fleet_callbacks.register(app, runtime)
+    fleet_callbacks.register(app, open_fleet(settings.prometheus_url, settings.prometheus_timeout))
     history.register(app)
     prediction_callbacks.register(app, store)
     demo_callbacks.register(app, controls, settings)

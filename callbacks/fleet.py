@@ -1,7 +1,8 @@
 """Fleet panels of the System and Predictions pages, read through Prometheus (--prometheus-url).
 
 Without a Prometheus URL nothing is registered and the panels stay hidden; with one, each refresh
-asks Prometheus for the panel's range queries and shows its failure in place (and on the status board)."""
+asks Prometheus for the panel's range queries and shows its failure in place. The `prometheus` component
+of the status board is kept by its own collector (collectors/prometheus.py), not by these panels."""
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, no_update
@@ -12,13 +13,11 @@ from dashboard import fleet as panels
 from dashboard import ids
 from dashboard.figures_fleet import make_fleet_figure
 from data.clock import utcnow
-from external.fleet import Fleet, open_fleet
-from runtime.runtime import Runtime
+from external.fleet import Fleet
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    settings = runtime.settings
-    fleet = open_fleet(settings.prometheus_url, settings.prometheus_timeout, runtime.board)
+def register(app: Dash, fleet: Fleet | None) -> None:
+    """The panels' callbacks, reading through `fleet`; none without a Prometheus (no --prometheus-url)."""
     if fleet is None:
         return
     for panel_id in panels.CHARTS:

@@ -1,4 +1,5 @@
-"""Overview: overall status, KPI cards and component health from the health report."""
+"""Overview: overall status, KPI cards and component health from the app's one health report (the same
+/api/system_health answers), prediction KPIs, sparklines and firing alerts from the store."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -7,7 +8,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
 
-from analytics.health import build_report
 from analytics.thresholds import Levels, classify_metric
 from callbacks.timerange import window
 from dashboard import ids
@@ -21,8 +21,7 @@ from data.queries import alerts as alert_queries
 from data.queries import predictions as prediction_queries
 from data.queries import system as system_queries
 from data.store import Store
-from runtime.health_inputs import health_inputs
-from runtime.runtime import Runtime
+from runtime.health import HealthService
 
 # Prediction KPIs cover the last 5 minutes, as the latency and error rules' windows do; their colours
 # come from those rules' thresholds.
@@ -100,16 +99,15 @@ def _prediction_kpis(store: Store, now: datetime, levels: dict[str, Levels],
     return [dbc.Col(card, md=6, xl=3) for card in cards]
 
 
-def register(app: Dash, runtime: Runtime) -> None:
+def register(app: Dash, health: HealthService, store: Store, levels: dict[str, Levels]) -> None:
     @app.callback(
         Output(ids.OVERALL_STATUS, "children"), Output(ids.KPI_CARDS, "children"), Output(ids.COMPONENTS, "children"),
         Output(ids.OVERVIEW_ALERTS, "children"), Input(ids.TICK, "data"), Input(ids.RANGE, "value"),
     )
     def refresh(_n: int, range_key: str | None) -> tuple:
-        levels = runtime.levels
-        report = build_report(health_inputs(runtime.store, runtime.writer, runtime.board), utcnow(),
-                              runtime.settings.sample_delay, levels)
-        trends = _trends(runtime.store, *window(range_key, utcnow()))
-        kpis = _kpis(report, trends) + _prediction_kpis(runtime.store, utcnow(), levels, trends)
-        firing = firing_list(alert_queries.list_alerts(runtime.store, "firing", None))
+        now = utcnow()
+        report = health.report(now).report
+        trends = _trends(store, *window(range_key, now))
+        kpis = _kpis(report, trends) + _prediction_kpis(store, now, levels, trends)
+        firing = firing_list(alert_queries.list_alerts(store, "firing", None))
         return status_badge(report["status"]), kpis, component_table(report["components"]), firing

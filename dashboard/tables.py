@@ -35,6 +35,9 @@ def _component_detail(name: str, info: Mapping[str, Any]) -> str:
     if name == "store":
         size = bytes_text(info.get("size_bytes")) if info.get("size_bytes") is not None else "–"
         return f"{info['path']} ({size})"
+    if name == "postgres":
+        targets = info.get("by_target") or {}
+        return f"{sum(1 for t in targets.values() if t.get('up'))} of {len(targets)} watched servers up"
     return f"last success {info.get('last_success') or 'never'}"
 
 

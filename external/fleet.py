@@ -1,7 +1,8 @@
 """Fleet reads: the PromQL of one fleet panel sent to Prometheus, answers as one long DataFrame.
 
-Prometheus being down or slow is an expected state, not an exception for the page: it is recorded
-on the status board as the `prometheus` component and returned as `FleetView.error`."""
+Prometheus being down or slow is an expected state, not an exception for the page: it is returned as
+`FleetView.error` (and recorded on a status board when one is given; an app's `prometheus` component is
+kept by collectors/prometheus.py, whether a panel is open or not)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,13 +39,15 @@ def _to_naive_utc(unix_seconds: float) -> datetime:
 
 
 class Fleet:
-    """Reads the fleet panels through one Prometheus; reports its health on `board`."""
+    """Reads the fleet panels through one Prometheus; reports its health on `board` if given."""
 
-    def __init__(self, source: PrometheusSource, board: StatusBoard, scrape_interval_seconds: float = 15.0) -> None:
+    def __init__(self, source: PrometheusSource, board: StatusBoard | None = None,
+                 scrape_interval_seconds: float = 15.0) -> None:
         self.source = source
         self.board = board
         self.scrape_interval_seconds = scrape_interval_seconds
-        board.register(COMPONENT, optional=True)  # the fleet view is extra: Predwatch works without it
+        if board is not None:
+            board.register(COMPONENT, optional=True)  # the fleet view is extra: Predwatch works without it
 
     def instances(self) -> tuple[list[str], list[str]]:
         """Every instance Prometheus knows, and those of them whose last scrape failed (`up` 0)."""
@@ -64,13 +67,15 @@ class Fleet:
                 series = promql.parse_result(self.source.query_range(query, since, until, step))
                 rows += [(_to_naive_utc(s.ts), s.instance, name, s.value) for s in promql.samples(series)]
         except (PrometheusError, promql.PromResponseError) as exc:
-            self.board.failure(COMPONENT, utcnow(), str(exc))
+            if self.board is not None:
+                self.board.failure(COMPONENT, utcnow(), str(exc))
             return FleetView(_frame([]), units=units, error=str(exc))
-        self.board.success(COMPONENT, utcnow())
+        if self.board is not None:
+            self.board.success(COMPONENT, utcnow())
         return FleetView(_frame(rows), found, units, down=down)
 
 
-def open_fleet(url: str | None, timeout_seconds: float, board: StatusBoard) -> Fleet | None:
+def open_fleet(url: str | None, timeout_seconds: float, board: StatusBoard | None = None) -> Fleet | None:
     """The fleet reader of a configured Prometheus, or None when no --prometheus-url was given."""
     if not url:
         return None

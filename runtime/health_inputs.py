@@ -1,11 +1,13 @@
 """Gather the plain values the health report is built from: the newest host sample, the
-watched processes, and the state of collectors, writer and store."""
+watched processes, the state of collectors, writer and store, the watched PostgreSQLs and the
+firing alerts."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
+from data.queries import alerts as alert_queries
 from data.queries import system as q
 from data.store import Store
 from data.writer import Writer
@@ -38,10 +40,19 @@ def store_state(store: Store) -> tuple[dict[str, Any], dict | None, list[dict]]:
             "error": disk_full, "cursors_in_use": store.active_cursors, "cursor_pool": store.pool_size}, sample, processes
 
 
+def firing_alerts(store: Store) -> list[dict[str, Any]]:
+    """Firing alerts; a failing store is already reported as a component, so here it means none known."""
+    try:
+        return alert_queries.list_alerts(store, "firing", None, limit=100)
+    except Exception:
+        return []
+
+
 def health_inputs(store: Store, writer: Writer, board: StatusBoard,
                   postgres: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     store_info, sample, processes = store_state(store)
     return {
+        "alerts": firing_alerts(store),
         "postgres": {target: {"up": s.get("up"), "error": s.get("error")} for target, s in (postgres or {}).items()},
         "sample": sample,
         "processes": processes,

@@ -9,6 +9,7 @@ from answers.model_window import ModelAnswers
 from data.prediction_log import prediction_tables
 from data.store import Store
 from data.writer import Writer
+from runtime.health import HealthService
 from runtime.rules import load_rules
 from settings import Settings
 from state.databases import DatabaseState
@@ -27,9 +28,12 @@ class Runtime:
     board: StatusBoard = field(default_factory=StatusBoard)
     databases: DatabaseState = field(default_factory=DatabaseState)  # newest database readings, watched PostgreSQLs
     answers: ModelAnswers = field(init=False)  # quality and drift of any window; one reference cache per app
+    health: HealthService = field(init=False)  # the one health report of the Overview and /api/system_health
 
     def __post_init__(self) -> None:
         self.answers = ModelAnswers(self.store, self.settings.min_eval_samples)
+        self.health = HealthService(self.store, self.writer, self.board, self.databases, self.levels,
+                                    self.settings.sample_delay, self.settings.health_cache_seconds)
 
     @classmethod
     def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:

@@ -51,6 +51,8 @@ def test_prometheus_down_is_a_component_error_not_a_broken_page(make_app, panel_
         figure = response[graph]["data"]
         assert figure["data"] == []
         assert "Prometheus unreachable" in figure["layout"]["annotations"][0]["text"]
+    probe = next(c for c in app.predwatch.runner.collectors if c.name == COMPONENT)  # keeps the component
+    app.predwatch.runner.run_once(probe)
     health = app.server.test_client().get("/api/system_health").get_json()
     prometheus = health["components"]["collector"]["by_name"][COMPONENT]
     assert prometheus["status"] == "warning"
