@@ -40,7 +40,8 @@ def _trends(store: Store, since: datetime, until: datetime) -> dict[str, html.Di
     traffic = prediction_queries.throughput_series(store, since, until, None)
     per_ts = traffic.groupby("ts").agg(requests=("requests_per_second", "sum"), errors=("errors_per_second", "sum"),
                                        p95=("p95", "mean")) if not traffic.empty else traffic
-    errors = (100 * per_ts["errors"] / per_ts["requests"].where(per_ts["requests"] > 0)) if not per_ts.empty else []
+    errors: pd.Series | list[float] = (100 * per_ts["errors"] / per_ts["requests"].where(per_ts["requests"] > 0)
+                                      if not per_ts.empty else [])
     return {
         "CPU": sparkline(_column(system, "cpu_percent"), "CPU", " %"),
         "Memory": sparkline(_column(system, "memory_percent"), "memory", " %"),

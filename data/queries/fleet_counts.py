@@ -168,7 +168,7 @@ def feature_totals(store: Store) -> list[FeatureTotal]:
 
 def reference_bins(store: Store) -> dict[tuple[str, str], ReferenceDeciles]:
     """(model, feature) -> its reference's decile edges and rows per PSI bin, for models with reference edges."""
-    found: dict[tuple[str, str], dict[str, list]] = {}
+    found: dict[tuple[str, str], dict[str, list[float]]] = {}
     for model, feature, edge, pb_at in store.fetch_all("fleet.deciles", DECILES_SQL):
         part = found.setdefault((model, feature), {"edge": [], "pb_at": [], "reference": [0] * 10})
         part["edge"].append(edge)
