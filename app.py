@@ -2,6 +2,7 @@
 
 `create_app(settings)` builds everything and starts nothing; `main()` starts and serves it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -71,8 +72,15 @@ class Service:
 
 def _dash_app(server: Flask, refresh_interval: float) -> dash.Dash:
     app = dash.Dash(
-        __name__, server=server, use_pages=True, pages_folder="", assets_folder=str(ROOT / "assets"),
-        title="Predwatch", update_title=None, suppress_callback_exceptions=True, serve_locally=True,
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ROOT / "assets"),
+        title="Predwatch",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
     )
     for order, (module, path, name) in enumerate(PAGES):
         dash.register_page(module, path=path, name=name, order=order, layout=importlib.import_module(module).layout)
@@ -84,13 +92,18 @@ def _dash_app(server: Flask, refresh_interval: float) -> dash.Dash:
 def _demo_controls(settings: Settings) -> DemoControls | None:
     if not settings.demo:
         return None
-    schedule = {"input_drift": settings.demo_drift_after, "concept_drift": settings.demo_concept_drift_after,
-                "load_spike": settings.demo_spike_after, "error_burst": settings.demo_error_burst_after}
+    schedule = {
+        "input_drift": settings.demo_drift_after,
+        "concept_drift": settings.demo_concept_drift_after,
+        "load_spike": settings.demo_spike_after,
+        "error_burst": settings.demo_error_burst_after,
+    }
     return DemoControls(scheduled={k: v for k, v in schedule.items() if v is not None})
 
 
-def _collectors(settings: Settings, runtime: Runtime, service: PredictionService,
-                controls: DemoControls | None) -> list[Collector]:
+def _collectors(
+    settings: Settings, runtime: Runtime, service: PredictionService, controls: DemoControls | None
+) -> list[Collector]:
     """Every background collector of one app, in start order."""
     found: list[Collector] = [
         SystemCollector(settings.sample_interval, settings.watch_process),
@@ -100,8 +113,9 @@ def _collectors(settings: Settings, runtime: Runtime, service: PredictionService
         found.append(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
     found.extend(database_collectors(settings, runtime.store, runtime.writer, runtime.databases, runtime.telemetry))
     found.append(alerting_collector(settings, runtime.rules, runtime.store, runtime.telemetry))
-    found.append(evaluation_collector(settings, runtime.store, runtime.writer, runtime.telemetry.quality,
-                                      runtime.answers, service.models))
+    found.append(
+        evaluation_collector(settings, runtime.store, runtime.writer, runtime.telemetry.quality, runtime.answers, service.models)
+    )
     probe = prometheus_probe(settings.prometheus_url, settings.prometheus_timeout, runtime.board)
     if probe is not None:
         found.append(probe)
@@ -119,8 +133,9 @@ def create_app(settings: Settings) -> dash.Dash:
     except Exception:
         runtime.store.close()
         raise
-    service = PredictionService(models, runtime.writer, runtime.telemetry.predictions, CHAMPION,
-                                timeout_seconds=settings.predict_timeout)
+    service = PredictionService(
+        models, runtime.writer, runtime.telemetry.predictions, CHAMPION, timeout_seconds=settings.predict_timeout
+    )
     controls = _demo_controls(settings)
     runner = CollectorRunner(runtime.writer, runtime.telemetry, runtime.board)
     try:
@@ -146,8 +161,13 @@ def _raise_interrupt(signum: int, _frame: object) -> None:
 # small buffer, not a thread, so many are allowed (the default 100 let 200 slow sockets lock everyone out);
 # an idle one is closed after 30 s, checked every 5 s; poll() because select() cannot watch fds above 1024.
 CONNECTION_LIMIT = 2000
-SERVER_LIMITS = {"channel_timeout": 30, "cleanup_interval": 5, "backlog": 2048, "asyncore_use_poll": True,
-                 "max_request_header_size": 32 * 1024}  # 2000 connections x 32 KiB of headers: at most 64 MB
+SERVER_LIMITS = {
+    "channel_timeout": 30,
+    "cleanup_interval": 5,
+    "backlog": 2048,
+    "asyncore_use_poll": True,
+    "max_request_header_size": 32 * 1024,
+}  # 2000 connections x 32 KiB of headers: at most 64 MB
 
 
 def _connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
@@ -171,11 +191,17 @@ def serve(app: dash.Dash, settings: Settings) -> int:
     import waitress
 
     try:
-        server = waitress.create_server(app.server, host=settings.host, port=settings.port,
-                                        threads=settings.threads, ident="predwatch",
-                                        connection_limit=_connection_limit(), **SERVER_LIMITS,
-                                        # refuse an oversized body from its Content-Length, before buffering it
-                                        max_request_body_size=int(settings.max_body_mb * 1024 * 1024))
+        server = waitress.create_server(
+            app.server,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            ident="predwatch",
+            connection_limit=_connection_limit(),
+            **SERVER_LIMITS,
+            # refuse an oversized body from its Content-Length, before buffering it
+            max_request_body_size=int(settings.max_body_mb * 1024 * 1024),
+        )
     except OSError as exc:
         app.predwatch.stop()
         print(f"predwatch: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 This is the only module that reads the environment; everything else receives a Settings.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -172,11 +173,20 @@ _HELP = {
 }
 
 # Fields whose default is None: the type their value is read as.
-_OPTIONAL_TYPES: dict[str, type] = {"api_token": str, "models_dir": Path, "demo_drift_after": float,
-                                    "demo_concept_drift_after": float, "demo_spike_after": float,
-                                    "demo_error_burst_after": float, "rules": Path, "alert_webhook": str,
-                                    "dashboard_auth": str, "dashboard_user": str, "dashboard_password": str,
-                                    "prometheus_url": str}
+_OPTIONAL_TYPES: dict[str, type] = {
+    "api_token": str,
+    "models_dir": Path,
+    "demo_drift_after": float,
+    "demo_concept_drift_after": float,
+    "demo_spike_after": float,
+    "demo_error_burst_after": float,
+    "rules": Path,
+    "alert_webhook": str,
+    "dashboard_auth": str,
+    "dashboard_user": str,
+    "dashboard_password": str,
+    "prometheus_url": str,
+}
 
 
 def env_name(field_name: str) -> str:
@@ -250,8 +260,10 @@ def _validate(s: Settings) -> Settings:
         raise SettingsError("--watch-postgres needs NAME=DSN with a DSN")
     if s.eval_interval < 0.1 or s.min_eval_samples < 1 or not s.eval_window_seconds:
         raise SettingsError("eval interval must be >= 0.1 s, min eval samples >= 1, and one eval window given")
-    if min(s.retention_system_hours, s.retention_predictions_days, s.retention_minute_days, s.retention_hour_days) <= 0 \
-            or s.retention_interval < 1:
+    if (
+        min(s.retention_system_hours, s.retention_predictions_days, s.retention_minute_days, s.retention_hour_days) <= 0
+        or s.retention_interval < 1
+    ):
         raise SettingsError("retention periods must be positive and the retention interval at least 1 s")
     if s.dashboard_auth is not None and s.dashboard_auth not in DASHBOARD_AUTH:
         raise SettingsError(f"dashboard auth {s.dashboard_auth!r} is not one of {', '.join(DASHBOARD_AUTH)}")

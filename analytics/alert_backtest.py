@@ -1,5 +1,6 @@
 """Backtest: when would a rule have fired over a stored series? One vectorised pass per rule that
 gives the same periods as calling `alert_lifecycle.evaluate` at every sample (a test checks it)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,8 +63,9 @@ def _independent_runs(rule: Rule, t: np.ndarray, starts: np.ndarray, ends: np.nd
     return [(a, None if b != b else b) for a, b in zip(fired_at.tolist(), resolved.tolist(), strict=True)]
 
 
-def backtest(rule: Rule, t_seconds: np.ndarray, values: np.ndarray, counts: np.ndarray | None = None,
-             interval_seconds: float | None = None) -> Backtest:
+def backtest(
+    rule: Rule, t_seconds: np.ndarray, values: np.ndarray, counts: np.ndarray | None = None, interval_seconds: float | None = None
+) -> Backtest:
     """`t_seconds` ascending (epoch or any origin), `values` the metric at each, `counts` the samples
     behind each value (for the min-samples gate). The interval defaults to the median step."""
     t = np.asarray(t_seconds, dtype=float)

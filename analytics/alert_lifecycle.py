@@ -4,6 +4,7 @@ every evaluation for `for`) -> resolved. Pure and clock-free: the caller passes 
 A missing value is its own outcome (the rule's `no_data`): `keep_state` leaves the alert as it is (a
 pending alert keeps its clock, a firing one keeps firing), `alerting` counts as the condition holding,
 `ok` as the condition false. Only `ok` lets missing data end an alert."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -47,8 +48,9 @@ def gap_limit_seconds(rule: Rule, interval_seconds: float) -> float:
     return max(rule.for_seconds, 2.0 * interval_seconds)
 
 
-def _start(rule: Rule, value: float | None, now: datetime, subject: str | None,
-           prior: str) -> tuple[AlertState, list[Transition]]:
+def _start(
+    rule: Rule, value: float | None, now: datetime, subject: str | None, prior: str
+) -> tuple[AlertState, list[Transition]]:
     pending = AlertState(PENDING, now, None, now, value, subject)
     moves = [Transition(rule.id, prior, PENDING, now, value, now)]
     if rule.for_seconds <= 0:  # no duration: straight to firing, as Prometheus does with for: 0
@@ -65,9 +67,16 @@ def outcome(rule: Rule, value: float | None, samples: int = 1, no_data: str | No
     return {ALERTING: True, OK: False}.get(no_data or rule.no_data)
 
 
-def evaluate(rule: Rule, value: float | None, now: datetime, state: AlertState, samples: int = 1,
-             interval_seconds: float = 0.0, subject: str | None = None,
-             no_data: str | None = None) -> tuple[AlertState, list[Transition]]:
+def evaluate(
+    rule: Rule,
+    value: float | None,
+    now: datetime,
+    state: AlertState,
+    samples: int = 1,
+    interval_seconds: float = 0.0,
+    subject: str | None = None,
+    no_data: str | None = None,
+) -> tuple[AlertState, list[Transition]]:
     """One evaluation of `rule` at `now` on `value`; returns the new state and its transitions."""
     held = outcome(rule, value, samples, no_data)
     if held is None:  # no data, keep_state: nothing happened that the alert can be judged on
@@ -85,8 +94,7 @@ def evaluate(rule: Rule, value: float | None, now: datetime, state: AlertState, 
             return new, [back, *moves]
         kept = replace(state, last_true_at=now, value=value, subject=subject)
         if (now - state.active_at).total_seconds() >= rule.for_seconds:
-            return replace(kept, state=FIRING, fired_at=now), [Transition(rule.id, PENDING, FIRING, now, value,
-                                                                          state.active_at)]
+            return replace(kept, state=FIRING, fired_at=now), [Transition(rule.id, PENDING, FIRING, now, value, state.active_at)]
         return kept, []
     if state.state == PENDING:
         return AlertState(), [Transition(rule.id, PENDING, INACTIVE, now, value, state.active_at)]

@@ -1,5 +1,6 @@
 """Alert rules: the rule model, the metrics a rule may watch, and TOML parsing with errors that
 name the source, the line and the problem. Pure: callers hand in the files' text."""
+
 from __future__ import annotations
 
 import re
@@ -33,21 +34,34 @@ METRICS: dict[str, MetricSpec] = {
     "memory_percent": MetricSpec("host memory use", "%", "memory_percent"),
     "disk_used_percent": MetricSpec("fullest filesystem's use", "%", "disk_used_percent"),
     "latency_seconds_avg": MetricSpec(
-        "average prediction latency", "s",
+        "average prediction latency",
+        "s",
         "sum by (instance) (rate(prediction_duration_seconds_sum[{window}]))"
         " / sum by (instance) (rate(prediction_duration_seconds_count[{window}]))",
-        windowed=True),
+        windowed=True,
+    ),
     "error_percent": MetricSpec(
-        "share of prediction requests that failed", "%",
+        "share of prediction requests that failed",
+        "%",
         '100 * sum by (instance) (rate(predictions_total{{status="error"}}[{window}]))'
-        ' / sum by (instance) (rate(predictions_total[{window}]))',
-        windowed=True),
-    "accuracy_drop_points": MetricSpec("a model's accuracy drop below its reference", "points",
-                                       "max by (instance, model) (accuracy_drop_points)", subjects=("model",)),
-    "drift_psi_max": MetricSpec("PSI of one of a model's five most important features", "PSI",
-                                "max by (instance, model, feature) (drift_psi_max)", subjects=("model", "feature")),
-    "process_up": MetricSpec("a watched process's state (1 up, 0 down)", "", "min by (instance, process) (process_up)",
-                             subjects=("process",)),
+        " / sum by (instance) (rate(predictions_total[{window}]))",
+        windowed=True,
+    ),
+    "accuracy_drop_points": MetricSpec(
+        "a model's accuracy drop below its reference",
+        "points",
+        "max by (instance, model) (accuracy_drop_points)",
+        subjects=("model",),
+    ),
+    "drift_psi_max": MetricSpec(
+        "PSI of one of a model's five most important features",
+        "PSI",
+        "max by (instance, model, feature) (drift_psi_max)",
+        subjects=("model", "feature"),
+    ),
+    "process_up": MetricSpec(
+        "a watched process's state (1 up, 0 down)", "", "min by (instance, process) (process_up)", subjects=("process",)
+    ),
 }
 
 
@@ -100,12 +114,24 @@ class Rule:
         return self.has_data(value, samples) and COMPARISONS[self.comparison](value, self.threshold)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "severity": self.severity, "metric": self.metric,
-                "unit": self.spec.unit, "comparison": self.comparison, "threshold": self.threshold,
-                "for_seconds": self.for_seconds, "keep_firing_for_seconds": self.keep_firing_for_seconds,
-                "min_samples": self.min_samples, "window_seconds": self.window_seconds,
-                "labels": dict(self.labels), "description": self.rendered_description(), "no_data": self.no_data,
-                "no_data_for_seconds": self.no_data_for_seconds, "subjects": list(self.spec.subjects)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "severity": self.severity,
+            "metric": self.metric,
+            "unit": self.spec.unit,
+            "comparison": self.comparison,
+            "threshold": self.threshold,
+            "for_seconds": self.for_seconds,
+            "keep_firing_for_seconds": self.keep_firing_for_seconds,
+            "min_samples": self.min_samples,
+            "window_seconds": self.window_seconds,
+            "labels": dict(self.labels),
+            "description": self.rendered_description(),
+            "no_data": self.no_data,
+            "no_data_for_seconds": self.no_data_for_seconds,
+            "subjects": list(self.spec.subjects),
+        }
 
 
 def duration_text(seconds: float) -> str:
@@ -123,14 +149,19 @@ def duration_text(seconds: float) -> str:
 
 def render_description(text: str, rule: Rule) -> str:
     """Fill a description's placeholders; raises ValueError naming an unknown one."""
-    values = {"threshold": f"{rule.threshold:g}", "for": duration_text(rule.for_seconds),
-              "window": duration_text(rule.window_seconds), "min_samples": str(rule.min_samples),
-              "keep_firing_for": duration_text(rule.keep_firing_for_seconds)}
+    values = {
+        "threshold": f"{rule.threshold:g}",
+        "for": duration_text(rule.for_seconds),
+        "window": duration_text(rule.window_seconds),
+        "min_samples": str(rule.min_samples),
+        "keep_firing_for": duration_text(rule.keep_firing_for_seconds),
+    }
     try:
         return text.format(**values)
     except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(f"description {text!r}: unknown placeholder {exc}; known: "
-                         f"{', '.join('{' + k + '}' for k in values)}") from None
+        raise ValueError(
+            f"description {text!r}: unknown placeholder {exc}; known: {', '.join('{' + k + '}' for k in values)}"
+        ) from None
 
 
 def parse_duration(raw: object) -> float:
@@ -164,8 +195,22 @@ def _key_line(text: str, start: int, key: str) -> int:
     return start
 
 
-_FIELDS = {"name", "severity", "metric", "comparison", "threshold", "for", "min_samples", "keep_firing_for",
-           "window", "labels", "description", "enabled", "no_data", "no_data_for"}
+_FIELDS = {
+    "name",
+    "severity",
+    "metric",
+    "comparison",
+    "threshold",
+    "for",
+    "min_samples",
+    "keep_firing_for",
+    "window",
+    "labels",
+    "description",
+    "enabled",
+    "no_data",
+    "no_data_for",
+}
 # Labels Predwatch sets itself on every alert: a rule's `labels` may not override them.
 RESERVED_LABELS = {"alertname", "rule", "severity", "instance", "model", "feature", "process"}
 
@@ -187,8 +232,7 @@ def _field_value(table: Mapping[str, Any], key: str) -> Any:
     if key == "labels" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
         raise ValueError("labels must be a table of strings")
     if key == "labels" and RESERVED_LABELS & set(value):
-        raise ValueError(f"labels may not set {', '.join(sorted(RESERVED_LABELS & set(value)))}: "
-                         "Predwatch sets those itself")
+        raise ValueError(f"labels may not set {', '.join(sorted(RESERVED_LABELS & set(value)))}: Predwatch sets those itself")
     if key == "no_data" and value not in NO_DATA_MODES:
         raise ValueError(f"no_data must be one of {', '.join(NO_DATA_MODES)}, not {value!r}")
     if key in ("name", "description") and not isinstance(value, str):
@@ -200,8 +244,12 @@ def _field_value(table: Mapping[str, Any], key: str) -> Any:
     return value
 
 
-_ATTR = {"for": "for_seconds", "keep_firing_for": "keep_firing_for_seconds", "window": "window_seconds",
-         "no_data_for": "no_data_for_seconds"}
+_ATTR = {
+    "for": "for_seconds",
+    "keep_firing_for": "keep_firing_for_seconds",
+    "window": "window_seconds",
+    "no_data_for": "no_data_for_seconds",
+}
 
 
 def _fields(table: Mapping[str, Any], text: str, source: str, line: int) -> dict[str, Any]:

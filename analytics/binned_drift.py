@@ -7,6 +7,7 @@ value lies strictly inside a bin, so inside one the reference CDF is flat while 
 and the largest gap there is at one of the bin's ends, which the cumulative counts hold. The stated
 bound, KS_ERROR_BOUND, is therefore 0 (beyond floating-point rounding, under 1e-12).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,13 @@ class ReferenceBins:
         counts[1::2], psi_bin[1::2], psi_bin[2::2] = rn, pb_at, pb_after
         total = max(counts.sum(), 1.0)
         # Fixed for the reference's life: computed once here, not on every pass over every window.
-        return cls(np.asarray(edges, dtype=float), counts, psi_bin, np.cumsum(counts) / total,
-                   np.bincount(psi_bin, weights=counts, minlength=PSI_BINS) / total)
+        return cls(
+            np.asarray(edges, dtype=float),
+            counts,
+            psi_bin,
+            np.cumsum(counts) / total,
+            np.bincount(psi_bin, weights=counts, minlength=PSI_BINS) / total,
+        )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ the scores sharing a bin as tied, so each comes with a bound on its distance fro
   between (TP+1)/(TP+1+FP+neg) and (TP+pos)/(TP+pos+FP), TP and FP counted above the bin, so the
   error is at most the sum over such bins of pos/P times that width.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from typing import Any
 import numpy as np
 
 POSITIVE, NEGATIVE, UNLABELLED = 1, 0, -1
+
+
 @dataclass(frozen=True)
 class ScoreBins:
     """Rows of a merged score profile, one per (bin, outcome, predicted), as parallel arrays."""
@@ -37,8 +40,16 @@ def coarsen(bins: ScoreBins, fine: int, factor: int) -> ScoreBins:
     `factor`; tail ids (below 0, from `fine` up) stay. Rows that now share a bin are merged downstream."""
     ids = bins.bin.astype(np.int64)
     middle = (ids >= 0) & (ids < fine)
-    return ScoreBins(np.where(middle, ids // factor * factor, ids), bins.outcome, bins.predicted, bins.n,
-                     bins.score_sum, bins.score_sq, bins.score_min, bins.score_max)
+    return ScoreBins(
+        np.where(middle, ids // factor * factor, ids),
+        bins.outcome,
+        bins.predicted,
+        bins.n,
+        bins.score_sum,
+        bins.score_sq,
+        bins.score_min,
+        bins.score_max,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,9 +106,19 @@ def summary(bins: ScoreBins) -> dict[str, Any]:
     out, pos, neg = bins.outcome, bins.outcome == POSITIVE, bins.outcome == NEGATIVE
     labelled, unlabelled = pos | neg, out == UNLABELLED
     hit = bins.predicted == 1
-    count = {name: int(bins.n[mask].sum()) for name, mask in (
-        ("predictions", np.ones_like(labelled)), ("labelled", labelled), ("positives", pos), ("unlabelled", unlabelled),
-        ("tp", pos & hit), ("fp", neg & hit), ("tn", neg & ~hit), ("fn", pos & ~hit))}
+    count = {
+        name: int(bins.n[mask].sum())
+        for name, mask in (
+            ("predictions", np.ones_like(labelled)),
+            ("labelled", labelled),
+            ("positives", pos),
+            ("unlabelled", unlabelled),
+            ("tp", pos & hit),
+            ("fp", neg & hit),
+            ("tn", neg & ~hit),
+            ("fn", pos & ~hit),
+        )
+    }
     lb = labelled_bins(bins)
     neg_below = np.cumsum(lb.neg) - lb.neg
     tp_at, fp_at = np.cumsum(lb.pos[::-1])[::-1], np.cumsum(lb.neg[::-1])[::-1]
@@ -109,11 +130,18 @@ def summary(bins: ScoreBins) -> dict[str, Any]:
     estimated = None
     if count["unlabelled"]:
         right = _sum(bins, unlabelled & hit, bins.score_sum) + (
-            _sum(bins, unlabelled & ~hit, bins.n) - _sum(bins, unlabelled & ~hit, bins.score_sum))
+            _sum(bins, unlabelled & ~hit, bins.n) - _sum(bins, unlabelled & ~hit, bins.score_sum)
+        )
         estimated = right / count["unlabelled"]
-    return {**count, "u": float(np.sum(lb.pos * (neg_below + 0.5 * lb.neg))), "ap_sum": float(np.sum(ap_terms)),
-            "brier": brier, "estimated_accuracy": estimated,
-            "auc_error_bound": auc_error_bound(lb), "ap_error_bound": ap_error_bound(lb)}
+    return {
+        **count,
+        "u": float(np.sum(lb.pos * (neg_below + 0.5 * lb.neg))),
+        "ap_sum": float(np.sum(ap_terms)),
+        "brier": brier,
+        "estimated_accuracy": estimated,
+        "auc_error_bound": auc_error_bound(lb),
+        "ap_error_bound": ap_error_bound(lb),
+    }
 
 
 def calibration_bins(bins: ScoreBins, score_bins: int, groups: int = 10) -> list[tuple[float, float, int]]:

@@ -12,6 +12,7 @@ numeric features (analytics/drift.py).
 Missing values: the share of null rows in a window, beside the reference's; a rise of MISSING_RISE or
 more (absolute) is a drift signal of its own, for numeric and categorical features alike.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,8 +61,9 @@ def categorical_drift(reference: np.ndarray, current: np.ndarray, epsilon: float
     from scipy.stats import chi2  # here, not at the top: scipy.stats is tens of MB an idle monitor never needs
 
     pvalue = float(chi2.sf(statistic, max(1, len(reference) - 1)))
-    return CategoricalDrift(psi_from_shares(ref_shares, cur_shares, epsilon), statistic, pvalue,
-                            js_distance(ref_shares, cur_shares), int(nr), int(nc))
+    return CategoricalDrift(
+        psi_from_shares(ref_shares, cur_shares, epsilon), statistic, pvalue, js_distance(ref_shares, cur_shares), int(nr), int(nc)
+    )
 
 
 def categorical_verdict(found: CategoricalDrift, min_samples: int) -> str:

@@ -1,26 +1,37 @@
 """Data-quality rules: pure functions from counts (computed in SQL by data/queries/data_quality.py)
 to pass/fail results. No I/O; thresholds come in as a QualityConfig."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-CHECKS = ("missing_features", "out_of_range", "non_finite", "duplicate_ids", "score_range", "timestamp_range",
-          "orphan_outcomes", "overdue_labels", "volume_drop", "unseen_categories")
+CHECKS = (
+    "missing_features",
+    "out_of_range",
+    "non_finite",
+    "duplicate_ids",
+    "score_range",
+    "timestamp_range",
+    "orphan_outcomes",
+    "overdue_labels",
+    "volume_drop",
+    "unseen_categories",
+)
 
 
 @dataclass(frozen=True)
 class QualityConfig:
-    window_seconds: float = 900.0          # rows received this long ago and since are checked
-    label_delay_seconds: float = 600.0     # outcomes are expected within this delay
-    overdue_max_share: float = 0.2         # share of labelled models' predictions allowed to stay unlabelled
-    range_tolerance: float = 0.1           # reference range widened by this share of its span on each side
-    range_max_share: float = 0.01          # share of values allowed outside the widened range
-    reference_min_rows: int = 50           # a feature needs this many reference values for a range
-    future_skew_seconds: float = 300.0     # clocks may run this far ahead
+    window_seconds: float = 900.0  # rows received this long ago and since are checked
+    label_delay_seconds: float = 600.0  # outcomes are expected within this delay
+    overdue_max_share: float = 0.2  # share of labelled models' predictions allowed to stay unlabelled
+    range_tolerance: float = 0.1  # reference range widened by this share of its span on each side
+    range_max_share: float = 0.01  # share of values allowed outside the widened range
+    reference_min_rows: int = 50  # a feature needs this many reference values for a range
+    future_skew_seconds: float = 300.0  # clocks may run this far ahead
     max_age_seconds: float = 30 * 86400.0  # a newly received prediction older than this is suspect
-    orphan_grace_seconds: float = 60.0     # an outcome may arrive this long before its prediction is stored
-    volume_min_ratio: float = 0.5          # fail when volume falls below this share of its recent rate
-    volume_min_baseline: float = 20.0      # ...and only when the baseline expects at least this many rows
+    orphan_grace_seconds: float = 60.0  # an outcome may arrive this long before its prediction is stored
+    volume_min_ratio: float = 0.5  # fail when volume falls below this share of its recent rate
+    volume_min_baseline: float = 20.0  # ...and only when the baseline expects at least this many rows
 
 
 @dataclass(frozen=True)
@@ -34,8 +45,9 @@ class QualityResult:
     checked_rows: int = 0
 
 
-def count_rule(check: str, table: str, offending: int, checked: int, example_id: str | None,
-               what: str, max_share: float = 0.0) -> QualityResult:
+def count_rule(
+    check: str, table: str, offending: int, checked: int, example_id: str | None, what: str, max_share: float = 0.0
+) -> QualityResult:
     """Pass when at most `max_share` of the checked rows offend (none at all when it is 0)."""
     offending, checked = int(offending or 0), int(checked or 0)
     passed = offending == 0 or (max_share > 0 and offending <= max_share * checked)
@@ -44,20 +56,30 @@ def count_rule(check: str, table: str, offending: int, checked: int, example_id:
     return QualityResult(check, table, passed, offending, None if offending == 0 else example_id, detail, checked)
 
 
-def volume_rule(current: int, baseline_rows: int, baseline_seconds: float, window_seconds: float,
-                config: QualityConfig) -> QualityResult:
+def volume_rule(
+    current: int, baseline_rows: int, baseline_seconds: float, window_seconds: float, config: QualityConfig
+) -> QualityResult:
     """A sudden drop: this window's rows vs the rate of the windows before it."""
     if baseline_seconds < window_seconds:
-        return QualityResult("volume_drop", "predictions", True, 0, None,
-                             f"{current} rows; not enough history for a baseline yet", current)
+        return QualityResult(
+            "volume_drop", "predictions", True, 0, None, f"{current} rows; not enough history for a baseline yet", current
+        )
     expected = baseline_rows * window_seconds / baseline_seconds
     if expected < config.volume_min_baseline:
-        return QualityResult("volume_drop", "predictions", True, 0, None,
-                             f"{current} rows; baseline {expected:.0f} is too small to judge", current)
+        return QualityResult(
+            "volume_drop", "predictions", True, 0, None, f"{current} rows; baseline {expected:.0f} is too small to judge", current
+        )
     passed = current >= config.volume_min_ratio * expected
     missing = 0 if passed else int(round(expected - current))
-    return QualityResult("volume_drop", "predictions", passed, missing, None,
-                         f"{current} rows vs {expected:.0f} expected from the recent rate", current)
+    return QualityResult(
+        "volume_drop",
+        "predictions",
+        passed,
+        missing,
+        None,
+        f"{current} rows vs {expected:.0f} expected from the recent rate",
+        current,
+    )
 
 
 def index_usage(idx_scan: int | None, table_scans: int | None, rare_share: float = 0.01) -> str:

@@ -1,5 +1,6 @@
 """Input drift statistics: PSI with quantile bins taken from the reference, and the two-sample
 Kolmogorov-Smirnov test, as small pure functions with their default thresholds (DESIGN.md §7)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

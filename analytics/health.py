@@ -1,4 +1,5 @@
 """Assemble the health report of /api/system_health and the Overview page from plain values."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -17,8 +18,10 @@ def resource_report(sample: Mapping[str, Any] | None, levels: Mapping[str, Level
     """cpu, memory and disk percent, each with its status against the rules' levels ('unknown' before the
     first sample)."""
     sample = sample or {}
-    return {name: {"percent": sample.get(metric), "status": classify_metric(sample.get(metric), metric, levels)}
-            for name, metric in RESOURCE_METRICS.items()}
+    return {
+        name: {"percent": sample.get(metric), "status": classify_metric(sample.get(metric), metric, levels)}
+        for name, metric in RESOURCE_METRICS.items()
+    }
 
 
 def freshness_status(age_seconds: float | None, interval: float) -> tuple[str, str | None]:
@@ -32,8 +35,11 @@ def freshness_status(age_seconds: float | None, interval: float) -> tuple[str, s
     return "ok", None
 
 
-def overall_status(resources: Mapping[str, Mapping[str, Any]], components: Mapping[str, Mapping[str, Any]],
-                   processes: Sequence[Mapping[str, Any]]) -> str:
+def overall_status(
+    resources: Mapping[str, Mapping[str, Any]],
+    components: Mapping[str, Mapping[str, Any]],
+    processes: Sequence[Mapping[str, Any]],
+) -> str:
     levels = [r["status"] for r in resources.values() if r["status"] != "unknown"]
     levels += [_COMPONENT_LEVEL.get(c.get("status", "ok"), "warning") for c in components.values()]
     levels += ["critical" for p in processes if not p.get("up")]
@@ -49,8 +55,7 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def _collector_summary(collectors: Mapping[str, Mapping[str, Any]], sample_age: float | None,
-                       interval: float) -> dict[str, Any]:
+def _collector_summary(collectors: Mapping[str, Mapping[str, Any]], sample_age: float | None, interval: float) -> dict[str, Any]:
     fresh, why = freshness_status(sample_age, interval)
     levels = [_COMPONENT_LEVEL.get(c["status"], "warning") for c in collectors.values()] + [fresh]
     errors = [c["error"] for c in collectors.values() if c.get("error")] + ([why] if why else [])
@@ -67,9 +72,11 @@ def postgres_summary(targets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]
     """Watched PostgreSQL servers: a warning while any is unreachable (the service under watch has a problem,
     Predwatch itself keeps working), ok again at the first poll that answers."""
     down = {name: t for name, t in targets.items() if not t.get("up")}
-    return {"status": "warning" if down else "ok",
-            "error": "; ".join(f"{name}: {t.get('error') or 'down'}" for name, t in sorted(down.items())) or None,
-            "by_target": {name: dict(t) for name, t in sorted(targets.items())}}
+    return {
+        "status": "warning" if down else "ok",
+        "error": "; ".join(f"{name}: {t.get('error') or 'down'}" for name, t in sorted(down.items())) or None,
+        "by_target": {name: dict(t) for name, t in sorted(targets.items())},
+    }
 
 
 def build_report(inputs: Mapping[str, Any], now: Any, interval: float, levels: Mapping[str, Levels]) -> dict[str, Any]:
@@ -94,5 +101,11 @@ def build_report(inputs: Mapping[str, Any], now: Any, interval: float, levels: M
     firing = [{k: _iso(v) for k, v in a.items()} for a in inputs.get("alerts", ())]
     status = worst([status, *(a["severity"] for a in firing)])
     components["processes"] = processes
-    return {"status": status, "timestamp": _iso(now), "sample_timestamp": _iso(sample["ts"]) if sample else None,
-            "resources": resources, "components": components, "alerts": {"firing": firing, "count": len(firing)}}
+    return {
+        "status": status,
+        "timestamp": _iso(now),
+        "sample_timestamp": _iso(sample["ts"]) if sample else None,
+        "resources": resources,
+        "components": components,
+        "alerts": {"firing": firing, "count": len(firing)},
+    }

@@ -1,5 +1,6 @@
 """Feature importance: permutation importance (the AUC a model loses when one feature's column is
 shuffled) and the model's own importance (impurity or coefficients), normalised to sum to 1."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -9,8 +10,14 @@ import numpy as np
 from analytics.quality import roc_curve
 
 
-def permutation_importance(score: Callable[[np.ndarray], np.ndarray], matrix: np.ndarray, labels: np.ndarray,
-                           features: Sequence[str], repeats: int = 3, seed: int = 0) -> dict[str, float] | None:
+def permutation_importance(
+    score: Callable[[np.ndarray], np.ndarray],
+    matrix: np.ndarray,
+    labels: np.ndarray,
+    features: Sequence[str],
+    repeats: int = 3,
+    seed: int = 0,
+) -> dict[str, float] | None:
     """Mean drop in ROC AUC over `repeats` shuffles of each column; None when AUC is undefined."""
     base = roc_curve(score(matrix), labels).area
     if base is None:

@@ -5,6 +5,7 @@ Curves work on *grouped counts* (one row per distinct score: positives and negat
 store can group millions of rows in SQL and hand over only the distinct scores. Every figure is
 None ("undefined") when the data cannot define it (one class only, an empty window): never NaN.
 """
+
 from __future__ import annotations
 
 import math
@@ -114,8 +115,12 @@ def pr_from_counts(scores: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> Curv
     tp, fp = np.cumsum(pos[::-1]), np.cumsum(neg[::-1])
     precision, recall = tp / (tp + fp), tp / p
     average_precision = float(np.sum(pos[::-1] / p * precision))
-    return Curve(tuple(recall.tolist()), tuple(precision.tolist()),
-                 tuple(np.asarray(scores, dtype=float)[::-1].tolist()), average_precision)
+    return Curve(
+        tuple(recall.tolist()),
+        tuple(precision.tolist()),
+        tuple(np.asarray(scores, dtype=float)[::-1].tolist()),
+        average_precision,
+    )
 
 
 def roc_curve(scores: np.ndarray, labels: np.ndarray) -> Curve:
@@ -129,8 +134,12 @@ def pr_curve(scores: np.ndarray, labels: np.ndarray) -> Curve:
 def confusion(predicted: np.ndarray, labels: np.ndarray) -> Confusion:
     """Confusion counts of predicted 0/1 labels against true labels (1 is positive)."""
     predicted, labels = np.asarray(predicted) == 1, np.asarray(labels) == 1
-    return Confusion(tp=int(np.sum(predicted & labels)), fp=int(np.sum(predicted & ~labels)),
-                     tn=int(np.sum(~predicted & ~labels)), fn=int(np.sum(~predicted & labels)))
+    return Confusion(
+        tp=int(np.sum(predicted & labels)),
+        fp=int(np.sum(predicted & ~labels)),
+        tn=int(np.sum(~predicted & ~labels)),
+        fn=int(np.sum(~predicted & labels)),
+    )
 
 
 def confusion_at(scores: np.ndarray, labels: np.ndarray, threshold: float = 0.5) -> Confusion:
@@ -147,8 +156,12 @@ def calibration(scores: np.ndarray, labels: np.ndarray, bins: int = 10) -> Calib
     keep = counts > 0
     mean_score = np.bincount(index, weights=scores, minlength=bins)[keep] / counts[keep]
     positive_rate = np.bincount(index, weights=truth, minlength=bins)[keep] / counts[keep]
-    return Calibration(tuple(mean_score.tolist()), tuple(positive_rate.tolist()), tuple(counts[keep].tolist()),
-                       float(np.mean((scores - truth) ** 2)))
+    return Calibration(
+        tuple(mean_score.tolist()),
+        tuple(positive_rate.tolist()),
+        tuple(counts[keep].tolist()),
+        float(np.mean((scores - truth) ** 2)),
+    )
 
 
 def estimated_accuracy(scores: np.ndarray, threshold: float = 0.5) -> float | None:
@@ -210,5 +223,6 @@ def window_quality(sums: Mapping[str, Any], reference_accuracy: float | None, mi
         return WindowQuality("insufficient_data", None, None, matrix, None, estimated, share, None)
     auc = float(sums["u"]) / (positives * negatives) if positives and negatives else None
     ap = float(sums["ap_sum"]) / positives if positives else None
-    return WindowQuality("ok", auc, ap, matrix, sums.get("brier"), estimated, share,
-                         accuracy_drop(reference_accuracy, matrix.accuracy))
+    return WindowQuality(
+        "ok", auc, ap, matrix, sums.get("brier"), estimated, share, accuracy_drop(reference_accuracy, matrix.accuracy)
+    )

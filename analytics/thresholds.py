@@ -6,6 +6,7 @@ levels from those rules, so a badge turns amber or red at the level where an ale
 overriding a rule moves both. (PSI verdict bands are a statistic's bands, not alert levels: they live
 with the statistic in analytics/drift.py.)
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -2,6 +2,7 @@
 answers/model_window.py: each categorical feature's bucket counts against its reference's (PSI,
 chi-squared p-value, Jensen-Shannon distance; a feature_drift row like a numeric feature's, with no
 KS), and every feature's missing-value share against the reference's (feature_drift_detail rows)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -23,8 +24,9 @@ class CategoricalDrift:
         self.buckets = cp.reference(store, model)  # feature -> bucket -> reference rows
         self.reference_missing = cp.reference_missing(store, model)
 
-    def window(self, now: datetime, seconds: int,
-               parts: list[Parts] | None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def window(
+        self, now: datetime, seconds: int, parts: list[Parts] | None
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """feature_drift and feature_drift_detail rows of one window. `parts` are the window's profile
         reads (None: shorter than a minute, read from the raw rows)."""
         drift: list[tuple[Any, ...]] = []
@@ -40,20 +42,56 @@ class CategoricalDrift:
             found = cd.categorical_drift(cp.as_arrays(reference, order), cp.as_arrays(current.get(feature, {}), order))
             verdict = cd.categorical_verdict(found, self.min_samples)
             enough = verdict != "insufficient_data"
-            drift.append((now, self.model, seconds, feature, found.psi if enough else None, None, None,
-                          found.reference_count, found.current_count, verdict, None))
+            drift.append(
+                (
+                    now,
+                    self.model,
+                    seconds,
+                    feature,
+                    found.psi if enough else None,
+                    None,
+                    None,
+                    found.reference_count,
+                    found.current_count,
+                    verdict,
+                    None,
+                )
+            )
             nr, nc = found.reference_count, found.current_count
             share = current.get(feature, {}).get(cp.MISSING, 0) / nc if nc else None
             ref_share = reference.get(cp.MISSING, 0) / nr if nr else None
-            detail.append((now, self.model, seconds, feature, "categorical", found.chi2_pvalue if enough else None,
-                           found.js_distance if enough else None, share, ref_share,
-                           cd.missing_verdict(share, ref_share, nc, self.min_samples)))
+            detail.append(
+                (
+                    now,
+                    self.model,
+                    seconds,
+                    feature,
+                    "categorical",
+                    found.chi2_pvalue if enough else None,
+                    found.js_distance if enough else None,
+                    share,
+                    ref_share,
+                    cd.missing_verdict(share, ref_share, nc, self.min_samples),
+                )
+            )
         for feature, (nulls, rows) in sorted(missing.items()):
             if feature in self.buckets or feature.startswith("__") or feature not in self.reference_missing:
                 continue
             share, ref_share = (nulls / rows if rows else None), self.reference_missing[feature]
-            detail.append((now, self.model, seconds, feature, "numeric", None, None, share, ref_share,
-                           cd.missing_verdict(share, ref_share, rows, self.min_samples)))
+            detail.append(
+                (
+                    now,
+                    self.model,
+                    seconds,
+                    feature,
+                    "numeric",
+                    None,
+                    None,
+                    share,
+                    ref_share,
+                    cd.missing_verdict(share, ref_share, rows, self.min_samples),
+                )
+            )
         return drift, detail
 
 

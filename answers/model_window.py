@@ -6,6 +6,7 @@ same figures for the same window.
 One object per app (on the Runtime) keeps what stays fixed for a reference's life: its numeric bins,
 its categorical buckets and its accuracy; the evaluation job calls `forget` when a reference changes.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,15 +28,60 @@ from data.store import Store
 
 CURVE_POINTS = 200
 # The row layouts of the tables the answers go to (tests/unit/answers checks them against the schema).
-EVALUATION_COLUMNS = ("ts", "model", "model_version", "window_seconds", "predictions", "labelled", "positives", "auc",
-                      "average_precision", "precision", "recall", "f1", "accuracy", "estimated_accuracy", "unlabelled",
-                      "brier", "labelled_share", "reference_accuracy", "accuracy_drop", "tp", "fp", "tn", "fn",
-                      "status", "auc_error_bound", "ap_error_bound")
+EVALUATION_COLUMNS = (
+    "ts",
+    "model",
+    "model_version",
+    "window_seconds",
+    "predictions",
+    "labelled",
+    "positives",
+    "auc",
+    "average_precision",
+    "precision",
+    "recall",
+    "f1",
+    "accuracy",
+    "estimated_accuracy",
+    "unlabelled",
+    "brier",
+    "labelled_share",
+    "reference_accuracy",
+    "accuracy_drop",
+    "tp",
+    "fp",
+    "tn",
+    "fn",
+    "status",
+    "auc_error_bound",
+    "ap_error_bound",
+)
 CURVE_COLUMNS = ("ts", "model", "window_seconds", "curve", "point", "x", "y", "threshold", "n")
-DRIFT_COLUMNS = ("ts", "model", "window_seconds", "feature", "psi", "ks_statistic", "ks_pvalue", "reference_count",
-                 "current_count", "verdict", "ks_error_bound")
-DETAIL_COLUMNS = ("ts", "model", "window_seconds", "feature", "kind", "chi2_pvalue", "js_distance", "missing_share",
-                  "reference_missing_share", "missing_verdict")
+DRIFT_COLUMNS = (
+    "ts",
+    "model",
+    "window_seconds",
+    "feature",
+    "psi",
+    "ks_statistic",
+    "ks_pvalue",
+    "reference_count",
+    "current_count",
+    "verdict",
+    "ks_error_bound",
+)
+DETAIL_COLUMNS = (
+    "ts",
+    "model",
+    "window_seconds",
+    "feature",
+    "kind",
+    "chi2_pvalue",
+    "js_distance",
+    "missing_share",
+    "reference_missing_share",
+    "missing_verdict",
+)
 TABLES = ("model_evaluations", "feature_drift", "model_curves", "feature_drift_detail")
 
 Row = tuple[Any, ...]  # one row of a table in TABLES, in its columns' order
@@ -65,11 +111,13 @@ class ModelAnswers:
         if model not in self._references:
             self._references[model] = {
                 feature: bd.ReferenceBins.from_edges(a["edge"], a["rn"], a["pb_at"], a["pb_after"])
-                for feature, a in pr.reference_edges(self.store, model).items()}
+                for feature, a in pr.reference_edges(self.store, model).items()
+            }
         return self._references[model]
 
-    def answer(self, model: str, now: datetime, windows: Sequence[int], recent_seconds: int | None = None,
-               has_reference: bool = True) -> dict[str, list[Row]]:
+    def answer(
+        self, model: str, now: datetime, windows: Sequence[int], recent_seconds: int | None = None, has_reference: bool = True
+    ) -> dict[str, list[Row]]:
         """Rows for TABLES: quality of every window, drift of every window and of the last `recent_seconds`."""
         out: dict[str, list[Row]] = {table: [] for table in TABLES}
         scores = nested_windows(now, windows, lambda first, last: pr.score_bins(self.store, model, first, last))
@@ -83,33 +131,59 @@ class ModelAnswers:
         if not has_reference or not self.reference_bins(model):
             return out
         drift_windows = sorted({*windows, *([recent_seconds] if recent_seconds else [])})
-        features = nested_windows(now, [w for w in drift_windows if w >= 60],
-                                  lambda first, last: pr.profile_feature_bins(self.store, model, first, last))
+        features = nested_windows(
+            now,
+            [w for w in drift_windows if w >= 60],
+            lambda first, last: pr.profile_feature_bins(self.store, model, first, last),
+        )
         for seconds in drift_windows:
             if seconds < 60:  # shorter than a profile minute: its raw rows, binned the same way
                 edges = {feature: reference.edges for feature, reference in self.reference_bins(model).items()}
                 current = pr.raw_feature_bins(self.store, model, now - timedelta(seconds=seconds), now, edges)
             else:
                 current = merge_feature_bins(features[seconds])
-            out["feature_drift"] += drift_rows(self.reference_bins(model), current, now, model, seconds,
-                                               self.min_samples)
+            out["feature_drift"] += drift_rows(self.reference_bins(model), current, now, model, seconds, self.min_samples)
         self._categorical(model, now, drift_windows, out)
         return out
 
-    def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None,
-                 out: dict[str, list[Row]]) -> None:
+    def _quality(
+        self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None, out: dict[str, list[Row]]
+    ) -> None:
         reference_accuracy = self.reference_accuracy(model)
         sums = bq.summary(bins)
         result = qa.window_quality(sums, reference_accuracy, self.min_samples)
         m = result.confusion
         ok = result.status == "ok"
-        out["model_evaluations"].append((
-            now, model, version, seconds, sums["predictions"], sums["labelled"], sums["positives"],
-            result.auc, result.average_precision, m.precision if ok else None, m.recall if ok else None,
-            m.f1 if ok else None, result.accuracy, result.estimated_accuracy, sums["unlabelled"], result.brier,
-            result.labelled_share, reference_accuracy, result.accuracy_drop, m.tp, m.fp, m.tn, m.fn, result.status,
-            sums["auc_error_bound"] if result.auc is not None else None,
-            sums["ap_error_bound"] if result.average_precision is not None else None))
+        out["model_evaluations"].append(
+            (
+                now,
+                model,
+                version,
+                seconds,
+                sums["predictions"],
+                sums["labelled"],
+                sums["positives"],
+                result.auc,
+                result.average_precision,
+                m.precision if ok else None,
+                m.recall if ok else None,
+                m.f1 if ok else None,
+                result.accuracy,
+                result.estimated_accuracy,
+                sums["unlabelled"],
+                result.brier,
+                result.labelled_share,
+                reference_accuracy,
+                result.accuracy_drop,
+                m.tp,
+                m.fp,
+                m.tn,
+                m.fn,
+                result.status,
+                sums["auc_error_bound"] if result.auc is not None else None,
+                sums["ap_error_bound"] if result.average_precision is not None else None,
+            )
+        )
         if ok:
             out["model_curves"].extend(curve_rows(bins, now, model, seconds))
 
@@ -118,31 +192,53 @@ class ModelAnswers:
         if model not in self._categories:
             self._categories[model] = CategoricalDrift(self.store, model, self.min_samples)
         found = self._categories[model]
-        parts = nested_windows(now, [w for w in windows if w >= 60],
-                               lambda first, last: read_parts(self.store, model, first, last))
+        parts = nested_windows(
+            now, [w for w in windows if w >= 60], lambda first, last: read_parts(self.store, model, first, last)
+        )
         for seconds in windows:
             drift, detail = found.window(now, seconds, parts[seconds] if seconds >= 60 else None)
             out["feature_drift"] += drift
             out["feature_drift_detail"] += detail
 
 
-def drift_rows(references: dict[str, bd.ReferenceBins], current: dict[str, FeatureBins], now: datetime, model: str,
-               seconds: int, min_samples: int) -> list[Row]:
+def drift_rows(
+    references: dict[str, bd.ReferenceBins],
+    current: dict[str, FeatureBins],
+    now: datetime,
+    model: str,
+    seconds: int,
+    min_samples: int,
+) -> list[Row]:
     """feature_drift rows of every numeric feature (and the score) of one window."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
     names = sorted(references)
     found = [bd.binned_drift(references[name], *current.get(name, empty), da.PSI_EPSILON) for name in names]
     verdicts = [da.verdict(f.psi, f.reference_count, f.current_count, min_samples) for f in found]
     enough = [v != "insufficient_data" for v in verdicts]
-    pvalues = da.ks_pvalues([f.ks_statistic if e else None for f, e in zip(found, enough, strict=True)],
-                            [f.reference_count for f in found], [f.current_count for f in found])
-    return [(now, model, seconds, name, f.psi if ok else None, f.ks_statistic if ok else None, pvalue,
-             f.reference_count, f.current_count, verdict, f.ks_error_bound if ok else None)
-            for name, f, verdict, ok, pvalue in zip(names, found, verdicts, enough, pvalues, strict=True)]
+    pvalues = da.ks_pvalues(
+        [f.ks_statistic if e else None for f, e in zip(found, enough, strict=True)],
+        [f.reference_count for f in found],
+        [f.current_count for f in found],
+    )
+    return [
+        (
+            now,
+            model,
+            seconds,
+            name,
+            f.psi if ok else None,
+            f.ks_statistic if ok else None,
+            pvalue,
+            f.reference_count,
+            f.current_count,
+            verdict,
+            f.ks_error_bound if ok else None,
+        )
+        for name, f, verdict, ok, pvalue in zip(names, found, verdicts, enough, pvalues, strict=True)
+    ]
 
 
-def nested_windows(now: datetime, windows: Sequence[int],
-                   read: Callable[[datetime, datetime], Part]) -> dict[int, list[Part]]:
+def nested_windows(now: datetime, windows: Sequence[int], read: Callable[[datetime, datetime], Part]) -> dict[int, list[Part]]:
     """Each window's profile parts. Every window ends at now's minute, so each reads only the minutes
     before those of the next smaller one, and a window's parts are its own and all smaller ones'."""
     parts: list[Part] = []
@@ -173,8 +269,10 @@ def curve_rows(bins: bq.ScoreBins, now: datetime, model: str, seconds: int) -> l
     rows: list[Row] = []
     for name, build in (("roc", qa.roc_from_counts), ("pr", qa.pr_from_counts)):
         curve = qa.downsample(build(lb.threshold, lb.pos, lb.neg), CURVE_POINTS)
-        rows += [(now, model, seconds, name, i, x, y, t, None)
-                 for i, (x, y, t) in enumerate(zip(curve.x, curve.y, curve.thresholds, strict=True))]
+        rows += [
+            (now, model, seconds, name, i, x, y, t, None)
+            for i, (x, y, t) in enumerate(zip(curve.x, curve.y, curve.thresholds, strict=True))
+        ]
     for i, (score, rate, n) in enumerate(bq.calibration_bins(bins, profiles.SCORE_BINS)):
         rows.append((now, model, seconds, "calibration", i, score, rate, None, n))
     return [(*r[:7], None if r[7] is not None and not math.isfinite(r[7]) else r[7], r[8]) for r in rows]

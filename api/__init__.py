@@ -1,4 +1,5 @@
 """Flask routes: the JSON API under /api and Prometheus' /metrics."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask

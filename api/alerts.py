@@ -1,5 +1,6 @@
 """GET /api/alerts (current and past alerts), /api/alerts/rules (the rules in force) and
 /api/alerts/backtest (when a rule, possibly with another threshold or duration, would have fired)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -73,8 +74,12 @@ def _edited_rule(rules: list[Rule]) -> Rule:
     rule_id = params.text("rule")
     found = {r.id: r for r in rules}
     if rule_id not in found:
-        raise ApiError(400, "bad_parameter", "rule must be the id of a rule in force (GET /api/alerts/rules)",
-                       [{"field": "rule", "allowed": list(found)}])
+        raise ApiError(
+            400,
+            "bad_parameter",
+            "rule must be the id of a rule in force (GET /api/alerts/rules)",
+            [{"field": "rule", "allowed": list(found)}],
+        )
     rule = found[rule_id]
     threshold = _float_param("threshold")
     raw_for = request.args.get("for")
@@ -91,10 +96,12 @@ def _backtest(store: Store, rule: Rule) -> Response:
     series = alert_metrics.metric_series(store, rule.metric, now - timedelta(seconds=seconds), now, rule.window_seconds)
     t = series["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6
     result = backtest(rule, t, series["value"].to_numpy(dtype=float), series["samples"].to_numpy(dtype=float))
-    periods = [{"fired_at": iso_utc(_from_epoch(a)), "resolved_at": iso_utc(_from_epoch(b)) if b else None}
-               for a, b in result.periods]
-    return jsonify({"rule": rule.as_dict(), "window_seconds": seconds, "samples": result.samples,
-                    "fired": result.fired, "periods": periods})
+    periods = [
+        {"fired_at": iso_utc(_from_epoch(a)), "resolved_at": iso_utc(_from_epoch(b)) if b else None} for a, b in result.periods
+    ]
+    return jsonify(
+        {"rule": rule.as_dict(), "window_seconds": seconds, "samples": result.samples, "fired": result.fired, "periods": periods}
+    )
 
 
 def _from_epoch(seconds: float) -> datetime:

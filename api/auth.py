@@ -1,4 +1,5 @@
 """Bearer-token check for write routes, compared in constant time."""
+
 from __future__ import annotations
 
 import hmac

@@ -4,6 +4,7 @@ over 2 GB. A body over LARGE_BODY waits for the one slot, with at most WAITING o
 WAIT_SECONDS (waitress has already buffered the body to a temporary file, so a waiting request holds a
 thread but little memory); the rest get 503 with Retry-After. After a big body the freed memory is
 handed back to the OS (glibc and Arrow's allocator keep it otherwise: RSS stayed up by the body's whole cost)."""
+
 from __future__ import annotations
 
 import ctypes
@@ -39,8 +40,12 @@ def release_memory() -> None:
 def _admit() -> Response | None:
     if (request.content_length or 0) <= LARGE_BODY:
         return None
-    busy = error_response(503, "busy", f"too many large bodies at once (over {LARGE_BODY // 2**20} MB, "
-                          f"{SLOTS} at a time): retry shortly, or send smaller batches")
+    busy = error_response(
+        503,
+        "busy",
+        f"too many large bodies at once (over {LARGE_BODY // 2**20} MB, "
+        f"{SLOTS} at a time): retry shortly, or send smaller batches",
+    )
     busy.headers["Retry-After"] = RETRY_AFTER
     if not _queue.acquire(blocking=False):
         return busy

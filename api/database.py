@@ -1,4 +1,5 @@
 """GET /api/database_health (the store and each watched PostgreSQL) and GET /api/data_quality."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -39,9 +40,16 @@ def blueprint(store: Store, writer: Writer, postgres_targets: Sequence[tuple[str
     @routes.get("/database_health")
     def database_health() -> Response:
         window = params.window_seconds("15m")
-        return jsonify(_json({"computed_at": utcnow(), "window_seconds": window,
-                              "store": _store_health(store, writer, window),
-                              "postgres": _targets(store, postgres_targets)}))
+        return jsonify(
+            _json(
+                {
+                    "computed_at": utcnow(),
+                    "window_seconds": window,
+                    "store": _store_health(store, writer, window),
+                    "postgres": _targets(store, postgres_targets),
+                }
+            )
+        )
 
     @routes.get("/data_quality")
     def data_quality() -> Response:
@@ -56,9 +64,14 @@ def _store_health(store: Store, writer: Writer, window: int) -> dict[str, Any]:
     sizes = q.file_sizes(store.path)
     scans = [{**s, "scan_ratio": scan_ratio(s["rows_scanned"], s["rows_returned"])} for s in q.latest_scans(store)]
     return {
-        "path": str(store.path), "db_file_bytes": sizes.db_bytes, "wal_bytes": sizes.wal_bytes,
-        "connections": {"cursors_in_use": store.active_cursors, "cursor_pool_size": store.pool_size,
-                        "cursor_waits": store.cursor_waits},
+        "path": str(store.path),
+        "db_file_bytes": sizes.db_bytes,
+        "wal_bytes": sizes.wal_bytes,
+        "connections": {
+            "cursors_in_use": store.active_cursors,
+            "cursor_pool_size": store.pool_size,
+            "cursor_waits": store.cursor_waits,
+        },
         "writer": {"queue_length": writer.queue_length, "last_batch_seconds": writer.stats.last_batch_seconds},
         "latest_sample": q.latest_sample(store),
         "queries": q.query_totals(store, since),
@@ -76,11 +89,18 @@ def _targets(store: Store, postgres_targets: Sequence[tuple[str, str]]) -> list[
     for name, dsn in postgres_targets:
         sample = latest.get(name)
         status = "pending" if sample is None else ("up" if sample["up"] else "down")
-        found.append({"target": name, "dsn": redact(dsn), "status": status, "sample": sample,
-                      "tables": pg.latest_tables(store, name) if sample else [],
-                      "indexes": pg.latest_indexes(store, name) if sample else [],
-                      "statements": pg.latest_statements(store, name) if sample else [],
-                      "statements_note": sample["statements_note"] if sample else None})
+        found.append(
+            {
+                "target": name,
+                "dsn": redact(dsn),
+                "status": status,
+                "sample": sample,
+                "tables": pg.latest_tables(store, name) if sample else [],
+                "indexes": pg.latest_indexes(store, name) if sample else [],
+                "statements": pg.latest_statements(store, name) if sample else [],
+                "statements_note": sample["statements_note"] if sample else None,
+            }
+        )
     return found
 
 

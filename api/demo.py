@@ -1,4 +1,5 @@
 """GET/POST /api/demo: the built-in workload's switches (drift, spike, error burst)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify

@@ -2,6 +2,7 @@
 
 Pages outside /api keep Flask's HTML errors; no error body ever carries a traceback.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,8 +60,12 @@ def register(server: Flask, store: Store) -> None:
     @server.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response | HTTPException:
         if _disk_full(exc, store):  # the store logged the episode once (data/disk_full.py): no traceback per request
-            response = error_response(507, "disk_full", "the database's disk is full: nothing was stored; retry "
-                                      "when space is freed (GET /api/system_health shows the store's state)")
+            response = error_response(
+                507,
+                "disk_full",
+                "the database's disk is full: nothing was stored; retry "
+                "when space is freed (GET /api/system_health shows the store's state)",
+            )
             response.headers["Retry-After"] = RETRY_AFTER_DISK_FULL
             return response
         log.exception("unhandled error on %s %s", request.method, request.path)

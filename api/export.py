@@ -1,4 +1,5 @@
 """GET /api/export: one table's rows over a time range as CSV or Parquet, streamed and capped."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -86,5 +87,4 @@ def _export(store: Store) -> Response:
     limit = params.bounded_int("limit", DEFAULT_ROWS, 1, MAX_ROWS)
     batches = q.batches(store, table, since, until, limit, text_lists=fmt == "csv")
     body = _csv(batches) if fmt == "csv" else _parquet(batches)
-    return Response(body, mimetype=MIMETYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{table}.{fmt}"'})
+    return Response(body, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{table}.{fmt}"'})

@@ -2,6 +2,7 @@
 
 The report is the app's one health answer (runtime/health.py), the same the Overview page shows; it is
 computed at most once per `--health-cache-seconds` and shared, with its age in `cache_age_seconds`."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify

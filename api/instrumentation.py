@@ -1,4 +1,5 @@
 """HTTP request metrics for every route the server has (API, /metrics and Dash's own)."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """GET /metrics: Prometheus text exposition of this app's registry."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response

@@ -1,4 +1,5 @@
 """GET /api/model_performance and GET /api/drift: the evaluation job's latest results as JSON."""
+
 from __future__ import annotations
 
 import math
@@ -17,9 +18,22 @@ from data.queries import model_views as mv
 from data.queries import profiles, quality
 from data.store import Store
 
-DRIFT_KEYS = ("feature", "psi", "ks_statistic", "ks_pvalue", "ks_error_bound", "verdict", "reference_count",
-              "current_count", "kind", "chi2_pvalue", "js_distance", "missing_share", "reference_missing_share",
-              "missing_verdict")
+DRIFT_KEYS = (
+    "feature",
+    "psi",
+    "ks_statistic",
+    "ks_pvalue",
+    "ks_error_bound",
+    "verdict",
+    "reference_count",
+    "current_count",
+    "kind",
+    "chi2_pvalue",
+    "js_distance",
+    "missing_share",
+    "reference_missing_share",
+    "missing_verdict",
+)
 METRICS = ("auc", "average_precision", "precision", "recall", "f1", "accuracy", "brier")
 
 
@@ -34,8 +48,11 @@ def _points(curves: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     columns = [curves[c].tolist() for c in ("model", "curve", "x", "y", "threshold", "n")]
     for model, curve, x, y, threshold, n in zip(*columns, strict=True):
-        point = {"mean_score": _clean(x), "positive_rate": _clean(y), "count": int(n)} if curve == "calibration" \
+        point = (
+            {"mean_score": _clean(x), "positive_rate": _clean(y), "count": int(n)}
+            if curve == "calibration"
             else {"x": _clean(x), "y": _clean(y), "threshold": _clean(threshold)}
+        )
         found.setdefault((model, curve), []).append(point)
     return found
 
@@ -43,15 +60,21 @@ def _points(curves: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]
 def _model_body(row: dict[str, Any], points: dict[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
     model = row["model"]
     return {
-        "model": model, "model_version": row["model_version"], "evaluated_at": iso_utc(row["ts"]),
+        "model": model,
+        "model_version": row["model_version"],
+        "evaluated_at": iso_utc(row["ts"]),
         "status": row["status"],
         "sample_sizes": {k: row[k] for k in ("predictions", "labelled", "unlabelled", "positives")},
         "labelled_share": _clean(row["labelled_share"]),
         "metrics": {k: _clean(row[k]) for k in METRICS},
         # AUC and AP come from binned scores: each is within this distance of the exact figure.
         "error_bounds": {"auc": _clean(row["auc_error_bound"]), "average_precision": _clean(row["ap_error_bound"])},
-        "accuracy": {"measured": _clean(row["accuracy"]), "estimated": _clean(row["estimated_accuracy"]),
-                     "reference": _clean(row["reference_accuracy"]), "drop": _clean(row["accuracy_drop"])},
+        "accuracy": {
+            "measured": _clean(row["accuracy"]),
+            "estimated": _clean(row["estimated_accuracy"]),
+            "reference": _clean(row["reference_accuracy"]),
+            "drop": _clean(row["accuracy_drop"]),
+        },
         "confusion_matrix": {k: row[k] for k in ("tp", "fp", "tn", "fn")},
         "curves": {c: points.get((model, c), []) for c in ("roc", "pr", "calibration")},
     }
@@ -61,8 +84,9 @@ def _source(window: windows.Window) -> str:
     return "evaluation" if window.stored else "profiles"
 
 
-def blueprint(store: Store, answers: ModelAnswers, eval_windows: dict[str, int], drift_windows: dict[str, int],
-              min_samples: int) -> Blueprint:
+def blueprint(
+    store: Store, answers: ModelAnswers, eval_windows: dict[str, int], drift_windows: dict[str, int], min_samples: int
+) -> Blueprint:
     """The routes over the store and the on-demand answers; `eval_windows` and `drift_windows` the windows
     the evaluation job stores (label -> seconds)."""
     routes = Blueprint("model", __name__, url_prefix="/api")
@@ -87,14 +111,24 @@ def _performance(store: Store, answers: ModelAnswers, window: windows.Window, mi
             curves = mv.latest_curves(store, model, seconds)
     else:
         known = mv.evaluated_models(store)
-        rows, curves = windows.performance(store, answers, [model] if model in known else [] if model else known,
-                                           seconds)
+        rows, curves = windows.performance(store, answers, [model] if model in known else [] if model else known, seconds)
     points = _points(curves)
     if model and not rows:
-        raise ApiError(404, "not_found", f"model {model!r} has no evaluation over {label} yet",
-                       [{"field": "model", "known": mv.evaluated_models(store)}])
-    return jsonify({"window": label, "window_seconds": seconds, "source": _source(window),
-                    "min_samples": min_samples, "models": [_model_body(r, points) for r in rows]})
+        raise ApiError(
+            404,
+            "not_found",
+            f"model {model!r} has no evaluation over {label} yet",
+            [{"field": "model", "known": mv.evaluated_models(store)}],
+        )
+    return jsonify(
+        {
+            "window": label,
+            "window_seconds": seconds,
+            "source": _source(window),
+            "min_samples": min_samples,
+            "models": [_model_body(r, points) for r in rows],
+        }
+    )
 
 
 def _drift(store: Store, answers: ModelAnswers, window: windows.Window) -> Response:
@@ -110,25 +144,38 @@ def _drift(store: Store, answers: ModelAnswers, window: windows.Window) -> Respo
     if not rows and model is not None and asked:
         known = known or mv.evaluated_models(store)
         _no_reference(store, model, known)
-        raise ApiError(404, "not_found", f"model {model!r} has no drift result over {label} yet",
-                       [{"field": "model", "known": known}])
-    importance, method = pick_importance(mv.latest_importance(store, model).itertuples(index=False)) if model \
-        else ({}, None)
+        raise ApiError(
+            404, "not_found", f"model {model!r} has no drift result over {label} yet", [{"field": "model", "known": known}]
+        )
+    importance, method = pick_importance(mv.latest_importance(store, model).itertuples(index=False)) if model else ({}, None)
     score = next((r for r in rows if r["feature"] == "__score__"), None)
     features = rank_by_impact([_drift_row(r) for r in rows if r["feature"] != "__score__"], importance)
-    return jsonify({"model": model, "window": label, "window_seconds": seconds, "source": _source(window),
-                    "evaluated_at": iso_utc(rows[0]["ts"]) if rows else None, "importance_method": method,
-                    "features": features, "score": _drift_row(score) if score else None})
+    return jsonify(
+        {
+            "model": model,
+            "window": label,
+            "window_seconds": seconds,
+            "source": _source(window),
+            "evaluated_at": iso_utc(rows[0]["ts"]) if rows else None,
+            "importance_method": method,
+            "features": features,
+            "score": _drift_row(score) if score else None,
+        }
+    )
 
 
 def _no_reference(store: Store, model: str, known: list[str]) -> None:
     """A model without reference bins has no drift and no feature histograms on /metrics: say why."""
     if profiles.has_edges(store, model):
         return
-    raise ApiError(404, "not_found", f"model {model!r} has no reference sample yet, so no drift and no feature "
-                   "histograms on /metrics: an ingested model's first labelled predictions become its reference "
-                   f"once it has enough ({quality.labelled_count(store, model)} labelled so far)",
-                   [{"field": "model", "reason": "no_reference", "known": known}])
+    raise ApiError(
+        404,
+        "not_found",
+        f"model {model!r} has no reference sample yet, so no drift and no feature "
+        "histograms on /metrics: an ingested model's first labelled predictions become its reference "
+        f"once it has enough ({quality.labelled_count(store, model)} labelled so far)",
+        [{"field": "model", "reason": "no_reference", "known": known}],
+    )
 
 
 def _drift_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -138,29 +185,63 @@ def _drift_row(row: dict[str, Any]) -> dict[str, Any]:
 _NUM = {"type": ["number", "null"]}
 _CURVE = {"type": "array", "items": {"type": "object"}}
 PERFORMANCE_SCHEMA = {
-    "type": "object", "required": ["window", "window_seconds", "models"],
-    "properties": {"window": {"type": "string"}, "window_seconds": {"type": "integer"}, "min_samples": {"type": "integer"},
-                   "source": {"enum": ["evaluation", "profiles"]},
-                   "models": {"type": "array", "items": {"type": "object", "properties": {
-                       "model": {"type": "string"}, "status": {"enum": ["ok", "insufficient_data"]},
-                       "metrics": {"type": "object", "properties": {k: _NUM for k in METRICS}},
-                       "error_bounds": {"type": "object", "properties": {"auc": _NUM, "average_precision": _NUM}},
-                       "accuracy": {"type": "object", "properties": {k: _NUM for k in ("measured", "estimated",
-                                                                                          "reference", "drop")}},
-                       "curves": {"type": "object", "properties": {k: _CURVE for k in ("roc", "pr", "calibration")}}}}}},
+    "type": "object",
+    "required": ["window", "window_seconds", "models"],
+    "properties": {
+        "window": {"type": "string"},
+        "window_seconds": {"type": "integer"},
+        "min_samples": {"type": "integer"},
+        "source": {"enum": ["evaluation", "profiles"]},
+        "models": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "model": {"type": "string"},
+                    "status": {"enum": ["ok", "insufficient_data"]},
+                    "metrics": {"type": "object", "properties": {k: _NUM for k in METRICS}},
+                    "error_bounds": {"type": "object", "properties": {"auc": _NUM, "average_precision": _NUM}},
+                    "accuracy": {
+                        "type": "object",
+                        "properties": {k: _NUM for k in ("measured", "estimated", "reference", "drop")},
+                    },
+                    "curves": {"type": "object", "properties": {k: _CURVE for k in ("roc", "pr", "calibration")}},
+                },
+            },
+        },
+    },
 }
 DRIFT_SCHEMA = {
-    "type": "object", "required": ["model", "window", "features"],
-    "properties": {"model": {"type": ["string", "null"]}, "window": {"type": "string"},
-                   "source": {"enum": ["evaluation", "profiles"]},
-                   "features": {"type": "array", "items": {"type": "object", "properties": {
-                       "feature": {"type": "string"}, "psi": _NUM, "ks_statistic": _NUM, "ks_pvalue": _NUM,
-                       "ks_error_bound": _NUM,
-                       "verdict": {"enum": ["none", "moderate", "significant", "insufficient_data"]},
-                       # categorical features (issue 20): PSI over categories, no KS; chi-squared and JS instead
-                       "kind": {"enum": ["numeric", "categorical"]}, "chi2_pvalue": _NUM, "js_distance": _NUM,
-                       "missing_share": _NUM, "reference_missing_share": _NUM,
-                       "missing_verdict": {"enum": ["none", "significant", "insufficient_data", None]},
-                       "importance": _NUM, "impact": _NUM, "impact_rank": {"type": "integer"}}}},
-                   "score": {"type": ["object", "null"]}},
+    "type": "object",
+    "required": ["model", "window", "features"],
+    "properties": {
+        "model": {"type": ["string", "null"]},
+        "window": {"type": "string"},
+        "source": {"enum": ["evaluation", "profiles"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "feature": {"type": "string"},
+                    "psi": _NUM,
+                    "ks_statistic": _NUM,
+                    "ks_pvalue": _NUM,
+                    "ks_error_bound": _NUM,
+                    "verdict": {"enum": ["none", "moderate", "significant", "insufficient_data"]},
+                    # categorical features (issue 20): PSI over categories, no KS; chi-squared and JS instead
+                    "kind": {"enum": ["numeric", "categorical"]},
+                    "chi2_pvalue": _NUM,
+                    "js_distance": _NUM,
+                    "missing_share": _NUM,
+                    "reference_missing_share": _NUM,
+                    "missing_verdict": {"enum": ["none", "significant", "insufficient_data", None]},
+                    "importance": _NUM,
+                    "impact": _NUM,
+                    "impact_rank": {"type": "integer"},
+                },
+            },
+        },
+        "score": {"type": ["object", "null"]},
+    },
 }

@@ -1,5 +1,6 @@
 """GET /api/openapi.json: the OpenAPI 3.1 document of every route, with request bodies taken
 from the pydantic models the routes validate with (so the document cannot drift from them)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -24,9 +25,15 @@ from predictor.service import MAX_FEATURE_MAGNITUDE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERROR_SCHEMA = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["code", "message", "details"], "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array"}}}},
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array"}},
+        }
+    },
 }
 
 
@@ -38,13 +45,18 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-BODY_TEXT = ("JSON of at most --max-body-mb (default 32 MB; 413 beyond); a body over 4 MB waits for the one "
-             "large-body slot, or is answered 503 with Retry-After when others are waiting")
+BODY_TEXT = (
+    "JSON of at most --max-body-mb (default 32 MB; 413 beyond); a body over 4 MB waits for the one "
+    "large-body slot, or is answered 503 with Retry-After when others are waiting"
+)
 
 
 def _body(model: type) -> dict[str, Any]:
-    return {"required": True, "description": BODY_TEXT,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+    return {
+        "required": True,
+        "description": BODY_TEXT,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
+    }
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -54,44 +66,73 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 OBJECT = {"type": "object"}
 # api.params.timestamp: no "format": "date-time", which would refuse a space for the T and a time without offset
 TIME = {"type": "string", "pattern": TIME_PATTERN, "maxLength": MAX_TIME_LENGTH}
-COUNTS = {"type": "object", "required": ["received", "stored", "duplicates"], "properties": {
-    "received": {"type": "integer"}, "stored": {"type": "integer"}, "duplicates": {"type": "integer"},
-    "orphans": {"type": "integer"}}}
+COUNTS = {
+    "type": "object",
+    "required": ["received", "stored", "duplicates"],
+    "properties": {
+        "received": {"type": "integer"},
+        "stored": {"type": "integer"},
+        "duplicates": {"type": "integer"},
+        "orphans": {"type": "integer"},
+    },
+}
 WRITE_ERRORS = (400, 401, 413, 415, 422, 503)  # 503: a large body while others are parsed (api/body_gate.py)
 
 
 def _alert_paths() -> dict[str, Any]:
     return {
-        "/api/alerts": {"get": {
-            "summary": "Current and past alerts, newest first, with firing counts",
-            "parameters": [_query("state", {"type": "string", "enum": list(ALERT_STATES)}, "one state"),
-                           _query("severity", {"type": "string", "enum": list(ALERT_SEVERITIES)}, "one severity"),
-                           _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 1000")],
-            "responses": {"200": _json(OBJECT), **_errors(400)}}},
+        "/api/alerts": {
+            "get": {
+                "summary": "Current and past alerts, newest first, with firing counts",
+                "parameters": [
+                    _query("state", {"type": "string", "enum": list(ALERT_STATES)}, "one state"),
+                    _query("severity", {"type": "string", "enum": list(ALERT_SEVERITIES)}, "one severity"),
+                    _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 1000"),
+                ],
+                "responses": {"200": _json(OBJECT), **_errors(400)},
+            }
+        },
         "/api/alerts/rules": {"get": {"summary": "The alert rules in force", "responses": {"200": _json(OBJECT)}}},
-        "/api/alerts/backtest": {"get": {
-            "summary": "When a rule (optionally with another threshold or duration) would have fired",
-            "parameters": [{**_query("rule", {"type": "string", "minLength": 1, "maxLength": 128}, "rule id"),
-                            "required": True},
-                           _query("threshold", {"type": "number"}, "threshold to try instead"),
-                           _query("for", {"type": "string"}, "duration to try instead, e.g. 5m"),
-                           _query("window", {"type": "string", "enum": list(WINDOWS)}, "history to replay")],
-            "responses": {"200": _json(OBJECT), **_errors(400)}}},
+        "/api/alerts/backtest": {
+            "get": {
+                "summary": "When a rule (optionally with another threshold or duration) would have fired",
+                "parameters": [
+                    {**_query("rule", {"type": "string", "minLength": 1, "maxLength": 128}, "rule id"), "required": True},
+                    _query("threshold", {"type": "number"}, "threshold to try instead"),
+                    _query("for", {"type": "string"}, "duration to try instead, e.g. 5m"),
+                    _query("window", {"type": "string", "enum": list(WINDOWS)}, "history to replay"),
+                ],
+                "responses": {"200": _json(OBJECT), **_errors(400)},
+            }
+        },
     }
 
 
 def _export_paths() -> dict[str, Any]:
-    return {"/api/export": {"get": {
-        "summary": "One table's rows over a time range (raw or rolled up), streamed as CSV or Parquet",
-        "parameters": [{**_query("table", {"type": "string", "enum": list(EXPORTABLE)}, "table"), "required": True},
-                       _query("from", TIME, f"start, before `to` (else 400; default: to - 24 h), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
-                       _query("to", TIME, f"end, exclusive (default: now), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
-                       _query("format", {"type": "string", "enum": ["csv", "parquet"]}, "default csv"),
-                       _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 5000000")],
-        "responses": {"200": {"description": "OK", "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}}},
-            **_errors(400)}}}}
+    return {
+        "/api/export": {
+            "get": {
+                "summary": "One table's rows over a time range (raw or rolled up), streamed as CSV or Parquet",
+                "parameters": [
+                    {**_query("table", {"type": "string", "enum": list(EXPORTABLE)}, "table"), "required": True},
+                    _query("from", TIME, f"start, before `to` (else 400; default: to - 24 h), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
+                    _query("to", TIME, f"end, exclusive (default: now), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
+                    _query("format", {"type": "string", "enum": ["csv", "parquet"]}, "default csv"),
+                    _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 5000000"),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+                        },
+                    },
+                    **_errors(400),
+                },
+            }
+        }
+    }
 
 
 def _paths() -> dict[str, Any]:
@@ -99,57 +140,115 @@ def _paths() -> dict[str, Any]:
     return {
         "/api/ping": {"get": {"summary": "Liveness", "responses": {"200": _json(OBJECT)}}},
         "/api/system_health": {"get": {"summary": "Overall status, resources, components", "responses": {"200": _json(OBJECT)}}},
-        "/api/performance_metrics": {"get": {
-            "summary": "Live KPIs per model, cached a few seconds",
-            "parameters": [_query("window", {"type": "string", "enum": list(WINDOWS)}, "look-back window")],
-            "responses": {"200": _json(OBJECT), **_errors(400)}}},
-        "/api/recent_predictions": {"get": {
-            "summary": "Newest predictions with outcome status and a success trend",
-            "parameters": [_query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 1000"),
-                           _query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
-                           _query("status", {"type": "string", "enum": list(STATUSES)}, "one status")],
-            "responses": {"200": _json(OBJECT), **_errors(400)}}},
-        "/api/predict": {"post": {"summary": "Score with a built-in model", "security": secured,
-                                  "requestBody": _body(PredictRequest),
-                                  "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 500, 504)}}},
-        "/api/predictions": {"post": {"summary": "Ingest prediction logs (idempotent by id)", "security": secured,
-                                      "requestBody": _body(PredictionBatch),
-                                      "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)}}},
-        "/api/outcomes": {"post": {"summary": "Ingest ground-truth labels (idempotent by id)", "security": secured,
-                                   "requestBody": _body(OutcomeBatch),
-                                   "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)}}},
-        "/api/demo": {"get": {"summary": "Demo switches (404 when the demo is off)",
-                              "responses": {"200": _json(OBJECT), **_errors(404)}},
-                      "post": {"summary": "Set demo switches", "security": secured, "requestBody": _body(DemoSwitches),
-                               "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 404)}}},
-        "/api/database_health": {"get": {
-            "summary": "The store's health, query timings, scans, and each watched PostgreSQL",
-            "parameters": [_query("window", {"type": "string", "enum": list(WINDOWS)}, "query statistics window")],
-            "responses": {"200": _json(OBJECT), **_errors(400)}}},
-        "/api/data_quality": {"get": {
-            "summary": "Latest result of every data-quality check, with history on request",
-            "parameters": [_query("history", {"type": "string", "enum": ["true", "false"]}, "include history"),
-                           _query("check", {"type": "string", "enum": list(CHECKS)}, "one check"),
-                           _query("window", {"type": "string", "enum": list(WINDOWS)}, "history window"),
-                           _query("limit", {"type": "integer", "minimum": 1}, "history rows, capped at 5000")],
-            "responses": {"200": _json(OBJECT), **_errors(400)}}},
+        "/api/performance_metrics": {
+            "get": {
+                "summary": "Live KPIs per model, cached a few seconds",
+                "parameters": [_query("window", {"type": "string", "enum": list(WINDOWS)}, "look-back window")],
+                "responses": {"200": _json(OBJECT), **_errors(400)},
+            }
+        },
+        "/api/recent_predictions": {
+            "get": {
+                "summary": "Newest predictions with outcome status and a success trend",
+                "parameters": [
+                    _query("limit", {"type": "integer", "minimum": 1}, "rows, capped at 1000"),
+                    _query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
+                    _query("status", {"type": "string", "enum": list(STATUSES)}, "one status"),
+                ],
+                "responses": {"200": _json(OBJECT), **_errors(400)},
+            }
+        },
+        "/api/predict": {
+            "post": {
+                "summary": "Score with a built-in model",
+                "security": secured,
+                "requestBody": _body(PredictRequest),
+                "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 500, 504)},
+            }
+        },
+        "/api/predictions": {
+            "post": {
+                "summary": "Ingest prediction logs (idempotent by id)",
+                "security": secured,
+                "requestBody": _body(PredictionBatch),
+                "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)},
+            }
+        },
+        "/api/outcomes": {
+            "post": {
+                "summary": "Ingest ground-truth labels (idempotent by id)",
+                "security": secured,
+                "requestBody": _body(OutcomeBatch),
+                "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)},
+            }
+        },
+        "/api/demo": {
+            "get": {"summary": "Demo switches (404 when the demo is off)", "responses": {"200": _json(OBJECT), **_errors(404)}},
+            "post": {
+                "summary": "Set demo switches",
+                "security": secured,
+                "requestBody": _body(DemoSwitches),
+                "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 404)},
+            },
+        },
+        "/api/database_health": {
+            "get": {
+                "summary": "The store's health, query timings, scans, and each watched PostgreSQL",
+                "parameters": [_query("window", {"type": "string", "enum": list(WINDOWS)}, "query statistics window")],
+                "responses": {"200": _json(OBJECT), **_errors(400)},
+            }
+        },
+        "/api/data_quality": {
+            "get": {
+                "summary": "Latest result of every data-quality check, with history on request",
+                "parameters": [
+                    _query("history", {"type": "string", "enum": ["true", "false"]}, "include history"),
+                    _query("check", {"type": "string", "enum": list(CHECKS)}, "one check"),
+                    _query("window", {"type": "string", "enum": list(WINDOWS)}, "history window"),
+                    _query("limit", {"type": "integer", "minimum": 1}, "history rows, capped at 5000"),
+                ],
+                "responses": {"200": _json(OBJECT), **_errors(400)},
+            }
+        },
         **_alert_paths(),
-        "/api/model_performance": {"get": {
-            "summary": "Latest quality of each model over an evaluation window: metrics, sample sizes, curves",
-            "parameters": [_query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
-                           _query("window", {"type": "string"}, "an evaluation window (--eval-windows; default the "
-                                  "first), stored every pass, or any length such as 7d, answered from the profiles on demand")],
-            "responses": {"200": _json(PERFORMANCE_SCHEMA), **_errors(400, 404)}}},
-        "/api/drift": {"get": {
-            "summary": "Latest drift of each feature and the score against the reference, ranked by impact",
-            "parameters": [_query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
-                           _query("window", {"type": "string"}, "recent or an evaluation window (default recent), stored "
-                                  "every pass, or any length such as 30d, answered from the profiles on demand")],
-            "responses": {"200": _json(DRIFT_SCHEMA), **_errors(400, 404)}}},
+        "/api/model_performance": {
+            "get": {
+                "summary": "Latest quality of each model over an evaluation window: metrics, sample sizes, curves",
+                "parameters": [
+                    _query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
+                    _query(
+                        "window",
+                        {"type": "string"},
+                        "an evaluation window (--eval-windows; default the "
+                        "first), stored every pass, or any length such as 7d, answered from the profiles on demand",
+                    ),
+                ],
+                "responses": {"200": _json(PERFORMANCE_SCHEMA), **_errors(400, 404)},
+            }
+        },
+        "/api/drift": {
+            "get": {
+                "summary": "Latest drift of each feature and the score against the reference, ranked by impact",
+                "parameters": [
+                    _query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
+                    _query(
+                        "window",
+                        {"type": "string"},
+                        "recent or an evaluation window (default recent), stored "
+                        "every pass, or any length such as 30d, answered from the profiles on demand",
+                    ),
+                ],
+                "responses": {"200": _json(DRIFT_SCHEMA), **_errors(400, 404)},
+            }
+        },
         **_export_paths(),
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(OBJECT)}}},
-        "/metrics": {"get": {"summary": "Prometheus exposition", "responses": {"200": {
-            "description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+        "/metrics": {
+            "get": {
+                "summary": "Prometheus exposition",
+                "responses": {"200": {"description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+            }
+        },
     }
 
 
@@ -165,11 +264,13 @@ def _schemas() -> dict[str, Any]:
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Predwatch", "version": "1.0.0",
-                 "description": "Monitoring API of Predwatch: health, prediction performance, ingest."},
+        "info": {
+            "title": "Predwatch",
+            "version": "1.0.0",
+            "description": "Monitoring API of Predwatch: health, prediction performance, ingest.",
+        },
         "paths": _paths(),
-        "components": {"schemas": _schemas(),
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {"schemas": _schemas(), "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 
 
@@ -189,22 +290,27 @@ class LiveChoices:
 def _live_choices(doc: dict[str, Any], live: LiveChoices) -> dict[str, Any]:
     """Parameters whose valid values depend on this app's settings and rules, as enums, so a client (or a
     fuzzer) can tell a well-formed request from one the app will refuse."""
-    enums = {("/api/model_performance", "window"): live.eval_windows,
-             ("/api/drift", "window"): live.drift_windows,
-             ("/api/alerts/backtest", "rule"): live.rule_ids}
+    enums = {
+        ("/api/model_performance", "window"): live.eval_windows,
+        ("/api/drift", "window"): live.drift_windows,
+        ("/api/alerts/backtest", "rule"): live.rule_ids,
+    }
     for (path, name), values in enums.items():
         for param in doc["paths"].get(path, {}).get("get", {}).get("parameters", []):
             if param["name"] == name:
                 param["schema"] = {"type": "string", "enum": values}
                 if name == "window":  # or a length, answered on demand
-                    param["schema"] = {"anyOf": [param["schema"],
-                                                 {"type": "string", "pattern": LENGTH_PATTERN}]}
+                    param["schema"] = {"anyOf": [param["schema"], {"type": "string", "pattern": LENGTH_PATTERN}]}
     for param in doc["paths"].get("/api/alerts/backtest", {}).get("get", {}).get("parameters", []):
         if param["name"] == "for":
             param["schema"] = {"type": "string", "pattern": DURATION_PATTERN}
     number = {"type": "number", "minimum": -MAX_FEATURE_MAGNITUDE, "maximum": MAX_FEATURE_MAGNITUDE}
-    row = {"type": "object", "required": list(FEATURES), "properties": {f: number for f in FEATURES},
-           "additionalProperties": False}
+    row = {
+        "type": "object",
+        "required": list(FEATURES),
+        "properties": {f: number for f in FEATURES},
+        "additionalProperties": False,
+    }
     predict = doc["components"]["schemas"]["PredictRequest"]["properties"]
     predict["model"] = {"anyOf": [{"type": "string", "enum": live.models}, {"type": "null"}]}
     predict["features"] = {"anyOf": [row, {"type": "null"}]}
@@ -212,8 +318,9 @@ def _live_choices(doc: dict[str, Any], live: LiveChoices) -> dict[str, Any]:
     return doc
 
 
-def blueprint(eval_windows: Iterable[str], drift_windows: Iterable[str], rules: Iterable[Rule],
-              models: Iterable[str]) -> Blueprint:
+def blueprint(
+    eval_windows: Iterable[str], drift_windows: Iterable[str], rules: Iterable[Rule], models: Iterable[str]
+) -> Blueprint:
     """The document with the labels of the stored windows, the rules in force and the models this app serves."""
     live = LiveChoices(list(eval_windows), list(drift_windows), [r.id for r in rules], list(models))
     routes = Blueprint("openapi", __name__, url_prefix="/api")

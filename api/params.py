@@ -1,4 +1,5 @@
 """Query-parameter parsing with clear 400s; values reach SQL only as bound parameters."""
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,9 @@ def bounded_int(name: str, default: int, low: int, high: int) -> int:
 def choice(name: str, allowed: Sequence[str], default: str | None = None) -> str | None:
     raw = _single(name, default)
     if raw is not None and raw not in allowed:
-        raise ApiError(400, "bad_parameter", f"{name} must be one of {', '.join(allowed)}",
-                       [{"field": name, "allowed": list(allowed)}])
+        raise ApiError(
+            400, "bad_parameter", f"{name} must be one of {', '.join(allowed)}", [{"field": name, "allowed": list(allowed)}]
+        )
     return raw
 
 
@@ -62,10 +64,14 @@ TIME_RANGE_TEXT = "in a year from 1970 to 9998"
 # would refuse those two.
 YEAR = r"(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
 LEAP_YEAR = r"(19(7[26]|8[048]|9[26])|[2-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[3579][26])00)"
-DATE = (rf"({YEAR}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-        rf"|02-(0[1-9]|1[0-9]|2[0-8]))|{LEAP_YEAR}-02-29)")
-TIME_PATTERN = (rf"^{DATE}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
-                r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$")
+DATE = (
+    rf"({YEAR}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    rf"|02-(0[1-9]|1[0-9]|2[0-8]))|{LEAP_YEAR}-02-29)"
+)
+TIME_PATTERN = (
+    rf"^{DATE}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+    r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
 TIME_TEXT = "YYYY-MM-DDThh:mm:ss[.fraction][Z|+hh:mm|-hh:mm] (T or a space; no offset means UTC)"
 _TIME = re.compile(TIME_PATTERN)
 MAX_TIME_LENGTH = 64
@@ -97,8 +103,12 @@ def timestamp(name: str, default: datetime) -> datetime:
     try:
         return utc_in_range(parse_time(raw))
     except ValueError:
-        raise ApiError(400, "bad_parameter", f"{name} must be a time {TIME_TEXT} {TIME_RANGE_TEXT}, "
-                       "e.g. 2026-03-01T00:00:00Z", [{"field": name}]) from None
+        raise ApiError(
+            400,
+            "bad_parameter",
+            f"{name} must be a time {TIME_TEXT} {TIME_RANGE_TEXT}, e.g. 2026-03-01T00:00:00Z",
+            [{"field": name}],
+        ) from None
 
 
 def window_seconds(default: str = "5m") -> int:

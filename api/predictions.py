@@ -1,5 +1,6 @@
 """Write routes of the prediction service: predict with the built-in models, and ingest
 prediction logs and outcomes from external services."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -76,8 +77,12 @@ def _reject_duplicates_and_rules(rows: list[dict], extra: list[dict]) -> None:
     if duplicates:
         raise ApiError(422, "duplicate_ids", f"{len(duplicates)} id(s) repeat inside the batch", duplicates[:100])
     if extra:
-        raise ApiError(422, "validation_error", f"{len(extra)} invalid value(s); first: {extra[0]['field']}: "
-                       f"{extra[0]['error']}", extra[:100])
+        raise ApiError(
+            422,
+            "validation_error",
+            f"{len(extra)} invalid value(s); first: {extra[0]['field']}: {extra[0]['error']}",
+            extra[:100],
+        )
 
 
 def _count(metrics: PredictionMetrics, rows: list[dict], new_ids: set[str]) -> None:
@@ -114,5 +119,6 @@ def _ingest_outcomes(store: Store, metrics: PredictionMetrics) -> Response:
     counts = store_outcomes(store, rows)
     metrics.outcomes.labels("matched").inc(counts.stored - counts.orphans)
     metrics.outcomes.labels("orphan").inc(counts.orphans)
-    return jsonify({"received": len(batch), "stored": counts.stored, "duplicates": len(batch) - counts.stored,
-                    "orphans": counts.orphans})
+    return jsonify(
+        {"received": len(batch), "stored": counts.stored, "duplicates": len(batch) - counts.stored, "orphans": counts.orphans}
+    )

@@ -1,4 +1,5 @@
 """Read routes of the prediction service: recent predictions and live performance KPIs."""
+
 from __future__ import annotations
 
 import threading
@@ -44,8 +45,9 @@ def _recent(store: Store) -> Response:
     status = params.choice("status", q.STATUSES)
     now = utcnow()
     rows = q.recent(store, limit, model, status, now)
-    return jsonify({"predictions": _iso_rows(rows), "count": len(rows), "limit": limit,
-                    "trend": q.success_trend(store, now, model)})
+    return jsonify(
+        {"predictions": _iso_rows(rows), "count": len(rows), "limit": limit, "trend": q.success_trend(store, now, model)}
+    )
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -55,7 +57,8 @@ def _ratio(part: float, whole: float) -> float | None:
 def _kpis(row: dict[str, Any], seconds: float, errors: list[dict[str, Any]]) -> dict[str, Any]:
     ok = row["requests"] - row["errors"]
     return {
-        "requests": row["requests"], "request_rate": row["requests"] / seconds,
+        "requests": row["requests"],
+        "request_rate": row["requests"] / seconds,
         "latency_seconds": {k: row[k] for k in ("p50", "p95", "p99", "avg")},
         "error_rate": _ratio(row["errors"], row["requests"]),
         "errors_by_kind": {e["error_kind"]: _ratio(e["errors"], row["requests"]) for e in errors},
@@ -71,8 +74,12 @@ def compute_performance(store: Store, window: int) -> dict[str, Any]:
     per_model = q.performance(store, since, now)
     errors = q.errors_by_kind(store, since, now)
     models = {r["model"]: _kpis(r, window, [e for e in errors if e["model"] == r["model"]]) for r in per_model}
-    total = {"requests": sum(r["requests"] for r in per_model), "errors": sum(r["errors"] for r in per_model),
-             "labelled": sum(r["labelled"] for r in per_model), "successes": sum(r["successes"] for r in per_model)}
+    total = {
+        "requests": sum(r["requests"] for r in per_model),
+        "errors": sum(r["errors"] for r in per_model),
+        "labelled": sum(r["labelled"] for r in per_model),
+        "successes": sum(r["successes"] for r in per_model),
+    }
     overall = _kpis({**total, "p50": None, "p95": None, "p99": None, "avg": None}, window, [])
     overall["errors_by_kind"] = {}
     for e in errors:

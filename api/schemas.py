@@ -1,4 +1,5 @@
 """Request bodies of the write routes, validated with pydantic (NaN and infinity refused)."""
+
 from __future__ import annotations
 
 import sys
@@ -29,18 +30,25 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 FeatureName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 MAX_CATEGORY = 200
 FLOAT_MAX = sys.float_info.max
-FEATURE_VALUE_TEXT = (f"a number, a category (a string of at most {MAX_CATEGORY} characters), true or false "
-                      "(a category of two, stored as 'true' / 'false'), or null (missing)")
+FEATURE_VALUE_TEXT = (
+    f"a number, a category (a string of at most {MAX_CATEGORY} characters), true or false "
+    "(a category of two, stored as 'true' / 'false'), or null (missing)"
+)
 # One union checked in pydantic-core, with one error naming the field when no member fits: a Python
 # validator per value cost ~10 ms per 1,000 rows x 12 features, this ~0.2-0.4 ms over plain floats.
 _FEATURE_VALUE = core_schema.union_schema(
     # The bounds change nothing a double can hold; they tell the document that a JSON number beyond (1e400) is refused.
-    [core_schema.float_schema(allow_inf_nan=False, strict=True, ge=-FLOAT_MAX, le=FLOAT_MAX),
-     core_schema.bool_schema(strict=True),
-     core_schema.str_schema(max_length=MAX_CATEGORY, strict=True), core_schema.none_schema()],
-    mode="left_to_right", custom_error_type="feature_value",
+    [
+        core_schema.float_schema(allow_inf_nan=False, strict=True, ge=-FLOAT_MAX, le=FLOAT_MAX),
+        core_schema.bool_schema(strict=True),
+        core_schema.str_schema(max_length=MAX_CATEGORY, strict=True),
+        core_schema.none_schema(),
+    ],
+    mode="left_to_right",
+    custom_error_type="feature_value",
     custom_error_message=f"a feature value must be {FEATURE_VALUE_TEXT}",
-    metadata={"pydantic_js_updates": {"description": f"A feature value: {FEATURE_VALUE_TEXT}."}})
+    metadata={"pydantic_js_updates": {"description": f"A feature value: {FEATURE_VALUE_TEXT}."}},
+)
 FeatureValue = Annotated[Any, GetPydanticSchema(lambda _type, _handler: _FEATURE_VALUE)]
 
 
@@ -63,8 +71,12 @@ def _form(value: Any) -> Any:
 
 # A time far enough out (0001-01-01T00:00:00+14:00) overflowed converting to UTC: a 500, now a 422 naming it.
 # Parsed here, as the query parameters are: pydantic alone also takes a date, a Unix time, "2026-01-01T10:00".
-Timestamp = Annotated[datetime, AfterValidator(_in_range), BeforeValidator(_form), WithJsonSchema(
-    {"type": "string", "pattern": TIME_PATTERN, "description": f"{TIME_TEXT}, {TIME_RANGE_TEXT}"})]
+Timestamp = Annotated[
+    datetime,
+    AfterValidator(_in_range),
+    BeforeValidator(_form),
+    WithJsonSchema({"type": "string", "pattern": TIME_PATTERN, "description": f"{TIME_TEXT}, {TIME_RANGE_TEXT}"}),
+]
 
 
 class Strict(BaseModel):
@@ -75,9 +87,14 @@ class PredictRequest(Strict):
     """One row in `features`, or several in `instances` (scored together)."""
 
     # The "exactly one of" rule below, said in the OpenAPI document too.
-    model_config = ConfigDict(json_schema_extra={"oneOf": [
-        {"required": ["features"], "properties": {"features": {"type": "object"}, "instances": {"type": "null"}}},
-        {"required": ["instances"], "properties": {"instances": {"type": "array"}, "features": {"type": "null"}}}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["features"], "properties": {"features": {"type": "object"}, "instances": {"type": "null"}}},
+                {"required": ["instances"], "properties": {"instances": {"type": "array"}, "features": {"type": "null"}}},
+            ]
+        }
+    )
 
     model: Name | None = None
     features: dict[FeatureName, Any] | None = None
@@ -96,9 +113,11 @@ INGEST_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 # log_problems' cross-field rule, said in the OpenAPI document: 'ok' (the default) needs a score, 'error' an error_kind.
-LOG_RULE = {"if": {"required": ["status"], "properties": {"status": {"const": "error"}}},
-            "then": {"required": ["error_kind"], "properties": {"error_kind": {"type": "string"}}},
-            "else": {"required": ["score"], "properties": {"score": {"type": "number"}}}}
+LOG_RULE = {
+    "if": {"required": ["status"], "properties": {"status": {"const": "error"}}},
+    "then": {"required": ["error_kind"], "properties": {"error_kind": {"type": "string"}}},
+    "else": {"required": ["score"], "properties": {"score": {"type": "number"}}},
+}
 
 
 @with_config(ConfigDict(**INGEST_CONFIG, json_schema_extra=LOG_RULE))
@@ -118,14 +137,17 @@ class PredictionLogIn(TypedDict):
 # Ids unique in a batch: JSON Schema can say that no two rows are equal (uniqueItems), not that no two ids are;
 # the rest is said in words and as an extension.
 UNIQUE_IDS = {"uniqueItems": True, "x-unique-property": "id"}
-UNIQUE_TEXT = (f"1 to {MAX_BATCH:,} rows; each id at most once in a batch (a repeated id is a 422 duplicate_ids; "
-               "an id already stored is skipped and counted as a duplicate)")
+UNIQUE_TEXT = (
+    f"1 to {MAX_BATCH:,} rows; each id at most once in a batch (a repeated id is a 422 duplicate_ids; "
+    "an id already stored is skipped and counted as a duplicate)"
+)
 
 
 @with_config(INGEST_CONFIG)
 class PredictionBatch(TypedDict):
-    predictions: Annotated[list[PredictionLogIn], Field(min_length=1, max_length=MAX_BATCH, description=UNIQUE_TEXT,
-                                                        json_schema_extra=UNIQUE_IDS)]
+    predictions: Annotated[
+        list[PredictionLogIn], Field(min_length=1, max_length=MAX_BATCH, description=UNIQUE_TEXT, json_schema_extra=UNIQUE_IDS)
+    ]
 
 
 @with_config(INGEST_CONFIG)
@@ -137,8 +159,9 @@ class OutcomeIn(TypedDict):
 
 @with_config(INGEST_CONFIG)
 class OutcomeBatch(TypedDict):
-    outcomes: Annotated[list[OutcomeIn], Field(min_length=1, max_length=MAX_BATCH, description=UNIQUE_TEXT,
-                                               json_schema_extra=UNIQUE_IDS)]
+    outcomes: Annotated[
+        list[OutcomeIn], Field(min_length=1, max_length=MAX_BATCH, description=UNIQUE_TEXT, json_schema_extra=UNIQUE_IDS)
+    ]
 
 
 PREDICTION_BATCH = TypeAdapter(PredictionBatch)
@@ -151,11 +174,17 @@ def log_problems(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for i, row in enumerate(rows):
         status = row.get("status", "ok")
         if status == "ok" and row.get("score") is None:
-            problems.append({"row": i, "field": f"predictions[{i}].score",
-                             "error": "a prediction with status 'ok' needs a score"})
+            problems.append(
+                {"row": i, "field": f"predictions[{i}].score", "error": "a prediction with status 'ok' needs a score"}
+            )
         elif status == "error" and row.get("error_kind") is None:
-            problems.append({"row": i, "field": f"predictions[{i}].error_kind",
-                             "error": "a prediction with status 'error' needs an error_kind"})
+            problems.append(
+                {
+                    "row": i,
+                    "field": f"predictions[{i}].error_kind",
+                    "error": "a prediction with status 'error' needs an error_kind",
+                }
+            )
     return problems
 
 

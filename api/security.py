@@ -6,6 +6,7 @@ request, so the hashes are read when a page is served, not once at start.
 Plotly sets inline styles, hence style-src 'unsafe-inline'; it needs no 'unsafe-eval' (the browser
 test loads every page and fails on any CSP violation).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -28,11 +29,20 @@ REALM = 'Basic realm="Predwatch", charset="UTF-8"'
 def content_security_policy(script_hashes: Sequence[str]) -> str:
     """The policy; each hash comes quoted, as Dash.csp_hashes() returns it ("'sha256-...'")."""
     scripts = " ".join(["'self'", *script_hashes])
-    return "; ".join([
-        "default-src 'self'", f"script-src {scripts}", "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'",
-        "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def allow_inline_scripts(server: Flask, script_hashes: Callable[[], Sequence[str]]) -> None:
@@ -64,11 +74,16 @@ def dashboard_allowed(settings: Settings) -> bool:
 def warn_if_unusable(settings: Settings) -> None:
     mode = settings.dashboard_auth_mode
     missing = (mode == "basic" and not (settings.dashboard_user and settings.dashboard_password)) or (
-        mode == "token" and not settings.api_token)
+        mode == "token" and not settings.api_token
+    )
     if missing:
-        log.warning("dashboard auth is %s on %s but no credentials are configured: every dashboard request is "
-                    "refused; set --dashboard-user and --dashboard-password (or --api-token with --dashboard-auth "
-                    "token)", mode, settings.host)
+        log.warning(
+            "dashboard auth is %s on %s but no credentials are configured: every dashboard request is "
+            "refused; set --dashboard-user and --dashboard-password (or --api-token with --dashboard-auth "
+            "token)",
+            mode,
+            settings.host,
+        )
 
 
 def unguarded(path: str) -> bool:

@@ -1,4 +1,5 @@
 """Parse and validate a JSON body into a pydantic model, or raise ApiError naming each problem."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -37,9 +38,9 @@ def parse_body(model: type[M] | TypeAdapter) -> Any:
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)
         if any(e["type"] == "json_invalid" for e in errors):
-            raise ApiError(400, "invalid_json", "the body is not valid JSON",
-                           [{"error": e["msg"]} for e in errors[:5]]) from None
+            raise ApiError(400, "invalid_json", "the body is not valid JSON", [{"error": e["msg"]} for e in errors[:5]]) from None
         details = [{**_location(e["loc"]), "error": e["msg"]} for e in errors[:100]]
         first = details[0]
-        raise ApiError(422, "validation_error", f"{len(errors)} invalid value(s); first: {first['field']}: {first['error']}",
-                       details) from None
+        raise ApiError(
+            422, "validation_error", f"{len(errors)} invalid value(s); first: {first['field']}: {first['error']}", details
+        ) from None

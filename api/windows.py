@@ -3,6 +3,7 @@ configured windows, and drift's "recent"), or any other length (a minute to 99,9
 than the profiles' retention covers what is kept), answered on demand by merging profile slices with the
 job's own code (answers/model_window.py), so the same window gives the same figures either way. One read
 snapshot per answer."""
+
 from __future__ import annotations
 
 import re
@@ -36,14 +37,19 @@ def choose(stored: dict[str, int]) -> Window:
     if label in stored:
         return Window(label, stored[label], True)
     if not _LENGTH.match(label):
-        raise ApiError(400, "bad_parameter", f"window must be one of {', '.join(stored)} (stored every evaluation) "
-                       "or a length such as 90m, 36h or 7d (computed on demand)",
-                       [{"field": "window", "allowed": list(stored), "pattern": LENGTH_PATTERN}])
+        raise ApiError(
+            400,
+            "bad_parameter",
+            f"window must be one of {', '.join(stored)} (stored every evaluation) "
+            "or a length such as 90m, 36h or 7d (computed on demand)",
+            [{"field": "window", "allowed": list(stored), "pattern": LENGTH_PATTERN}],
+        )
     return Window(label, int(label[:-1]) * _UNIT[label[-1]], False)
 
 
-def performance(store: Store, answers: ModelAnswers, models: list[str],
-                seconds: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+def performance(
+    store: Store, answers: ModelAnswers, models: list[str], seconds: int
+) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     """Evaluation rows (as dicts) and curve points of each model over the last `seconds`."""
     now, rows, curves = utcnow(), [], []
     with store.snapshot():

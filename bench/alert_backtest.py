@@ -10,6 +10,7 @@ Prints figures and the ratio; asserts nothing about time.
 
     .venv/bin/python -m bench.alert_backtest [--hours 24] [--rules 50] [--baseline-rules 50]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,7 @@ START = datetime(2026, 1, 1)
 
 
 def make_rules(count: int) -> list[Rule]:
-    return [Rule(f"cpu{i}", "warning", "cpu_percent", ">", 50.0 + i % 50, for_seconds=float(60 * (i % 11)))
-            for i in range(count)]
+    return [Rule(f"cpu{i}", "warning", "cpu_percent", ">", 50.0 + i % 50, for_seconds=float(60 * (i % 11))) for i in range(count)]
 
 
 def fill(store: Store, seconds: int) -> None:
@@ -42,7 +42,7 @@ def fill(store: Store, seconds: int) -> None:
     t = np.arange(seconds)
     cpu = 40 + 25 * np.sin(2 * np.pi * t / 86400) + rng.normal(0, 8, seconds)
     for start in rng.integers(0, seconds - 1800, size=12):
-        cpu[start:start + int(rng.integers(60, 1800))] += 35
+        cpu[start : start + int(rng.integers(60, 1800))] += 35
     ts = pa.array([START + timedelta(seconds=int(s)) for s in t], pa.timestamp("us"))
     samples_arrow = pa.table({"ts": ts, "cpu_percent": np.clip(cpu, 0, 100)})  # noqa: F841 (DuckDB reads it by name)
     with store.transaction("seed") as cur:
@@ -93,8 +93,10 @@ def main() -> None:
     baseline = (time.perf_counter() - started) * len(rules) / max(1, len(base_rules))
     same = fast[: len(slow)] == slow
     total = read + vectorised
-    print(f"samples: {len(values):,} (1 s apart over {args.hours:g} h), rules: {len(rules)}, "
-          f"fired: {sum(len(p) for p in fast)} periods; load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(
+        f"samples: {len(values):,} (1 s apart over {args.hours:g} h), rules: {len(rules)}, "
+        f"fired: {sum(len(p) for p in fast)} periods; load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+    )
     print(f"one pass, read from DuckDB:   {read:8.3f} s")
     print(f"one pass, {len(rules)} rules vectorised: {vectorised:8.3f} s")
     print(f"one pass, total:              {total:8.3f} s   (goal <= 1 s: {'met' if total <= 1 else 'not met'})")

@@ -9,6 +9,7 @@ best-of times, the ratio and the difference in value. Asserts nothing about wall
 
     .venv/bin/python -m bench.auc_bench [--rows 1000000] [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,10 +45,22 @@ def fill(store: Store, rows: int, seed: int = 0) -> None:
     scores = np.round(np.clip(rng.normal(0.4 + 0.2 * labels, 0.2), 0, 1), 4)
     ids = pa.array([f"p{i}" for i in range(rows)])
     ts = pa.array(START + timedelta(seconds=3600) * (np.arange(rows) / rows), type=pa.timestamp("us"))
-    predictions = pa.Table.from_arrays([
-        ids, ts, pa.array([MODEL] * rows), pa.array(["1"] * rows), pa.array(scores),
-        pa.array((scores >= 0.5).astype(np.int32)), pa.array(np.full(rows, 0.001)), pa.array(["ok"] * rows),
-        pa.array([None] * rows, type=pa.string()), pa.array(["bench"] * rows), ts], schema=PREDICTION_SCHEMA)
+    predictions = pa.Table.from_arrays(
+        [
+            ids,
+            ts,
+            pa.array([MODEL] * rows),
+            pa.array(["1"] * rows),
+            pa.array(scores),
+            pa.array((scores >= 0.5).astype(np.int32)),
+            pa.array(np.full(rows, 0.001)),
+            pa.array(["ok"] * rows),
+            pa.array([None] * rows, type=pa.string()),
+            pa.array(["bench"] * rows),
+            ts,
+        ],
+        schema=PREDICTION_SCHEMA,
+    )
     outcomes = pa.Table.from_arrays([ids, pa.array(labels.astype(np.int32)), ts, ts], schema=OUTCOME_SCHEMA)
     Writer(store).write_arrow({"predictions": predictions, "outcomes": outcomes})
 
@@ -63,13 +76,17 @@ def best(repeats: int, run) -> tuple[float, object]:
 
 def predwatch_auc_only(store: Store, since: datetime, until: datetime) -> float:
     """Just the AUC part of quality.SUMMARY_SQL (same grouped rank sum), to show what AUC alone costs."""
-    sums = store.fetch_one("bench.auc", """
+    sums = store.fetch_one(
+        "bench.auc",
+        """
         WITH g AS (SELECT p.score, count(*) FILTER (o.label = 1) AS pos, count(*) FILTER (o.label <> 1) AS neg
                    FROM predictions p JOIN outcomes o ON o.id = p.id
                    WHERE p.model = ? AND p.status = 'ok' AND p.ts > ? AND p.ts <= ? GROUP BY p.score),
         c AS (SELECT pos, neg, coalesce(sum(neg) OVER (ORDER BY score ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
                      AS below FROM g)
-        SELECT sum(pos * (below + 0.5 * neg)) / (sum(pos) * sum(neg)) FROM c""", [MODEL, since, until])
+        SELECT sum(pos * (below + 0.5 * neg)) / (sum(pos) * sum(neg)) FROM c""",
+        [MODEL, since, until],
+    )
     return float(sums[0])
 
 
@@ -81,9 +98,11 @@ def from_profiles(store: Store, until: datetime) -> dict:
 
 def baseline(store: Store, since: datetime, until: datetime) -> float:
     with store.cursor() as con:
-        data = con.execute("SELECT p.score, o.label FROM predictions p JOIN outcomes o ON o.id = p.id "
-                           "WHERE p.model = ? AND p.status = 'ok' AND p.ts > ? AND p.ts <= ?",
-                           [MODEL, since, until]).fetchnumpy()
+        data = con.execute(
+            "SELECT p.score, o.label FROM predictions p JOIN outcomes o ON o.id = p.id "
+            "WHERE p.model = ? AND p.status = 'ok' AND p.ts > ? AND p.ts <= ?",
+            [MODEL, since, until],
+        ).fetchnumpy()
     return float(roc_auc_score(data["label"], data["score"]))
 
 
@@ -107,16 +126,22 @@ def main() -> None:
     print(f"AUC over {args.rows:,} scored, labelled predictions in DuckDB (best of {args.repeats})")
     print(f"  Predwatch AUC query (grouped rank sum)         {auc_s * 1000:8.1f} ms  AUC {auc_only:.12f}")
     print(f"  Predwatch evaluation query (AUC, AP, counts..)  {full_s * 1000:8.1f} ms  AUC {auc:.12f}")
-    print(f"  from profiles (AUC, AP, counts.., one read)     {prof_s * 1000:8.1f} ms  AUC {prof_auc:.12f}  "
-          f"bound {prof['auc_error_bound']:.1e}  (+ {upkeep_s:.2f} s building every profile minute once)")
+    print(
+        f"  from profiles (AUC, AP, counts.., one read)     {prof_s * 1000:8.1f} ms  AUC {prof_auc:.12f}  "
+        f"bound {prof['auc_error_bound']:.1e}  (+ {upkeep_s:.2f} s building every profile minute once)"
+    )
     print(f"  fetch to NumPy + sklearn roc_auc_score          {base_s * 1000:8.1f} ms  AUC {base_auc:.12f}  (baseline)")
     print(f"  baseline / Predwatch AUC query: {base_s / auc_s:.1f}x; baseline / evaluation query: {base_s / full_s:.1f}x")
-    print(f"  |difference| {abs(auc_only - base_auc):.1e} (AUC query), {abs(auc - base_auc):.1e} (evaluation query), "
-          f"{abs(prof_auc - base_auc):.1e} (profiles); baseline / profiles: {base_s / prof_s:.1f}x")
-    print(f"  goal <= {GOAL_MS:.0f} ms, equal values: {'met' if auc_s * 1000 <= GOAL_MS else 'not met'} (AUC query); "
-          f"<= {GOAL_MS:.0f} ms within the stated bound: "
-          f"{'met' if prof_s * 1000 <= GOAL_MS and abs(prof_auc - base_auc) <= prof['auc_error_bound'] + 1e-12 else 'not met'}"
-          " (profiles)")
+    print(
+        f"  |difference| {abs(auc_only - base_auc):.1e} (AUC query), {abs(auc - base_auc):.1e} (evaluation query), "
+        f"{abs(prof_auc - base_auc):.1e} (profiles); baseline / profiles: {base_s / prof_s:.1f}x"
+    )
+    print(
+        f"  goal <= {GOAL_MS:.0f} ms, equal values: {'met' if auc_s * 1000 <= GOAL_MS else 'not met'} (AUC query); "
+        f"<= {GOAL_MS:.0f} ms within the stated bound: "
+        f"{'met' if prof_s * 1000 <= GOAL_MS and abs(prof_auc - base_auc) <= prof['auc_error_bound'] + 1e-12 else 'not met'}"
+        " (profiles)"
+    )
 
 
 if __name__ == "__main__":

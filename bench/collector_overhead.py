@@ -12,6 +12,7 @@ Prints figures and ratios; asserts nothing.
 
     .venv/bin/python -m bench.collector_overhead [--seconds 60] [--warmup 3] [--skip-glances]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,11 +77,23 @@ def run_predwatch_child(interval: float, flush_interval: float) -> None:
         runner.stop()
         writer.stop()
         status = board.snapshot()["system"]
-        rows = {t: store.fetch_one("bench", f"SELECT count(*) FROM {t}")[0]
-                for t in ("system_samples", "disk_samples", "process_samples")}
+        rows = {
+            t: store.fetch_one("bench", f"SELECT count(*) FROM {t}")[0]
+            for t in ("system_samples", "disk_samples", "process_samples")
+        }
         store.close()
-    print(json.dumps({"passes": status.runs, "failures": status.failures, "rows_stored": rows,
-                      "writer_batches": writer.stats.batches, "dropped": writer.stats.dropped}), flush=True)
+    print(
+        json.dumps(
+            {
+                "passes": status.runs,
+                "failures": status.failures,
+                "rows_stored": rows,
+                "writer_batches": writer.stats.batches,
+                "dropped": writer.stats.dropped,
+            }
+        ),
+        flush=True,
+    )
 
 
 def run_naive_child(interval: float, _flush_interval: float) -> None:
@@ -195,7 +208,7 @@ def thread_roles(out: Path) -> dict[int, str]:
     first = out.read_text(errors="replace").splitlines()[0]
     if not first.startswith(READY + " "):
         return {}
-    return {tid: role for role, tid in json.loads(first[len(READY) + 1:]).items()}
+    return {tid: role for role, tid in json.loads(first[len(READY) + 1 :]).items()}
 
 
 def thread_cpu(proc: psutil.Process, roles: dict[int, str]) -> dict[str, float]:
@@ -231,8 +244,10 @@ def glances_executable() -> tuple[Path | None, str]:
     exe = PEERS_VENV / "bin" / "glances"
     if not exe.exists():
         print(f"installing peers from {PEERS_REQUIREMENTS.name} into {PEERS_VENV} ...", flush=True)
-        steps = ([sys.executable, "-m", "venv", str(PEERS_VENV)],
-                 [str(PEERS_VENV / "bin" / "pip"), "install", "--quiet", "-r", str(PEERS_REQUIREMENTS)])
+        steps = (
+            [sys.executable, "-m", "venv", str(PEERS_VENV)],
+            [str(PEERS_VENV / "bin" / "pip"), "install", "--quiet", "-r", str(PEERS_REQUIREMENTS)],
+        )
         for step in steps:
             done = subprocess.run(step, capture_output=True, text=True)
             if done.returncode != 0:
@@ -247,8 +262,10 @@ def glances_executable() -> tuple[Path | None, str]:
 def describe(m: Measurement) -> str:
     if m.error:
         return f"  {m.name:<32} not measured: {m.error}"
-    return (f"  {m.name:<32} {m.percent:7.3f} %   ({m.cpu_seconds:.2f} s CPU in {m.wall_seconds:.1f} s; "
-            f"{m.processes} processes on the host; host busy {m.machine_busy_percent:.0f} %)")
+    return (
+        f"  {m.name:<32} {m.percent:7.3f} %   ({m.cpu_seconds:.2f} s CPU in {m.wall_seconds:.1f} s; "
+        f"{m.processes} processes on the host; host busy {m.machine_busy_percent:.0f} %)"
+    )
 
 
 def ratio_line(label: str, ours: Measurement, base: Measurement) -> str:
@@ -277,8 +294,10 @@ def print_report(results: dict[str, Measurement], glances_note: str) -> None:
     print(ratio_line("Predwatch / naive psutil loop", pw, naive))
     print("\nGoals (reported, not asserted)")
     if not pw.error:
-        print(f"  Predwatch <= {GOAL_PERCENT} % of a core: {pw.percent:.3f} % -> "
-              f"{'met' if pw.percent <= GOAL_PERCENT else 'NOT met'}")
+        print(
+            f"  Predwatch <= {GOAL_PERCENT} % of a core: {pw.percent:.3f} % -> "
+            f"{'met' if pw.percent <= GOAL_PERCENT else 'NOT met'}"
+        )
     if not (pw.error or gl.error):
         share = pw.percent / gl.percent
         print(f"  Predwatch < 1/3 of Glances: {share:.3f} -> {'met' if share < GOAL_SHARE_OF_GLANCES else 'NOT met'}")
@@ -290,8 +309,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60.0, help="measurement window per tool")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds after start-up before the window")
     parser.add_argument("--interval", type=float, default=1.0, help="collection interval of every tool")
-    parser.add_argument("--flush-interval", type=float, default=0.1,
-                        help="Predwatch writer's flush interval (the app's default is 0.1 s)")
+    parser.add_argument(
+        "--flush-interval", type=float, default=0.1, help="Predwatch writer's flush interval (the app's default is 0.1 s)"
+    )
     parser.add_argument("--skip-glances", action="store_true", help="don't install or run Glances")
     parser.add_argument("--child", choices=("predwatch", "naive"), help=argparse.SUPPRESS)  # internal
     args = parser.parse_args(argv)
@@ -334,10 +354,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         children[args.child](args.interval, args.flush_interval)
         return 0
     load = os.getloadavg()
-    print(f"Collector overhead: Python {platform.python_version()}, psutil {psutil.__version__}, "
-          f"{os.cpu_count()} cores, interval {args.interval} s, Predwatch writer flush every {args.flush_interval} s, "
-          f"window {args.seconds:.0f} s each, run one after another; "
-          f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"Collector overhead: Python {platform.python_version()}, psutil {psutil.__version__}, "
+        f"{os.cpu_count()} cores, interval {args.interval} s, Predwatch writer flush every {args.flush_interval} s, "
+        f"window {args.seconds:.0f} s each, run one after another; "
+        f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     results = run_all(args)
     print_report(results, "; ".join(results["glances"].notes) or "")
     return 0

@@ -5,6 +5,7 @@ minutes in the window; the raw read follows the rows. Prints the best of --repea
 
     .venv/bin/python -m bench.distribution_bench [--rates 1000,10000,30000] [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -13,6 +13,7 @@ from SciPy's KS and NumPy's PSI. Asserts nothing about wall time.
 
     .venv/bin/python -m bench.drift_bench [--rows 100000] [--features 20] [--skip-evidently]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -101,8 +102,10 @@ def profile_upkeep(store: Store) -> dict[str, bd.ReferenceBins]:
     """Edges from the stored reference, and the current rows' counts in them (table cur_bins): what the
     profile minutes of the window hold, merged."""
     profiles.build_edges(store, "bench")
-    refs = {f: bd.ReferenceBins.from_edges(a["edge"], a["rn"], a["pb_at"], a["pb_after"])
-            for f, a in pr.reference_edges(store, "bench").items()}
+    refs = {
+        f: bd.ReferenceBins.from_edges(a["edge"], a["rn"], a["pb_at"], a["pb_after"])
+        for f, a in pr.reference_edges(store, "bench").items()
+    }
     frames = []
     with store.cursor() as con:
         for feature, ref in refs.items():
@@ -115,8 +118,9 @@ def profile_upkeep(store: Store) -> dict[str, bd.ReferenceBins]:
 
 
 def from_profiles(store: Store, refs: dict[str, bd.ReferenceBins]) -> dict[str, tuple]:
-    table = store.fetch_arrow("bench.cur_bins", "SELECT feature, bin, sum(n)::BIGINT AS n FROM cur_bins "
-                              "GROUP BY ALL ORDER BY feature")
+    table = store.fetch_arrow(
+        "bench.cur_bins", "SELECT feature, bin, sum(n)::BIGINT AS n FROM cur_bins GROUP BY ALL ORDER BY feature"
+    )
     parts = pr.split_rows(table, "feature")
     out = {}
     for feature, ref in refs.items():
@@ -140,14 +144,24 @@ def evidently(ref: pd.DataFrame, cur: pd.DataFrame, folder: Path) -> dict | str:
     python = EVIDENTLY_VENV / "bin" / "python"
     if not python.exists():
         made = subprocess.run([sys.executable, "-m", "venv", str(EVIDENTLY_VENV)], capture_output=True, text=True)
-        pip = subprocess.run([str(EVIDENTLY_VENV / "bin" / "pip"), "install", "-q", "-r", str(EVIDENTLY_REQUIREMENTS)],
-                             capture_output=True, text=True) if made.returncode == 0 else made
+        pip = (
+            subprocess.run(
+                [str(EVIDENTLY_VENV / "bin" / "pip"), "install", "-q", "-r", str(EVIDENTLY_REQUIREMENTS)],
+                capture_output=True,
+                text=True,
+            )
+            if made.returncode == 0
+            else made
+        )
         if pip.returncode != 0:
             return f"could not install Evidently: {(pip.stderr or pip.stdout).strip()[-500:]}"
     ref.to_parquet(folder / "ref.parquet")
     cur.to_parquet(folder / "cur.parquet")
-    run = subprocess.run([str(python), str(ROOT / "bench" / "evidently_drift.py"), str(folder / "ref.parquet"),
-                          str(folder / "cur.parquet")], capture_output=True, text=True)
+    run = subprocess.run(
+        [str(python), str(ROOT / "bench" / "evidently_drift.py"), str(folder / "ref.parquet"), str(folder / "cur.parquet")],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode != 0:
         return f"Evidently failed: {run.stderr.strip()[-800:]}"
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -177,28 +191,40 @@ def main() -> None:
     ks_short = [base[f][1] - ours[f][1] for f in features]
     bound_ok = all(-1e-12 <= d <= ours[f][2] + 1e-12 for d, f in zip(ks_short, features, strict=True))
     print(f"drift of {args.features} features, {args.rows:,} reference vs {args.rows:,} current rows (DuckDB file)")
-    print(f"  Predwatch one query (PSI + binned KS)  {ours_s:8.3f} s  extra {ours_mb:7.1f} MB"
-          f"  (+ {build_s:.3f} s once, when the reference is stored)")
-    print(f"  Predwatch from profiles (issue 16)     {prof_s:8.3f} s  extra {prof_mb:7.1f} MB"
-          f"  (+ {upkeep_s:.3f} s upkeep: edges, and binning the current rows once)")
+    print(
+        f"  Predwatch one query (PSI + binned KS)  {ours_s:8.3f} s  extra {ours_mb:7.1f} MB"
+        f"  (+ {build_s:.3f} s once, when the reference is stored)"
+    )
+    print(
+        f"  Predwatch from profiles (issue 16)     {prof_s:8.3f} s  extra {prof_mb:7.1f} MB"
+        f"  (+ {upkeep_s:.3f} s upkeep: edges, and binning the current rows once)"
+    )
     print(f"  SciPy ks_2samp + NumPy PSI per column  {base_s:8.3f} s  extra {base_mb:7.1f} MB  (baseline)")
     if isinstance(peer, dict):
-        print(f"  Evidently {peer['evidently']} DataDriftPreset     {peer['seconds']:8.3f} s  extra {peer['extra_mb']:7.1f} MB"
-              f"  (pandas {peer['pandas']}, own venv)")
+        print(
+            f"  Evidently {peer['evidently']} DataDriftPreset     {peer['seconds']:8.3f} s  extra {peer['extra_mb']:7.1f} MB"
+            f"  (pandas {peer['pandas']}, own venv)"
+        )
         print(f"  Evidently / Predwatch: {peer['seconds'] / ours_s:.1f}x; from profiles {peer['seconds'] / prof_s:.1f}x")
     else:
         print(f"  Evidently: {peer}")
     print(f"  baseline / Predwatch: {base_s / ours_s:.1f}x time; baseline / from profiles: {base_s / prof_s:.1f}x")
     prof_psi = max(abs(prof[f][0] - base[f][0]) for f in features)
     prof_ks = max(abs(prof[f][1] - base[f][1]) for f in features)
-    print(f"  from profiles: PSI max |diff| from NumPy {prof_psi:.2e}, KS max |diff| from SciPy {prof_ks:.2e} "
-          f"(stated bound {max(prof[f][2] for f in features):.1e})")
+    print(
+        f"  from profiles: PSI max |diff| from NumPy {prof_psi:.2e}, KS max |diff| from SciPy {prof_ks:.2e} "
+        f"(stated bound {max(prof[f][2] for f in features):.1e})"
+    )
     print(f"  PSI max |Predwatch - NumPy| = {psi_error:.2e}")
-    print(f"  KS: SciPy - Predwatch in [{min(ks_short):.2e}, {max(ks_short):.2e}], max stated bound "
-          f"{max(ours[f][2] for f in features):.2e}, within bound for every feature: {bound_ok}")
-    print(f"  goal <= {GOAL_SECONDS} s and <= {GOAL_MB:.0f} MB: "
-          f"{'met' if ours_s <= GOAL_SECONDS and ours_mb <= GOAL_MB else 'not met'} (one query), "
-          f"{'met' if prof_s <= GOAL_SECONDS and prof_mb <= GOAL_MB else 'not met'} (from profiles)")
+    print(
+        f"  KS: SciPy - Predwatch in [{min(ks_short):.2e}, {max(ks_short):.2e}], max stated bound "
+        f"{max(ours[f][2] for f in features):.2e}, within bound for every feature: {bound_ok}"
+    )
+    print(
+        f"  goal <= {GOAL_SECONDS} s and <= {GOAL_MB:.0f} MB: "
+        f"{'met' if ours_s <= GOAL_SECONDS and ours_mb <= GOAL_MB else 'not met'} (one query), "
+        f"{'met' if prof_s <= GOAL_SECONDS and prof_mb <= GOAL_MB else 'not met'} (from profiles)"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ refresh after a minute's worth of new rows; then the profile tables' size per da
 
     .venv/bin/python -m bench.evaluation_pass [--rows 1000000] [--minutes 10] [--repeats 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,25 +49,48 @@ def fill(writer: Writer, bundle, rows: int, now, seconds: float, prefix: str = "
         frame, labels = scenario.sample(n, rng)
         scores = bundle.predict_scores(frame.to_numpy())
         ids = pa.array([f"{prefix}{start + i}" for i in range(n)])
-        ts = pa.array(now - timedelta(seconds=seconds) + timedelta(seconds=seconds) * (start + np.arange(n)) / rows,
-                      type=pa.timestamp("us"))
-        arrays = [ids, ts, pa.array([CHAMPION] * n), pa.array(["1"] * n), pa.array(scores),
-                  pa.array((scores >= 0.5).astype(np.int32)), pa.array(np.full(n, 0.001)), pa.array(["ok"] * n),
-                  pa.array([None] * n, type=pa.string()), pa.array(["bench"] * n), ts]
+        ts = pa.array(
+            now - timedelta(seconds=seconds) + timedelta(seconds=seconds) * (start + np.arange(n)) / rows, type=pa.timestamp("us")
+        )
+        arrays = [
+            ids,
+            ts,
+            pa.array([CHAMPION] * n),
+            pa.array(["1"] * n),
+            pa.array(scores),
+            pa.array((scores >= 0.5).astype(np.int32)),
+            pa.array(np.full(n, 0.001)),
+            pa.array(["ok"] * n),
+            pa.array([None] * n, type=pa.string()),
+            pa.array(["bench"] * n),
+            ts,
+        ]
         assert len(arrays) == len(PREDICTION_SCHEMA)
         tables = tables_from_arrays(arrays, frame.to_dict("records"))
         keep = rng.random(n) < 0.9
-        tables["outcomes"] = pa.Table.from_arrays([ids.filter(pa.array(keep)), pa.array(labels[keep].astype(np.int32)),
-                                                   ts.filter(pa.array(keep)), ts.filter(pa.array(keep))],
-                                                  schema=OUTCOME_SCHEMA)
+        tables["outcomes"] = pa.Table.from_arrays(
+            [
+                ids.filter(pa.array(keep)),
+                pa.array(labels[keep].astype(np.int32)),
+                ts.filter(pa.array(keep)),
+                ts.filter(pa.array(keep)),
+            ],
+            schema=OUTCOME_SCHEMA,
+        )
         writer.write_arrow(tables)
 
 
 def scan(store: Store, since) -> None:
-    store.fetch_all("bench.scan_predictions", "SELECT count(*), avg(p.score), avg(o.label) FROM predictions p "
-                    "LEFT JOIN outcomes o ON o.id = p.id WHERE p.ts > ?", [since])
-    store.fetch_all("bench.scan_features", "SELECT feature, count(*), avg(value) FROM prediction_features "
-                    "WHERE ts > ? GROUP BY feature", [since])
+    store.fetch_all(
+        "bench.scan_predictions",
+        "SELECT count(*), avg(p.score), avg(o.label) FROM predictions p LEFT JOIN outcomes o ON o.id = p.id WHERE p.ts > ?",
+        [since],
+    )
+    store.fetch_all(
+        "bench.scan_features",
+        "SELECT feature, count(*), avg(value) FROM prediction_features WHERE ts > ? GROUP BY feature",
+        [since],
+    )
 
 
 def raw_reads(store: Store, collector: EvaluationCollector, models, now) -> None:
@@ -127,10 +151,13 @@ def main() -> None:
         now = utcnow()
         started = time.perf_counter()
         fill(writer, models[CHAMPION], args.rows, now, args.minutes * 60)
-        print(f"loaded {args.rows:,} predictions and {args.rows * 12:,} feature rows over {args.minutes:g} min in "
-              f"{time.perf_counter() - started:.1f} s")
-        collector = EvaluationCollector(store, writer, Telemetry().quality, models, interval=30,
-                                        windows={"15m": 900, "24h": 86400}, min_samples=200)
+        print(
+            f"loaded {args.rows:,} predictions and {args.rows * 12:,} feature rows over {args.minutes:g} min in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        collector = EvaluationCollector(
+            store, writer, Telemetry().quality, models, interval=30, windows={"15m": 900, "24h": 86400}, min_samples=200
+        )
         first_started = time.perf_counter()
         collector.collect(now)  # stores both references, builds their edges and every profile minute
         first = time.perf_counter() - first_started
@@ -152,8 +179,10 @@ def main() -> None:
         store.close()
     table_rows = {table: len(r) for table, r in out.items()}
     per_day = 1440 / (args.minutes + 1)
-    print(f"one evaluation pass over {args.rows:,} predictions x 12 features (2 models, windows 15m + 24h, "
-          f"drift also over the last 30 s), best of {args.repeats}; rows out: {table_rows}")
+    print(
+        f"one evaluation pass over {args.rows:,} predictions x 12 features (2 models, windows 15m + 24h, "
+        f"drift also over the last 30 s), best of {args.repeats}; rows out: {table_rows}"
+    )
     print(f"  first pass (stores references, builds every profile minute)   {first:7.3f} s")
     print(f"  a whole pass from profiles                                    {passes:7.3f} s")
     print(f"    of which upkeep (re-profiling minutes with new rows)         {upkeep:7.3f} s")
@@ -161,15 +190,21 @@ def main() -> None:
     print(f"  quality, curves and drift from profiles                       {reads:7.3f} s")
     print(f"  quality, curves and drift from raw rows (before profiles)     {raw:7.3f} s")
     print(f"  one plain scan of the same rows                               {scans:7.3f} s")
-    print(f"  raw / profile reads: {raw / reads:.1f}x; raw reads + importance / whole pass: "
-          f"{(raw + ranked) / passes:.1f}x")
-    print(f"  goal <= {GOAL_SECONDS} s and >= {GOAL_SPEEDUP:g}x (reads): "
-          f"{'met' if reads <= GOAL_SECONDS and raw / reads >= GOAL_SPEEDUP else 'not met'}")
-    print(f"upkeep: rebuild every minute (= the last 2 x label-delay)  {rebuild:7.3f} s; "
-          f"incremental refresh after {minute_rows:,} new predictions  {incremental:7.3f} s")
-    print(f"profile tables: {rows:,} rows, {size / 1e6:.2f} MB as Parquet (zstd) for {args.minutes + 1:g} min of "
-          f"{args.rows / args.minutes:,.0f} predictions/min: {rows * per_day / 1e6:.1f}M rows, "
-          f"{size * per_day / 1e6:.0f} MB per day")
+    print(f"  raw / profile reads: {raw / reads:.1f}x; raw reads + importance / whole pass: {(raw + ranked) / passes:.1f}x")
+    print(
+        f"  goal <= {GOAL_SECONDS} s and >= {GOAL_SPEEDUP:g}x (reads): "
+        f"{'met' if reads <= GOAL_SECONDS and raw / reads >= GOAL_SPEEDUP else 'not met'}"
+    )
+    print(
+        f"upkeep: rebuild every minute (= the last 2 x label-delay)  {rebuild:7.3f} s; "
+        f"incremental refresh after {minute_rows:,} new predictions  {incremental:7.3f} s"
+    )
+    print(
+        f"profile tables: {rows:,} rows, {size / 1e6:.2f} MB as Parquet (zstd) for {args.minutes + 1:g} min of "
+        f"{args.rows / args.minutes:,.0f} predictions/min: {rows * per_day / 1e6:.1f}M rows, "
+        f"{size * per_day / 1e6:.0f} MB per day"
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -1,5 +1,6 @@
 """Evidently's DataDriftPreset on the drift benchmark's data; runs in bench/.venv-evidently (never
 in the app's venv). Prints one JSON line: seconds, extra_mb (peak RSS over the start), versions."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,16 @@ def main(reference_path: str, current_path: str) -> None:
     seconds = time.perf_counter() - started
     stop.set()
     thread.join()
-    print(json.dumps({"seconds": seconds, "extra_mb": (peak - base) / 1024 / 1024,
-                      "evidently": evidently.__version__, "pandas": pd.__version__}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "extra_mb": (peak - base) / 1024 / 1024,
+                "evidently": evidently.__version__,
+                "pandas": pd.__version__,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 Prints the check's seconds (read-only open, every table streamed through) next to a baseline measured in
 the same run: reading the file's bytes once, sequentially, from the page cache (both runs read it warm).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -8,6 +8,7 @@ wall time.
 
     .venv/bin/python -m bench.fleet_metrics [--hours 24] [--score-rows 300] [--feature-rows 22000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -85,10 +86,15 @@ def main() -> None:
 
         def after_refresh() -> None:  # one new prediction in the newest minute, profiled: that minute changes
             with store.transaction("seed") as cur:
-                cur.execute("INSERT INTO predictions (id, ts, model, status, score, source, received_at) "
-                            "VALUES (uuid()::VARCHAR, ?, ?, 'ok', 0.5, 'bench', now()::TIMESTAMP)", [newest, MODEL])
-                cur.execute("UPDATE rollup_state SET rolled_until = now()::TIMESTAMP - INTERVAL 1 HOUR, "
-                            "updated_at = now()::TIMESTAMP WHERE name = 'profiles'")
+                cur.execute(
+                    "INSERT INTO predictions (id, ts, model, status, score, source, received_at) "
+                    "VALUES (uuid()::VARCHAR, ?, ?, 'ok', 0.5, 'bench', now()::TIMESTAMP)",
+                    [newest, MODEL],
+                )
+                cur.execute(
+                    "UPDATE rollup_state SET rolled_until = now()::TIMESTAMP - INTERVAL 1 HOUR, "
+                    "updated_at = now()::TIMESTAMP WHERE name = 'profiles'"
+                )
             fc.update(store, utcnow())
             generate_latest(registry)
 
@@ -96,7 +102,8 @@ def main() -> None:
         fresh = best(after_refresh, args.repeats)
         cached = best(lambda: generate_latest(registry), args.repeats)
         series = generate_latest(registry).decode().count("\n") - sum(
-            1 for line in generate_latest(registry).decode().splitlines() if line.startswith("#"))
+            1 for line in generate_latest(registry).decode().splitlines() if line.startswith("#")
+        )
         print(f"profiles: {args.hours} h, {rows:,} rows; fleet series: {series}")
         print(f"baseline /metrics (other metrics): {base * 1000:.2f} ms")
         print(f"first count of every minute into the totals (once): {first * 1000:.1f} ms")

@@ -9,6 +9,7 @@ in the same run. Prints figures; asserts nothing.
 
     .venv/bin/python -m bench.footprint [--seconds 30] [--warmup 10] [--demo] [--app PATH/app.py]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,19 @@ def demo_split(before: dict[str, float], after: dict[str, float], seconds: float
 
 def measure(app: Path, folder: Path, demo: bool, warmup: float, seconds: float) -> dict[str, object]:
     port = free_port()
-    cmd = [sys.executable, str(app), "--db", str(folder / "fp.duckdb"), "--port", str(port),
-           "--models-dir", str(folder / "models"), "--log-level", "warning", "--demo" if demo else "--no-demo"]
+    cmd = [
+        sys.executable,
+        str(app),
+        "--db",
+        str(folder / "fp.duckdb"),
+        "--port",
+        str(port),
+        "--models-dir",
+        str(folder / "models"),
+        "--log-level",
+        "warning",
+        "--demo" if demo else "--no-demo",
+    ]
     with open(folder / f"server-{port}.log", "wb") as log:
         child = subprocess.Popen(cmd, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -82,10 +94,16 @@ def measure(app: Path, folder: Path, demo: bool, warmup: float, seconds: float) 
             elapsed = time.monotonic() - start
             cpu = 100 * (sum(proc.cpu_times()[:2]) - start_cpu) / elapsed
             traffic, monitoring = demo_split(threads_before, thread_cpu(proc), elapsed)
-            return {"traffic": traffic, "monitoring": monitoring,
-                    "rss_mean": statistics.fmean(rss), "rss_max": max(rss), "cpu": cpu,
-                    "threads": proc.num_threads(), "sklearn": loaded(child.pid, "/sklearn/"),
-                    "scipy": loaded(child.pid, "/scipy/")}
+            return {
+                "traffic": traffic,
+                "monitoring": monitoring,
+                "rss_mean": statistics.fmean(rss),
+                "rss_max": max(rss),
+                "cpu": cpu,
+                "threads": proc.num_threads(),
+                "sklearn": loaded(child.pid, "/sklearn/"),
+                "scipy": loaded(child.pid, "/scipy/"),
+            }
         finally:
             child.terminate()
             child.wait(30)
@@ -103,19 +121,25 @@ def main() -> None:
         from predictor.models import load_or_train
 
         load_or_train(Path(tmp) / "models")  # trained once here: every child only loads them
-        print(f"{'app':40} {'mode':9} {'RSS mean MB':>11} {'RSS max MB':>10} {'% of a core':>11} "
-              f"{'threads':>7} sklearn scipy {'traffic %':>9} {'monitoring %':>12}")
+        print(
+            f"{'app':40} {'mode':9} {'RSS mean MB':>11} {'RSS max MB':>10} {'% of a core':>11} "
+            f"{'threads':>7} sklearn scipy {'traffic %':>9} {'monitoring %':>12}"
+        )
         for app in apps:
-            for demo in ([False, True] if args.demo else [False]):
+            for demo in [False, True] if args.demo else [False]:
                 folder = Path(tmp) / f"run-{len(list(Path(tmp).glob('run-*')))}"
                 folder.mkdir()
                 (folder / "models").symlink_to(Path(tmp) / "models")
                 r = measure(app, folder, demo, args.warmup, args.seconds)
-                print(f"{str(app)[-40:]:40} {'demo' if demo else 'no-demo':9} {r['rss_mean']:11.1f} "
-                      f"{r['rss_max']:10.1f} {r['cpu']:11.2f} {r['threads']:7} {str(r['sklearn']):7} {str(r['scipy']):5} "
-                      f"{r['traffic']:9.2f} {r['monitoring']:12.2f}")
-    print(f"goal (idle --no-demo): RSS <= {GOAL_RSS_MB} MB, CPU <= {GOAL_CPU} % of a core; "
-          f"window {args.seconds:.0f} s after {args.warmup:.0f} s warm-up")
+                print(
+                    f"{str(app)[-40:]:40} {'demo' if demo else 'no-demo':9} {r['rss_mean']:11.1f} "
+                    f"{r['rss_max']:10.1f} {r['cpu']:11.2f} {r['threads']:7} {str(r['sklearn']):7} {str(r['scipy']):5} "
+                    f"{r['traffic']:9.2f} {r['monitoring']:12.2f}"
+                )
+    print(
+        f"goal (idle --no-demo): RSS <= {GOAL_RSS_MB} MB, CPU <= {GOAL_CPU} % of a core; "
+        f"window {args.seconds:.0f} s after {args.warmup:.0f} s warm-up"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ with bench.seed_history when the file does not exist (--full: 10M predictions); 
 built-in models' references and every profile minute, hour and day (bench.profile_windows.build), and
 the callbacks are called with a model, the 15 m window and a drifting feature chosen, as a user sees them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,6 +43,7 @@ def _parse_output(key: str) -> list[dict] | dict:
     def one(text: str) -> dict:
         component, prop = text.rsplit(".", 1)
         return {"id": component, "property": prop}
+
     if key.startswith(".."):
         return [one(part) for part in key.strip(".").split("...")]
     return one(key)
@@ -60,9 +62,13 @@ def range_callbacks(app) -> dict[str, dict]:
 
 def payload(spec: dict, range_key: str, n: int, selects: dict | None = None) -> dict:
     values = {(ids.RANGE, "value"): range_key, (ids.TICK, "data"): n, **(selects or {})}
-    return {"output": spec["output"], "outputs": spec["outputs"],
-            "inputs": [{**i, "value": values.get((i["id"], i["property"]))} for i in spec["inputs"]],
-            "state": [{**s, "value": None} for s in spec["state"]], "changedPropIds": [f"{ids.RANGE}.value"]}
+    return {
+        "output": spec["output"],
+        "outputs": spec["outputs"],
+        "inputs": [{**i, "value": values.get((i["id"], i["property"]))} for i in spec["inputs"]],
+        "state": [{**s, "value": None} for s in spec["state"]],
+        "changedPropIds": [f"{ids.RANGE}.value"],
+    }
 
 
 def timed(fn: Callable[[], object], calls: int) -> tuple[float, float]:
@@ -79,8 +85,7 @@ def timed_cpu(fn: Callable[[], object], calls: int) -> tuple[float, float, float
         fn()
         times.append(perf_counter() - started)
         cpu.append(process_time() - cpu_started)
-    return (float(np.percentile(times, 50)) * 1000, float(np.percentile(times, 95)) * 1000,
-            float(np.percentile(cpu, 50)) * 1000)
+    return (float(np.percentile(times, 50)) * 1000, float(np.percentile(times, 95)) * 1000, float(np.percentile(cpu, 50)) * 1000)
 
 
 def query_ms(store: Store, fn: Callable[[], object], calls: int) -> float:
@@ -95,19 +100,21 @@ def query_ms(store: Store, fn: Callable[[], object], calls: int) -> float:
 
 def naive_system(con: duckdb.DuckDBPyConnection, seconds: int) -> pd.DataFrame:
     now = utcnow()
-    df = con.execute("SELECT * EXCLUDE (cpu_per_core_percent) FROM system_samples WHERE ts >= ?",
-                     [now - timedelta(seconds=seconds)]).df()
+    df = con.execute(
+        "SELECT * EXCLUDE (cpu_per_core_percent) FROM system_samples WHERE ts >= ?", [now - timedelta(seconds=seconds)]
+    ).df()
     return df.set_index("ts").resample(f"{max(1, seconds // 600)}s").mean()
 
 
 def naive_predictions(con: duckdb.DuckDBPyConnection, seconds: int) -> pd.DataFrame:
     now = utcnow()
-    df = con.execute("SELECT p.ts, p.model, p.latency_seconds, p.status, o.label = p.predicted_label AS correct "
-                     "FROM predictions p LEFT JOIN outcomes o USING (id) WHERE p.ts >= ?",
-                     [now - timedelta(seconds=seconds)]).df()
+    df = con.execute(
+        "SELECT p.ts, p.model, p.latency_seconds, p.status, o.label = p.predicted_label AS correct "
+        "FROM predictions p LEFT JOIN outcomes o USING (id) WHERE p.ts >= ?",
+        [now - timedelta(seconds=seconds)],
+    ).df()
     grouped = df.set_index("ts").groupby("model").resample(f"{max(1, seconds // 300)}s")
-    return pd.concat([grouped["latency_seconds"].quantile(0.95), grouped["status"].count(),
-                      grouped["correct"].mean()], axis=1)
+    return pd.concat([grouped["latency_seconds"].quantile(0.95), grouped["status"].count(), grouped["correct"].mean()], axis=1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,31 +145,43 @@ def run(db: Path, work: Path, calls: int, only: str = "", skip_naive: bool = Fal
     # The pages as a user sees them: a model, the 15 m window and a drifting feature chosen (with none,
     # the Drift page fell back to "recent", which the seed leaves empty, and drew empty charts).
     model = store.fetch_one("bench.model", "SELECT min(model) FROM model_evaluations")[0]
-    selects = {(ids.MODEL_SELECT, "value"): model, (ids.DRIFT_MODEL, "value"): model,
-               (ids.MODEL_WINDOW, "value"): "15m", (ids.DRIFT_WINDOW, "value"): "15m",
-               (ids.DRIFT_FEATURE, "value"): DRIFTED_FEATURES[0]}
-    print(f"{'callback (first output)':38s} {'range':>5s} {'p50 ms':>8s} {'p95 ms':>8s} {'queries p95 ms':>15s} "
-          f"{'calls':>5s} {'cpu p50 ms':>10s}")
+    selects = {
+        (ids.MODEL_SELECT, "value"): model,
+        (ids.DRIFT_MODEL, "value"): model,
+        (ids.MODEL_WINDOW, "value"): "15m",
+        (ids.DRIFT_WINDOW, "value"): "15m",
+        (ids.DRIFT_FEATURE, "value"): DRIFTED_FEATURES[0],
+    }
+    print(
+        f"{'callback (first output)':38s} {'range':>5s} {'p50 ms':>8s} {'p95 ms':>8s} {'queries p95 ms':>15s} "
+        f"{'calls':>5s} {'cpu p50 ms':>10s}"
+    )
     worst: dict[str, float] = dict.fromkeys(RANGES, 0.0)
     for name, spec in sorted((n, s) for n, s in callbacks.items() if only in n):
         for range_key in RANGES:
+
             def call(spec=spec, range_key=range_key, name=name) -> None:
                 response = client.post("/_dash-update-component", json=payload(spec, range_key, 1, selects))
                 if response.status_code not in (200, 204):
                     raise RuntimeError(f"{name} {range_key}: {response.status_code} {response.get_data(as_text=True)[:300]}")
+
             started = perf_counter()
             call()  # warm
             n = calls if perf_counter() - started < SLOW_SECONDS else 3  # a multi-second callback: 3 calls say enough
             p50, p95, cpu = timed_cpu(call, n)
             worst[range_key] = max(worst[range_key], p95)
-            print(f"{name:38s} {range_key:>5s} {p50:8.1f} {p95:8.1f} {query_ms(store, call, min(n, 5)):15.1f} {n:>5d} "
-                  f"{cpu:10.1f}", flush=True)
+            print(
+                f"{name:38s} {range_key:>5s} {p50:8.1f} {p95:8.1f} {query_ms(store, call, min(n, 5)):15.1f} {n:>5d} {cpu:10.1f}",
+                flush=True,
+            )
     print("worst callback p95 per range (goal <= 50 ms): " + ", ".join(f"{k} {v:.1f} ms" for k, v in worst.items()))
     if skip_naive:
         app.predwatch.stop()
         return
-    print(f"{'naive (raw rows -> pandas resample)':38s} {'range':>5s} {'p50 ms':>8s} {'p95 ms':>8s} "
-          f"{'p95 / worst callback p95':>24s}")
+    print(
+        f"{'naive (raw rows -> pandas resample)':38s} {'range':>5s} {'p50 ms':>8s} {'p95 ms':>8s} "
+        f"{'p95 / worst callback p95':>24s}"
+    )
     with store.cursor() as con:
         for label, fn in (("system_naive", naive_system), ("predictions_naive", naive_predictions)):
             for range_key in RANGES:
@@ -172,8 +191,7 @@ def run(db: Path, work: Path, calls: int, only: str = "", skip_naive: bool = Fal
     report = run_pass(store, RetentionPolicy(), utcnow())
     app.predwatch.stop()
     print(f"retention pass: {report.seconds:.1f} s, deleted {sum(report.deleted.values()):,} rows")
-    print(f"db file bytes before retention {before:,}, after {db.stat().st_size:,} "
-          f"(ratio {db.stat().st_size / before:.2f})")
+    print(f"db file bytes before retention {before:,}, after {db.stat().st_size:,} (ratio {db.stat().st_size / before:.2f})")
 
 
 if __name__ == "__main__":

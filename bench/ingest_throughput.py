@@ -6,6 +6,7 @@ inserts the same rows one by one into DuckDB. Goal: >= 50,000 predictions/s end 
 (--eval-interval 3600: no profile upkeep) and with a pass every 5 s (re-profiling the minutes the
 batches land in, and rolling their tiers, while they arrive): the upkeep's cost to ingest, goal within
 10 %. The rows carry the time they were made, as live traffic does."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,19 @@ FEATURES = [f"feature_{i:02d}" for i in range(12)]
 
 
 def batch_body(start: int, size: int, timestamp: str = "2026-11-27T12:00:00Z") -> bytes:
-    rows = [{"id": f"b{start + i}", "timestamp": timestamp, "model": "ext", "model_version": "1",
-             "features": {f: (start + i) % 97 + k / 10 for k, f in enumerate(FEATURES)}, "score": ((start + i) % 100) / 100,
-             "latency_seconds": 0.01, "status": "ok"} for i in range(size)]
+    rows = [
+        {
+            "id": f"b{start + i}",
+            "timestamp": timestamp,
+            "model": "ext",
+            "model_version": "1",
+            "features": {f: (start + i) % 97 + k / 10 for k, f in enumerate(FEATURES)},
+            "score": ((start + i) % 100) / 100,
+            "latency_seconds": 0.01,
+            "status": "ok",
+        }
+        for i in range(size)
+    ]
     return json.dumps({"predictions": rows}).encode()
 
 
@@ -67,11 +78,24 @@ def naive_run(db: Path, seconds: float) -> tuple[int, float]:
     for row in rows:
         if time.monotonic() - started > seconds:
             break
-        con.execute("INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingest', now()::TIMESTAMP)",
-                    [row["id"], row["timestamp"], row["model"], row["model_version"], row["score"],
-                     int(row["score"] >= 0.5), row["latency_seconds"], row["status"], None])
-        con.executemany("INSERT INTO prediction_features VALUES (?, ?, ?, ?, ?)",
-                        [[row["id"], row["timestamp"], row["model"], k, v] for k, v in row["features"].items()])
+        con.execute(
+            "INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingest', now()::TIMESTAMP)",
+            [
+                row["id"],
+                row["timestamp"],
+                row["model"],
+                row["model_version"],
+                row["score"],
+                int(row["score"] >= 0.5),
+                row["latency_seconds"],
+                row["status"],
+                None,
+            ],
+        )
+        con.executemany(
+            "INSERT INTO prediction_features VALUES (?, ?, ?, ?, ?)",
+            [[row["id"], row["timestamp"], row["model"], k, v] for k, v in row["features"].items()],
+        )
         n += 1
     con.execute("COMMIT")
     elapsed = time.monotonic() - started
@@ -96,8 +120,10 @@ def main() -> None:
             server.stop()
         naive, naive_elapsed = naive_run(Path(tmp) / "naive.duckdb", min(args.seconds, 5.0))
     rate, naive_rate = stored / elapsed, naive / naive_elapsed
-    print(f"POST /api/predictions, batches of {args.batch}, {args.clients} clients, {elapsed:.1f} s: "
-          f"{stored:,} predictions stored = {rate:,.0f} predictions/s (goal >= 50,000)")
+    print(
+        f"POST /api/predictions, batches of {args.batch}, {args.clients} clients, {elapsed:.1f} s: "
+        f"{stored:,} predictions stored = {rate:,.0f} predictions/s (goal >= 50,000)"
+    )
     print(f"naive row-by-row insert of the same rows: {naive:,} in {naive_elapsed:.1f} s = {naive_rate:,.0f} predictions/s")
     print(f"ratio: {rate / naive_rate:.1f}x the naive baseline")
 

@@ -1,6 +1,7 @@
 """Microseconds per prediction that Predwatch's instrumentation (metrics, id, log record, enqueue)
 adds to the built-in predict path, beside bare `model.predict_proba` on the same inputs.
 Goal: <= 10 µs per prediction."""
+
 from __future__ import annotations
 
 import argparse
@@ -61,9 +62,11 @@ def main() -> None:
             bare = per_call_us(bundle.predict_scores, matrices, args.repeats)
             full = per_call_us(lambda r, n=name: service.predict(r, n), rows, args.repeats)
             matrix = per_call_us(lambda r, b=bundle: service._matrix(b, [r]), rows, args.repeats)
-            print(f"  {name:14s} bare predict_proba {bare:8.1f} µs | service.predict {full:8.1f} µs | "
-                  f"overhead {full - bare:6.1f} µs, of which dict->matrix validation {matrix:5.1f} µs, "
-                  f"metrics + id + record + enqueue {full - bare - matrix:5.1f} µs")
+            print(
+                f"  {name:14s} bare predict_proba {bare:8.1f} µs | service.predict {full:8.1f} µs | "
+                f"overhead {full - bare:6.1f} µs, of which dict->matrix validation {matrix:5.1f} µs, "
+                f"metrics + id + record + enqueue {full - bare - matrix:5.1f} µs"
+            )
             writer._queues.clear()
         stub = models[CHALLENGER]
         stub.estimator = ConstantModel()
@@ -72,16 +75,23 @@ def main() -> None:
         full = per_call_us(lambda r: service.predict(r, CHALLENGER), rows, args.repeats)
         matrix = per_call_us(lambda r: service._matrix(stub, [r]), rows, args.repeats)
         writer._queues.clear()
-        print(f"  constant model: bare {bare:.1f} µs | service.predict {full:.1f} µs | instrumentation "
-              f"(metrics + id + record + enqueue) {full - bare - matrix:.1f} µs, input validation {matrix:.1f} µs")
+        print(
+            f"  constant model: bare {bare:.1f} µs | service.predict {full:.1f} µs | instrumentation "
+            f"(metrics + id + record + enqueue) {full - bare - matrix:.1f} µs, input validation {matrix:.1f} µs"
+        )
         metrics = PredictionMetrics(CollectorRegistry())
         bound = metrics.model("m")
         observe = per_call_us(lambda _: bound.duration.observe(0.001), rows, args.repeats)
         labelled = per_call_us(lambda _: metrics.duration.labels("m").observe(0.001), rows, args.repeats)
-        enqueue = per_call_us(lambda r: writer.enqueue("predictions", ("id", None, "m", "1", 0.5, 1, 0.001, "ok",
-                                                                       None, "builtin", None, r)), rows, args.repeats)
-        print(f"  pieces: histogram observe, bound {observe:.2f} µs; with .labels() each call {labelled:.2f} µs; "
-              f"writer enqueue {enqueue:.2f} µs")
+        enqueue = per_call_us(
+            lambda r: writer.enqueue("predictions", ("id", None, "m", "1", 0.5, 1, 0.001, "ok", None, "builtin", None, r)),
+            rows,
+            args.repeats,
+        )
+        print(
+            f"  pieces: histogram observe, bound {observe:.2f} µs; with .labels() each call {labelled:.2f} µs; "
+            f"writer enqueue {enqueue:.2f} µs"
+        )
         print("goal: metrics + logging <= 10 µs per prediction")
         store.close()
 

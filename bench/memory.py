@@ -1,5 +1,6 @@
 """Peak extra resident memory of a block of code: a thread samples the process's RSS every 2 ms
 (DuckDB and NumPy allocate outside Python's heap, so tracemalloc would miss most of it)."""
+
 from __future__ import annotations
 
 import threading

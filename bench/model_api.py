@@ -12,6 +12,7 @@ importance methods for every feature, and the curves of the last 3 passes (the j
 --every 30 also adds passes between the seed's, as at the app's default --eval-interval (10x the rows);
 --as-seeded adds nothing (no curves or importance to read, only the 15 m window has rows).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,9 @@ def old_latest_evaluations(store: Store, model: str | None, window_seconds: int)
     return store.fetch_dicts(
         "old.latest_evaluations",
         f"SELECT * FROM model_evaluations x WHERE window_seconds = ? AND (? IS NULL OR model = ?) "
-        f"AND {_OLD_LATEST.format(table='model_evaluations')} ORDER BY model", [window_seconds, model, model])
+        f"AND {_OLD_LATEST.format(table='model_evaluations')} ORDER BY model",
+        [window_seconds, model, model],
+    )
 
 
 def old_latest_curves(store: Store, model: str | None, window_seconds: int) -> pd.DataFrame:
@@ -52,7 +55,8 @@ def old_latest_curves(store: Store, model: str | None, window_seconds: int) -> p
         "old.latest_curves",
         f"SELECT model, curve, point, x, y, threshold, n FROM model_curves x WHERE window_seconds = ? "
         f"AND (? IS NULL OR model = ?) AND {_OLD_LATEST.format(table='model_curves')} ORDER BY model, curve, point",
-        [window_seconds, model, model])
+        [window_seconds, model, model],
+    )
 
 
 def old_latest_drift(store: Store, model: str, window_seconds: int) -> list[dict[str, Any]]:
@@ -61,7 +65,9 @@ def old_latest_drift(store: Store, model: str, window_seconds: int) -> list[dict
         "SELECT x.*, coalesce(d.kind, 'numeric') AS kind, d.chi2_pvalue, d.js_distance, d.missing_share, "
         "d.reference_missing_share, d.missing_verdict FROM feature_drift x LEFT JOIN feature_drift_detail d "
         "USING (ts, model, window_seconds, feature) WHERE window_seconds = ? AND model = ? "
-        f"AND {_OLD_LATEST.format(table='feature_drift')} ORDER BY feature", [window_seconds, model])
+        f"AND {_OLD_LATEST.format(table='feature_drift')} ORDER BY feature",
+        [window_seconds, model],
+    )
 
 
 def old_latest_importance(store: Store, model: str) -> pd.DataFrame:
@@ -69,12 +75,16 @@ def old_latest_importance(store: Store, model: str) -> pd.DataFrame:
         "old.latest_importance",
         "SELECT feature, method, importance FROM feature_importance x WHERE model = ? AND ts = "
         "(SELECT max(ts) FROM feature_importance t WHERE t.model = x.model AND t.method = x.method) ORDER BY method, feature",
-        [model])
+        [model],
+    )
 
 
 OLD_READS: dict[str, Callable[..., Any]] = {
-    "latest_evaluations": old_latest_evaluations, "latest_curves": old_latest_curves,
-    "latest_drift": old_latest_drift, "latest_importance": old_latest_importance}
+    "latest_evaluations": old_latest_evaluations,
+    "latest_curves": old_latest_curves,
+    "latest_drift": old_latest_drift,
+    "latest_importance": old_latest_importance,
+}
 
 
 # -- the copy's extra rows ----------------------------------------------------------------------------------
@@ -92,33 +102,53 @@ def fill(db: Path, eval_windows: list[int], drift_window_seconds: list[int], eve
     try:
         seeded = con.execute("SELECT DISTINCT window_seconds FROM model_evaluations").fetchall()
         base = seeded[0][0]
-        passes = (f"(SELECT k * {every} AS shift FROM range(0, {max(1, SEED_EVERY // every)}) r(k))"
-                  if every < SEED_EVERY else "(SELECT 0 AS shift)")
+        passes = (
+            f"(SELECT k * {every} AS shift FROM range(0, {max(1, SEED_EVERY // every)}) r(k))"
+            if every < SEED_EVERY
+            else "(SELECT 0 AS shift)"
+        )
         shifted = "ts + to_seconds(p.shift) AS ts"
-        _rebuild(con, "model_evaluations",
-                 f"SELECT x.* REPLACE ({shifted}, w.seconds AS window_seconds) FROM model_evaluations x, {passes} p, "
-                 f"(SELECT unnest({eval_windows}) AS seconds) w WHERE x.window_seconds = {base}")
-        _rebuild(con, "feature_drift",
-                 f"SELECT x.* REPLACE ({shifted}, w.seconds AS window_seconds) FROM feature_drift x, {passes} p, "
-                 f"(SELECT unnest({drift_window_seconds}) AS seconds) w WHERE x.window_seconds = {base}")
-        _rebuild(con, "feature_drift_detail",
-                 "SELECT ts, model, window_seconds, feature, 'numeric' AS kind, NULL::DOUBLE AS chi2_pvalue, "
-                 "NULL::DOUBLE AS js_distance, 0.0 AS missing_share, 0.0 AS reference_missing_share, "
-                 "'none' AS missing_verdict FROM feature_drift")
-        _rebuild(con, "feature_importance",
-                 f"SELECT e.ts, e.model, f.feature, m.method, random() AS importance FROM "
-                 f"(SELECT DISTINCT ts, model FROM model_evaluations) e, (SELECT unnest({list(FEATURES)}) AS feature) f, "
-                 "(SELECT unnest(['model', 'permutation']) AS method) m")
-        _rebuild(con, "model_curves",
-                 "SELECT e.ts, e.model, e.window_seconds, c.curve, i AS point, i / (c.points - 1) AS x, "
-                 "sqrt(i / (c.points - 1)) AS y, CASE WHEN c.curve = 'calibration' THEN NULL ELSE 1 - i / (c.points - 1) END "
-                 "AS threshold, CASE WHEN c.curve = 'calibration' THEN 100 END AS n FROM "
-                 "(SELECT * FROM model_evaluations QUALIFY dense_rank() OVER (ORDER BY ts DESC) <= 3) e, "
-                 "(VALUES ('roc', 200), ('pr', 200), ('calibration', 10)) c(curve, points), range(0, 200) r(i) "
-                 "WHERE i < c.points")
+        _rebuild(
+            con,
+            "model_evaluations",
+            f"SELECT x.* REPLACE ({shifted}, w.seconds AS window_seconds) FROM model_evaluations x, {passes} p, "
+            f"(SELECT unnest({eval_windows}) AS seconds) w WHERE x.window_seconds = {base}",
+        )
+        _rebuild(
+            con,
+            "feature_drift",
+            f"SELECT x.* REPLACE ({shifted}, w.seconds AS window_seconds) FROM feature_drift x, {passes} p, "
+            f"(SELECT unnest({drift_window_seconds}) AS seconds) w WHERE x.window_seconds = {base}",
+        )
+        _rebuild(
+            con,
+            "feature_drift_detail",
+            "SELECT ts, model, window_seconds, feature, 'numeric' AS kind, NULL::DOUBLE AS chi2_pvalue, "
+            "NULL::DOUBLE AS js_distance, 0.0 AS missing_share, 0.0 AS reference_missing_share, "
+            "'none' AS missing_verdict FROM feature_drift",
+        )
+        _rebuild(
+            con,
+            "feature_importance",
+            f"SELECT e.ts, e.model, f.feature, m.method, random() AS importance FROM "
+            f"(SELECT DISTINCT ts, model FROM model_evaluations) e, (SELECT unnest({list(FEATURES)}) AS feature) f, "
+            "(SELECT unnest(['model', 'permutation']) AS method) m",
+        )
+        _rebuild(
+            con,
+            "model_curves",
+            "SELECT e.ts, e.model, e.window_seconds, c.curve, i AS point, i / (c.points - 1) AS x, "
+            "sqrt(i / (c.points - 1)) AS y, CASE WHEN c.curve = 'calibration' THEN NULL ELSE 1 - i / (c.points - 1) END "
+            "AS threshold, CASE WHEN c.curve = 'calibration' THEN 100 END AS n FROM "
+            "(SELECT * FROM model_evaluations QUALIFY dense_rank() OVER (ORDER BY ts DESC) <= 3) e, "
+            "(VALUES ('roc', 200), ('pr', 200), ('calibration', 10)) c(curve, points), range(0, 200) r(i) "
+            "WHERE i < c.points",
+        )
         con.execute("CHECKPOINT")
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("model_evaluations", "model_curves", "feature_drift", "feature_drift_detail", "feature_importance")}
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("model_evaluations", "model_curves", "feature_drift", "feature_drift_detail", "feature_importance")
+        }
     finally:
         con.close()
 
@@ -163,8 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--predictions", type=int, default=2_000_000)
     parser.add_argument("--calls", type=int, default=40)
-    parser.add_argument("--every", type=int, default=SEED_EVERY, choices=(30, 60, 150, SEED_EVERY),
-                        help="seconds between evaluation passes in the copy (the seed's are 300 s apart)")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=SEED_EVERY,
+        choices=(30, 60, 150, SEED_EVERY),
+        help="seconds between evaluation passes in the copy (the seed's are 300 s apart)",
+    )
     parser.add_argument("--as-seeded", action="store_true", help="time the copy as seeded, without the rows added")
     args = parser.parse_args(argv)
     copy, work = seeded_copy(args.db, args.days, args.predictions)
@@ -182,8 +217,10 @@ def run(db: Path, work: Path, calls: int, every: int | None) -> None:
     if every is not None:
         began = perf_counter()
         counts = fill(db, sorted(set(eval_windows.values())), sorted(set(drift.values())), every)
-        print(f"copy filled in {perf_counter() - began:.1f} s (passes every {every} s): "
-              + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+        print(
+            f"copy filled in {perf_counter() - began:.1f} s (passes every {every} s): "
+            + ", ".join(f"{t} {n:,}" for t, n in counts.items())
+        )
     app = create_app(settings)
     try:
         urls = [f"/api/model_performance?window={w}" for w in eval_windows] + [f"/api/drift?window={w}" for w in drift]

@@ -6,6 +6,7 @@ Playwright, `python app.py` with the built-in demo at its default rate. Prints f
 
     .venv/bin/python -m bench.page_paint [--rounds 3] [--refresh 1] [--watch 6] [--no-idle] [--second]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,11 +52,15 @@ def run(server: Server, browser: object, rounds: int, watch: float) -> Results:
 
 def report(label: str, results: Results, watch: float) -> None:
     print(f"-- {label}")
-    print(f"{'page':12} {'load median s':>13} {'load max s':>10} {'nav median s':>12} {'nav max s':>9} "
-          f"{'largest refresh gap s':>21}")
+    print(
+        f"{'page':12} {'load median s':>13} {'load max s':>10} {'nav median s':>12} {'nav max s':>9} "
+        f"{'largest refresh gap s':>21}"
+    )
     for name, (loads, navs, gap) in results.items():
-        print(f"{name:12} {statistics.median(loads):13.2f} {max(loads):10.2f} {statistics.median(navs):12.2f} "
-              f"{max(navs):9.2f} {(f'{gap:.2f}' if watch else '-'):>21}")
+        print(
+            f"{name:12} {statistics.median(loads):13.2f} {max(loads):10.2f} {statistics.median(navs):12.2f} "
+            f"{max(navs):9.2f} {(f'{gap:.2f}' if watch else '-'):>21}"
+        )
 
 
 def _with_second(tmp: Path, server: Server, browser: object, args: argparse.Namespace, budget: float) -> None:
@@ -64,8 +69,11 @@ def _with_second(tmp: Path, server: Server, browser: object, args: argparse.Name
     try:
         with burner(seconds=budget) as pids:
             time.sleep(2)
-            report(f"burner: {len(pids)} busy processes, and a second Predwatch with its demo",
-                   run(server, browser, args.rounds, args.watch), args.watch)
+            report(
+                f"burner: {len(pids)} busy processes, and a second Predwatch with its demo",
+                run(server, browser, args.rounds, args.watch),
+                args.watch,
+            )
     finally:
         second.stop()
 
@@ -76,8 +84,9 @@ def main() -> None:
     parser.add_argument("--refresh", type=float, default=1.0, help="dashboard refresh interval, seconds")
     parser.add_argument("--watch", type=float, default=6.0, help="seconds each page is watched for refreshes")
     parser.add_argument("--no-idle", action="store_true", help="skip the run without the burner")
-    parser.add_argument("--second", action="store_true",
-                        help="also run with the burner plus a second Predwatch running its demo (goal: 10 s)")
+    parser.add_argument(
+        "--second", action="store_true", help="also run with the burner plus a second Predwatch running its demo (goal: 10 s)"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -85,8 +94,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         load_or_train(Path(tmp) / "models")
-        server = Server(Path(tmp) / "paint.duckdb", "--demo", "--models-dir", str(Path(tmp) / "models"),
-                        "--refresh-interval", str(args.refresh)).wait_ready()
+        server = Server(
+            Path(tmp) / "paint.duckdb",
+            "--demo",
+            "--models-dir",
+            str(Path(tmp) / "models"),
+            "--refresh-interval",
+            str(args.refresh),
+        ).wait_ready()
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             time.sleep(10)  # the demo's first minutes of traffic, evaluation and samples
@@ -95,15 +110,16 @@ def main() -> None:
             budget = 7 * args.rounds * (args.watch + 40) + 30
             with burner(seconds=budget) as pids:
                 time.sleep(2)
-                report(f"burner: {len(pids)} busy processes", run(server, browser, args.rounds, args.watch),
-                       args.watch)
+                report(f"burner: {len(pids)} busy processes", run(server, browser, args.rounds, args.watch), args.watch)
             if args.second:
                 _with_second(Path(tmp), server, browser, args, budget)
         finally:
             browser.close()
             server.stop()
-    print(f"goal (issue 18): every page painted within 3 s under the burner (10 s with a second Predwatch); "
-          f"refresh gap <= 3 x {args.refresh} s")
+    print(
+        f"goal (issue 18): every page painted within 3 s under the burner (10 s with a second Predwatch); "
+        f"refresh gap <= 3 x {args.refresh} s"
+    )
 
 
 if __name__ == "__main__":

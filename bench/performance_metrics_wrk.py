@@ -1,6 +1,7 @@
 """GET /api/performance_metrics under `wrk -t2 -c32 -d10s` on loopback with 1M predictions stored,
 beside a trivial JSON route (/api/ping) on the same server in the same run.
 Goal: >= 80 % of the trivial route's requests/s, p99 <= 50 ms."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,12 @@ from data.writer import Writer
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, str]:
     """(requests/s, p99 ms, non-2xx line or '') from wrk's --latency output."""
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
     p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -50,8 +55,12 @@ def main() -> None:
         try:
             first = {}
             for path in ("/api/ping", "/api/performance_metrics", "/api/recent_predictions"):  # warm, and time a miss
-                out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", server.url + path],
-                                     check=True, capture_output=True, text=True).stdout
+                out = subprocess.run(
+                    ["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", server.url + path],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
                 first[path] = float(out) * 1000
             ping = wrk(server.url + "/api/ping", args.seconds, args.connections)
             perf = wrk(server.url + "/api/performance_metrics", args.seconds, args.connections)

@@ -9,6 +9,7 @@ The store is seeded with bench.seed_history when the file does not exist, then c
 profiles are built in the copy only. The app is built with one stored evaluation window (1m), so every
 window above is computed on demand, and its threads are not started (nothing else runs meanwhile).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,21 +53,32 @@ def build(db: Path, models_dir: Path) -> None:
     """References, edges, every profile minute and its tiers: one first evaluation pass."""
     store = Store(db)
     writer = Writer(store)
-    collector = EvaluationCollector(store, writer, Telemetry().quality, load_or_train(models_dir), interval=30,
-                                    windows={"1m": 60}, min_samples=200)
+    collector = EvaluationCollector(
+        store, writer, Telemetry().quality, load_or_train(models_dir), interval=30, windows={"1m": 60}, min_samples=200
+    )
     started = perf_counter()
     collector.collect(utcnow())
     seconds = perf_counter() - started
     stats = {s.query: s.total_seconds for s in store.timings.drain()[0]}
     for model in sorted(collector.models):
         dq.build_reference_bins(store, model)  # the raw path's own bins, for the baseline
-    sizes = {t: store.fetch_one("bench.rows", f"SELECT count(*) FROM {t}")[0]
-             for t in ("score_profile", "feature_profile", "score_profile_hour", "feature_profile_hour",
-                       "score_profile_day", "feature_profile_day")}
+    sizes = {
+        t: store.fetch_one("bench.rows", f"SELECT count(*) FROM {t}")[0]
+        for t in (
+            "score_profile",
+            "feature_profile",
+            "score_profile_hour",
+            "feature_profile_hour",
+            "score_profile_day",
+            "feature_profile_day",
+        )
+    }
     writer.stop()
     store.close()
-    print(f"first pass on the seeded store (references, every profile minute and tier): {seconds:.1f} s, of which "
-          f"tiers {stats.get('profiles.tiers', 0):.2f} s; rows: " + ", ".join(f"{t} {n:,}" for t, n in sizes.items()))
+    print(
+        f"first pass on the seeded store (references, every profile minute and tier): {seconds:.1f} s, of which "
+        f"tiers {stats.get('profiles.tiers', 0):.2f} s; rows: " + ", ".join(f"{t} {n:,}" for t, n in sizes.items())
+    )
 
 
 def raw_answer(store: Store, model: str, seconds: int) -> None:
@@ -92,6 +104,7 @@ def run(db: Path, models_dir: Path, calls: int) -> None:
                 response = client.get(url)
                 if response.status_code != 200:
                     raise RuntimeError(f"{url}: {response.status_code} {response.get_data(as_text=True)[:300]}")
+
             call()
             p50, p95 = timed(call, calls)
             worst = max(worst, p95)
@@ -105,11 +118,16 @@ def run(db: Path, models_dir: Path, calls: int) -> None:
             p50m, p95m = timed(answer, max(3, calls // 5))
         finally:
             profile_tiers.read_marks = real_marks
-        print(f"{'  minute profiles only (no tiers)':34s} {window:>6s} {p50m:8.1f} {p95m:8.1f}  "
-              f"({p50m / p50:.1f}x the tiered answer)", flush=True)
+        print(
+            f"{'  minute profiles only (no tiers)':34s} {window:>6s} {p50m:8.1f} {p95m:8.1f}  "
+            f"({p50m / p50:.1f}x the tiered answer)",
+            flush=True,
+        )
         p50r, p95r = timed(lambda seconds=seconds: raw_answer(rt.store, CHAMPION, seconds), 3)
-        print(f"{'  raw rows (before profiles)':34s} {window:>6s} {p50r:8.1f} {p95r:8.1f}  "
-              f"({p50r / p50:.1f}x the tiered answer)", flush=True)
+        print(
+            f"{'  raw rows (before profiles)':34s} {window:>6s} {p50r:8.1f} {p95r:8.1f}  ({p50r / p50:.1f}x the tiered answer)",
+            flush=True,
+        )
     app.predwatch.stop()
     print(f"worst route p95: {worst:.1f} ms (goal <= {GOAL_MS:g} ms: {'met' if worst <= GOAL_MS else 'not met'})")
 

@@ -13,6 +13,7 @@ Prints figures and ratios; asserts nothing.
 
     .venv/bin/python -m bench.query_timing [--queries 20000] [--records 1000000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -100,19 +101,25 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
         with store.cursor() as cur:
-            cur.execute("INSERT INTO predictions SELECT 'p-' || i, now()::TIMESTAMP, 'm', '1', 0.5, 1, 0.01, 'ok', NULL,"
-                        " 'bench', now()::TIMESTAMP FROM range(100000) t(i)")
+            cur.execute(
+                "INSERT INTO predictions SELECT 'p-' || i, now()::TIMESTAMP, 'm', '1', 0.5, 1, 0.01, 'ok', NULL,"
+                " 'bench', now()::TIMESTAMP FROM range(100000) t(i)"
+            )
         for _ in range(500):  # warm up both paths
             _untimed(store, ["p-1"])
             store.fetch_all("warm", SQL, ["p-1"])
         timed_us, untimed_us = queries(store, args.queries)
         store.close()
     print(f"point query, untimed (baseline):  {untimed_us:8.2f} us/query")
-    print(f"point query, Store.fetch_all:     {timed_us:8.2f} us/query   ratio {timed_us / untimed_us:.3f}"
-          f"   difference {timed_us - untimed_us:+.2f} us")
+    print(
+        f"point query, Store.fetch_all:     {timed_us:8.2f} us/query   ratio {timed_us / untimed_us:.3f}"
+        f"   difference {timed_us - untimed_us:+.2f} us"
+    )
     rec_ns, empty_ns = record_only(args.records)
-    print(f"timing alone (2 clocks + record): {rec_ns:8.0f} ns/query   empty loop (baseline) {empty_ns:.0f} ns"
-          f"   ratio {rec_ns / empty_ns:.1f}   overhead {(rec_ns - empty_ns) / 1000:.2f} us")
+    print(
+        f"timing alone (2 clocks + record): {rec_ns:8.0f} ns/query   empty loop (baseline) {empty_ns:.0f} ns"
+        f"   ratio {rec_ns / empty_ns:.1f}   overhead {(rec_ns - empty_ns) / 1000:.2f} us"
+    )
     threaded = record_threads(args.records // 4)
     print(f"timing alone, 4 threads:          {threaded:8.0f} ns/query per thread   ratio to 1 thread {threaded / rec_ns:.2f}")
     overhead_us = (rec_ns - empty_ns) / 1000

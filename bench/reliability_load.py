@@ -2,6 +2,7 @@
 /api/system_health, each beside the trivial /api/ping measured the same way in the same run (the baseline).
 Figures: errors (non-2xx and socket errors), p99, requests/s, and the system collector's sampling gaps
 (a sample later than 2 intervals after the previous one) during the load."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,14 +24,20 @@ SAMPLE_INTERVAL = 0.5
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p99_ms": float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit],
-            "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p99_ms": float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit],
+        "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0),
+    }
 
 
 def ingest(url: str, stop: threading.Event, counts: dict[str, int]) -> None:
@@ -71,18 +78,24 @@ def main() -> None:
             since = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time()))
             feeder = threading.Thread(target=ingest, args=(server.url, stop, counts), daemon=True)
             feeder.start()
-            results = {path: wrk(server.url + path, args.seconds, args.connections)
-                       for path in ("/api/ping", "/api/performance_metrics", "/api/system_health")}
+            results = {
+                path: wrk(server.url + path, args.seconds, args.connections)
+                for path in ("/api/ping", "/api/performance_metrics", "/api/system_health")
+            }
         finally:
             stop.set()
             server.stop()
         gaps, longest = sampling_gaps(db, since)
-    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s each, demo workload on, ingest batches "
-          f"ok={counts['ok']} failed={counts['failed']} (server up since {started})")
+    print(
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s each, demo workload on, ingest batches "
+        f"ok={counts['ok']} failed={counts['failed']} (server up since {started})"
+    )
     base = results["/api/ping"]
     for path, r in results.items():
-        print(f"{path:26s} {r['rps']:8.0f} req/s  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}  "
-              f"ratio to /api/ping {r['rps'] / base['rps']:.2f}")
+        print(
+            f"{path:26s} {r['rps']:8.0f} req/s  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}  "
+            f"ratio to /api/ping {r['rps'] / base['rps']:.2f}"
+        )
     print(f"system sampling gaps (> 2 x {SAMPLE_INTERVAL} s) during the load: {gaps}, longest step {longest:.2f} s")
 
 

@@ -10,6 +10,7 @@ Prints best-of times in ms and the ratio baseline / now; asserts nothing about w
 
     .venv/bin/python -m bench.scrape_time [--hours 24] [--score-rows 300] [--feature-rows 22000] [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,15 @@ from telemetry.fleet import FleetMetrics
 def rebuild_one_minute(store: Store, newest: datetime) -> None:
     """What a profile refresh leaves behind: a minute changed since the totals' last update."""
     with store.transaction("seed") as cur:
-        cur.execute("INSERT INTO predictions (id, ts, model, status, score, source, received_at) "
-                    "VALUES (uuid()::VARCHAR, ?, ?, 'ok', 0.5, 'bench', now()::TIMESTAMP)", [newest, MODEL])
-        cur.execute("UPDATE rollup_state SET rolled_until = now()::TIMESTAMP - INTERVAL 1 HOUR, "
-                    "updated_at = now()::TIMESTAMP WHERE name = 'profiles'")
+        cur.execute(
+            "INSERT INTO predictions (id, ts, model, status, score, source, received_at) "
+            "VALUES (uuid()::VARCHAR, ?, ?, 'ok', 0.5, 'bench', now()::TIMESTAMP)",
+            [newest, MODEL],
+        )
+        cur.execute(
+            "UPDATE rollup_state SET rolled_until = now()::TIMESTAMP - INTERVAL 1 HOUR, "
+            "updated_at = now()::TIMESTAMP WHERE name = 'profiles'"
+        )
 
 
 def best(prepare: Callable[[], None], run: Callable[[], object], repeats: int) -> float:
@@ -81,8 +87,10 @@ def main() -> None:
         cached = best(lambda: None, lambda: generate_latest(registry), args.repeats)
         print(f"profiles: {args.hours} h, {rows:,} rows; best of {args.repeats}; load {os.getloadavg()[0]:.2f}")
         print(f"baseline, old scrape after a refresh (totals update + families): {old * 1000:.2f} ms")
-        print(f"read-only scrape after a refresh (families rebuilt from the stored totals): {new * 1000:.2f} ms "
-              f"({old / new:.1f}x faster than baseline)")
+        print(
+            f"read-only scrape after a refresh (families rebuilt from the stored totals): {new * 1000:.2f} ms "
+            f"({old / new:.1f}x faster than baseline)"
+        )
         print(f"scrape from the cached families: {cached * 1000:.3f} ms ({old / cached:.0f}x faster than baseline)")
         store.close()
 

@@ -9,6 +9,7 @@ episodes (days when three features shift, PSI rises and accuracy falls). Then on
 builds the rollups (deleting nothing, so benchmarks can compare with raw rows). Prints rows written
 and seconds per part.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,22 +73,34 @@ def system_chunk(rng: np.random.Generator, start_us: int, seconds: int) -> pa.Ta
     cores = np.clip(cpu[:, None] + rng.normal(0, 8, (seconds, 2)), 0, 100).ravel()
     mem = np.clip(48 + load * 15 + rng.normal(0, 1.5, seconds), 0, 100)
     rate = lambda scale: np.abs(rng.normal(scale, scale / 3, seconds)) * load  # noqa: E731
-    return pa.table({
-        "ts": _timestamps(ts), "cpu_percent": cpu,
-        "cpu_per_core_percent": pa.ListArray.from_arrays(pa.array(np.arange(0, 2 * seconds + 1, 2, dtype=np.int32)),
-                                                         pa.array(cores)),
-        "memory_percent": mem, "memory_used_bytes": (mem * 8e7).astype(np.int64),
-        "memory_available_bytes": ((100 - mem) * 8e7).astype(np.int64), "memory_total_bytes": np.full(seconds, 8_000_000_000),
-        "swap_percent": np.full(seconds, 1.0), "swap_used_bytes": np.full(seconds, 20_000_000),
-        "disk_used_percent": 60 + (ts - start_us) / DAY_US * 0.1,
-        "disk_read_bytes_per_second": rate(2e6), "disk_write_bytes_per_second": rate(4e6),
-        "net_recv_bytes_per_second": rate(1e6), "net_sent_bytes_per_second": rate(8e5),
-        "load_1m": load * 2, "load_5m": load * 2, "load_15m": load * 2,
-    })
+    return pa.table(
+        {
+            "ts": _timestamps(ts),
+            "cpu_percent": cpu,
+            "cpu_per_core_percent": pa.ListArray.from_arrays(
+                pa.array(np.arange(0, 2 * seconds + 1, 2, dtype=np.int32)), pa.array(cores)
+            ),
+            "memory_percent": mem,
+            "memory_used_bytes": (mem * 8e7).astype(np.int64),
+            "memory_available_bytes": ((100 - mem) * 8e7).astype(np.int64),
+            "memory_total_bytes": np.full(seconds, 8_000_000_000),
+            "swap_percent": np.full(seconds, 1.0),
+            "swap_used_bytes": np.full(seconds, 20_000_000),
+            "disk_used_percent": 60 + (ts - start_us) / DAY_US * 0.1,
+            "disk_read_bytes_per_second": rate(2e6),
+            "disk_write_bytes_per_second": rate(4e6),
+            "net_recv_bytes_per_second": rate(1e6),
+            "net_sent_bytes_per_second": rate(8e5),
+            "load_1m": load * 2,
+            "load_5m": load * 2,
+            "load_15m": load * 2,
+        }
+    )
 
 
-def prediction_chunk(rng: np.random.Generator, first_id: int, ts_us: np.ndarray, drifting: np.ndarray,
-                     feature_share: float) -> dict[str, pa.Table]:
+def prediction_chunk(
+    rng: np.random.Generator, first_id: int, ts_us: np.ndarray, drifting: np.ndarray, feature_share: float
+) -> dict[str, pa.Table]:
     n = len(ts_us)
     ts = _timestamps(ts_us)
     ids = pc.binary_join_element_wise("h", pc.cast(pa.array(np.arange(first_id, first_id + n)), pa.string()), "")
@@ -97,19 +110,33 @@ def prediction_chunk(rng: np.random.Generator, first_id: int, ts_us: np.ndarray,
     label = (score >= 0.5).astype(np.int32)
     latency = rng.lognormal(np.log(0.004) + 0.5 * daily_shape(ts_us), 0.45)
     kinds = np.array(["timeout", "model_error", "validation_error"])[rng.integers(0, 3, n)]
-    predictions = pa.Table.from_arrays([
-        ids, ts, pa.array(model), pa.array(np.full(n, "1")), pa.array(np.where(error, np.nan, score), from_pandas=True),
-        pa.array(np.where(error, 0, label), mask=error, type=pa.int32()), pa.array(latency),
-        pa.array(np.where(error, "error", "ok")), pa.array(kinds, mask=~error), pa.array(np.full(n, "seed")), ts,
-    ], schema=PREDICTION_SCHEMA)
+    predictions = pa.Table.from_arrays(
+        [
+            ids,
+            ts,
+            pa.array(model),
+            pa.array(np.full(n, "1")),
+            pa.array(np.where(error, np.nan, score), from_pandas=True),
+            pa.array(np.where(error, 0, label), mask=error, type=pa.int32()),
+            pa.array(latency),
+            pa.array(np.where(error, "error", "ok")),
+            pa.array(kinds, mask=~error),
+            pa.array(np.full(n, "seed")),
+            ts,
+        ],
+        schema=PREDICTION_SCHEMA,
+    )
     labelled = ~error & (rng.random(n) < 0.85)
     correct = rng.random(n) < np.where(drifting, 0.72, 0.86)  # accuracy falls during drift episodes
     truth = np.where(correct, label, 1 - label)[labelled]
     done = _timestamps(ts_us[labelled] + rng.exponential(300e6, labelled.sum()).astype(np.int64))
     keep = pa.array(labelled)
     outcomes = pa.Table.from_arrays([ids.filter(keep), pa.array(truth, type=pa.int32()), done, done], schema=OUTCOME_SCHEMA)
-    return {"predictions": predictions, "outcomes": outcomes,
-            "prediction_features": feature_table(rng, predictions, drifting, feature_share)}
+    return {
+        "predictions": predictions,
+        "outcomes": outcomes,
+        "prediction_features": feature_table(rng, predictions, drifting, feature_share),
+    }
 
 
 def feature_table(rng: np.random.Generator, predictions: pa.Table, drifting: np.ndarray, share: float) -> pa.Table:
@@ -119,9 +146,16 @@ def feature_table(rng: np.random.Generator, predictions: pa.Table, drifting: np.
     values = rng.standard_normal((len(pick), k))
     for name in DRIFTED_FEATURES:  # input drift moves these features during episodes
         values[:, FEATURES.index(name)] += 1.2 * drifting[pick]
-    return pa.Table.from_arrays([pc.take(predictions["id"], index), pc.take(predictions["ts"], index),
-                                 pc.take(predictions["model"], index), pa.array(np.tile(FEATURES, len(pick))),
-                                 pa.array(values.ravel())], schema=FEATURE_SCHEMA)
+    return pa.Table.from_arrays(
+        [
+            pc.take(predictions["id"], index),
+            pc.take(predictions["ts"], index),
+            pc.take(predictions["model"], index),
+            pa.array(np.tile(FEATURES, len(pick))),
+            pa.array(values.ravel()),
+        ],
+        schema=FEATURE_SCHEMA,
+    )
 
 
 def evaluation_tables(writer: Writer, start_us: int, end_us: int, episodes: list[tuple[int, int]]) -> dict[str, pa.Table]:
@@ -134,21 +168,41 @@ def evaluation_tables(writer: Writer, start_us: int, end_us: int, episodes: list
     ts2 = _timestamps(np.tile(ts_us, len(MODELS)))
     accuracy = np.where(drift2, 0.72, 0.86) + np.random.default_rng(1).normal(0, 0.01, rows)
     evaluations = writer.schema("model_evaluations")
-    columns = {"ts": ts2, "model": model, "window_seconds": np.full(rows, 900), "predictions": np.full(rows, 1500),
-               "labelled": np.full(rows, 1200), "auc": accuracy + 0.05, "accuracy": accuracy, "precision": accuracy - 0.02,
-               "recall": accuracy - 0.04, "labelled_share": np.full(rows, 0.8), "estimated_accuracy": accuracy + 0.01,
-               "status": np.where(drift2, "degraded", "ok")}
-    eval_table = pa.Table.from_arrays([pa.array(columns[f.name], type=f.type) if f.name in columns
-                                       else pa.nulls(rows, f.type) for f in evaluations], schema=evaluations)
+    columns = {
+        "ts": ts2,
+        "model": model,
+        "window_seconds": np.full(rows, 900),
+        "predictions": np.full(rows, 1500),
+        "labelled": np.full(rows, 1200),
+        "auc": accuracy + 0.05,
+        "accuracy": accuracy,
+        "precision": accuracy - 0.02,
+        "recall": accuracy - 0.04,
+        "labelled_share": np.full(rows, 0.8),
+        "estimated_accuracy": accuracy + 0.01,
+        "status": np.where(drift2, "degraded", "ok"),
+    }
+    eval_table = pa.Table.from_arrays(
+        [pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(rows, f.type) for f in evaluations],
+        schema=evaluations,
+    )
     k = len(FEATURES)
     drifted = np.isin(np.array(FEATURES), DRIFTED_FEATURES)
     psi = 0.02 + np.outer(drift2, drifted * 0.35).ravel()
     drift_schema = writer.schema("feature_drift")
-    drift_cols = [pc.take(ts2, pa.array(np.repeat(np.arange(rows), k))), pa.array(np.repeat(model, k)),
-                  pa.array(np.full(rows * k, 900), type=pa.int32()), pa.array(np.tile(FEATURES, rows)), pa.array(psi),
-                  pa.array(psi / 3), pa.array(np.where(psi > 0.25, 1e-6, 0.5)), pa.array(np.full(rows * k, 5000)),
-                  pa.array(np.full(rows * k, 1200)), pa.array(np.where(psi > 0.25, "significant", "none")),
-                  pa.array(np.zeros(rows * k))]  # ks_error_bound (migration 0007): KS from profile bins is exact
+    drift_cols = [
+        pc.take(ts2, pa.array(np.repeat(np.arange(rows), k))),
+        pa.array(np.repeat(model, k)),
+        pa.array(np.full(rows * k, 900), type=pa.int32()),
+        pa.array(np.tile(FEATURES, rows)),
+        pa.array(psi),
+        pa.array(psi / 3),
+        pa.array(np.where(psi > 0.25, 1e-6, 0.5)),
+        pa.array(np.full(rows * k, 5000)),
+        pa.array(np.full(rows * k, 1200)),
+        pa.array(np.where(psi > 0.25, "significant", "none")),
+        pa.array(np.zeros(rows * k)),
+    ]  # ks_error_bound (migration 0007): KS from profile bins is exact
     return {"model_evaluations": eval_table, "feature_drift": pa.Table.from_arrays(drift_cols, schema=drift_schema)}
 
 
@@ -171,7 +225,8 @@ def seed(store: Store, days: int, predictions: int, feature_share: float, end: d
         accepted = candidates[rng.random(len(candidates)) < daily_shape(candidates)]
         ts_us = np.sort(accepted[:n]) if len(accepted) >= n else np.sort(start_us + day * DAY_US + rng.integers(0, DAY_US, n))
         report["rows_with_outcomes_and_features"] = report.get("rows_with_outcomes_and_features", 0) + writer.write_arrow(
-            prediction_chunk(rng, written, ts_us, in_episodes(ts_us, episodes), feature_share))
+            prediction_chunk(rng, written, ts_us, in_episodes(ts_us, episodes), feature_share)
+        )
         written += n
     report["predictions"], report["prediction_seconds"] = written, perf_counter() - began
     began = perf_counter()

@@ -1,4 +1,5 @@
 """Start and stop a real Predwatch process on a free loopback port, for the HTTP benchmarks."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,18 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(db.parent / f"server-{self.port}.log", "wb")
-        cmd = [sys.executable, str(ROOT / "app.py"), "--db", str(db), "--port", str(self.port), "--no-demo",
-               "--log-level", "warning", *args]
+        cmd = [
+            sys.executable,
+            str(ROOT / "app.py"),
+            "--db",
+            str(db),
+            "--port",
+            str(self.port),
+            "--no-demo",
+            "--log-level",
+            "warning",
+            *args,
+        ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 60.0) -> Server:

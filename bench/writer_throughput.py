@@ -10,6 +10,7 @@ Prints figures and ratios; asserts nothing about wall time.
 
     .venv/bin/python -m bench.writer_throughput [--rows 1000000] [--executemany-rows 5000] [--calls 1000000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,9 +49,25 @@ def system_rows(n: int, cores: int) -> list[tuple]:
     """Rows shaped like SystemCollector's sample: one per second, a per-core list of `cores` values."""
     start, second = datetime(2025, 1, 1), timedelta(seconds=1)
     return [
-        (start + i * second, 12.5 + i % 50, [10.0 + (i + c) % 7 for c in range(cores)], 40.1 + i % 3,
-         8_000_000_000 + i, 16_000_000_000 - i, 24_000_000_000, 0.5, 1_048_576, 55.2,
-         1024.0 * (i % 9), 2048.0, 512.0 * (i % 5), 256.0, 0.5, 0.4, 0.3)
+        (
+            start + i * second,
+            12.5 + i % 50,
+            [10.0 + (i + c) % 7 for c in range(cores)],
+            40.1 + i % 3,
+            8_000_000_000 + i,
+            16_000_000_000 - i,
+            24_000_000_000,
+            0.5,
+            1_048_576,
+            55.2,
+            1024.0 * (i % 9),
+            2048.0,
+            512.0 * (i % 5),
+            256.0,
+            0.5,
+            0.4,
+            0.3,
+        )
         for i in range(n)
     ]
 
@@ -59,8 +76,16 @@ def process_rows(n: int) -> list[tuple]:
     """Rows shaped like ProcessWatcher's: five watched names sampled every second."""
     start, names = datetime(2025, 1, 1), ("predwatch", "gunicorn", "model-server", "redis", "nginx")
     return [
-        (start + timedelta(seconds=i // 5), names[i % 5], 1000 + i % 5, True, 1.5 * (i % 40),
-         300_000_000 + i, 8 + i % 4, 40 + i % 9)
+        (
+            start + timedelta(seconds=i // 5),
+            names[i % 5],
+            1000 + i % 5,
+            True,
+            1.5 * (i % 40),
+            300_000_000 + i,
+            8 + i % 4,
+            40 + i % 9,
+        )
         for i in range(n)
     ]
 
@@ -179,19 +204,20 @@ def bench_table(table: str, rows: list[tuple], sample: int) -> BulkResult:
     enqueue, flush = bench_enqueue_flush(table, rows)
     print(f"  {table}: executemany on {sample:,} rows ...", flush=True)
     executemany = bench_executemany(table, rows[:sample])
-    return BulkResult(table, len(rows), write_now, to_arrow, transpose, insert,
-                      enqueue, flush, min(sample, len(rows)), executemany)
+    return BulkResult(
+        table, len(rows), write_now, to_arrow, transpose, insert, enqueue, flush, min(sample, len(rows)), executemany
+    )
 
 
 # -- hot path -------------------------------------------------------------------------------------
 def enqueue_mean_ns(calls: int, repeat: int = 3) -> tuple[float, float]:
     """Best-of-`repeat` mean ns per `writer.enqueue` and per bare `deque.append`, single thread."""
     with fresh_writer(1) as template:
+
         def make() -> Writer:  # a new, empty writer per repeat so the capacity check never drops
             return Writer(template.store, capacity=calls + 1)
 
-        timer = timeit.Timer("w.enqueue(t, r)", setup="w = make()",
-                             globals={"make": make, "t": HOT_TABLE, "r": HOT_ROW})
+        timer = timeit.Timer("w.enqueue(t, r)", setup="w = make()", globals={"make": make, "t": HOT_TABLE, "r": HOT_ROW})
         enqueue_ns = min(timer.repeat(repeat, calls)) / calls * 1e9
     base = timeit.Timer("q.append(r)", setup="q.clear()", globals={"q": deque(), "r": HOT_ROW})
     append_ns = min(base.repeat(repeat, calls)) / calls * 1e9
@@ -264,8 +290,7 @@ def bulk_lines(r: BulkResult) -> list[tuple[str, int, Timing]]:
 
 def print_bulk(results: Sequence[BulkResult]) -> None:
     print("\nBulk inserts (rows/s from wall time; higher is better)")
-    header = (f"{'table':<16} {'path':<40} {'rows':>10} {'wall s':>8} {'cpu s':>7} {'rows/s':>11}"
-              f" {'x executemany':>14}")
+    header = f"{'table':<16} {'path':<40} {'rows':>10} {'wall s':>8} {'cpu s':>7} {'rows/s':>11} {'x executemany':>14}"
     print(header)
     print("-" * len(header))
     for r in results:
@@ -274,25 +299,33 @@ def print_bulk(results: Sequence[BulkResult]) -> None:
             speed = rate(rows, t.wall)
             ratio = "" if label.startswith(" ") else f"{speed / base:,.0f}x"  # parts of a path get no ratio
             print(f"{r.table:<16} {label:<40} {rows:>10,} {t.wall:>8.3f} {t.cpu:>7.3f} {speed:>11,.0f} {ratio:>14}")
-    print("executemany is timed on the sample and its rows/s extrapolated to N. The 'of which' lines are separate\n"
-          "runs of the same steps on a fresh database, so they need not add up. cpu s is this process's CPU time\n"
-          "(all threads): well under wall s means other processes held the cores and the wall figure is inflated.")
+    print(
+        "executemany is timed on the sample and its rows/s extrapolated to N. The 'of which' lines are separate\n"
+        "runs of the same steps on a fresh database, so they need not add up. cpu s is this process's CPU time\n"
+        "(all threads): well under wall s means other processes held the cores and the wall figure is inflated."
+    )
 
 
-def print_hot_path(single: tuple[float, float], two: tuple[float, float],
-                   flushing: tuple[float, float, float, int], calls: int) -> None:
+def print_hot_path(
+    single: tuple[float, float], two: tuple[float, float], flushing: tuple[float, float, float, int], calls: int
+) -> None:
     enqueue_ns, append_ns = single
     print(f"\nHot path: Writer.enqueue('{HOT_TABLE}', row), {calls:,} calls per run (ns per call; lower is better)")
     print(f"  bare deque.append (baseline), 1 thread, best of 3:   {append_ns:8.1f} ns")
-    print(f"  Writer.enqueue, 1 thread, best of 3:                 {enqueue_ns:8.1f} ns"
-          f"   ({enqueue_ns / append_ns:.1f}x deque.append)")
-    print(f"  Writer.enqueue, 2 threads at once, as a thread sees: {two[0]:8.1f} ns"
-          f"   (wall time / all calls: {two[1]:.1f} ns)")
+    print(
+        f"  Writer.enqueue, 1 thread, best of 3:                 {enqueue_ns:8.1f} ns"
+        f"   ({enqueue_ns / append_ns:.1f}x deque.append)"
+    )
+    print(f"  Writer.enqueue, 2 threads at once, as a thread sees: {two[0]:8.1f} ns   (wall time / all calls: {two[1]:.1f} ns)")
     mean, p99, worst, flushed = flushing
-    print(f"  Writer.enqueue, 1 thread, writer thread flushing:    {mean:8.1f} ns mean, p99 {p99:,.0f} ns,"
-          f" max {worst / 1e6:,.1f} ms")
-    print(f"    ({flushed:,} rows flushed meanwhile, in batches of whatever queued in 0.1 s; per-call clock read included;\n"
-          "     max is the longest single call: the enqueuing thread waits for the GIL while a flush converts a batch)")
+    print(
+        f"  Writer.enqueue, 1 thread, writer thread flushing:    {mean:8.1f} ns mean, p99 {p99:,.0f} ns,"
+        f" max {worst / 1e6:,.1f} ms"
+    )
+    print(
+        f"    ({flushed:,} rows flushed meanwhile, in batches of whatever queued in 0.1 s; per-call clock read included;\n"
+        "     max is the longest single call: the enqueuing thread waits for the GIL while a flush converts a batch)"
+    )
 
 
 def print_goals(results: Sequence[BulkResult], enqueue_ns: float, two_threads_ns: float, flushing_ns: float) -> None:
@@ -300,28 +333,38 @@ def print_goals(results: Sequence[BulkResult], enqueue_ns: float, two_threads_ns
     for r in results:
         for label, t in (("write_now", r.write_now), ("enqueue+flush", r.enqueue + r.flush)):
             speed = rate(r.rows, t.wall)
-            print(f"  bulk >= {GOAL_BULK_ROWS_PER_S:,} rows/s, {r.table} {label}: {speed:,.0f} rows/s -> "
-                  f"{goal(speed >= GOAL_BULK_ROWS_PER_S)}")
+            print(
+                f"  bulk >= {GOAL_BULK_ROWS_PER_S:,} rows/s, {r.table} {label}: {speed:,.0f} rows/s -> "
+                f"{goal(speed >= GOAL_BULK_ROWS_PER_S)}"
+            )
     print(f"  enqueue <= {GOAL_ENQUEUE_NS:,} ns, 1 thread: {enqueue_ns:.0f} ns -> {goal(enqueue_ns <= GOAL_ENQUEUE_NS)}")
-    print(f"  enqueue <= {GOAL_ENQUEUE_NS:,} ns, 2 threads: {two_threads_ns:.0f} ns -> "
-          f"{goal(two_threads_ns <= GOAL_ENQUEUE_NS)}")
-    print(f"  enqueue <= {GOAL_ENQUEUE_NS:,} ns, 1 thread while flushing (stress: calls back to back): "
-          f"{flushing_ns:.0f} ns -> {goal(flushing_ns <= GOAL_ENQUEUE_NS)}")
+    print(f"  enqueue <= {GOAL_ENQUEUE_NS:,} ns, 2 threads: {two_threads_ns:.0f} ns -> {goal(two_threads_ns <= GOAL_ENQUEUE_NS)}")
+    print(
+        f"  enqueue <= {GOAL_ENQUEUE_NS:,} ns, 1 thread while flushing (stress: calls back to back): "
+        f"{flushing_ns:.0f} ns -> {goal(flushing_ns <= GOAL_ENQUEUE_NS)}"
+    )
 
 
 def print_environment(args: argparse.Namespace) -> None:
     load = os.getloadavg()
-    print(f"Predwatch writer throughput: Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
-          f"PyArrow {pa.__version__}, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"N = {args.rows:,} rows per table, executemany sample = {args.executemany_rows:,} rows, "
-          f"hot path = {args.calls:,} calls")
+    print(
+        f"Predwatch writer throughput: Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
+        f"PyArrow {pa.__version__}, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    print(
+        f"N = {args.rows:,} rows per table, executemany sample = {args.executemany_rows:,} rows, hot path = {args.calls:,} calls"
+    )
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows per table for the bulk runs")
-    parser.add_argument("--executemany-rows", type=int, default=5_000,
-                        help="rows for the executemany baseline (it manages ~1k rows/s; extrapolated)")
+    parser.add_argument(
+        "--executemany-rows",
+        type=int,
+        default=5_000,
+        help="rows for the executemany baseline (it manages ~1k rows/s; extrapolated)",
+    )
     parser.add_argument("--calls", type=int, default=1_000_000, help="enqueue calls per hot-path run")
     args = parser.parse_args(argv)
     if min(args.rows, args.executemany_rows, args.calls) < 1:
@@ -333,8 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     print_environment(args)
     results = []
-    for table, make in (("system_samples", lambda n: system_rows(n, os.cpu_count() or 2)),
-                        ("process_samples", process_rows)):
+    for table, make in (("system_samples", lambda n: system_rows(n, os.cpu_count() or 2)), ("process_samples", process_rows)):
         print(f"building {args.rows:,} {table} rows ...", flush=True)
         rows = make(args.rows)
         results.append(bench_table(table, rows, args.executemany_rows))

@@ -1,6 +1,7 @@
 """Dash callbacks, one module per page. Each exposes `register(app, ...)` taking the parts its page reads
 (the store, the rules, settings values): callbacks attach to the app the factory is building, never to
 Dash's global list (see DESIGN.md section 11). `register_all` unpacks the Runtime for them."""
+
 from __future__ import annotations
 
 from dash import Dash

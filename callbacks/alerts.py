@@ -1,4 +1,5 @@
 """Alerts page and the navbar's alert badge: read inputs, query data/queries/alerts, build figures."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -49,24 +50,38 @@ def register(app: Dash, store: Store, rules: list[Rule]) -> None:
     def badge(_n: int) -> object:
         return alert_badge(q.firing_counts(store))
 
-    @app.callback(*figure_outputs(ids.ALERTS_TIMELINE_GRAPH), Output(ids.ALERTS_ACTIVE, "children"),
-                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
+    @app.callback(
+        *figure_outputs(ids.ALERTS_TIMELINE_GRAPH),
+        Output(ids.ALERTS_ACTIVE, "children"),
+        Input(ids.TICK, "data"),
+        Input(ids.RANGE, "value"),
+    )
     def live(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         active = q.list_alerts(store, "firing", None) + q.list_alerts(store, "pending", None)
         return make_alert_timeline_figure(q.periods(store, since, until), range_key), active_table(active)
 
-    @app.callback(Output(ids.ALERTS_RULES, "children"), Output(ids.BACKTEST_RULE, "options"),
-                  Output(ids.BACKTEST_RULE, "value"), Input(ids.ALERTS_RULES, "id"), State(ids.BACKTEST_RULE, "value"))
+    @app.callback(
+        Output(ids.ALERTS_RULES, "children"),
+        Output(ids.BACKTEST_RULE, "options"),
+        Output(ids.BACKTEST_RULE, "value"),
+        Input(ids.ALERTS_RULES, "id"),
+        State(ids.BACKTEST_RULE, "value"),
+    )
     def rules_in_force(_id: str, chosen: str | None) -> tuple:
         options = [{"label": f"{r.id} ({r.metric} {r.comparison} {r.threshold:g})", "value": r.id} for r in by_id.values()]
         chosen = chosen if chosen in by_id else next(iter(by_id), None)  # ?rule= may name no rule in force
         return rules_table([r.as_dict() for r in by_id.values()]), options, chosen
 
-    @app.callback(*figure_outputs(ids.BACKTEST_GRAPH), Output(ids.BACKTEST_SUMMARY, "children"),
-                  Output(ids.BACKTEST_THRESHOLD, "placeholder"),
-                  Input(ids.BACKTEST_RULE, "value"), Input(ids.BACKTEST_THRESHOLD, "value"),
-                  Input(ids.BACKTEST_FOR, "value"), Input(ids.RANGE, "value"))
+    @app.callback(
+        *figure_outputs(ids.BACKTEST_GRAPH),
+        Output(ids.BACKTEST_SUMMARY, "children"),
+        Output(ids.BACKTEST_THRESHOLD, "placeholder"),
+        Input(ids.BACKTEST_RULE, "value"),
+        Input(ids.BACKTEST_THRESHOLD, "value"),
+        Input(ids.BACKTEST_FOR, "value"),
+        Input(ids.RANGE, "value"),
+    )
     def replay(rule_id: str | None, threshold: float | None, for_text: str | None, range_key: str) -> tuple:
         rule = by_id.get(rule_id or "") or next(iter(by_id.values()))
         rule = edited_rule(rule, threshold, for_text)

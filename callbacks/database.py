@@ -1,4 +1,5 @@
 """Database page: store charts and tables, PostgreSQL targets, data-quality panel."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -29,11 +30,18 @@ def _targets(store: Store, postgres_targets: Sequence[tuple[str, str]]) -> list[
     found = []
     for name, dsn in postgres_targets:
         sample = latest.get(name)
-        found.append({"target": name, "dsn": redact(dsn), "sample": sample,
-                      "status": "pending" if sample is None else ("up" if sample["up"] else "down"),
-                      "statements_note": sample["statements_note"] if sample else None,
-                      "tables": pg.latest_tables(store, name), "indexes": pg.latest_indexes(store, name),
-                      "statements": pg.latest_statements(store, name)})
+        found.append(
+            {
+                "target": name,
+                "dsn": redact(dsn),
+                "sample": sample,
+                "status": "pending" if sample is None else ("up" if sample["up"] else "down"),
+                "statements_note": sample["statements_note"] if sample else None,
+                "tables": pg.latest_tables(store, name),
+                "indexes": pg.latest_indexes(store, name),
+                "statements": pg.latest_statements(store, name),
+            }
+        )
     return found
 
 
@@ -58,14 +66,22 @@ def register(app: Dash, store: Store, postgres_targets: Sequence[tuple[str, str]
         series = pg.series(store, since, until)
         return figures.make_pg_connections_figure(series, range_key), figures.make_pg_cache_figure(series, range_key)
 
-    @app.callback(Output(ids.DB_QUALITY, "children"), Output(ids.DB_SLOW_TABLE, "children"),
-                  Output(ids.DB_TABLES, "children"), Output(ids.DB_INDEXES, "children"),
-                  Output(ids.DB_PG_TARGETS, "children"), Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
+    @app.callback(
+        Output(ids.DB_QUALITY, "children"),
+        Output(ids.DB_SLOW_TABLE, "children"),
+        Output(ids.DB_TABLES, "children"),
+        Output(ids.DB_INDEXES, "children"),
+        Output(ids.DB_PG_TARGETS, "children"),
+        Input(ids.TICK, "data"),
+        Input(ids.RANGE, "value"),
+    )
     def tables(_n: int, range_key: str) -> tuple:
         since, until = window(range_key, utcnow())
         slow_since = max(since, until - timedelta(hours=24))
-        return (quality_panel(dq.latest_results(store)),
-                slow_query_table(q.slowest_queries(store, slow_since)),
-                table_size_table(q.latest_tables(store), q.latest_sample(store), retention.lag_seconds(store, until)),
-                index_table(q.indexes(store)),
-                [postgres_panel(t) for t in _targets(store, postgres_targets)])
+        return (
+            quality_panel(dq.latest_results(store)),
+            slow_query_table(q.slowest_queries(store, slow_since)),
+            table_size_table(q.latest_tables(store), q.latest_sample(store), retention.lag_seconds(store, until)),
+            index_table(q.indexes(store)),
+            [postgres_panel(t) for t in _targets(store, postgres_targets)],
+        )

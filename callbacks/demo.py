@@ -1,5 +1,6 @@
 """Demo controls on the Predictions page: switches that show and set the built-in workload's
 DemoControls (input drift, concept drift, load spike, error burst)."""
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,9 @@ def register(app: Dash, controls: DemoControls | None, settings: Settings) -> No
     if controls is None:
         return
 
-    @app.callback(Output(ids.DEMO_SWITCHES, "value"), Input(ids.DEMO_SWITCHES, "value"),
-                  Input(ids.TICK, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.DEMO_SWITCHES, "value"), Input(ids.DEMO_SWITCHES, "value"), Input(ids.TICK, "data"), prevent_initial_call=True
+    )
     def switches(selected: list[str] | None, _n: int) -> list[str] | object:
         """A click sets the switches that changed; a refresh shows switches set elsewhere
         (the API, a --demo-*-after schedule). Only differences are set, so a pending schedule

@@ -1,5 +1,6 @@
 """Drift page: the model, window and feature selects, the heatmap, the distribution overlay, the
 impact table and the score's drift."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,42 +32,63 @@ def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
     """The page's callbacks over the store; `windows` the drift windows the evaluation job stores (label -> seconds)."""
     keep_zoom(app, *GRAPHS)
 
-    @app.callback(Output(ids.DRIFT_MODEL, "options"), Output(ids.DRIFT_MODEL, "value"),
-                  Output(ids.DRIFT_WINDOW, "options"), Output(ids.DRIFT_WINDOW, "value"),
-                  Output(ids.DRIFT_FEATURE, "options"), Output(ids.DRIFT_FEATURE, "value"),
-                  Input(ids.TICK, "data"), State(ids.DRIFT_MODEL, "value"),
-                  State(ids.DRIFT_WINDOW, "value"), State(ids.DRIFT_FEATURE, "value"),
-                  State(ids.DRIFT_FEATURE, "options"))
-    def selects(_n: int, model: str | None, window_label: str | None, feature: str | None,
-                feature_options: list | None) -> tuple:
+    @app.callback(
+        Output(ids.DRIFT_MODEL, "options"),
+        Output(ids.DRIFT_MODEL, "value"),
+        Output(ids.DRIFT_WINDOW, "options"),
+        Output(ids.DRIFT_WINDOW, "value"),
+        Output(ids.DRIFT_FEATURE, "options"),
+        Output(ids.DRIFT_FEATURE, "value"),
+        Input(ids.TICK, "data"),
+        State(ids.DRIFT_MODEL, "value"),
+        State(ids.DRIFT_WINDOW, "value"),
+        State(ids.DRIFT_FEATURE, "value"),
+        State(ids.DRIFT_FEATURE, "options"),
+    )
+    def selects(_n: int, model: str | None, window_label: str | None, feature: str | None, feature_options: list | None) -> tuple:
         model = choose(model, mv.evaluated_models(store))
         window_label = choose(window_label, list(windows))
         features = [r["feature"] for r in mv.latest_drift(store, model, windows[window_label])] if model else []
         features = sorted(f for f in features if f != SCORE) + ([SCORE] if SCORE in features else [])
         new_features = options(features, {SCORE: "model score"})
-        return (options(mv.evaluated_models(store)), model, options(list(windows), WINDOW_LABELS), window_label,
-                no_update if new_features == feature_options else new_features, choose(feature, features))
+        return (
+            options(mv.evaluated_models(store)),
+            model,
+            options(list(windows), WINDOW_LABELS),
+            window_label,
+            no_update if new_features == feature_options else new_features,
+            choose(feature, features),
+        )
 
-    @app.callback(*figure_outputs(*GRAPHS), Output(ids.DRIFT_TABLE, "children"),
-                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"), Input(ids.DRIFT_MODEL, "value"),
-                  Input(ids.DRIFT_WINDOW, "value"), Input(ids.DRIFT_FEATURE, "value"))
+    @app.callback(
+        *figure_outputs(*GRAPHS),
+        Output(ids.DRIFT_TABLE, "children"),
+        Input(ids.TICK, "data"),
+        Input(ids.RANGE, "value"),
+        Input(ids.DRIFT_MODEL, "value"),
+        Input(ids.DRIFT_WINDOW, "value"),
+        Input(ids.DRIFT_FEATURE, "value"),
+    )
     def charts(_n: int, range_key: str, model: str | None, window_label: str | None, feature: str | None) -> tuple:
         seconds = windows.get(window_label or "", windows["recent"])
         since, until = window(range_key, utcnow())
         revision = f"{range_key}:{model}:{window_label}"
         series = mv.drift_series(store, model or "", seconds, since, until)
-        shares = mv.distribution(store, model, feature, until - timedelta(seconds=seconds), until) \
-            if model and feature else None
-        categories = cp.category_shares(store, model, feature, until - timedelta(seconds=seconds), until) \
-            if model and feature else None  # None unless the feature is categorical
+        shares = mv.distribution(store, model, feature, until - timedelta(seconds=seconds), until) if model and feature else None
+        categories = (
+            cp.category_shares(store, model, feature, until - timedelta(seconds=seconds), until) if model and feature else None
+        )  # None unless the feature is categorical
         importance, _ = pick_importance(mv.latest_importance(store, model or "").itertuples(index=False))
         latest = [r for r in mv.latest_drift(store, model or "", seconds) if r["feature"] != SCORE]
         return (
             figs.make_psi_heatmap_figure(series, PSI_BANDS, revision),
-            figs.make_category_figure(categories, feature or "", f"{revision}:{feature}") if categories is not None
+            figs.make_category_figure(categories, feature or "", f"{revision}:{feature}")
+            if categories is not None
             else figs.make_distribution_figure(shares, feature, f"{revision}:{feature}"),
             # The heatmap's cells would hide a shaded period: drift alerts shade the score's chart below it.
-            add_alert_periods(figs.make_score_drift_figure(series, PSI_BANDS, revision),
-                              periods_for(alert_queries.periods(store, since, until), "drift_psi_max")),
+            add_alert_periods(
+                figs.make_score_drift_figure(series, PSI_BANDS, revision),
+                periods_for(alert_queries.periods(store, since, until), "drift_psi_max"),
+            ),
             drift_table(rank_by_impact(latest, importance)),
         )

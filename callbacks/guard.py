@@ -8,6 +8,7 @@ Dash dispatches it: each input and state value is checked by its component id an
 not a value that component can hold, replaced by the default (None, or the default range). Callbacks keep
 reading plain values.
 """
+
 from __future__ import annotations
 
 import math
@@ -78,13 +79,24 @@ def selection(value: Any) -> Any:
 
 # (component id, property) -> check; then property alone; a "value" not listed is a single select's.
 BY_ID: dict[tuple[str, str], Callable[[Any], Any]] = {
-    (ids.RANGE, "value"): range_key, (ids.BACKTEST_THRESHOLD, "value"): number, (ids.TICK, "data"): count,
-    (ids.ZOOM_REQUEST, "data"): mapping, (ids.RANGE_FROM, "value"): text, (ids.RANGE_TO, "value"): text,
-    (ids.BACKTEST_FOR, "value"): text, (ids.DEMO_SWITCHES, "value"): strings,
+    (ids.RANGE, "value"): range_key,
+    (ids.BACKTEST_THRESHOLD, "value"): number,
+    (ids.TICK, "data"): count,
+    (ids.ZOOM_REQUEST, "data"): mapping,
+    (ids.RANGE_FROM, "value"): text,
+    (ids.RANGE_TO, "value"): text,
+    (ids.BACKTEST_FOR, "value"): text,
+    (ids.DEMO_SWITCHES, "value"): strings,
 }
 BY_PROPERTY: dict[str, Callable[[Any], Any]] = {
-    "pathname": path, "search": text, "hash": text, "href": text, "n_clicks": count, "n_intervals": count,
-    "relayoutData": mapping, "value": selection,
+    "pathname": path,
+    "search": text,
+    "hash": text,
+    "href": text,
+    "n_clicks": count,
+    "n_intervals": count,
+    "relayoutData": mapping,
+    "value": selection,
 }
 
 

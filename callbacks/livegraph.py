@@ -1,5 +1,6 @@
 """Live graphs: server callbacks write figures to a store next to each graph, and a clientside
 function (assets/keep-zoom.js) moves them into the graph without losing the user's zoom."""
+
 from __future__ import annotations
 
 from dash import ClientsideFunction, Dash, Input, Output, State

@@ -1,4 +1,5 @@
 """Model page: the window and model selects, the seven charts and the summary line."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,8 +18,15 @@ from data.queries import alerts as alert_queries
 from data.queries import model_views as mv
 from data.store import Store
 
-GRAPHS = (ids.MODEL_ROC_GRAPH, ids.MODEL_PR_GRAPH, ids.MODEL_CONFUSION_GRAPH, ids.MODEL_CALIBRATION_GRAPH,
-          ids.MODEL_QUALITY_GRAPH, ids.MODEL_IMPORTANCE_GRAPH, ids.MODEL_IMPORTANCE_TIME_GRAPH)
+GRAPHS = (
+    ids.MODEL_ROC_GRAPH,
+    ids.MODEL_PR_GRAPH,
+    ids.MODEL_CONFUSION_GRAPH,
+    ids.MODEL_CALIBRATION_GRAPH,
+    ids.MODEL_QUALITY_GRAPH,
+    ids.MODEL_IMPORTANCE_GRAPH,
+    ids.MODEL_IMPORTANCE_TIME_GRAPH,
+)
 
 
 def choose(value: str | None, allowed: list[str]) -> str | None:
@@ -30,35 +38,51 @@ def options(values: list[str], labels: dict[str, str] | None = None) -> list[dic
     return [{"label": (labels or {}).get(v, v), "value": v} for v in values]
 
 
-def earlier_quality(store: Store, model: str | None, seconds: int, since: datetime, until: datetime,
-                    compare_key: str | None) -> Earlier | None:
+def earlier_quality(
+    store: Store, model: str | None, seconds: int, since: datetime, until: datetime, compare_key: str | None
+) -> Earlier | None:
     """The quality series of the same range a day or a week earlier, shifted onto the current axis."""
     chosen = compare.period(compare_key)
     if chosen is None:
         return None
     offset, label = chosen
-    return compare.shift(mv.quality_series(store, model, seconds, *compare.earlier_window(since, until, offset)),
-                         offset, label)
+    return compare.shift(mv.quality_series(store, model, seconds, *compare.earlier_window(since, until, offset)), offset, label)
 
 
 def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int) -> None:
     """The page's callbacks over the store; `windows` the evaluation windows (label -> seconds)."""
     keep_zoom(app, *GRAPHS)
 
-    @app.callback(Output(ids.MODEL_WINDOW, "options"), Output(ids.MODEL_WINDOW, "value"),
-                  Output(ids.MODEL_SELECT, "options"), Output(ids.MODEL_SELECT, "value"),
-                  Input(ids.TICK, "data"), State(ids.MODEL_WINDOW, "value"),
-                  State(ids.MODEL_SELECT, "value"), State(ids.MODEL_SELECT, "options"))
+    @app.callback(
+        Output(ids.MODEL_WINDOW, "options"),
+        Output(ids.MODEL_WINDOW, "value"),
+        Output(ids.MODEL_SELECT, "options"),
+        Output(ids.MODEL_SELECT, "value"),
+        Input(ids.TICK, "data"),
+        State(ids.MODEL_WINDOW, "value"),
+        State(ids.MODEL_SELECT, "value"),
+        State(ids.MODEL_SELECT, "options"),
+    )
     def selects(_n: int, current_window: str | None, model: str | None, model_options: list | None) -> tuple:
         models = mv.evaluated_models(store)
         new_options = options(models)
-        return (options(list(windows)), choose(current_window, list(windows)),
-                no_update if new_options == model_options else new_options, choose(model, models))
+        return (
+            options(list(windows)),
+            choose(current_window, list(windows)),
+            no_update if new_options == model_options else new_options,
+            choose(model, models),
+        )
 
-    @app.callback(*figure_outputs(*GRAPHS), Output(ids.MODEL_SUMMARY, "children"),
-                  Output(ids.MODEL_COMPARE_NOTE, "children"),
-                  Input(ids.TICK, "data"), Input(ids.RANGE, "value"),
-                  Input(ids.MODEL_WINDOW, "value"), Input(ids.MODEL_SELECT, "value"), Input(ids.MODEL_COMPARE, "value"))
+    @app.callback(
+        *figure_outputs(*GRAPHS),
+        Output(ids.MODEL_SUMMARY, "children"),
+        Output(ids.MODEL_COMPARE_NOTE, "children"),
+        Input(ids.TICK, "data"),
+        Input(ids.RANGE, "value"),
+        Input(ids.MODEL_WINDOW, "value"),
+        Input(ids.MODEL_SELECT, "value"),
+        Input(ids.MODEL_COMPARE, "value"),
+    )
     def charts(_n: int, range_key: str, window_label: str | None, model: str | None, compare_key: str | None) -> tuple:
         seconds = windows.get(window_label or "", next(iter(windows.values())))
         since, until = window(range_key, utcnow())
@@ -76,8 +100,10 @@ def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int)
             figs.make_pr_figure(curves, {e["model"]: e["average_precision"] for e in evaluations}, revision),
             figs.make_confusion_figure(chosen, revision),
             figs.make_calibration_figure(curves, revision),
-            add_alert_periods(figs.make_quality_figure(quality, model, revision, earlier),
-                              periods_for(alert_queries.periods(store, since, until), "accuracy_drop_points")),
+            add_alert_periods(
+                figs.make_quality_figure(quality, model, revision, earlier),
+                periods_for(alert_queries.periods(store, since, until), "accuracy_drop_points"),
+            ),
             figs.make_importance_figure(mv.latest_importance(store, model), model, revision),
             figs.make_importance_time_figure(mv.importance_series(store, model, since, until), revision),
             summary_text(chosen, min_samples),

@@ -1,4 +1,5 @@
 """System page: resource charts and the process and filesystem tables."""
+
 from __future__ import annotations
 
 from dash import Dash, Input, Output
@@ -27,16 +28,17 @@ def register(app: Dash, store: Store) -> None:
         system = q.system_series(store, since, until)
         alerts = alert_queries.periods(store, since, until)  # shaded behind the chart of the metric they watch
         return (
-            add_alert_periods(figures.make_cpu_figure(system, q.core_series(store, since, until), range_key),
-                              periods_for(alerts, "cpu_percent")),
+            add_alert_periods(
+                figures.make_cpu_figure(system, q.core_series(store, since, until), range_key), periods_for(alerts, "cpu_percent")
+            ),
             add_alert_periods(figures.make_memory_figure(system, range_key), periods_for(alerts, "memory_percent")),
             figures.make_rate_figure(system, "Disk I/O", DISK_IO, range_key),
             figures.make_rate_figure(system, "Network", NETWORK, range_key),
-            add_alert_periods(figures.make_disk_figure(q.disk_series(store, since, until), range_key),
-                              periods_for(alerts, "disk_used_percent")),
+            add_alert_periods(
+                figures.make_disk_figure(q.disk_series(store, since, until), range_key), periods_for(alerts, "disk_used_percent")
+            ),
         )
 
-    @app.callback(Output(ids.PROCESS_TABLE, "children"), Output(ids.DISK_TABLE, "children"),
-                  Input(ids.TICK, "data"))
+    @app.callback(Output(ids.PROCESS_TABLE, "children"), Output(ids.DISK_TABLE, "children"), Input(ids.TICK, "data"))
     def tables(_n: int) -> tuple:
         return process_table(q.latest_processes(store)), disk_table(q.latest_disks(store).to_dict("records"))

@@ -1,4 +1,5 @@
 """The shared time-range control's value as a (since, until) pair."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

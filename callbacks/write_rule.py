@@ -5,6 +5,7 @@ way around it. A callback may change state when no token is set, when the dashbo
 login (--dashboard-auth basic or token: the login already refused anyone without the credential), or when
 the request carries the token (bearer, or as the basic-auth password: browsers cannot send a bearer header).
 """
+
 from __future__ import annotations
 
 import hmac

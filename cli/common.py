@@ -1,4 +1,5 @@
 """What the offline subcommands share."""
+
 from __future__ import annotations
 
 import sys

@@ -2,6 +2,7 @@
 
 It opens the database file itself, so it runs while no server holds it; a held file is a clear
 error and exit status 2 (DuckDB lets only one process open a file)."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,9 @@ from settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="app.py export",
-                                     description="Write a table as Hive-partitioned Parquet (date=YYYY-MM-DD/).")
+    parser = argparse.ArgumentParser(
+        prog="app.py export", description="Write a table as Hive-partitioned Parquet (date=YYYY-MM-DD/)."
+    )
     parser.add_argument("--format", choices=["parquet"], default="parquet", help="output format")
     parser.add_argument("--partition", choices=["day"], default="day", help="one folder per UTC day")
     parser.add_argument("--db", type=Path, default=Settings.db, help=f"DuckDB database file (default {Settings.db})")

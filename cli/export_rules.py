@@ -1,4 +1,5 @@
 """`python app.py export-rules [--rules FILE]`: the rules in force as Prometheus alerting rules."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,8 +14,9 @@ from runtime.rules import load_rules
 
 
 def export_rules(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="app.py export-rules",
-                                     description="Print the alert rules as a Prometheus alerting-rules YAML file.")
+    parser = argparse.ArgumentParser(
+        prog="app.py export-rules", description="Print the alert rules as a Prometheus alerting-rules YAML file."
+    )
     parser.add_argument("--rules", type=Path, default=None, help="rules TOML file laid over the shipped defaults")
     args = parser.parse_args(list(argv))
     try:

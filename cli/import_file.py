@@ -6,6 +6,7 @@ Rows go in batches of BATCH_ROWS; a batch with any invalid row is rejected whole
 reported with its reasons; ids already stored are skipped as duplicates. The rollups over the imported
 time range are rebuilt afterwards, so long-range charts show the history.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,10 @@ class ImportSummary:
     last_ts: datetime | None = None
 
     def lines(self) -> list[str]:
-        out = [f"{self.kind}: {self.rows} rows read, {self.stored} stored, {self.duplicates} duplicates skipped, "
-               f"{self.rejected} rejected"]
+        out = [
+            f"{self.kind}: {self.rows} rows read, {self.stored} stored, {self.duplicates} duplicates skipped, "
+            f"{self.rejected} rejected"
+        ]
         out += [f"  rejected: {count} x {reason}" for reason, count in self.reasons.most_common(10)]
         return out
 
@@ -67,8 +70,9 @@ def read_table(path: Path) -> pa.Table:
         return dataset.to_table(columns=[n for n in dataset.schema.names if n not in keys])
     suffix = path.suffix.lower()
     if suffix == ".csv":  # ids and names that look like numbers stay text, as JSON bodies would carry them
-        return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(TEXT, pa.string()), strings_can_be_null=True))
+        return pacsv.read_csv(
+            path, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(TEXT, pa.string()), strings_can_be_null=True)
+        )
     if suffix == ".parquet":
         return pq.read_table(path)
     if suffix in (".jsonl", ".ndjson"):
@@ -104,8 +108,10 @@ def _validate(kind: str, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any
     try:
         valid = adapter.validate_json(json.dumps({kind: rows}))[kind]
     except ValidationError as exc:
-        return None, [f"{'.'.join(str(p) for p in e['loc'][2:]) or 'row'}: {e['msg']}"
-                      for e in exc.errors(include_url=False, include_input=False)]
+        return None, [
+            f"{'.'.join(str(p) for p in e['loc'][2:]) or 'row'}: {e['msg']}"
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
     ids = [r["id"] for r in valid]
     problems = [f"{p['field'].split('.')[-1]}: {p['error']}" for p in log_problems(valid)] if kind == "predictions" else []
     if len(set(ids)) != len(ids):

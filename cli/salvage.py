@@ -1,6 +1,7 @@
 """`python app.py salvage SRC DEST`: copy what can still be read of a damaged database into a new file.
 
 Exit status 0 when every row was copied, 1 when some could not be read, 2 when nothing could (or DEST exists)."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,9 +20,10 @@ def _line(result: TableSalvage) -> str:
 
 
 def salvage_command(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="app.py salvage",
-                                     description="Copy every readable row of a damaged database into a new file, "
-                                                 "table by table (SRC is only read).")
+    parser = argparse.ArgumentParser(
+        prog="app.py salvage",
+        description="Copy every readable row of a damaged database into a new file, table by table (SRC is only read).",
+    )
     parser.add_argument("src", type=Path, help="the damaged DuckDB file")
     parser.add_argument("dest", type=Path, help="the new file to write (must not exist)")
     args = parser.parse_args(list(argv))
@@ -34,6 +36,8 @@ def salvage_command(argv: Sequence[str]) -> int:
         print(_line(result))
     lost = [r for r in results if r.problem]
     copied = sum(r.copied for r in results)
-    print(f"salvaged {copied} rows of {len(results)} tables into {args.dest}"
-          + (f"; {len(lost)} tables could not be read whole" if lost else "; nothing was lost"))
+    print(
+        f"salvaged {copied} rows of {len(results)} tables into {args.dest}"
+        + (f"; {len(lost)} tables could not be read whole" if lost else "; nothing was lost")
+    )
     return 1 if lost else 0

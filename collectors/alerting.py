@@ -6,6 +6,7 @@ Missing data is its own outcome (analytics.alert_lifecycle): by default it keeps
 A rule whose metric has had no data for its `no_data_for` raises a `<name>_no_data` alert of its own,
 so a silent collector is seen. After a start, a restored alert keeps its state until its metric has
 a fresh sample, whatever the rule's `no_data` says."""
+
 from __future__ import annotations
 
 import logging
@@ -43,11 +44,19 @@ def no_data_rule(rule: Rule) -> Rule | None:
     """The rule's no-data alert: its value is the seconds since the rule last had data."""
     if rule.no_data_for_seconds <= 0:
         return None
-    return replace(rule, name=f"{rule.name}_no_data", comparison=">=", threshold=rule.no_data_for_seconds,
-                   for_seconds=0.0, keep_firing_for_seconds=0.0, min_samples=1, no_data=KEEP_STATE,
-                   no_data_for_seconds=0.0,
-                   description=f"no data for rule {rule.id} ({rule.metric}) for "
-                               f"{duration_text(rule.no_data_for_seconds)} or more: is its collector running?")
+    return replace(
+        rule,
+        name=f"{rule.name}_no_data",
+        comparison=">=",
+        threshold=rule.no_data_for_seconds,
+        for_seconds=0.0,
+        keep_firing_for_seconds=0.0,
+        min_samples=1,
+        no_data=KEEP_STATE,
+        no_data_for_seconds=0.0,
+        description=f"no data for rule {rule.id} ({rule.metric}) for "
+        f"{duration_text(rule.no_data_for_seconds)} or more: is its collector running?",
+    )
 
 
 def _state_from_row(row: dict[str, Any]) -> AlertState:
@@ -57,9 +66,17 @@ def _state_from_row(row: dict[str, Any]) -> AlertState:
 class AlertingCollector:
     name = "alerting"
 
-    def __init__(self, rules: Sequence[Rule], store: Store, telemetry: Telemetry, interval: float = 5.0,
-                 stale_seconds: float = 10.0, notifier: WebhookNotifier | None = None,
-                 repeat_interval: float = 4 * 3600.0, instance: str | None = None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        store: Store,
+        telemetry: Telemetry,
+        interval: float = 5.0,
+        stale_seconds: float = 10.0,
+        notifier: WebhookNotifier | None = None,
+        repeat_interval: float = 4 * 3600.0,
+        instance: str | None = None,
+    ) -> None:
         self.rules = list(rules)
         self.no_data_rules = {r.id: nd for r in self.rules if (nd := no_data_rule(r)) is not None}
         self.by_id = {r.id: r for r in [*self.rules, *self.no_data_rules.values()]}
@@ -81,8 +98,9 @@ class AlertingCollector:
         rule = self.by_id.get(row["rule"])
         if rule is None:  # a rule since removed from the file: its stored name and severity still label it
             rule = Rule(row["name"], row["severity"], row["metric"], ">", row["threshold"] or 0.0)
-        self.notifier.enqueue(row, status, alert_labels(rule, row.get("subject"), self.instance),
-                              annotations(rule, row.get("value")))
+        self.notifier.enqueue(
+            row, status, alert_labels(rule, row.get("subject"), self.instance), annotations(rule, row.get("value"))
+        )
 
     def restore(self, now: datetime) -> None:
         """Take up pending and firing alerts where the last run left them (their clocks keep running)."""
@@ -103,42 +121,91 @@ class AlertingCollector:
         row = self.rows.get(key)
         if row is None:
             subject = f"{{{state.subject}}}" if state.subject else ""
-            row = {"id": f"{rule.id}{subject}@{state.active_at.isoformat()}", "rule": rule.id, "name": rule.name,
-                   "severity": rule.severity, "metric": rule.metric, "threshold": rule.threshold,
-                   "description": rule.rendered_description(), "started_at": state.active_at}
+            row = {
+                "id": f"{rule.id}{subject}@{state.active_at.isoformat()}",
+                "rule": rule.id,
+                "name": rule.name,
+                "severity": rule.severity,
+                "metric": rule.metric,
+                "threshold": rule.threshold,
+                "description": rule.rendered_description(),
+                "started_at": state.active_at,
+            }
             self.rows[key] = row
-        row.update(state=state.state, value=state.value, subject=state.subject, fired_at=state.fired_at,
-                   last_true_at=state.last_true_at, last_eval_at=now)
+        row.update(
+            state=state.state,
+            value=state.value,
+            subject=state.subject,
+            fired_at=state.fired_at,
+            last_true_at=state.last_true_at,
+            last_eval_at=now,
+        )
         return row
 
-    def _apply(self, rule: Rule, subject: str | None, moves: list[Transition], state: AlertState, now: datetime,
-               changed: list[dict], stored: list[dict]) -> None:
+    def _apply(
+        self,
+        rule: Rule,
+        subject: str | None,
+        moves: list[Transition],
+        state: AlertState,
+        now: datetime,
+        changed: list[dict],
+        stored: list[dict],
+    ) -> None:
         """Turn one alert's transitions into stored rows, log lines, counts and notifications."""
         key = (rule.id, subject)
         for move in moves:
             if move.from_state == INACTIVE:
                 self.rows.pop(key, None)
-            row = self._row(rule, AlertState(PENDING, move.active_at, None, move.at, move.value, subject), now) \
-                if move.to_state == PENDING else self.rows[key]
+            row = (
+                self._row(rule, AlertState(PENDING, move.active_at, None, move.at, move.value, subject), now)
+                if move.to_state == PENDING
+                else self.rows[key]
+            )
             if move.to_state == FIRING:
                 row.update(state=FIRING, fired_at=move.at)
             if move.to_state in (RESOLVED, INACTIVE):
                 row.update(state=move.to_state, resolved_at=move.at, value=move.value, last_eval_at=now)
                 changed.append(dict(row))
                 self.rows.pop(key, None)
-            stored.append({"ts": move.at, "alert_id": row["id"], "rule": rule.id, "severity": rule.severity,
-                           "from_state": move.from_state, "to_state": move.to_state, "value": move.value})
+            stored.append(
+                {
+                    "ts": move.at,
+                    "alert_id": row["id"],
+                    "rule": rule.id,
+                    "severity": rule.severity,
+                    "from_state": move.from_state,
+                    "to_state": move.to_state,
+                    "value": move.value,
+                }
+            )
             self.transitions.labels(rule.name, rule.severity, move.to_state).inc()
             level = logging.WARNING if move.to_state == FIRING else logging.INFO
-            log.log(level, "alert %s%s %s -> %s (value %s, threshold %s %s)", rule.id, f" {subject}" if subject else "",
-                    move.from_state, move.to_state, move.value, rule.comparison, rule.threshold)
+            log.log(
+                level,
+                "alert %s%s %s -> %s (value %s, threshold %s %s)",
+                rule.id,
+                f" {subject}" if subject else "",
+                move.from_state,
+                move.to_state,
+                move.value,
+                rule.comparison,
+                rule.threshold,
+            )
             if self.notifier is not None and move.to_state in (FIRING, RESOLVED):
                 self._enqueue(row, move.to_state)
         if state.active:
             changed.append(dict(self._row(rule, state, now)))
 
-    def _step(self, rule: Rule, subject: str | None, value: float | None, samples: int, now: datetime,
-              out: tuple[list[dict], list[dict]]) -> None:
+    def _step(
+        self,
+        rule: Rule,
+        subject: str | None,
+        value: float | None,
+        samples: int,
+        now: datetime,
+        out: tuple[list[dict], list[dict]],
+    ) -> None:
         key = (rule.id, subject)
         if rule.has_data(value, samples):
             self.restored.discard(key)
@@ -150,8 +217,9 @@ class AlertingCollector:
             self.states[key] = state
         self._apply(rule, subject, moves, state, now, *out)
 
-    def _evaluate(self, rule: Rule, observed: list[alert_metrics.Observation], now: datetime,
-                  out: tuple[list[dict], list[dict]]) -> None:
+    def _evaluate(
+        self, rule: Rule, observed: list[alert_metrics.Observation], now: datetime, out: tuple[list[dict], list[dict]]
+    ) -> None:
         """One rule over every subject it has a value for or an alert about (a subject gone quiet is
         missing data for its alert, not a resolve), then its no-data alert."""
         found = {o.subject: o for o in observed}
@@ -206,9 +274,11 @@ def alerting_collector(settings: Settings, rules: Sequence[Rule], store: Store, 
     instance = f"{settings.host}:{settings.port}"  # what Prometheus calls this target's `instance`
     notifier = None
     if settings.alert_webhook:
-        notifier = WebhookNotifier(settings.alert_webhook, backoff_seconds=settings.alert_interval,
-                                   external_url=f"http://{instance}")
+        notifier = WebhookNotifier(
+            settings.alert_webhook, backoff_seconds=settings.alert_interval, external_url=f"http://{instance}"
+        )
     # A host sample is normally at most one interval plus one writer flush old; allow a few of those.
     stale = 3 * settings.sample_delay + settings.alert_interval
-    return AlertingCollector(rules, store, telemetry, settings.alert_interval, stale,
-                             notifier, settings.repeat_interval, instance)
+    return AlertingCollector(
+        rules, store, telemetry, settings.alert_interval, stale, notifier, settings.repeat_interval, instance
+    )

@@ -1,5 +1,6 @@
 """The database collectors: the store's health and query statistics every `db_stats_interval`,
 and the data-quality checks every `quality_interval`. Both only read the store and queue rows."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -35,9 +36,20 @@ class DatabaseCollector:
         if self._last_wal_bytes is not None and sizes.wal_bytes < self._last_wal_bytes:
             self.last_checkpoint = now
         self._last_wal_bytes = sizes.wal_bytes
-        return (now, self.store.active_cursors, peak, self.store.pool_size, self.store.cursor_waits, wait_max,
-                self.store.timings.total_queries, sizes.db_bytes, sizes.wal_bytes, self.last_checkpoint,
-                self.writer.queue_length, self.writer.stats.last_batch_seconds)
+        return (
+            now,
+            self.store.active_cursors,
+            peak,
+            self.store.pool_size,
+            self.store.cursor_waits,
+            wait_max,
+            self.store.timings.total_queries,
+            sizes.db_bytes,
+            sizes.wal_bytes,
+            self.last_checkpoint,
+            self.writer.queue_length,
+            self.writer.stats.last_batch_seconds,
+        )
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         window = (now - self._last_at).total_seconds() if self._last_at else self.interval
@@ -48,12 +60,16 @@ class DatabaseCollector:
         self.state.set(tables=tables)
         return {
             "db_samples": [self._sample(now)],
-            "db_query_stats": [(now, s.query, window, s.calls, s.total_seconds, s.p50_seconds, s.p95_seconds,
-                                s.max_seconds, s.rows_returned) for s in stats],
+            "db_query_stats": [
+                (now, s.query, window, s.calls, s.total_seconds, s.p50_seconds, s.p95_seconds, s.max_seconds, s.rows_returned)
+                for s in stats
+            ],
             "db_slow_queries": [(s.at, s.query, s.duration_seconds, s.rows_returned) for s in slow],
             "db_table_stats": [(now, t["table_name"], t["row_count"], t["size_bytes"], t["index_count"]) for t in tables],
-            "db_scan_samples": [(now, s["query"], s["rows_scanned"], s["rows_returned"], s["table_rows"],
-                                 s["scan_types"], s["duration_seconds"]) for s in scans],
+            "db_scan_samples": [
+                (now, s["query"], s["rows_scanned"], s["rows_returned"], s["table_rows"], s["scan_types"], s["duration_seconds"])
+                for s in scans
+            ],
         }
 
 
@@ -67,41 +83,58 @@ def run_checks(store: Store, now: datetime, config: QualityConfig) -> list[Quali
     since = now - window
     labelled_until = now - timedelta(seconds=config.label_delay_seconds)
     grace = timedelta(seconds=config.orphan_grace_seconds)
-    outside = dq.out_of_range(store, since, now, now - timedelta(days=7), config.range_tolerance,
-                              config.reference_min_rows)
+    outside = dq.out_of_range(store, since, now, now - timedelta(days=7), config.range_tolerance, config.reference_min_rows)
     volume = dq.volume(store, since, now, since - 4 * window)
     return [
-        _rule("missing_features", "prediction_features", dq.missing_features(store, since, now),
-              "successful predictions with missing or null feature values"),
-        _rule("out_of_range", "prediction_features", outside,
-              "values outside the reference range" + (f" ({outside.detail})" if outside.detail else ""),
-              config.range_max_share),
+        _rule(
+            "missing_features",
+            "prediction_features",
+            dq.missing_features(store, since, now),
+            "successful predictions with missing or null feature values",
+        ),
+        _rule(
+            "out_of_range",
+            "prediction_features",
+            outside,
+            "values outside the reference range" + (f" ({outside.detail})" if outside.detail else ""),
+            config.range_max_share,
+        ),
         _unseen_rule(dq.unseen_categories(store, since, now), config),
-        _rule("non_finite", "prediction_features", dq.non_finite_features(store, since, now),
-              "NaN or infinite feature values"),
-        _rule("non_finite", "predictions", dq.non_finite_predictions(store, since, now),
-              "NaN or infinite scores or latencies"),
-        _rule("duplicate_ids", "prediction_features", dq.duplicate_ids(store, since, now),
-              "prediction ids logged more than once"),
+        _rule("non_finite", "prediction_features", dq.non_finite_features(store, since, now), "NaN or infinite feature values"),
+        _rule("non_finite", "predictions", dq.non_finite_predictions(store, since, now), "NaN or infinite scores or latencies"),
+        _rule(
+            "duplicate_ids", "prediction_features", dq.duplicate_ids(store, since, now), "prediction ids logged more than once"
+        ),
         _rule("score_range", "predictions", dq.score_range(store, since, now), "scores outside [0, 1]"),
-        _rule("timestamp_range", "predictions",
-              dq.timestamp_range(store, since, now, config.future_skew_seconds, config.max_age_seconds),
-              "predictions timestamped in the future or far in the past"),
-        _rule("orphan_outcomes", "outcomes", dq.orphan_outcomes(store, since - grace, now - grace),
-              "outcomes with no prediction"),
-        _rule("overdue_labels", "predictions",
-              dq.overdue_labels(store, labelled_until - window, labelled_until, now - timedelta(days=1)),
-              f"predictions without an outcome {config.label_delay_seconds:.0f} s after they were made",
-              config.overdue_max_share),
+        _rule(
+            "timestamp_range",
+            "predictions",
+            dq.timestamp_range(store, since, now, config.future_skew_seconds, config.max_age_seconds),
+            "predictions timestamped in the future or far in the past",
+        ),
+        _rule(
+            "orphan_outcomes", "outcomes", dq.orphan_outcomes(store, since - grace, now - grace), "outcomes with no prediction"
+        ),
+        _rule(
+            "overdue_labels",
+            "predictions",
+            dq.overdue_labels(store, labelled_until - window, labelled_until, now - timedelta(days=1)),
+            f"predictions without an outcome {config.label_delay_seconds:.0f} s after they were made",
+            config.overdue_max_share,
+        ),
         volume_rule(volume.rows, volume.baseline_rows, volume.baseline_seconds, config.window_seconds, config),
     ]
 
 
 def _unseen_rule(unseen: dq.Flagged, config: QualityConfig) -> QualityResult:
     """Categories never seen in the reference (counted as "other" in the profiles), with examples."""
-    return _rule("unseen_categories", "prediction_categories", unseen,
-                 "categories never seen in the reference" + (f" (e.g. {unseen.detail})" if unseen.detail else ""),
-                 config.range_max_share)
+    return _rule(
+        "unseen_categories",
+        "prediction_categories",
+        unseen,
+        "categories never seen in the reference" + (f" (e.g. {unseen.detail})" if unseen.detail else ""),
+        config.range_max_share,
+    )
 
 
 class QualityCollector:
@@ -122,8 +155,7 @@ def quality_config(settings: Settings) -> QualityConfig:
     return QualityConfig(window_seconds=settings.quality_window, label_delay_seconds=settings.label_delay)
 
 
-def database_collectors(settings: Settings, store: Store, writer: Writer, state: DatabaseState,
-                        telemetry: Telemetry) -> list:
+def database_collectors(settings: Settings, store: Store, writer: Writer, state: DatabaseState, telemetry: Telemetry) -> list:
     """The database, data-quality and PostgreSQL collectors of one app (their readings go to `state`);
     their /metrics too."""
     expose_databases(telemetry, store, state)

@@ -17,6 +17,7 @@ reference, frozen. Drift is computed over each evaluation window and over the la
 (`recent_seconds`): the second pass after a drift starts sees only drifted rows, so it stands out
 within two passes however long the evaluation windows are.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,10 +49,19 @@ TABLES = (*ANSWER_TABLES, "feature_importance")
 class EvaluationCollector:
     name = "evaluation"
 
-    def __init__(self, store: Store, writer: Writer, metrics: QualityMetrics, models: Mapping[str, ModelBundle],
-                 interval: float, windows: Mapping[str, int], min_samples: int,
-                 external_reference_rows: int = EXTERNAL_REFERENCE_ROWS, recent_seconds: int | None = None,
-                 answers: ModelAnswers | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        writer: Writer,
+        metrics: QualityMetrics,
+        models: Mapping[str, ModelBundle],
+        interval: float,
+        windows: Mapping[str, int],
+        min_samples: int,
+        external_reference_rows: int = EXTERNAL_REFERENCE_ROWS,
+        recent_seconds: int | None = None,
+        answers: ModelAnswers | None = None,
+    ) -> None:
         self.store, self.writer, self.metrics, self.models = store, writer, metrics, models
         self.interval = interval
         self.windows = sorted(set(windows.values()))
@@ -123,8 +133,9 @@ class EvaluationCollector:
             q.freeze_external_reference(self.store, model, self.external_reference_rows, now)
             category_profiles.freeze_reference(self.store, model, self.external_reference_rows)
             stored = True
-            log.info("model %s: its first %d labelled predictions are now its reference sample",
-                     model, self.external_reference_rows)
+            log.info(
+                "model %s: its first %d labelled predictions are now its reference sample", model, self.external_reference_rows
+            )
         if stored or not profiles.has_edges(self.store, model):
             profiles.build_edges(self.store, model)
             self._new_edges.append(model)
@@ -160,14 +171,35 @@ def _named(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
 def reference_rows(bundle: ModelBundle, now: datetime) -> list[tuple]:
     """A built-in model's reference sample as model_reference rows (features, score, label, predicted)."""
     ref = bundle.reference
-    columns = {**{f: ref[f] for f in bundle.features}, dq.SCORE: ref["score"], dq.LABEL: ref["label"],
-               q.PREDICTED: (ref["score"] >= bundle.threshold).astype(int)}
-    return [(bundle.name, bundle.version, i, name, float(v), now)
-            for name, values in columns.items() for i, v in enumerate(values.tolist())]
+    columns = {
+        **{f: ref[f] for f in bundle.features},
+        dq.SCORE: ref["score"],
+        dq.LABEL: ref["label"],
+        q.PREDICTED: (ref["score"] >= bundle.threshold).astype(int),
+    }
+    return [
+        (bundle.name, bundle.version, i, name, float(v), now)
+        for name, values in columns.items()
+        for i, v in enumerate(values.tolist())
+    ]
 
 
-def evaluation_collector(settings: Settings, store: Store, writer: Writer, metrics: QualityMetrics,
-                         answers: ModelAnswers, models: Mapping[str, ModelBundle]) -> EvaluationCollector:
-    return EvaluationCollector(store, writer, metrics, models, settings.eval_interval, settings.eval_window_seconds,
-                               settings.min_eval_samples, recent_seconds=dq.drift_windows(settings)["recent"],
-                               answers=answers)
+def evaluation_collector(
+    settings: Settings,
+    store: Store,
+    writer: Writer,
+    metrics: QualityMetrics,
+    answers: ModelAnswers,
+    models: Mapping[str, ModelBundle],
+) -> EvaluationCollector:
+    return EvaluationCollector(
+        store,
+        writer,
+        metrics,
+        models,
+        settings.eval_interval,
+        settings.eval_window_seconds,
+        settings.min_eval_samples,
+        recent_seconds=dq.drift_windows(settings)["recent"],
+        answers=answers,
+    )

@@ -1,6 +1,7 @@
 """Health of named processes. A full `process_iter` costs ~3-7 ms, so matches are cached and
 the process table is rescanned only when a watched name has no live process, at most every
 `rescan_seconds`, or every `refresh_seconds` to pick up new workers."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,9 @@ OWN_NAME = "predwatch"
 
 
 class ProcessWatcher:
-    def __init__(self, names: Sequence[str], own_pid: int | None = None,
-                 rescan_seconds: float = 10.0, refresh_seconds: float = 60.0) -> None:
+    def __init__(
+        self, names: Sequence[str], own_pid: int | None = None, rescan_seconds: float = 10.0, refresh_seconds: float = 60.0
+    ) -> None:
         self.names = tuple(dict.fromkeys(names))
         self.own = psutil.Process(own_pid or os.getpid())
         self.own.cpu_percent(None)

@@ -5,6 +5,7 @@ would go stale (an hours-old "ok") whenever no panel is open. This collector ask
 query on its own interval instead; the runner reports each pass on the board (an error names what
 failed). The component is optional: the fleet view is extra, Predwatch works without it, so a failing
 Prometheus is a warning, never critical (state/status.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,8 +32,9 @@ class PrometheusProbe:
         return {}
 
 
-def prometheus_probe(url: str | None, timeout_seconds: float, board: StatusBoard,
-                     interval: float = PROBE_INTERVAL) -> PrometheusProbe | None:
+def prometheus_probe(
+    url: str | None, timeout_seconds: float, board: StatusBoard, interval: float = PROBE_INTERVAL
+) -> PrometheusProbe | None:
     """The probe of a configured Prometheus (its component registered optional on `board`), or None
     without a --prometheus-url."""
     if not url:

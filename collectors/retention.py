@@ -1,4 +1,5 @@
 """The retention job: keeps the rollups current and the store bounded (see data/retention.py)."""
+
 from __future__ import annotations
 
 import logging

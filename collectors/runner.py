@@ -3,6 +3,7 @@
 A failing pass is logged, counted and reported on the status board, and the thread goes on
 (as Glances disables a failing plugin rather than dying). Rows go to the writer's queue.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -58,8 +59,7 @@ class Collector(Protocol):
 
 
 class CollectorRunner:
-    def __init__(self, writer: Writer, telemetry: Telemetry, board: StatusBoard,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, writer: Writer, telemetry: Telemetry, board: StatusBoard, clock: Callable[[], datetime] = utcnow) -> None:
         self.writer = writer
         self.telemetry = telemetry
         self.board = board
@@ -112,8 +112,9 @@ class CollectorRunner:
             raise RuntimeError("collectors already started")
         self._stop.clear()
         for collector in self.collectors:
-            thread = threading.Thread(target=self._loop, args=(collector,), daemon=True,
-                                      name=f"predwatch-collector-{collector.name}")
+            thread = threading.Thread(
+                target=self._loop, args=(collector,), daemon=True, name=f"predwatch-collector-{collector.name}"
+            )
             thread.start()
             self._threads.append(thread)
 

@@ -1,5 +1,6 @@
 """Samples the prediction service's state gauges (requests in flight, active models) so they
 can be charted over time; Prometheus reads the same gauges live."""
+
 from __future__ import annotations
 
 from datetime import datetime

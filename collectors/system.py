@@ -1,5 +1,6 @@
 """Host sample every interval: CPU (total and per core), memory, swap, disk use per mount,
 disk and network byte rates, load average, and the watched processes."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,9 @@ _SKIP_FSTYPES = {"squashfs", "tmpfs", "devtmpfs", "overlay", "proc", "sysfs", "c
 class SystemCollector:
     name = "system"
 
-    def __init__(self, interval: float = 1.0, watch_processes: Sequence[str] = (),
-                 partitions_refresh_seconds: float = 60.0) -> None:
+    def __init__(
+        self, interval: float = 1.0, watch_processes: Sequence[str] = (), partitions_refresh_seconds: float = 60.0
+    ) -> None:
         self.interval = interval
         self.processes = ProcessWatcher(watch_processes)
         self.partitions_refresh_seconds = partitions_refresh_seconds
@@ -65,8 +67,12 @@ class SystemCollector:
                 return None
             return max(0.0, (getattr(new, field) - getattr(old, field)) / dt)
 
-        return (rate(disk, previous[1], "read_bytes"), rate(disk, previous[1], "write_bytes"),
-                rate(net, previous[2], "bytes_recv"), rate(net, previous[2], "bytes_sent"))
+        return (
+            rate(disk, previous[1], "read_bytes"),
+            rate(disk, previous[1], "write_bytes"),
+            rate(net, previous[2], "bytes_recv"),
+            rate(net, previous[2], "bytes_sent"),
+        )
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         per_core = psutil.cpu_percent(percpu=True)
@@ -75,9 +81,20 @@ class SystemCollector:
         read, write, recv, sent = self._rates()
         load = os.getloadavg() if hasattr(os, "getloadavg") else (None, None, None)
         sample = (
-            now, sum(per_core) / len(per_core), list(per_core),
-            mem.percent, mem.used, mem.available, mem.total, swap.percent, swap.used,
-            max((d[5] for d in disks), default=None), read, write, recv, sent, *load,
+            now,
+            sum(per_core) / len(per_core),
+            list(per_core),
+            mem.percent,
+            mem.used,
+            mem.available,
+            mem.total,
+            swap.percent,
+            swap.used,
+            max((d[5] for d in disks), default=None),
+            read,
+            write,
+            recv,
+            sent,
+            *load,
         )
-        return {"system_samples": [sample], "disk_samples": disks,
-                "process_samples": self.processes.sample(now)}
+        return {"system_samples": [sample], "disk_samples": disks, "process_samples": self.processes.sample(now)}

@@ -1,4 +1,5 @@
 """Alert periods drawn as shaded regions behind a time-series chart (pure: figure in, figure out)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,11 +18,35 @@ def period_marks(periods: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     starts, ends = times(periods["start"]), times(periods["end"])
     for start, end, severity, rule in zip(starts, ends, periods["severity"], periods["rule"], strict=True):
         color = STATUS_HEX.get(severity, STATUS_HEX["unknown"])
-        shapes.append({"type": "rect", "xref": "x", "x0": start, "x1": end, "yref": "y domain", "y0": 0, "y1": 1,
-                       "fillcolor": color, "opacity": SHADE_OPACITY, "layer": "below", "line": {"width": 0},
-                       "name": f"alert {rule}"})
-        notes.append({"text": str(rule), "showarrow": False, "xref": "x", "x": start, "xanchor": "left",
-                      "yref": "y domain", "y": 1, "yanchor": "top", "font": {"size": 10, "color": color}})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "x0": start,
+                "x1": end,
+                "yref": "y domain",
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": color,
+                "opacity": SHADE_OPACITY,
+                "layer": "below",
+                "line": {"width": 0},
+                "name": f"alert {rule}",
+            }
+        )
+        notes.append(
+            {
+                "text": str(rule),
+                "showarrow": False,
+                "xref": "x",
+                "x": start,
+                "xanchor": "left",
+                "yref": "y domain",
+                "y": 1,
+                "yanchor": "top",
+                "font": {"size": 10, "color": color},
+            }
+        )
     return shapes, notes
 
 

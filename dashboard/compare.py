@@ -1,5 +1,6 @@
 """Compare periods (issue 7): the same range a day or a week earlier, shifted forward onto the current
 time axis so both periods line up. Pure: frames in, frames, labels and trace dicts out; no I/O."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +12,8 @@ from dashboard.fast_figure import numbers, times
 
 OFF = "off"
 # select value -> (how far back, the label traces and notes carry)
-PERIODS: dict[str, tuple[timedelta, str]] = {"1d": (timedelta(days=1), "1 d earlier"),
-                                              "1w": (timedelta(weeks=1), "1 wk earlier")}
-OPTIONS = [{"label": "Off", "value": OFF}, {"label": "1 day earlier", "value": "1d"},
-           {"label": "1 week earlier", "value": "1w"}]
+PERIODS: dict[str, tuple[timedelta, str]] = {"1d": (timedelta(days=1), "1 d earlier"), "1w": (timedelta(weeks=1), "1 wk earlier")}
+OPTIONS = [{"label": "Off", "value": OFF}, {"label": "1 day earlier", "value": "1d"}, {"label": "1 week earlier", "value": "1w"}]
 EARLIER_TIME = "earlier_ts"  # the column keeping a shifted row's real time, for the hover
 
 
@@ -54,7 +53,7 @@ def shift(frame: pd.DataFrame, offset: timedelta, label: str) -> Earlier:
 
 
 def trace_name(name: str, earlier: Earlier) -> str:
-    """"model_a" -> "model_a (1 d earlier)"."""
+    """ "model_a" -> "model_a (1 d earlier)"."""
     return f"{name} ({earlier.label})"
 
 
@@ -64,7 +63,7 @@ def note(earlier: Earlier | None) -> str | None:
 
 
 def change_text(metric: str, now: float | None, before: float | None, unit: str, label: str) -> str | None:
-    """"p95 latency 41 ms vs 38 ms 1 d earlier (+8 %)", or None when either period has no value."""
+    """ "p95 latency 41 ms vs 38 ms 1 d earlier (+8 %)", or None when either period has no value."""
     if now is None or before is None or pd.isna(now) or pd.isna(before):
         return None
     change = f" ({(now - before) / before:+.0%})".replace("%", " %") if before else ""
@@ -82,15 +81,24 @@ def note_margin(earlier: Earlier | None) -> dict[str, int]:
     return {"t": 64} if note(earlier) else {}
 
 
-def earlier_line(part: pd.DataFrame, column: str, name: str, earlier: Earlier, color: str, scale: float = 1.0,
-                 **line: object) -> dict:
+def earlier_line(
+    part: pd.DataFrame, column: str, name: str, earlier: Earlier, color: str, scale: float = 1.0, **line: object
+) -> dict:
     """A plotly scatter trace (a plain dict) of an earlier period's `column`: dimmed and dotted, named
     "<name> (1 d earlier)", its hover showing the real earlier time."""
     label = trace_name(name, earlier)
-    return {"type": "scatter", "x": times(part["ts"]), "y": numbers(part[column]) * scale, "name": label, "mode": "lines",
-            "opacity": 0.55, "line": {"color": color, "width": 1.5, "dash": "dot", **line},
-            "customdata": part[EARLIER_TIME], "legendgroup": "earlier",
-            "hovertemplate": f"{label}: %{{y:.3g}} at %{{customdata}}<extra></extra>"}
+    return {
+        "type": "scatter",
+        "x": times(part["ts"]),
+        "y": numbers(part[column]) * scale,
+        "name": label,
+        "mode": "lines",
+        "opacity": 0.55,
+        "line": {"color": color, "width": 1.5, "dash": "dot", **line},
+        "customdata": part[EARLIER_TIME],
+        "legendgroup": "earlier",
+        "hovertemplate": f"{label}: %{{y:.3g}} at %{{customdata}}<extra></extra>",
+    }
 
 
 def change_note(earlier: Earlier | None, metrics: list[tuple[str, float | None, float | None, str]]) -> str:
@@ -115,16 +123,28 @@ def _typical_p95_ms(series: pd.DataFrame) -> float | None:
 
 
 def predictions_changes(series: pd.DataFrame, earlier: Earlier | None) -> str:
-    """"throughput 20.1/s vs 18.3/s 1 d earlier (+10 %); typical p95 latency ..." of throughput series."""
+    """ "throughput 20.1/s vs 18.3/s 1 d earlier (+10 %); typical p95 latency ..." of throughput series."""
     before = earlier.frame if earlier is not None else series.iloc[0:0]
-    return change_note(earlier, [("throughput", _mean_rate(series), _mean_rate(before), "/s"),
-                                 ("typical p95 latency", _typical_p95_ms(series), _typical_p95_ms(before), " ms")])
+    return change_note(
+        earlier,
+        [
+            ("throughput", _mean_rate(series), _mean_rate(before), "/s"),
+            ("typical p95 latency", _typical_p95_ms(series), _typical_p95_ms(before), " ms"),
+        ],
+    )
 
 
 def quality_changes(series: pd.DataFrame, earlier: Earlier | None) -> str:
     """Mean AUC and measured accuracy of the range against the earlier period (quality series)."""
+
     def mean(frame: pd.DataFrame, column: str) -> float | None:
         return None if frame.empty or frame[column].isna().all() else float(frame[column].mean())
+
     before = earlier.frame if earlier is not None else series.iloc[0:0]
-    return change_note(earlier, [("mean AUC", mean(series, "auc"), mean(before, "auc"), ""),
-                                 ("mean accuracy", mean(series, "accuracy"), mean(before, "accuracy"), "")])
+    return change_note(
+        earlier,
+        [
+            ("mean AUC", mean(series, "auc"), mean(before, "auc"), ""),
+            ("mean accuracy", mean(series, "accuracy"), mean(before, "accuracy"), ""),
+        ],
+    )

@@ -1,6 +1,7 @@
 """Figures built without plotly.py's validation, for pages that redraw many series each refresh:
 validating a template, layout or trace cost ~30-100 ms a chart on this 2-core machine. Every
 builder using these is validated in its unit tests instead."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -25,11 +26,15 @@ def axis(title: str, **options: object) -> dict:
 TIME = axis("time (UTC)")
 
 
-def frame(title: str, revision: str, yaxis: dict, traces: list[dict] | None = None, xaxis: dict = TIME,
-          **layout: object) -> go.Figure:
+def frame(
+    title: str, revision: str, yaxis: dict, traces: list[dict] | None = None, xaxis: dict = TIME, **layout: object
+) -> go.Figure:
     base = {**FIGURE_LAYOUT, "template": pio.templates[TEMPLATE]}
-    return go.Figure(data=traces or [], layout={**base, "title": {"text": title}, "uirevision": revision,
-                                                "xaxis": xaxis, "yaxis": yaxis, **layout}, _validate=False)
+    return go.Figure(
+        data=traces or [],
+        layout={**base, "title": {"text": title}, "uirevision": revision, "xaxis": xaxis, "yaxis": yaxis, **layout},
+        _validate=False,
+    )
 
 
 # TEMPLATE as it applies to 2-D charts of the trace types these dashboards draw: the other ~20 types'
@@ -37,8 +42,10 @@ def frame(title: str, revision: str, yaxis: dict, traces: list[dict] | None = No
 # whole template cost ~4 ms a figure). Pass as frame(..., template=LEAN_TEMPLATE).
 _FULL = pio.templates[TEMPLATE].to_plotly_json()
 _NOT_2D = {"polar", "ternary", "scene", "geo", "mapbox", "map", "smith", "colorscale", "coloraxis"}
-LEAN_TEMPLATE = {"layout": {k: v for k, v in _FULL["layout"].items() if k not in _NOT_2D},
-                 "data": {kind: _FULL["data"][kind] for kind in ("scatter", "bar", "heatmap") if kind in _FULL["data"]}}
+LEAN_TEMPLATE = {
+    "layout": {k: v for k, v in _FULL["layout"].items() if k not in _NOT_2D},
+    "data": {kind: _FULL["data"][kind] for kind in ("scatter", "bar", "heatmap") if kind in _FULL["data"]},
+}
 
 
 MUTED = "#6c757d"
@@ -48,19 +55,50 @@ HIDDEN_AXIS = {"visible": False}
 def empty_figure(title: str, message: str) -> go.Figure:
     """A chart with nothing to draw says why, in one sentence, instead of drawing bare axes (every builder
     uses this for its empty state)."""
-    return go.Figure(layout={**FIGURE_LAYOUT, "template": LEAN_TEMPLATE, "title": {"text": title},
-                             "xaxis": HIDDEN_AXIS, "yaxis": HIDDEN_AXIS,
-                             "annotations": [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper",
-                                              "x": 0.5, "y": 0.5, "font": {"size": 14, "color": MUTED}}]},
-                     _validate=False)
+    return go.Figure(
+        layout={
+            **FIGURE_LAYOUT,
+            "template": LEAN_TEMPLATE,
+            "title": {"text": title},
+            "xaxis": HIDDEN_AXIS,
+            "yaxis": HIDDEN_AXIS,
+            "annotations": [
+                {
+                    "text": message,
+                    "showarrow": False,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "font": {"size": 14, "color": MUTED},
+                }
+            ],
+        },
+        _validate=False,
+    )
 
 
 # What a chart shows until its first answer arrives (components.graph_card): plain JSON, no template, so
 # every page's layout stays small; the same hidden axes as an empty state, never bare axes.
-LOADING_FIGURE = {"data": [], "layout": {
-    **{k: v for k, v in FIGURE_LAYOUT.items() if k != "legend"}, "xaxis": HIDDEN_AXIS, "yaxis": HIDDEN_AXIS,
-    "annotations": [{"text": "Loading…", "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                     "font": {"size": 14, "color": MUTED}}]}}
+LOADING_FIGURE = {
+    "data": [],
+    "layout": {
+        **{k: v for k, v in FIGURE_LAYOUT.items() if k != "legend"},
+        "xaxis": HIDDEN_AXIS,
+        "yaxis": HIDDEN_AXIS,
+        "annotations": [
+            {
+                "text": "Loading…",
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "font": {"size": 14, "color": MUTED},
+            }
+        ],
+    },
+}
 
 
 def nothing_to_draw(values: Column | pd.DataFrame) -> bool:
@@ -72,8 +110,9 @@ def nothing_to_draw(values: Column | pd.DataFrame) -> bool:
 def times(values: Column) -> np.ndarray:
     """Timestamps as ISO text (naive UTC), all at once: plotly's JSON encoder turns each pandas Timestamp
     into text through a chain of failed encoders, ~10 µs a point. Missing times become None."""
-    if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype) and values.dtype.kind == "M" \
-            and not values.hasnans:  # a query's naive column: numpy alone, half the time of the general path
+    if (
+        isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype) and values.dtype.kind == "M" and not values.hasnans
+    ):  # a query's naive column: numpy alone, half the time of the general path
         array = values.to_numpy()
         return np.datetime_as_string(array, unit="s" if (array.astype("datetime64[s]") == array).all() else "ms")
     stamps = pd.DatetimeIndex(pd.to_datetime(values))
@@ -95,16 +134,31 @@ def numbers(values: Column) -> np.ndarray:
 
 def line(x: Column, y: Column, name: str, color: str, **options: Any) -> dict:
     """A time-series line trace; `line` options merge into the colour."""
-    return {"type": "scatter", "x": times(x), "y": numbers(y), "name": name, "mode": "lines",
-            "line": {"color": color, **options.pop("line", {})}, **options}
+    return {
+        "type": "scatter",
+        "x": times(x),
+        "y": numbers(y),
+        "name": name,
+        "mode": "lines",
+        "line": {"color": color, **options.pop("line", {})},
+        **options,
+    }
 
 
 def hline(y: float, text: str, line_style: dict, position: str = "top right") -> tuple[dict, dict]:
     """A labelled horizontal line across the plot, as go.Figure.add_hline draws it (shape, annotation)."""
     shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y, "line": line_style}
     anchor = "right" if position.endswith("right") else "left"
-    note = {"text": text, "showarrow": False, "xref": "x domain", "x": 1 if anchor == "right" else 0,
-            "xanchor": anchor, "yref": "y", "y": y, "yanchor": "bottom" if position.startswith("top") else "top"}
+    note = {
+        "text": text,
+        "showarrow": False,
+        "xref": "x domain",
+        "x": 1 if anchor == "right" else 0,
+        "xanchor": anchor,
+        "yref": "y",
+        "y": y,
+        "yanchor": "bottom" if position.startswith("top") else "top",
+    }
     return shape, note
 
 

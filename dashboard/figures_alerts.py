@@ -1,5 +1,6 @@
 """Pure figure builders of the Alerts page: the incident timeline and the backtest chart.
 Built unvalidated (dashboard/fast_figure.py); the unit tests validate them."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -44,29 +45,54 @@ def _bars(part: pd.DataFrame) -> tuple[np.ndarray, list[object]]:
 def make_alert_timeline_figure(periods: pd.DataFrame, revision: str = "") -> go.Figure:
     """One row per rule, a bar from each firing to its resolve (to now while still firing)."""
     if periods.empty:
-        return empty_figure("Incidents", "No alert fired in this range: every rule's condition stayed below "
-                                         "its threshold (or was not held for its duration)")
+        return empty_figure(
+            "Incidents",
+            "No alert fired in this range: every rule's condition stayed below its threshold (or was not held for its duration)",
+        )
     traces = []
     for severity, part in periods.groupby("severity", sort=True):
         xs, ys = _bars(part)
-        traces.append({"type": "scatter", "x": xs, "y": ys, "name": str(severity), "mode": "lines+markers",
-                       "line": {"color": STATUS_HEX.get(str(severity), STATUS_HEX["unknown"]), "width": 12},
-                       "marker": {"size": 4}, "connectgaps": False})
-    return frame("Incidents", revision, axis("rule", type="category", categoryorder="category descending"), traces,
-                 template=LEAN_TEMPLATE)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "name": str(severity),
+                "mode": "lines+markers",
+                "line": {"color": STATUS_HEX.get(str(severity), STATUS_HEX["unknown"]), "width": 12},
+                "marker": {"size": 4},
+                "connectgaps": False,
+            }
+        )
+    return frame(
+        "Incidents", revision, axis("rule", type="category", categoryorder="category descending"), traces, template=LEAN_TEMPLATE
+    )
 
 
-def make_backtest_figure(series: pd.DataFrame, periods: Sequence[tuple[datetime, datetime]], threshold: float,
-                         title: str, unit: str, revision: str = "") -> go.Figure:
+def make_backtest_figure(
+    series: pd.DataFrame,
+    periods: Sequence[tuple[datetime, datetime]],
+    threshold: float,
+    title: str,
+    unit: str,
+    revision: str = "",
+) -> go.Figure:
     """The rule's metric over the range (thinned to MAX_POINTS), its threshold, and the periods it would
     have fired shaded."""
     if series.empty:
         return empty_figure(title, "No stored samples of this metric in the range: nothing to replay")
     points = thinned(series)
-    fig = frame(title, revision, axis(unit, rangemode="tozero"), [line(points["ts"], points["value"], "value", SERIES[0])],
-                template=LEAN_TEMPLATE)
+    fig = frame(
+        title,
+        revision,
+        axis(unit, rangemode="tozero"),
+        [line(points["ts"], points["value"], "value", SERIES[0])],
+        template=LEAN_TEMPLATE,
+    )
     shape, note = hline(threshold, f"threshold {threshold:g} {unit}", {"color": STATUS_HEX["critical"], "dash": "dash"})
     decorate(fig, [shape], [note])
-    shaded = pd.DataFrame([{"start": a, "end": b, "severity": "critical", "rule": "would fire"} for a, b in periods],
-                          columns=["start", "end", "severity", "rule"])
+    shaded = pd.DataFrame(
+        [{"start": a, "end": b, "severity": "critical", "rule": "would fire"} for a, b in periods],
+        columns=["start", "end", "severity", "rule"],
+    )
     return add_alert_periods(fig, shaded)

@@ -1,6 +1,7 @@
 """Pure figure builders of the Model page: ROC and PR curves, confusion matrix, calibration, quality
 over time, feature importance. DataFrames in, go.Figure out; no I/O. Built unvalidated through
 fast_figure.frame with plain-dict traces (the unit tests validate them)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -17,8 +18,14 @@ from dashboard.theme import FIGURE_LAYOUT, SERIES
 
 UNIT_AXIS = dict(range=[0, 1.02], tickformat=".1f")
 NO_EVALUATION = "No evaluation with enough labelled predictions yet (the evaluation job runs every interval)"
-QUALITY_LINES = {"auc": "AUC", "precision": "precision", "recall": "recall", "accuracy": "accuracy (measured)",
-                 "estimated_accuracy": "accuracy (estimated)", "labelled_share": "labelled share"}
+QUALITY_LINES = {
+    "auc": "AUC",
+    "precision": "precision",
+    "recall": "recall",
+    "accuracy": "accuracy (measured)",
+    "estimated_accuracy": "accuracy (estimated)",
+    "labelled_share": "labelled share",
+}
 # The lines overlaid from an earlier period: the headline two (all six twice would be twelve lines).
 COMPARED_QUALITY = ("auc", "accuracy")
 DIAGONAL = {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "line": {"color": "#adb5bd", "dash": "dot"}}
@@ -34,14 +41,29 @@ def _unit(title: str) -> dict:
     return axis(title, **UNIT_AXIS)
 
 
-def _curve_figure(curves: pd.DataFrame, kind: str, areas: Mapping[str, float | None], revision: str,
-                  title: str, axes: tuple[str, str], area_name: str) -> go.Figure | None:
+def _curve_figure(
+    curves: pd.DataFrame,
+    kind: str,
+    areas: Mapping[str, float | None],
+    revision: str,
+    title: str,
+    axes: tuple[str, str],
+    area_name: str,
+) -> go.Figure | None:
     part = curves[curves["curve"] == kind] if not curves.empty else curves
     if part.empty:
         return None
-    traces = [{"type": "scatter", "x": points["x"], "y": points["y"], "mode": "lines",
-               "line": {"color": SERIES[i % len(SERIES)]}, "name": f"{model} ({area_name} {_area_text(areas.get(str(model)))})"}
-              for i, (model, points) in enumerate(part.groupby("model", sort=True))]
+    traces = [
+        {
+            "type": "scatter",
+            "x": points["x"],
+            "y": points["y"],
+            "mode": "lines",
+            "line": {"color": SERIES[i % len(SERIES)]},
+            "name": f"{model} ({area_name} {_area_text(areas.get(str(model)))})",
+        }
+        for i, (model, points) in enumerate(part.groupby("model", sort=True))
+    ]
     if kind == "roc":
         traces.append({**DIAGONAL, "name": "chance"})
     return _frame(title, revision, _unit(axes[1]), traces, _unit(axes[0]), hovermode="closest")
@@ -64,12 +86,22 @@ def make_calibration_figure(curves: pd.DataFrame, revision: str = "") -> go.Figu
     if part.empty:
         return empty_figure("Calibration", NO_EVALUATION)
     traces = [{**DIAGONAL, "name": "perfectly calibrated"}]
-    traces += [{"type": "scatter", "x": points["x"], "y": points["y"], "mode": "lines+markers", "name": str(model),
-                "line": {"color": SERIES[i % len(SERIES)]}, "customdata": points["n"],
-                "hovertemplate": "score %{x:.2f}: %{y:.2f} positive (%{customdata} rows)"}
-               for i, (model, points) in enumerate(part.groupby("model", sort=True))]
-    return _frame("Calibration", revision, _unit("observed positive rate"), traces, _unit("mean predicted score"),
-                  hovermode="closest")
+    traces += [
+        {
+            "type": "scatter",
+            "x": points["x"],
+            "y": points["y"],
+            "mode": "lines+markers",
+            "name": str(model),
+            "line": {"color": SERIES[i % len(SERIES)]},
+            "customdata": points["n"],
+            "hovertemplate": "score %{x:.2f}: %{y:.2f} positive (%{customdata} rows)",
+        }
+        for i, (model, points) in enumerate(part.groupby("model", sort=True))
+    ]
+    return _frame(
+        "Calibration", revision, _unit("observed positive rate"), traces, _unit("mean predicted score"), hovermode="closest"
+    )
 
 
 def make_confusion_figure(evaluation: Mapping[str, Any] | None, revision: str = "") -> go.Figure:
@@ -79,15 +111,23 @@ def make_confusion_figure(evaluation: Mapping[str, Any] | None, revision: str = 
         return empty_figure(title, "No labelled predictions in this window yet")
     z = [[evaluation["tn"], evaluation["fp"]], [evaluation["fn"], evaluation["tp"]]]
     labels = ["0 (negative)", "1 (positive)"]
-    heatmap = {"type": "heatmap", "z": z, "x": labels, "y": labels, "colorscale": "Blues", "text": z,
-               "texttemplate": "%{text}", "showscale": False,
-               "hovertemplate": "true %{y}, predicted %{x}: %{z} predictions<extra></extra>"}
-    return _frame(title, revision, axis("true label", autorange="reversed"), [heatmap], axis("predicted label"),
-                  hovermode="closest")
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": labels,
+        "y": labels,
+        "colorscale": "Blues",
+        "text": z,
+        "texttemplate": "%{text}",
+        "showscale": False,
+        "hovertemplate": "true %{y}, predicted %{x}: %{z} predictions<extra></extra>",
+    }
+    return _frame(
+        title, revision, axis("true label", autorange="reversed"), [heatmap], axis("predicted label"), hovermode="closest"
+    )
 
 
-def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str = "",
-                        earlier: Earlier | None = None) -> go.Figure:
+def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str = "", earlier: Earlier | None = None) -> go.Figure:
     """AUC, precision, recall, measured and estimated accuracy and labelled share (0-1) over time; with
     `earlier`, that period's AUC and measured accuracy as dotted lines."""
     title = "Quality over time" + (f": {model}" if model else "")
@@ -97,15 +137,28 @@ def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str =
         return empty_figure(title, "No evaluation in this range had enough labelled predictions to measure quality")
     colors = {column: SERIES[i % len(SERIES)] for i, column in enumerate(QUALITY_LINES)}
     x = times(series["ts"])  # once for the six lines: converting the times was half of building the figure
-    traces = [{"type": "scatter", "x": x, "y": numbers(series[column]), "name": name, "mode": "lines",
-               "line": {"color": colors[column],
-                        "dash": "dash" if column == "estimated_accuracy" else "dot" if column == "labelled_share" else "solid"},
-               "connectgaps": False} for column, name in QUALITY_LINES.items()]
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": numbers(series[column]),
+            "name": name,
+            "mode": "lines",
+            "line": {
+                "color": colors[column],
+                "dash": "dash" if column == "estimated_accuracy" else "dot" if column == "labelled_share" else "solid",
+            },
+            "connectgaps": False,
+        }
+        for column, name in QUALITY_LINES.items()
+    ]
     if earlier is not None and not earlier.empty:
-        traces += [earlier_line(earlier.frame, column, QUALITY_LINES[column], earlier, colors[column])
-                   for column in COMPARED_QUALITY]
-    return _frame(titled(title, earlier), revision, _unit("value (0-1)"), traces,
-                  margin={**FIGURE_LAYOUT["margin"], **note_margin(earlier)})
+        traces += [
+            earlier_line(earlier.frame, column, QUALITY_LINES[column], earlier, colors[column]) for column in COMPARED_QUALITY
+        ]
+    return _frame(
+        titled(title, earlier), revision, _unit("value (0-1)"), traces, margin={**FIGURE_LAYOUT["margin"], **note_margin(earlier)}
+    )
 
 
 def make_importance_figure(latest: pd.DataFrame, model: str | None, revision: str = "") -> go.Figure:
@@ -115,11 +168,27 @@ def make_importance_figure(latest: pd.DataFrame, model: str | None, revision: st
         return empty_figure(title, "No importance measured yet (needs labelled predictions of a built-in model)")
     order = latest[latest["method"] == latest["method"].iloc[-1]].sort_values("importance")["feature"].tolist()
     names = {"permutation": "permutation (AUC drop)", "model": "model's own (share)"}
-    traces = [{"type": "bar", "x": part["importance"], "y": part["feature"], "orientation": "h",
-               "name": names.get(str(method), str(method)), "marker": {"color": SERIES[i % len(SERIES)]}}
-              for i, (method, part) in enumerate(latest.groupby("method", sort=True))]
-    return _frame(title, revision, axis("feature", categoryorder="array", categoryarray=order), traces,
-                  axis("importance"), hovermode="closest", barmode="group", height=420)
+    traces = [
+        {
+            "type": "bar",
+            "x": part["importance"],
+            "y": part["feature"],
+            "orientation": "h",
+            "name": names.get(str(method), str(method)),
+            "marker": {"color": SERIES[i % len(SERIES)]},
+        }
+        for i, (method, part) in enumerate(latest.groupby("method", sort=True))
+    ]
+    return _frame(
+        title,
+        revision,
+        axis("feature", categoryorder="array", categoryarray=order),
+        traces,
+        axis("importance"),
+        hovermode="closest",
+        barmode="group",
+        height=420,
+    )
 
 
 def make_importance_time_figure(series: pd.DataFrame, revision: str = "") -> go.Figure:
@@ -128,10 +197,24 @@ def make_importance_time_figure(series: pd.DataFrame, revision: str = "") -> go.
         return empty_figure("Importance over time", "No importance measured in this range yet")
     method = "permutation" if (series["method"] == "permutation").any() else "model"
     part = series[series["method"] == method]
-    traces = [{"type": "scatter", "x": times(points["ts"]), "y": numbers(points["importance"]), "name": str(feature),
-               "mode": "lines", "line": {"color": SERIES[i % len(SERIES)]}}
-              for i, (feature, points) in enumerate(part.groupby("feature", sort=True))]
+    traces = [
+        {
+            "type": "scatter",
+            "x": times(points["ts"]),
+            "y": numbers(points["importance"]),
+            "name": str(feature),
+            "mode": "lines",
+            "line": {"color": SERIES[i % len(SERIES)]},
+        }
+        for i, (feature, points) in enumerate(part.groupby("feature", sort=True))
+    ]
     # One entry per feature: a legend above the plot would wrap over the title, so it stands at the right.
-    return _frame(f"Importance over time ({method})", revision, axis("importance"), traces, TIME,
-                  legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
-                  margin={**FIGURE_LAYOUT["margin"], "r": 140})
+    return _frame(
+        f"Importance over time ({method})",
+        revision,
+        axis("importance"),
+        traces,
+        TIME,
+        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+        margin={**FIGURE_LAYOUT["margin"], "r": 140},
+    )

@@ -1,4 +1,5 @@
 """Human-readable numbers for cards and tables."""
+
 from __future__ import annotations
 
 import math

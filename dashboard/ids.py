@@ -56,6 +56,7 @@ def figure_store(graph_id: str) -> str:
     """The store a live graph's server-built figure lands in (see callbacks/livegraph.py)."""
     return f"{graph_id}-figure"
 
+
 # alerts (navbar badge and the Alerts page)
 ALERT_BADGE = "navbar-alert-badge"
 ALERTS_ACTIVE = "alerts-active-table"
@@ -117,6 +118,7 @@ def chart_csv(graph_id: str) -> dict[str, str]:
 
 def chart_csv_download(graph_id: str) -> dict[str, str]:
     return {"type": "chart-csv-download", "graph": graph_id}
+
 
 # compare periods (issue 7): overlay the same range a day or a week earlier
 PRED_COMPARE = "predictions-compare"

@@ -1,6 +1,7 @@
 """A KPI card's trend over the selected range as a sparkline of plain bars (divs, no chart library):
 eight of them refresh with the Overview and cost a few hundred bytes each, where a plotly graph per
 card would cost a figure per card per refresh."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -34,8 +35,12 @@ def sparkline(values: Sequence[float | None], label: str, unit: str = "", bars: 
     low, high = min(0.0, float(finite.min())), float(finite.max())
     span = (high - low) or 1.0
     heights = [None if not np.isfinite(v) else max(4.0, 100.0 * (v - low) / span) for v in array]
-    bars_ = [html.Span(className="sparkline-bar" if h is not None else "sparkline-gap",
-                       style={"height": f"{h if h is not None else 0:.0f}%"}) for h in heights]
+    bars_ = [
+        html.Span(
+            className="sparkline-bar" if h is not None else "sparkline-gap", style={"height": f"{h if h is not None else 0:.0f}%"}
+        )
+        for h in heights
+    ]
     summary = f"{label} over the range: min {float(finite.min()):.3g}{unit}, max {high:.3g}{unit}"
     aria: dict[str, Any] = {"aria-label": summary}  # a wildcard attribute, which dash takes as a keyword only
     return html.Div(bars_, className="sparkline", title=summary, role="img", **aria)

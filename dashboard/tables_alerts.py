@@ -1,4 +1,5 @@
 """Pure builders for the Alerts page's tables and the navbar's alert badge."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -33,36 +34,79 @@ def _since(value: Any) -> str:
 def active_table(alerts: Sequence[Mapping[str, Any]]) -> html.Div:
     """Firing alerts first, then pending ones."""
     ordered = sorted(alerts, key=lambda a: (a["state"] != "firing", a["rule"]))
-    rows = [(a["rule"], status_badge(a["severity"]), status_badge("critical" if a["state"] == "firing" else "warning",
-                                                                  a["state"]),
-             _number(a["value"]), _number(a["threshold"]), (a.get("subject") or "–").replace(",", ", "),
-             _since(a["fired_at"] or a["started_at"])) for a in ordered]
-    return simple_table(["rule", "severity", "state", "value", "threshold", "subject", "since"], rows,
-                        "No alert is firing or pending: every rule's condition is currently false.")
+    rows = [
+        (
+            a["rule"],
+            status_badge(a["severity"]),
+            status_badge("critical" if a["state"] == "firing" else "warning", a["state"]),
+            _number(a["value"]),
+            _number(a["threshold"]),
+            (a.get("subject") or "–").replace(",", ", "),
+            _since(a["fired_at"] or a["started_at"]),
+        )
+        for a in ordered
+    ]
+    return simple_table(
+        ["rule", "severity", "state", "value", "threshold", "subject", "since"],
+        rows,
+        "No alert is firing or pending: every rule's condition is currently false.",
+    )
 
 
 def firing_list(alerts: Sequence[Mapping[str, Any]]) -> html.Div | html.Ul:
     """The Overview's firing alerts, worst first, each linking to the Alerts page with its rule chosen."""
-    firing = sorted((a for a in alerts if a["state"] == "firing"),
-                    key=lambda a: (-SEVERITY_ORDER.index(a["severity"]) if a["severity"] in SEVERITY_ORDER else 1,
-                                   a["rule"], a.get("subject") or ""))
+    firing = sorted(
+        (a for a in alerts if a["state"] == "firing"),
+        key=lambda a: (
+            -SEVERITY_ORDER.index(a["severity"]) if a["severity"] in SEVERITY_ORDER else 1,
+            a["rule"],
+            a.get("subject") or "",
+        ),
+    )
     if not firing:
-        return html.Div("No alert is firing: every rule's condition is currently false (pending ones are on "
-                        "the Alerts page).", className="text-muted", id="overview-no-alerts")
-    items = [html.Li([status_badge(a["severity"]), " ",
-                      dcc.Link(a["rule"] + (f" ({a['subject']})" if a.get("subject") else ""),
-                               href=f"/alerts?rule={quote(a['rule'])}", className="firing-alert-link"),
-                      f" {_number(a['value'])} against {_number(a['threshold'])}, since {_since(a['fired_at'])}"],
-                     className="mb-1") for a in firing]
+        return html.Div(
+            "No alert is firing: every rule's condition is currently false (pending ones are on the Alerts page).",
+            className="text-muted",
+            id="overview-no-alerts",
+        )
+    items = [
+        html.Li(
+            [
+                status_badge(a["severity"]),
+                " ",
+                dcc.Link(
+                    a["rule"] + (f" ({a['subject']})" if a.get("subject") else ""),
+                    href=f"/alerts?rule={quote(a['rule'])}",
+                    className="firing-alert-link",
+                ),
+                f" {_number(a['value'])} against {_number(a['threshold'])}, since {_since(a['fired_at'])}",
+            ],
+            className="mb-1",
+        )
+        for a in firing
+    ]
     return html.Ul(items, className="list-unstyled mb-0")
 
 
 def rules_table(rules: Sequence[Mapping[str, Any]]) -> html.Div:
-    rows = [(r["id"], status_badge(r["severity"]), f"{r['metric']} {r['comparison']} {r['threshold']:g} {r['unit']}",
-             _duration(r["for_seconds"]), r["min_samples"], _no_data(r), ", ".join(r.get("subjects", [])) or "–",
-             r["description"]) for r in rules]
-    return simple_table(["rule", "severity", "condition", "for", "min samples", "no data", "one alert per",
-                         "description"], rows, "No rules are in force.")
+    rows = [
+        (
+            r["id"],
+            status_badge(r["severity"]),
+            f"{r['metric']} {r['comparison']} {r['threshold']:g} {r['unit']}",
+            _duration(r["for_seconds"]),
+            r["min_samples"],
+            _no_data(r),
+            ", ".join(r.get("subjects", [])) or "–",
+            r["description"],
+        )
+        for r in rules
+    ]
+    return simple_table(
+        ["rule", "severity", "condition", "for", "min samples", "no data", "one alert per", "description"],
+        rows,
+        "No rules are in force.",
+    )
 
 
 def _no_data(rule: Mapping[str, Any]) -> str:
@@ -87,5 +131,8 @@ def backtest_summary(fired: int, samples: int, rule_id: str) -> dbc.Alert:
     if not samples:
         return dbc.Alert("No stored samples in this range to replay.", color="secondary", className="mb-2")
     word = "time" if fired == 1 else "times"
-    return dbc.Alert(f"{rule_id} would have fired {fired} {word} over {samples} stored samples.",
-                     color="warning" if fired else "success", className="mb-2")
+    return dbc.Alert(
+        f"{rule_id} would have fired {fired} {word} over {samples} stored samples.",
+        color="warning" if fired else "success",
+        className="mb-2",
+    )

@@ -1,4 +1,5 @@
 """The recent-predictions grid: its columns, status colours and rows. Pure: no I/O."""
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,7 @@ ROW_CLASS_RULES = {f"pw-status-{status}": f"params.data.status == '{status}'" fo
 
 _NUMBER = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
 COLUMNS: list[dict[str, Any]] = [
-    {"field": "timestamp", "headerName": "time (UTC)", "sort": "desc", "minWidth": 190,
-     "cellDataType": "text"},
+    {"field": "timestamp", "headerName": "time (UTC)", "sort": "desc", "minWidth": 190, "cellDataType": "text"},
     {"field": "model", "minWidth": 130},
     {"field": "model_version", "headerName": "version", "maxWidth": 110},
     {"field": "status", "headerName": "status", "cellClass": "pw-status-cell", "maxWidth": 130},
@@ -38,9 +38,14 @@ def prediction_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows of data.queries.predictions.recent as the grid shows them (times as text, latency in ms)."""
     return [
         {
-            "id": r["id"], "model": r["model"], "model_version": r["model_version"], "status": r["status"],
+            "id": r["id"],
+            "model": r["model"],
+            "model_version": r["model_version"],
+            "status": r["status"],
             "timestamp": r["timestamp"].strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] if r["timestamp"] else None,
-            "score": _number(r["score"], 4), "predicted_label": r["predicted_label"], "label": r["label"],
+            "score": _number(r["score"], 4),
+            "predicted_label": r["predicted_label"],
+            "label": r["label"],
             "latency_ms": _number(None if r["latency_seconds"] is None else r["latency_seconds"] * 1000, 2),
             "error_kind": r["error_kind"],
         }
@@ -51,12 +56,15 @@ def prediction_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def prediction_grid(grid_id: str) -> dag.AgGrid:
     """Sortable, filterable grid; rows keep their identity across refreshes (getRowId)."""
     return dag.AgGrid(
-        id=grid_id, rowData=[], columnDefs=COLUMNS, getRowId="params.data.id",
+        id=grid_id,
+        rowData=[],
+        columnDefs=COLUMNS,
+        getRowId="params.data.id",
         defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True, "flex": 1},
         rowClassRules=ROW_CLASS_RULES,
-        dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50,
-                         "paginationPageSizeSelector": False},
-        style={"height": "520px"}, className="prediction-grid",
+        dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50, "paginationPageSizeSelector": False},
+        style={"height": "520px"},
+        className="prediction-grid",
     )
 
 

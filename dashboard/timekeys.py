@@ -1,6 +1,7 @@
 """The shared time range as one string value, so every page callback that reads ids.RANGE follows it:
 a relative key of theme.RANGES ("7d") or an absolute window "abs:<from>/<to>" (naive UTC ISO times),
 set by the from-to picker, by zooming a chart, or by the URL (?range=7d or ?from=...&to=...)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,7 +41,7 @@ def picked_range(since_text: str | None, until_text: str | None) -> tuple[str | 
 def parse_absolute(key: str | None) -> tuple[datetime, datetime] | None:
     if not key or not key.startswith(PREFIX) or "/" not in key:
         return None
-    since, until = (parse_time(part) for part in key[len(PREFIX):].split("/", 1))
+    since, until = (parse_time(part) for part in key[len(PREFIX) :].split("/", 1))
     return (since, until) if since and until and since < until else None
 
 

@@ -1,5 +1,6 @@
 """Where the alert rules come from: the shipped defaults and an optional user file, as text.
 (Parsing is pure and lives in analytics/alert_rules.py.)"""
+
 from __future__ import annotations
 
 from pathlib import Path

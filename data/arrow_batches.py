@@ -2,6 +2,7 @@
 
 Row-by-row `executemany` manages ~800 rows/s here; one Arrow table insert over a million.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -32,8 +33,7 @@ def arrow_type(duckdb_type: str) -> pa.DataType:
 
 def table_schema(cur: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
     rows = cur.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = ? ORDER BY ordinal_position",
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
         [table],
     ).fetchall()
     if not rows:
@@ -54,10 +54,7 @@ def rows_to_arrow(schema: pa.Schema, rows: Sequence[Sequence]) -> pa.Table:
 def columns_to_arrow(schema: pa.Schema, columns: Mapping[str, Sequence]) -> pa.Table:
     """Columns by name; a column the mapping lacks is stored as NULL."""
     length = len(next(iter(columns.values()))) if columns else 0
-    arrays = [
-        pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(length, f.type)
-        for f in schema
-    ]
+    arrays = [pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(length, f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

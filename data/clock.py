@@ -1,4 +1,5 @@
 """Time as the store keeps it: naive datetimes in UTC."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

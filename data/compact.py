@@ -1,6 +1,7 @@
 """Rewrite a database file without its free blocks. DuckDB reuses the blocks that retention frees, so
 the file stops growing once retention runs, but it never gives them back to the filesystem: after a
 large deletion (a shorter retention, a one-off cleanup) only a rewrite makes the file smaller."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Opening the DuckDB file: one open per file per process, the lock message naming the process that
 holds it, the read-only check before a read-write open, and DuckDB's memory and thread settings."""
+
 from __future__ import annotations
 
 import os

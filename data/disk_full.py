@@ -5,6 +5,7 @@ an automatic checkpoint fails, after which the database instance is invalidated 
 Store does that, see Store._reopen). Either way nothing acknowledged is lost: a failed commit is not
 acknowledged, and a committed one is in the WAL.
 """
+
 from __future__ import annotations
 
 import errno
@@ -44,8 +45,11 @@ class DiskFullWatch:
                 self.since = time.time()
                 self.reason = f"disk full: {self.path} cannot grow (No space left on device)"
         if starting:
-            log.error("database %s: the disk is full; writes fail (ingest answers 507) until space is freed: %s",
-                      self.path, str(exc).splitlines()[0][:300])
+            log.error(
+                "database %s: the disk is full; writes fail (ingest answers 507) until space is freed: %s",
+                self.path,
+                str(exc).splitlines()[0][:300],
+            )
         return True
 
     def succeeded(self) -> None:

@@ -6,6 +6,7 @@ table read through (DuckDB verifies each block's checksum as it reads it); a fil
 for writing. The check reads the whole file once: about 1.5 s for a 433 MB file on the development machine
 (README, Reliability).
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,10 @@ from pathlib import Path
 
 import duckdb
 
-TABLES_SQL = ("SELECT table_name FROM information_schema.tables "
-              "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name")
+TABLES_SQL = (
+    "SELECT table_name FROM information_schema.tables "
+    "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name"
+)
 BATCH_ROWS = 65_536
 
 
@@ -26,8 +29,10 @@ class DatabaseFileError(RuntimeError):
         if damaged and problem.startswith(("is empty", "is not a DuckDB")):
             advice = "; it was not modified: check that --db names the right file, or move it aside to start empty"
         elif damaged:
-            advice = (f"; it was not modified: copy what can still be read with `python app.py salvage {path} "
-                      "NEW.duckdb` and start on NEW.duckdb (or move the file aside to start empty)")
+            advice = (
+                f"; it was not modified: copy what can still be read with `python app.py salvage {path} "
+                "NEW.duckdb` and start on NEW.duckdb (or move the file aside to start empty)"
+            )
         super().__init__(f"database {path} {problem}{advice}")
         self.path, self.problem, self.damaged = path, problem, damaged
 
@@ -66,8 +71,7 @@ def check_folder(path: Path) -> None:
     # DuckDB writes the file and a .wal beside it; os.access also sees a read-only mount, even as root.
     if not os.access(folder, os.W_OK | os.X_OK):
         where = "cannot be opened for writing" if path.exists() else "cannot be created"
-        raise DatabaseFileError(path, f"{where}: folder {folder} is read-only (Predwatch writes the file and "
-                                      "its .wal there)")
+        raise DatabaseFileError(path, f"{where}: folder {folder} is read-only (Predwatch writes the file and its .wal there)")
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseFileError(path, "cannot be opened for writing: the file is read-only")
 

@@ -1,5 +1,6 @@
 """Committed, idempotent ingest: a batch is stored whole or not at all, and an id already stored
 is skipped, so a client that retries a batch never stores a row twice."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

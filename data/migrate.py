@@ -4,6 +4,7 @@ A migration is never edited once released: add a new file instead. Each runs in 
 transaction together with the bump of `schema_version`, so a crash leaves either the old or
 the new schema, never half of one.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,7 @@ def load_migrations(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, str, str]]
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version "
-        "(version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL, description VARCHAR)"
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL, description VARCHAR)"
     )
     row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
     return int(row[0]) if row and row[0] is not None else 0
@@ -48,9 +48,7 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str, str
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [number, utcnow(), description]
-            )
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [number, utcnow(), description])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

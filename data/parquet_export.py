@@ -3,6 +3,7 @@ day (`date=YYYY-MM-DD/`), which DuckDB, Spark and Trino read as one partitioned 
 
 One day is read and written at a time, so memory stays bounded by the busiest day; re-exporting a
 day replaces that day's folder (existing_data_behavior="delete_matching") instead of duplicating it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -39,7 +40,13 @@ def export_parquet(store: Store, table: str, out: Path) -> ExportSummary:
         if arrow.num_rows == 0:
             continue
         arrow = arrow.append_column(PARTITION_COLUMN, pa.array([day.isoformat()] * arrow.num_rows, pa.string()))
-        ds.write_dataset(arrow, out, format="parquet", partitioning=HIVE_DAY,
-                         basename_template=f"{table}-{{i}}.parquet", existing_data_behavior="delete_matching")
+        ds.write_dataset(
+            arrow,
+            out,
+            format="parquet",
+            partitioning=HIVE_DAY,
+            basename_template=f"{table}-{{i}}.parquet",
+            existing_data_behavior="delete_matching",
+        )
         summary.rows_by_day[day] = arrow.num_rows
     return summary

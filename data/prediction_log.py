@@ -7,6 +7,7 @@ as "true" / "false"); numbers and nulls (missing) stay in `prediction_features` 
 A log record is a tuple in `RECORD_FIELDS` order; `features` is a dict or None. Records are turned
 into Arrow tables column by column, with the per-feature columns built by index, not per row.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -17,20 +18,45 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-RECORD_FIELDS = ("id", "ts", "model", "model_version", "score", "predicted_label", "latency_seconds",
-                 "status", "error_kind", "source", "received_at", "features")
-PREDICTION_SCHEMA = pa.schema([
-    ("id", pa.string()), ("ts", pa.timestamp("us")), ("model", pa.string()), ("model_version", pa.string()),
-    ("score", pa.float64()), ("predicted_label", pa.int32()), ("latency_seconds", pa.float64()),
-    ("status", pa.string()), ("error_kind", pa.string()), ("source", pa.string()), ("received_at", pa.timestamp("us")),
-])
-FEATURE_SCHEMA = pa.schema([("id", pa.string()), ("ts", pa.timestamp("us")), ("model", pa.string()),
-                            ("feature", pa.string()), ("value", pa.float64())])
-CATEGORY_SCHEMA = pa.schema([("id", pa.string()), ("ts", pa.timestamp("us")), ("model", pa.string()),
-                             ("feature", pa.string()), ("category", pa.string())])
+RECORD_FIELDS = (
+    "id",
+    "ts",
+    "model",
+    "model_version",
+    "score",
+    "predicted_label",
+    "latency_seconds",
+    "status",
+    "error_kind",
+    "source",
+    "received_at",
+    "features",
+)
+PREDICTION_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("ts", pa.timestamp("us")),
+        ("model", pa.string()),
+        ("model_version", pa.string()),
+        ("score", pa.float64()),
+        ("predicted_label", pa.int32()),
+        ("latency_seconds", pa.float64()),
+        ("status", pa.string()),
+        ("error_kind", pa.string()),
+        ("source", pa.string()),
+        ("received_at", pa.timestamp("us")),
+    ]
+)
+FEATURE_SCHEMA = pa.schema(
+    [("id", pa.string()), ("ts", pa.timestamp("us")), ("model", pa.string()), ("feature", pa.string()), ("value", pa.float64())]
+)
+CATEGORY_SCHEMA = pa.schema(
+    [("id", pa.string()), ("ts", pa.timestamp("us")), ("model", pa.string()), ("feature", pa.string()), ("category", pa.string())]
+)
 _NUMERIC = frozenset({float, int, np.float64, type(None)})
-OUTCOME_SCHEMA = pa.schema([("id", pa.string()), ("label", pa.int32()), ("ts", pa.timestamp("us")),
-                            ("received_at", pa.timestamp("us"))])
+OUTCOME_SCHEMA = pa.schema(
+    [("id", pa.string()), ("label", pa.int32()), ("ts", pa.timestamp("us")), ("received_at", pa.timestamp("us"))]
+)
 
 
 def prediction_tables(records: Sequence[tuple]) -> dict[str, pa.Table]:
@@ -59,11 +85,13 @@ def tables_from_arrays(arrays: Sequence[pa.Array], features: Sequence[dict | Non
     numeric = np.fromiter((not isinstance(v, str | bool) for v in values), dtype=bool, count=len(values))
     at = np.flatnonzero(numeric)
     if len(at):
-        tables["prediction_features"] = _long(predictions, index[at], [names[i] for i in at],
-                                              [values[i] for i in at], FEATURE_SCHEMA)
+        tables["prediction_features"] = _long(
+            predictions, index[at], [names[i] for i in at], [values[i] for i in at], FEATURE_SCHEMA
+        )
     at = np.flatnonzero(~numeric)
-    tables["prediction_categories"] = _long(predictions, index[at], [names[i] for i in at],
-                                            [_category(values[i]) for i in at], CATEGORY_SCHEMA)
+    tables["prediction_categories"] = _long(
+        predictions, index[at], [names[i] for i in at], [_category(values[i]) for i in at], CATEGORY_SCHEMA
+    )
     return tables
 
 
@@ -74,10 +102,16 @@ def _category(value: str | bool) -> str:
 def _long(predictions: pa.Table, index: np.ndarray, names: list, values: list, schema: pa.Schema) -> pa.Table:
     """Long-table rows: row `index[k]`'s id, ts and model, taken by index, with names[k] and values[k]."""
     take = pa.array(index)
-    return pa.Table.from_arrays([
-        pc.take(predictions["id"], take), pc.take(predictions["ts"], take), pc.take(predictions["model"], take),
-        pa.array(names, type=pa.string()), pa.array(values, type=schema.field(4).type),
-    ], schema=schema)
+    return pa.Table.from_arrays(
+        [
+            pc.take(predictions["id"], take),
+            pc.take(predictions["ts"], take),
+            pc.take(predictions["model"], take),
+            pa.array(names, type=pa.string()),
+            pa.array(values, type=schema.field(4).type),
+        ],
+        schema=schema,
+    )
 
 
 def ingest_tables(rows: Sequence[Mapping[str, Any]], received_at: datetime, source: str = "ingest") -> dict[str, pa.Table]:
@@ -90,13 +124,17 @@ def ingest_tables(rows: Sequence[Mapping[str, Any]], received_at: datetime, sour
     label = pa.array([r.get("predicted_label") for r in rows], type=pa.int32())
     derived = pc.cast(pc.greater_equal(score, 0.5), pa.int32())
     arrays = [
-        pa.array([r["id"] for r in rows], type=pa.string()), pc.coalesce(ts, received),
+        pa.array([r["id"] for r in rows], type=pa.string()),
+        pc.coalesce(ts, received),
         pa.array([r["model"] for r in rows], type=pa.string()),
-        pa.array([r.get("model_version") for r in rows], type=pa.string()), score, pc.coalesce(label, derived),
+        pa.array([r.get("model_version") for r in rows], type=pa.string()),
+        score,
+        pc.coalesce(label, derived),
         pa.array([r.get("latency_seconds") for r in rows], type=pa.float64()),
         pa.array([r.get("status", "ok") for r in rows], type=pa.string()),
         pa.array([r.get("error_kind") for r in rows], type=pa.string()),
-        pa.array([source] * n, type=pa.string()), received,
+        pa.array([source] * n, type=pa.string()),
+        received,
     ]
     return tables_from_arrays(arrays, [r.get("features") for r in rows])
 
@@ -104,5 +142,6 @@ def ingest_tables(rows: Sequence[Mapping[str, Any]], received_at: datetime, sour
 def outcome_table(rows: Sequence[tuple]) -> pa.Table:
     """Outcome rows are (id, label, ts, received_at)."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(OUTCOME_SCHEMA)
-    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, OUTCOME_SCHEMA, strict=True)],
-                                schema=OUTCOME_SCHEMA)
+    return pa.Table.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(columns, OUTCOME_SCHEMA, strict=True)], schema=OUTCOME_SCHEMA
+    )

@@ -1,5 +1,6 @@
 """Binning values against a model's reference edges (data/queries/profiles.py describes the bins),
 in NumPy: a binary search per value is several times cheaper than DuckDB's ASOF join for this."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -5,6 +5,7 @@ current window and keeps the window's slowest queries in a small heap; percentil
 only when the database collector drains the window, as client_python sums buckets only when
 /metrics is read.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -15,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 # Store queries take ~50 us (a point read) to seconds (a month of raw rows).
-BUCKETS_SECONDS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-                   1.0, 2.5, 5.0, 10.0)
+BUCKETS_SECONDS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 WINDOW_CAP = 20_000  # durations kept per name and window for percentiles; count and max stay exact
 SLOW_KEEP = 20
 
@@ -102,18 +102,30 @@ class QueryTimings:
     def drain(self) -> tuple[list[WindowStats], list[SlowQuery]]:
         """The window since the last drain, per name, and its slowest queries (slowest first)."""
         with self._lock:
-            taken = [(name, s.window, s.window_calls, s.window_max, s.window_rows)
-                     for name, s in self._names.items() if s.window_calls]
+            taken = [
+                (name, s.window, s.window_calls, s.window_max, s.window_rows) for name, s in self._names.items() if s.window_calls
+            ]
             for s in self._names.values():
                 s.window, s.window_calls, s.window_max, s.window_rows = [], 0, 0.0, 0
             slow, self._slow = self._slow, []
         stats = []
         for name, window, calls, peak, rows in taken:
             ordered = sorted(window)
-            stats.append(WindowStats(name, calls, sum(ordered) * calls / len(ordered), _quantile(ordered, 0.5),
-                                     _quantile(ordered, 0.95), peak, rows))
-        slowest = [SlowQuery(datetime.fromtimestamp(at, UTC).replace(tzinfo=None), name, seconds, rows)
-                   for seconds, _, name, rows, at in sorted(slow, reverse=True)]
+            stats.append(
+                WindowStats(
+                    name,
+                    calls,
+                    sum(ordered) * calls / len(ordered),
+                    _quantile(ordered, 0.5),
+                    _quantile(ordered, 0.95),
+                    peak,
+                    rows,
+                )
+            )
+        slowest = [
+            SlowQuery(datetime.fromtimestamp(at, UTC).replace(tzinfo=None), name, seconds, rows)
+            for seconds, _, name, rows, at in sorted(slow, reverse=True)
+        ]
         return stats, slowest
 
     def histograms(self) -> dict[str, HistogramSnapshot]:

@@ -5,6 +5,7 @@ Rollups are rebuilt over a trailing settle window on every pass, because outcome
 ingested predictions keep arriving for recent minutes; raw rows inside that window are never deleted,
 so a rebuilt minute always sees all of its raw rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,8 +30,13 @@ class RetentionPolicy:
 
     @classmethod
     def from_settings(cls, s: Settings) -> RetentionPolicy:
-        return cls(s.retention_system_hours, s.retention_predictions_days, s.retention_minute_days,
-                   s.retention_hour_days, max(3600.0, 2 * s.label_delay))
+        return cls(
+            s.retention_system_hours,
+            s.retention_predictions_days,
+            s.retention_minute_days,
+            s.retention_hour_days,
+            max(3600.0, 2 * s.label_delay),
+        )
 
 
 @dataclass
@@ -60,10 +66,12 @@ def roll_up(store: Store, since: datetime, until: datetime) -> int:
 def cutoffs(policy: RetentionPolicy, now: datetime) -> dict[str, datetime]:
     """Rows older than these are due for deletion; raw rows inside the settle window never are."""
     settle = now - timedelta(seconds=policy.settle_seconds)
-    return {"system": min(settle, now - timedelta(hours=policy.system_hours)),
-            "predictions": min(settle, now - timedelta(days=policy.predictions_days)),
-            "minute": now - timedelta(days=policy.minute_days),
-            "hour": now - timedelta(days=policy.hour_days)}
+    return {
+        "system": min(settle, now - timedelta(hours=policy.system_hours)),
+        "predictions": min(settle, now - timedelta(days=policy.predictions_days)),
+        "minute": now - timedelta(days=policy.minute_days),
+        "hour": now - timedelta(days=policy.hour_days),
+    }
 
 
 def run_pass(store: Store, policy: RetentionPolicy, now: datetime) -> RetentionReport:

@@ -5,6 +5,7 @@ then each table's rows are streamed across in order until the first read error: 
 kept, the table's count of rows it could not copy is reported. One thread reads, so what is kept is the
 longest readable run from the table's start.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,7 @@ def _open_source(src: Path) -> duckdb.DuckDBPyConnection:
         raise DatabaseFileError(src, f"{describe(exc)}: DuckDB can read nothing of it") from exc
 
 
-def _copy_table(source: duckdb.DuckDBPyConnection, dest: duckdb.DuckDBPyConnection, table: str,
-                known: set[str]) -> TableSalvage:
+def _copy_table(source: duckdb.DuckDBPyConnection, dest: duckdb.DuckDBPyConnection, table: str, known: set[str]) -> TableSalvage:
     try:
         total = source.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
     except duckdb.Error:

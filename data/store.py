@@ -3,6 +3,7 @@
 DuckDB lets a single process hold a database file read-write, and sharing one connection
 object across threads fails with "connection is busy"; `con.cursor()` per thread works.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,6 +27,8 @@ from data.write_paths import check_purpose, check_read_only
 
 log = logging.getLogger(__name__)
 REOPEN_EVERY_SECONDS = 2.0  # how often an invalidated database is tried again (each try replays the WAL)
+
+
 class StoreClosedError(RuntimeError):
     """The store was closed (the app is stopping)."""
 
@@ -38,8 +41,9 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseFileError(self.path, f"cannot be created: folder {self.path.parent} cannot be made "
-                                               f"({exc.strerror or exc})") from exc
+            raise DatabaseFileError(
+                self.path, f"cannot be created: folder {self.path.parent} cannot be made ({exc.strerror or exc})"
+            ) from exc
         self._key = claim(self.path)
         try:
             self._con = connect(self.path)

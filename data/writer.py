@@ -4,6 +4,7 @@ them every `flush_interval` seconds into one Arrow insert per table, in one tran
 `enqueue` is the hot path (a prediction being logged): one dict lookup, one length check and
 one `deque.append`, all safe across threads without a lock.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,7 @@ from data.store import Store, StoreClosedError
 log = logging.getLogger(__name__)
 # The store itself failing (disk full, I/O error, closed): worth retrying the same rows later. A checkpoint that
 # fails on a full disk invalidates the database (FatalException) until the store reopens it: also transient.
-_TRANSIENT = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException, StoreClosedError, OSError,
-              MemoryError)
+_TRANSIENT = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException, StoreClosedError, OSError, MemoryError)
 Converter = Callable[[Sequence[tuple]], dict[str, pa.Table]]
 
 
@@ -41,8 +41,13 @@ class WriterStats:
 
 
 class Writer:
-    def __init__(self, store: Store, capacity: int = 100_000, flush_interval: float = 0.1,
-                 converters: Mapping[str, Converter] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        capacity: int = 100_000,
+        flush_interval: float = 0.1,
+        converters: Mapping[str, Converter] | None = None,
+    ) -> None:
         self.store = store
         # A queue whose items are not plain rows of one table (prediction logs with their
         # features) names a converter that turns a drained list into Arrow tables.
@@ -137,8 +142,12 @@ class Writer:
             self._note_failure(exc)
             self._requeue(name, rows)
             if not self._unavailable:
-                log.warning("writer: %s unavailable, %s rows kept for retry until it answers: %s", self.store.path,
-                            name, str(exc).splitlines()[0][:300])
+                log.warning(
+                    "writer: %s unavailable, %s rows kept for retry until it answers: %s",
+                    self.store.path,
+                    name,
+                    str(exc).splitlines()[0][:300],
+                )
             self._unavailable = True
             return 0
         except Exception as exc:

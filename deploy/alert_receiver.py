@@ -3,6 +3,7 @@ Predwatch --alert-webhook) notification. `make fleet-demo` points Alertmanager a
 
     python deploy/alert_receiver.py --port 5001
 """
+
 from __future__ import annotations
 
 import argparse

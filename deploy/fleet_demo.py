@@ -5,6 +5,7 @@ exported rules' alerts to it, routed by deploy/alertmanager.yml to deploy/alert_
 prints each alert it receives.
 
 Runs until Ctrl-C (or SIGTERM), then stops exactly the processes it started, by PID."""
+
 from __future__ import annotations
 
 import argparse
@@ -33,12 +34,26 @@ def free_port() -> int:
 def prometheus_config(targets: list[str], scrape_seconds: float, rules: list[Path], alertmanager: str | None = None) -> str:
     """A scrape config for `targets` (JSON strings are valid YAML), evaluating the exported alert rules and the
     fleet rules, and sending their alerts to `alertmanager` (host:port) when there is one."""
-    alerting = ["alerting:", "  alertmanagers:", "    - static_configs:",
-                f"        - targets: {json.dumps([alertmanager])}"] if alertmanager else []
-    return "\n".join([
-        "global:", f"  scrape_interval: {scrape_seconds:g}s", f"  evaluation_interval: {scrape_seconds:g}s",
-        "rule_files:", *(f"  - {json.dumps(str(path))}" for path in rules), *alerting,
-        "scrape_configs:", "  - job_name: predwatch", "    static_configs:", f"      - targets: {json.dumps(targets)}", ""])
+    alerting = (
+        ["alerting:", "  alertmanagers:", "    - static_configs:", f"        - targets: {json.dumps([alertmanager])}"]
+        if alertmanager
+        else []
+    )
+    return "\n".join(
+        [
+            "global:",
+            f"  scrape_interval: {scrape_seconds:g}s",
+            f"  evaluation_interval: {scrape_seconds:g}s",
+            "rule_files:",
+            *(f"  - {json.dumps(str(path))}" for path in rules),
+            *alerting,
+            "scrape_configs:",
+            "  - job_name: predwatch",
+            "    static_configs:",
+            f"      - targets: {json.dumps(targets)}",
+            "",
+        ]
+    )
 
 
 def alertmanager_config(receiver_url: str) -> str:
@@ -51,15 +66,23 @@ def start_alertmanager(work: Path, procs: list[subprocess.Popen]) -> str | None:
     """The printing receiver and Alertmanager routing to it; Alertmanager's host:port, or None (with a
     message) where it is not installed."""
     if ALERTMANAGER is None:
-        print("Alertmanager is not installed (Debian package prometheus-alertmanager): alerts stay in Prometheus",
-              flush=True)
+        print("Alertmanager is not installed (Debian package prometheus-alertmanager): alerts stay in Prometheus", flush=True)
         return None
-    port, proc = start_on_free_port([sys.executable, str(ROOT / "deploy" / "alert_receiver.py"), "--port", "{port}"],
-                                    work / "receiver.log", "http://127.0.0.1:{port}/", log_to_stdout=True)
+    port, proc = start_on_free_port(
+        [sys.executable, str(ROOT / "deploy" / "alert_receiver.py"), "--port", "{port}"],
+        work / "receiver.log",
+        "http://127.0.0.1:{port}/",
+        log_to_stdout=True,
+    )
     procs.append(proc)
     (work / "alertmanager.yml").write_text(alertmanager_config(f"http://127.0.0.1:{port}/alerts"))
-    cmd = [ALERTMANAGER, f"--config.file={work / 'alertmanager.yml'}", f"--storage.path={work / 'alertmanager'}",
-           "--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="]
+    cmd = [
+        ALERTMANAGER,
+        f"--config.file={work / 'alertmanager.yml'}",
+        f"--storage.path={work / 'alertmanager'}",
+        "--web.listen-address=127.0.0.1:{port}",
+        "--cluster.listen-address=",
+    ]
     am_port, proc = start_on_free_port(cmd, work / "alertmanager.log", "http://127.0.0.1:{port}/-/ready")
     procs.append(proc)
     print(f"Alertmanager: http://127.0.0.1:{am_port} (its notifications are printed below)", flush=True)
@@ -97,8 +120,9 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 def _start(cmd: list[str], log: Path, ready_url: str, port: int, log_to_stdout: bool = False) -> subprocess.Popen:
     out = None if log_to_stdout else open(log, "wb")  # the receiver prints to the demo's own output
-    proc = subprocess.Popen([c.replace("{port}", str(port)) for c in cmd], cwd=ROOT, stdout=out,
-                            stderr=None if log_to_stdout else subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [c.replace("{port}", str(port)) for c in cmd], cwd=ROOT, stdout=out, stderr=None if log_to_stdout else subprocess.STDOUT
+    )
     try:
         wait_http(ready_url.replace("{port}", str(port)), proc)
     except BaseException:
@@ -107,8 +131,9 @@ def _start(cmd: list[str], log: Path, ready_url: str, port: int, log_to_stdout: 
     return proc
 
 
-def start_on_free_port(cmd: list[str], log: Path, ready_url: str, port: int = 0, tries: int = 3,
-                       log_to_stdout: bool = False) -> tuple[int, subprocess.Popen]:
+def start_on_free_port(
+    cmd: list[str], log: Path, ready_url: str, port: int = 0, tries: int = 3, log_to_stdout: bool = False
+) -> tuple[int, subprocess.Popen]:
     """Start `cmd` ({port} filled in) and wait for `ready_url`; a port taken between choosing and
     binding it (other programs pick free ports too) is retried on another free port."""
     for attempt in range(tries):
@@ -128,18 +153,39 @@ def run(args: argparse.Namespace, work: Path) -> None:
         prom_url = f"http://127.0.0.1:{prom_port}"
         ports = []
         for i, wanted in enumerate([args.port, 0]):  # one at a time: the first trains the shared models
-            cmd = [sys.executable, str(ROOT / "app.py"), "--port", "{port}", "--db", str(work / f"instance{i + 1}.duckdb"),
-                   "--models-dir", str(work / "models"), "--demo-rate", str(args.demo_rate), "--prometheus-url", prom_url]
+            cmd = [
+                sys.executable,
+                str(ROOT / "app.py"),
+                "--port",
+                "{port}",
+                "--db",
+                str(work / f"instance{i + 1}.duckdb"),
+                "--models-dir",
+                str(work / "models"),
+                "--demo-rate",
+                str(args.demo_rate),
+                "--prometheus-url",
+                prom_url,
+            ]
             port, proc = start_on_free_port(cmd, work / f"instance{i + 1}.log", "http://127.0.0.1:{port}/api/ping", wanted)
             ports.append(port)
             procs.append(proc)
         alertmanager = start_alertmanager(work, procs)
         config = work / "prometheus.yml"
-        config.write_text(prometheus_config([f"127.0.0.1:{p}" for p in ports], args.scrape_seconds,
-                                            [ROOT / "deploy" / "alert-rules.yml", ROOT / "deploy" / "fleet-rules.yml"],
-                                            alertmanager))
-        cmd = [str(PROMETHEUS), f"--config.file={config}", f"--storage.tsdb.path={work / 'tsdb'}",
-               "--web.listen-address=127.0.0.1:{port}"]
+        config.write_text(
+            prometheus_config(
+                [f"127.0.0.1:{p}" for p in ports],
+                args.scrape_seconds,
+                [ROOT / "deploy" / "alert-rules.yml", ROOT / "deploy" / "fleet-rules.yml"],
+                alertmanager,
+            )
+        )
+        cmd = [
+            str(PROMETHEUS),
+            f"--config.file={config}",
+            f"--storage.tsdb.path={work / 'tsdb'}",
+            "--web.listen-address=127.0.0.1:{port}",
+        ]
         _, proc = start_on_free_port(cmd, work / "prometheus.log", "http://127.0.0.1:{port}/-/ready", prom_port)
         procs.append(proc)
         print(f"Predwatch instances: {', '.join(f'http://127.0.0.1:{p}' for p in ports)}")

@@ -9,6 +9,7 @@ bin and an empty current bin (both counted as 1e-4, as analytics.drift.psi_from_
 
     python deploy/fleet_rules_test.py > deploy/fleet-rules.test.yml
 """
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,10 @@ FEATURES = {  # feature -> (decile edges as printed, reference share per bin, pe
 def score_counts(rng: np.random.Generator) -> dict[str, dict[str, np.ndarray]]:
     """model -> outcome -> per-minute count per score bucket, instances a and b stacked."""
     rising = np.linspace(0.2, 4.0, 50)
-    return {"m": {"positive": rng.poisson(rising, (2, 50)), "negative": rng.poisson(rising[::-1], (2, 50))},
-            "weak": {"positive": rng.poisson(2.0, (2, 50)), "negative": rng.poisson(2.0, (2, 50))}}
+    return {
+        "m": {"positive": rng.poisson(rising, (2, 50)), "negative": rng.poisson(rising[::-1], (2, 50))},
+        "weak": {"positive": rng.poisson(2.0, (2, 50)), "negative": rng.poisson(2.0, (2, 50))},
+    }
 
 
 def rounded(value: float) -> float:
@@ -57,25 +60,40 @@ def series(name: str, labels: dict[str, str], per_minute: float, instance: str) 
 
 
 def inputs(scores: dict, predictions: dict) -> list[str]:
-    lines = [f"      - series: 'model_score_bucket_lower{{instance=\"a:8050\", job=\"predwatch\", upper=\"{le}\", "
-             f"lower=\"{lower}\"}}'\n        values: '1x{STEPS}'"
-             for le, lower in zip([*SCORE_LE, "+Inf"], ["0.0", *SCORE_LE], strict=True)]
+    lines = [
+        f'      - series: \'model_score_bucket_lower{{instance="a:8050", job="predwatch", upper="{le}", '
+        f"lower=\"{lower}\"}}'\n        values: '1x{STEPS}'"
+        for le, lower in zip([*SCORE_LE, "+Inf"], ["0.0", *SCORE_LE], strict=True)
+    ]
     for i, instance in enumerate("ab"):
         for model, by_outcome in scores.items():
             for outcome, counts in by_outcome.items():
                 cumulative = np.cumsum(counts[i])
-                lines += [series("model_score_bucket", {"model": model, "outcome": outcome, "le": le}, c, instance)
-                          for le, c in zip([*SCORE_LE, "+Inf"], [*cumulative, cumulative[-1]], strict=True)]
+                lines += [
+                    series("model_score_bucket", {"model": model, "outcome": outcome, "le": le}, c, instance)
+                    for le, c in zip([*SCORE_LE, "+Inf"], [*cumulative, cumulative[-1]], strict=True)
+                ]
             for (predicted, outcome), counts in predictions[model].items():
-                lines.append(series("model_labelled_predictions_total",
-                                    {"model": model, "predicted": predicted, "outcome": outcome}, counts[i], instance))
+                lines.append(
+                    series(
+                        "model_labelled_predictions_total",
+                        {"model": model, "predicted": predicted, "outcome": outcome},
+                        counts[i],
+                        instance,
+                    )
+                )
         for feature, (edges, shares, counts) in FEATURES.items():
             le = [*edges, "+Inf"]
-            lines += [series("model_feature_value_bucket", {"model": "m", "feature": feature, "le": x}, c, instance)
-                      for x, c in zip(le, np.cumsum(counts[i]), strict=True)]
-            lines += [series("model_feature_reference_share", {"model": "m", "feature": feature, "upper": x, "lower": lo},
-                             s, instance).replace(f"0+{s:g}x{STEPS}", f"{s!r}x{STEPS}")
-                      for x, lo, s in zip(le, ["-Inf", *edges], shares, strict=True)]
+            lines += [
+                series("model_feature_value_bucket", {"model": "m", "feature": feature, "le": x}, c, instance)
+                for x, c in zip(le, np.cumsum(counts[i]), strict=True)
+            ]
+            lines += [
+                series(
+                    "model_feature_reference_share", {"model": "m", "feature": feature, "upper": x, "lower": lo}, s, instance
+                ).replace(f"0+{s:g}x{STEPS}", f"{s!r}x{STEPS}")
+                for x, lo, s in zip(le, ["-Inf", *edges], shares, strict=True)
+            ]
     return lines
 
 
@@ -90,8 +108,9 @@ def expected(scores: dict, predictions: dict) -> list[tuple[str, str, float]]:
         out.append(("model:accuracy:fleet1h", f'model="{model}"', right / sum(p.values())))
     for feature, (_, shares, counts) in FEATURES.items():
         current = AT * np.sum(counts, axis=0)
-        out.append(("model_feature:psi:fleet1h", f'feature="{feature}", model="m"',
-                    psi(np.asarray(shares), current / current.sum())))
+        out.append(
+            ("model_feature:psi:fleet1h", f'feature="{feature}", model="m"', psi(np.asarray(shares), current / current.sum()))
+        )
     return out
 
 
@@ -127,20 +146,38 @@ ALERTS = """
 def render() -> str:
     rng = np.random.default_rng(17)
     scores = score_counts(rng)
-    predictions = {"m": {("positive", "positive"): [40, 45], ("negative", "negative"): [50, 48],
-                         ("positive", "negative"): [6, 5], ("negative", "positive"): [4, 7]},
-                   "weak": {("positive", "positive"): [20, 22], ("negative", "negative"): [19, 21],
-                            ("positive", "negative"): [21, 20], ("negative", "positive"): [20, 19]}}
+    predictions = {
+        "m": {
+            ("positive", "positive"): [40, 45],
+            ("negative", "negative"): [50, 48],
+            ("positive", "negative"): [6, 5],
+            ("negative", "positive"): [4, 7],
+        },
+        "weak": {
+            ("positive", "positive"): [20, 22],
+            ("negative", "negative"): [19, 21],
+            ("positive", "negative"): [21, 20],
+            ("negative", "positive"): [20, 19],
+        },
+    }
     by_name: dict[str, list[str]] = {}
     for name, labels, value in expected(scores, predictions):
         by_name.setdefault(name, []).append(f"          - labels: '{{{labels}}}'\n            value: {rounded(value)!r}")
-    checks = "\n".join(f"      - expr: 'round({name}, {ROUND})'\n        eval_time: {AT}m\n        exp_samples:\n"
-                       + "\n".join(rows) for name, rows in by_name.items())
-    return ("# Generated by `python deploy/fleet_rules_test.py > deploy/fleet-rules.test.yml`: do not edit.\n"
-            "# Expected values: NumPy on the same counts (the script's docstring says what the input holds).\n"
-            "rule_files:\n  - fleet-rules.yml\n\nevaluation_interval: 1m\n\ntests:\n  - interval: 1m\n"
-            "    input_series:\n" + "\n".join(inputs(scores, predictions)) +
-            "\n    promql_expr_test:\n" + checks + "\n" + ALERTS.lstrip("\n"))
+    checks = "\n".join(
+        f"      - expr: 'round({name}, {ROUND})'\n        eval_time: {AT}m\n        exp_samples:\n" + "\n".join(rows)
+        for name, rows in by_name.items()
+    )
+    return (
+        "# Generated by `python deploy/fleet_rules_test.py > deploy/fleet-rules.test.yml`: do not edit.\n"
+        "# Expected values: NumPy on the same counts (the script's docstring says what the input holds).\n"
+        "rule_files:\n  - fleet-rules.yml\n\nevaluation_interval: 1m\n\ntests:\n  - interval: 1m\n"
+        "    input_series:\n"
+        + "\n".join(inputs(scores, predictions))
+        + "\n    promql_expr_test:\n"
+        + checks
+        + "\n"
+        + ALERTS.lstrip("\n")
+    )
 
 
 if __name__ == "__main__":

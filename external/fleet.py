@@ -3,6 +3,7 @@
 Prometheus being down or slow is an expected state, not an exception for the page: it is returned as
 `FleetView.error` (and recorded on a status board when one is given; an app's `prometheus` component is
 kept by collectors/prometheus.py, whether a panel is open or not)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,8 +42,7 @@ def _to_naive_utc(unix_seconds: float) -> datetime:
 class Fleet:
     """Reads the fleet panels through one Prometheus; reports its health on `board` if given."""
 
-    def __init__(self, source: PrometheusSource, board: StatusBoard | None = None,
-                 scrape_interval_seconds: float = 15.0) -> None:
+    def __init__(self, source: PrometheusSource, board: StatusBoard | None = None, scrape_interval_seconds: float = 15.0) -> None:
         self.source = source
         self.board = board
         self.scrape_interval_seconds = scrape_interval_seconds

@@ -1,6 +1,7 @@
 """Reads of a watched PostgreSQL server (psycopg 3): connections by state vs max_connections,
 transactions, cache hit ratio, database size, per-table scans, per-index use, and the slowest
 statements when pg_stat_statements is there. Every call has a short connect and statement timeout."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,9 +23,17 @@ class TargetReading:
     statements_note: str | None = None
 
 
-SUMMARY_KEYS = ("max_connections", "connections_total", "connections_active", "connections_idle",
-                "connections_idle_in_transaction", "xact_commit", "xact_rollback", "cache_hit_ratio",
-                "database_size_bytes")
+SUMMARY_KEYS = (
+    "max_connections",
+    "connections_total",
+    "connections_active",
+    "connections_idle",
+    "connections_idle_in_transaction",
+    "xact_commit",
+    "xact_rollback",
+    "cache_hit_ratio",
+    "database_size_bytes",
+)
 
 
 def _statements(cur: psycopg.Cursor, limit: int) -> tuple[list[tuple], str | None]:
@@ -41,8 +50,16 @@ def read_target(dsn: str, timeout_seconds: float, limit: int = 50) -> TargetRead
     # libpq's connect_timeout is whole seconds, at least 2; the statement timeout bounds each query.
     options = f"-c statement_timeout={int(timeout_seconds * 1000)}"
     try:
-        with psycopg.connect(dsn, connect_timeout=max(2, round(timeout_seconds)), options=options,
-                             autocommit=True, application_name="predwatch") as con, con.cursor() as cur:
+        with (
+            psycopg.connect(
+                dsn,
+                connect_timeout=max(2, round(timeout_seconds)),
+                options=options,
+                autocommit=True,
+                application_name="predwatch",
+            ) as con,
+            con.cursor() as cur,
+        ):
             summary = dict(zip(SUMMARY_KEYS, cur.execute(SUMMARY_SQL).fetchone() or (), strict=False))
             tables = list(cur.execute(TABLES_SQL, [limit]).fetchall())
             indexes = list(cur.execute(INDEXES_SQL, [limit]).fetchall())

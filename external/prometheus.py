@@ -1,6 +1,7 @@
 """A small client for Prometheus' HTTP API (`/api/v1/query`, `/api/v1/query_range`), standard library
 only, every request with a timeout. Errors of any kind (refused, timeout, bad answer) become
 PrometheusError so callers report one component error instead of breaking a page."""
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,16 @@ class PrometheusSource:
 
     def query_range(self, promql: str, start: datetime, end: datetime, step_seconds: float) -> dict[str, Any]:
         """The raw JSON answer of one range query (parse with analytics.promql.parse_result)."""
-        return self._get("/api/v1/query_range", {"query": promql, "start": f"{_unix(start):.3f}",
-                                                 "end": f"{_unix(end):.3f}", "step": f"{step_seconds:g}",
-                                                 "timeout": f"{self.timeout_seconds:g}s"})
+        return self._get(
+            "/api/v1/query_range",
+            {
+                "query": promql,
+                "start": f"{_unix(start):.3f}",
+                "end": f"{_unix(end):.3f}",
+                "step": f"{step_seconds:g}",
+                "timeout": f"{self.timeout_seconds:g}s",
+            },
+        )
 
     def query(self, promql: str, at: datetime | None = None) -> dict[str, Any]:
         params: dict[str, Any] = {"query": promql, "timeout": f"{self.timeout_seconds:g}s"}

@@ -1,6 +1,7 @@
 """PromQL for the fleet views: pure builders over Predwatch's own /metrics names, and the parsing
 of Prometheus' HTTP API answers into plain rows. No I/O here: external/prometheus.py sends them
 and external/fleet.py joins the two."""
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,23 @@ SYSTEM_QUERIES: dict[str, tuple[str, str]] = {
 }
 PREDICTION_QUERIES: dict[str, tuple[str, str]] = {
     "request_rate_per_second": ("sum by (instance) (rate(predictions_total{sel}[{window}]))", "req/s"),
-    "error_rate_percent": ('100 * sum by (instance) (rate(predictions_total{err}[{window}]))'
-                           " / sum by (instance) (rate(predictions_total{sel}[{window}]))", "%"),
-    "latency_p50_seconds": ("histogram_quantile(0.5, sum by (instance, le) "
-                            "(rate(prediction_duration_seconds_bucket{sel}[{window}])))", "s"),
-    "latency_p95_seconds": ("histogram_quantile(0.95, sum by (instance, le) "
-                            "(rate(prediction_duration_seconds_bucket{sel}[{window}])))", "s"),
-    "latency_p99_seconds": ("histogram_quantile(0.99, sum by (instance, le) "
-                            "(rate(prediction_duration_seconds_bucket{sel}[{window}])))", "s"),
+    "error_rate_percent": (
+        "100 * sum by (instance) (rate(predictions_total{err}[{window}]))"
+        " / sum by (instance) (rate(predictions_total{sel}[{window}]))",
+        "%",
+    ),
+    "latency_p50_seconds": (
+        "histogram_quantile(0.5, sum by (instance, le) (rate(prediction_duration_seconds_bucket{sel}[{window}])))",
+        "s",
+    ),
+    "latency_p95_seconds": (
+        "histogram_quantile(0.95, sum by (instance, le) (rate(prediction_duration_seconds_bucket{sel}[{window}])))",
+        "s",
+    ),
+    "latency_p99_seconds": (
+        "histogram_quantile(0.99, sum by (instance, le) (rate(prediction_duration_seconds_bucket{sel}[{window}])))",
+        "s",
+    ),
 }
 # Model quality (issue 17): the fleet's own figures, recorded by deploy/fleet-rules.yml over the last hour from
 # every instance's merged counts, beside each instance's latest gauges. Their series are named by instance
@@ -63,9 +73,11 @@ def window_text(step_seconds: float, scrape_interval_seconds: float = 15.0) -> s
 
 
 def build(template: str, instance: str | None, window: str) -> str:
-    return (template.replace("{sel}", selector(instance))
-            .replace("{err}", selector(instance, status="error"))
-            .replace("{window}", window))
+    return (
+        template.replace("{sel}", selector(instance))
+        .replace("{err}", selector(instance, status="error"))
+        .replace("{window}", window)
+    )
 
 
 def panel_queries(panel: str, instance: str | None, window: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ exponential backoff, and repeated for a still-firing alert only after `repeat_in
 Deliveries are attempted from the alerting collector's pass (`deliver(now)`), so the clock is
 injected and no extra thread is needed; each attempt is bounded by a short timeout.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,18 +56,34 @@ def label_set_text(labels: Mapping[str, str]) -> str:
     return "{" + ", ".join(sorted(f"{k}={json.dumps(str(v))}" for k, v in labels.items())) + "}"
 
 
-def payload(alert: Mapping[str, Any], status: str, labels: Mapping[str, str], annotations: Mapping[str, str],
-            external_url: str = "") -> dict[str, Any]:
+def payload(
+    alert: Mapping[str, Any], status: str, labels: Mapping[str, str], annotations: Mapping[str, str], external_url: str = ""
+) -> dict[str, Any]:
     """One alert as Alertmanager's webhook body (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config);
     groupKey as Alertmanager builds it for deploy/alertmanager.yml: the route's key, `:`, the group_by labels."""
     labels, annotations = dict(labels), dict(annotations)
-    item = {"status": status, "labels": labels, "annotations": annotations, "startsAt": _iso(alert.get("fired_at")),
-            "endsAt": _iso(alert.get("resolved_at") if status == "resolved" else None),
-            "generatorURL": f"{external_url}/alerts", "fingerprint": fingerprint(labels)}
+    item = {
+        "status": status,
+        "labels": labels,
+        "annotations": annotations,
+        "startsAt": _iso(alert.get("fired_at")),
+        "endsAt": _iso(alert.get("resolved_at") if status == "resolved" else None),
+        "generatorURL": f"{external_url}/alerts",
+        "fingerprint": fingerprint(labels),
+    }
     group = {k: labels[k] for k in GROUP_BY if k in labels}
-    return {"version": "4", "groupKey": f"{route_key(labels)}:{label_set_text(group)}", "truncatedAlerts": 0,
-            "status": status, "receiver": "predwatch", "groupLabels": group, "commonLabels": labels,
-            "commonAnnotations": annotations, "externalURL": external_url, "alerts": [item]}
+    return {
+        "version": "4",
+        "groupKey": f"{route_key(labels)}:{label_set_text(group)}",
+        "truncatedAlerts": 0,
+        "status": status,
+        "receiver": "predwatch",
+        "groupLabels": group,
+        "commonLabels": labels,
+        "commonAnnotations": annotations,
+        "externalURL": external_url,
+        "alerts": [item],
+    }
 
 
 def post_json(url: str, body: bytes, timeout: float) -> int:
@@ -88,18 +105,29 @@ class Delivery:
 
 
 class WebhookNotifier:
-    def __init__(self, url: str, timeout_seconds: float = 3.0, backoff_seconds: float = 1.0,
-                 max_backoff_seconds: float = 300.0, max_attempts: int = 10, per_pass: int = 10,
-                 external_url: str = "", send: Sender = post_json) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout_seconds: float = 3.0,
+        backoff_seconds: float = 1.0,
+        max_backoff_seconds: float = 300.0,
+        max_attempts: int = 10,
+        per_pass: int = 10,
+        external_url: str = "",
+        send: Sender = post_json,
+    ) -> None:
         self.url, self.timeout, self.external_url, self.send = url, timeout_seconds, external_url, send
         self.backoff, self.max_backoff, self.max_attempts, self.per_pass = (
-            backoff_seconds, max_backoff_seconds, max_attempts, per_pass)
+            backoff_seconds,
+            max_backoff_seconds,
+            max_attempts,
+            per_pass,
+        )
         self.outbox: dict[tuple[str, str], Delivery] = {}
         self.sent = 0
         self.failed = 0
 
-    def enqueue(self, alert: Mapping[str, Any], status: str, labels: Mapping[str, str],
-                annotations: Mapping[str, str]) -> bool:
+    def enqueue(self, alert: Mapping[str, Any], status: str, labels: Mapping[str, str], annotations: Mapping[str, str]) -> bool:
         """Queue one notification; a transition already queued is not queued twice."""
         key = (str(alert["id"]), status)
         if key in self.outbox:
@@ -118,8 +146,14 @@ class WebhookNotifier:
         if 200 <= code < 300:
             return True
         self.failed += 1
-        log.warning("alert webhook %s: %s %s failed (attempt %d): %s", self.url, delivery.alert_id,
-                    delivery.status, delivery.attempts, error)
+        log.warning(
+            "alert webhook %s: %s %s failed (attempt %d): %s",
+            self.url,
+            delivery.alert_id,
+            delivery.status,
+            delivery.attempts,
+            error,
+        )
         return False
 
     def deliver(self, now: datetime) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 Set from flags at start (optionally after a delay) and from the dashboard's demo controls;
 read by the workload on every tick. Plain attribute writes are atomic in CPython.
 """
+
 from __future__ import annotations
 
 import random

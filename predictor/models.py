@@ -2,6 +2,7 @@
 trained on the scenario on first start and saved with joblib under the data directory beside a
 reference sample of their training inputs and scores; later starts load them on first use
 (`BuiltInModels`), so a process that never predicts with them never imports scikit-learn (~80 MB)."""
+
 from __future__ import annotations
 
 import logging
@@ -96,8 +97,7 @@ def load_or_train(models_dir: Path, scenario: Scenario | None = None) -> dict[st
         tmp = path.with_suffix(".tmp")
         joblib.dump(bundle, tmp)
         tmp.replace(path)  # atomic: a crash mid-save never leaves half a model
-        log.info("model %d/%d %s trained in %.1f s, saved to %s", i, len(NAMES), name,
-                 bundle.trained_seconds, path)
+        log.info("model %d/%d %s trained in %.1f s, saved to %s", i, len(NAMES), name, bundle.trained_seconds, path)
         bundles[name] = bundle
     # Native thread pools (OpenMP, BLAS) at one thread for the whole process: the server's own
     # threads already use every core, and a 1-row HistGradientBoosting predict took 20-70 ms with

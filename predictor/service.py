@@ -1,5 +1,6 @@
 """The instrumented predict path. Every call is timed and counted; the log record is only
 enqueued for the writer (the hot path never waits on the database)."""
+
 from __future__ import annotations
 
 import itertools
@@ -49,8 +50,15 @@ MAX_FEATURE_MAGNITUDE = 1e12
 
 
 class PredictionService:
-    def __init__(self, models: Mapping[str, ModelBundle], writer: Writer, metrics: PredictionMetrics,
-                 default_model: str, timeout_seconds: float = 1.0, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        models: Mapping[str, ModelBundle],
+        writer: Writer,
+        metrics: PredictionMetrics,
+        default_model: str,
+        timeout_seconds: float = 1.0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.models = models  # not copied: BuiltInModels loads on the first look-up, not here
         self.writer = writer
         self.metrics = metrics
@@ -67,8 +75,9 @@ class PredictionService:
     def _bundle(self, name: str | None) -> ModelBundle:
         bundle = self.models.get(name or self.default_model)
         if bundle is None:
-            raise PredictionError("validation_error", f"unknown model {name!r}",
-                                  [{"field": "model", "allowed": sorted(self.models)}])
+            raise PredictionError(
+                "validation_error", f"unknown model {name!r}", [{"field": "model", "allowed": sorted(self.models)}]
+            )
         return bundle
 
     @staticmethod
@@ -83,13 +92,22 @@ class PredictionService:
             for c, name in enumerate(bundle.features):
                 value = features.get(name)
                 # isfinite() only on floats: a huge JSON integer would overflow it (and is caught below).
-                if isinstance(value, bool) or not isinstance(value, int | float) or (
-                        isinstance(value, float) and not math.isfinite(value)):
-                    problems.append({"row": r, "field": f"features.{name}",
-                                     "error": "missing" if value is None else "must be a finite number"})
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, int | float)
+                    or (isinstance(value, float) and not math.isfinite(value))
+                ):
+                    problems.append(
+                        {
+                            "row": r,
+                            "field": f"features.{name}",
+                            "error": "missing" if value is None else "must be a finite number",
+                        }
+                    )
                 elif abs(value) > MAX_FEATURE_MAGNITUDE:
-                    problems.append({"row": r, "field": f"features.{name}",
-                                     "error": f"must be within ±{MAX_FEATURE_MAGNITUDE:g}"})
+                    problems.append(
+                        {"row": r, "field": f"features.{name}", "error": f"must be within ±{MAX_FEATURE_MAGNITUDE:g}"}
+                    )
                 else:
                     matrix[r, c] = value
             extra = sorted(set(features) - set(bundle.features))
@@ -99,12 +117,14 @@ class PredictionService:
             raise PredictionError("validation_error", f"{len(problems)} invalid feature value(s)", problems[:50])
         return matrix
 
-    def predict(self, features: Mapping[str, Any], model: str | None = None,
-                fault: Callable[[], None] | None = None) -> Prediction:
+    def predict(
+        self, features: Mapping[str, Any], model: str | None = None, fault: Callable[[], None] | None = None
+    ) -> Prediction:
         return self.predict_many([features], model, fault)[0]
 
-    def predict_many(self, rows: Sequence[Mapping[str, Any]], model: str | None = None,
-                     fault: Callable[[], None] | None = None) -> list[Prediction]:
+    def predict_many(
+        self, rows: Sequence[Mapping[str, Any]], model: str | None = None, fault: Callable[[], None] | None = None
+    ) -> list[Prediction]:
         """Score rows with one model; raises PredictionError (already counted and logged)."""
         started = time.perf_counter()
         self.metrics.in_flight.inc()
@@ -135,8 +155,9 @@ class PredictionService:
             raise PredictionError("timeout", f"prediction took {elapsed:.3f} s, over the {self.timeout_seconds} s limit")
         return self._succeeded(bundle, rows, scores, inference, elapsed)
 
-    def _succeeded(self, bundle: ModelBundle, rows: Sequence[Mapping[str, Any]], scores: np.ndarray,
-                   inference: float, elapsed: float) -> list[Prediction]:
+    def _succeeded(
+        self, bundle: ModelBundle, rows: Sequence[Mapping[str, Any]], scores: np.ndarray, inference: float, elapsed: float
+    ) -> list[Prediction]:
         bound = self.metrics.model(bundle.name)
         now = self.clock()
         per_row = elapsed / len(rows)
@@ -144,8 +165,10 @@ class PredictionService:
         for features, score in zip(rows, scores.tolist(), strict=True):
             label = int(score >= bundle.threshold)
             pid = self._next_id()
-            self.writer.enqueue("predictions", (pid, now, bundle.name, bundle.version, score, label, per_row,
-                                                "ok", None, "builtin", now, features))
+            self.writer.enqueue(
+                "predictions",
+                (pid, now, bundle.name, bundle.version, score, label, per_row, "ok", None, "builtin", now, features),
+            )
             out.append(Prediction(pid, bundle.name, bundle.version, score, label, per_row))
         bound.ok.inc(len(rows))
         bound.inference.observe(inference)
@@ -157,8 +180,9 @@ class PredictionService:
         now = self.clock()
         version = self.models[known].version if known in self.models else None
         for _ in rows:
-            self.writer.enqueue("predictions", (self._next_id(), now, known, version, None, None, elapsed,
-                                                "error", kind, "builtin", now, None))
+            self.writer.enqueue(
+                "predictions", (self._next_id(), now, known, version, None, None, elapsed, "error", kind, "builtin", now, None)
+            )
         self.metrics.failed(known, kind, len(rows))
         self.metrics.model(known).duration.observe(elapsed)
         log.debug("prediction failed on model %s: %s", known, kind)  # each is also stored with its kind

@@ -1,6 +1,7 @@
 """The built-in traffic: requests through the same instrumented predict path a real client
 uses, at a rate with a daily shape and random bursts, a small share of invalid requests, the
 challenger shadow-scoring every valid request, and outcomes that arrive after a random delay."""
+
 from __future__ import annotations
 
 import heapq
@@ -20,10 +21,20 @@ from predictor.service import PredictionError, PredictionService
 class WorkloadCollector:
     name = "workload"
 
-    def __init__(self, service: PredictionService, controls: DemoControls, rate: float, *,
-                 challenger: str | None = None, invalid_share: float = 0.02, labelled_share: float = 0.9,
-                 label_delay: tuple[float, float] = (2.0, 120.0), interval: float = 0.1, seed: int | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        service: PredictionService,
+        controls: DemoControls,
+        rate: float,
+        *,
+        challenger: str | None = None,
+        invalid_share: float = 0.02,
+        labelled_share: float = 0.9,
+        label_delay: tuple[float, float] = (2.0, 120.0),
+        interval: float = 0.1,
+        seed: int | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.service, self.controls, self.rate = service, controls, rate
         self.challenger = challenger
         self.invalid_share, self.labelled_share, self.label_delay = invalid_share, labelled_share, label_delay

@@ -6,6 +6,7 @@ blocking or breaking the service. Standard library only (prometheus_client only 
     log.prediction(id=req_id, features=x, score=p, predicted_label=int(p > .5), latency_seconds=dt)
     log.outcome(id=req_id, label=y)
 """
+
 from predwatch_client.logger import PredictionLogger
 from predwatch_client.timing import Timed
 

@@ -5,6 +5,7 @@ bounded while Predwatch is down and the caller never waits.
 The hot path takes no lock: deque.append is atomic, and only when the queue is over its bound does
 the caller take the lock to trim it. A lock on every call cost 4 threads logging at once a convoy
 (each waiting on the lock and on the GIL in turn)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """PredictionLogger: what a prediction service calls. The hot path (`prediction`, `outcome`) builds one
 tuple and appends it to a bounded queue under a lock: no I/O, no formatting, and it never raises."""
+
 from __future__ import annotations
 
 import atexit
@@ -19,8 +20,18 @@ from predwatch_client.wire import OUTCOME, PREDICTION, Item
 log = logging.getLogger("predwatch_client")
 _now = time.time
 # Columns of a batch frame that are fields of the log; every other column is a feature.
-FIELDS = ("id", "model", "model_version", "timestamp", "score", "predicted_label", "latency_seconds",
-          "status", "error_kind", "features")
+FIELDS = (
+    "id",
+    "model",
+    "model_version",
+    "timestamp",
+    "score",
+    "predicted_label",
+    "latency_seconds",
+    "status",
+    "error_kind",
+    "features",
+)
 
 
 class PredictionLogger:
@@ -36,18 +47,30 @@ class PredictionLogger:
     _put: Callable[[Item], None]
     _sender: Sender
 
-    def __init__(self, url: str, token: str | None = None, *, model: str, model_version: str | None = None,
-                 batch_size: int = 1000, flush_interval: float = 1.0, max_queue: int = 50_000,
-                 registry: Any = None, request_timeout: float = 10.0, max_backoff: float = 10.0,
-                 exit_timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        model: str,
+        model_version: str | None = None,
+        batch_size: int = 1000,
+        flush_interval: float = 1.0,
+        max_queue: int = 50_000,
+        registry: Any = None,
+        request_timeout: float = 10.0,
+        max_backoff: float = 10.0,
+        exit_timeout: float = 5.0,
+    ) -> None:
         if batch_size < 1 or max_queue < 1 or flush_interval <= 0:
             raise ValueError("batch_size and max_queue must be >= 1 and flush_interval > 0")
         self.model, self.model_version = model, model_version
         self.batch_size = min(batch_size, MAX_BATCH)
         self.exit_timeout = exit_timeout
         self._max_queue = max_queue
-        self._new_sender = functools.partial(Sender, url=url, token=token, flush_interval=flush_interval,
-                                             request_timeout=request_timeout, max_backoff=max_backoff)
+        self._new_sender = functools.partial(
+            Sender, url=url, token=token, flush_interval=flush_interval, request_timeout=request_timeout, max_backoff=max_backoff
+        )
         self._start()
         atexit.register(self._at_exit)
         # A forked child (gunicorn --preload, multiprocessing) inherits the queue but not the thread: it
@@ -57,6 +80,7 @@ class PredictionLogger:
             os.register_at_fork(after_in_child=lambda: (method := after_fork()) is not None and method())
         if registry is not None:
             from predwatch_client.metrics import register  # prometheus_client only when asked for
+
             register(registry, self)
 
     def _start(self) -> None:
@@ -71,17 +95,37 @@ class PredictionLogger:
 
     # -- the hot path ------------------------------------------------------------------------------
 
-    def prediction(self, id: Any, features: Mapping[str, Any] | None = None, score: float | None = None,
-                   predicted_label: int | None = None, latency_seconds: float | None = None,
-                   timestamp: Any = None, status: str = "ok", error_kind: str | None = None,
-                   model: str | None = None) -> None:
+    def prediction(
+        self,
+        id: Any,
+        features: Mapping[str, Any] | None = None,
+        score: float | None = None,
+        predicted_label: int | None = None,
+        latency_seconds: float | None = None,
+        timestamp: Any = None,
+        status: str = "ok",
+        error_kind: str | None = None,
+        model: str | None = None,
+    ) -> None:
         """Queue one prediction log. `timestamp` (datetime, ISO string or epoch seconds) defaults to now."""
         try:
             if type(features) is dict:
                 features = features.copy()  # the caller may reuse its dict for the next request
-            self._put((PREDICTION, id, model or self.model, self.model_version,
-                       _now() if timestamp is None else timestamp, features, score, predicted_label,
-                       latency_seconds, status, error_kind))
+            self._put(
+                (
+                    PREDICTION,
+                    id,
+                    model or self.model,
+                    self.model_version,
+                    _now() if timestamp is None else timestamp,
+                    features,
+                    score,
+                    predicted_label,
+                    latency_seconds,
+                    status,
+                    error_kind,
+                )
+            )
         except Exception:  # never into the service's request path
             self._lost()
 
@@ -137,9 +181,19 @@ class PredictionLogger:
         features = value["features"]
         if features is None:
             features = {k: v for k, v in row.items() if k not in FIELDS}
-        return (PREDICTION, value["id"], value["model"] or self.model, value["model_version"] or self.model_version,
-                value["timestamp"] if value["timestamp"] is not None else _now(), features, value["score"],
-                value["predicted_label"], value["latency_seconds"], value["status"] or "ok", value["error_kind"])
+        return (
+            PREDICTION,
+            value["id"],
+            value["model"] or self.model,
+            value["model_version"] or self.model_version,
+            value["timestamp"] if value["timestamp"] is not None else _now(),
+            features,
+            value["score"],
+            value["predicted_label"],
+            value["latency_seconds"],
+            value["status"] or "ok",
+            value["error_kind"],
+        )
 
     # -- counters and shutdown ---------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """The client's counters in the service's own prometheus_client registry, read at scrape time (the hot
 path updates nothing of prometheus_client). Imported only when a registry is passed."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

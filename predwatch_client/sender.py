@@ -1,6 +1,7 @@
 """The background thread: takes batches from the Buffer, posts them, retries with backoff and jitter
 while Predwatch is unreachable or failing (safe: ids are idempotent on the server), and splits a batch
 the server refuses as bad so the good records in it still land."""
+
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,17 @@ REJECT_LOG_INTERVAL = 10.0  # seconds between warnings about rejected records (t
 
 
 class Sender(threading.Thread):
-    def __init__(self, buffer: Buffer, url: str, token: str | None, *, flush_interval: float,
-                 request_timeout: float, max_backoff: float, base_backoff: float = 0.1) -> None:
+    def __init__(
+        self,
+        buffer: Buffer,
+        url: str,
+        token: str | None,
+        *,
+        flush_interval: float,
+        request_timeout: float,
+        max_backoff: float,
+        base_backoff: float = 0.1,
+    ) -> None:
         super().__init__(name="predwatch-client-sender", daemon=True)  # exit is flushed by close(), not by joining
         self.buffer, self.token = buffer, token
         self.urls = {kind: url.rstrip("/") + path for kind, (path, _) in ROUTES.items()}
@@ -99,7 +109,7 @@ class Sender(threading.Thread):
             reply = post(self.urls[kind], self.token, body, self._timeout())
             if not reply.retryable:
                 return reply
-            delay = min(self.max_backoff, self.base_backoff * 2 ** attempt) * self.random.uniform(0.5, 1.0)
+            delay = min(self.max_backoff, self.base_backoff * 2**attempt) * self.random.uniform(0.5, 1.0)
             if attempt == 0:
                 log.info("predwatch client: %s (HTTP %s); retrying with backoff", reply.message, reply.status)
             if not self._nap(delay):

@@ -1,5 +1,6 @@
 """Time a predict call and log its inputs and output: a context manager (`log.timed`) and a decorator
 (`log.track`). Reading the output never breaks the call: what cannot be read is logged as missing."""
+
 from __future__ import annotations
 
 import functools
@@ -32,9 +33,16 @@ class Timed:
         latency = time.perf_counter() - self._started
         failed = exc_type is not None or self.error_kind is not None
         kind = self.error_kind or (exc_type.__name__ if exc_type is not None else None)
-        self.logger.prediction(self.id, self.features, None if failed else self.score,
-                               None if failed else self.predicted_label, latency,
-                               status="error" if failed else "ok", error_kind=kind, model=self.model)
+        self.logger.prediction(
+            self.id,
+            self.features,
+            None if failed else self.score,
+            None if failed else self.predicted_label,
+            latency,
+            status="error" if failed else "ok",
+            error_kind=kind,
+            model=self.model,
+        )
         # Returns nothing: the exception, if any, goes on to the caller.
 
 
@@ -51,9 +59,16 @@ def _first_mapping(*args: Any, **kwargs: Any) -> Mapping[str, Any] | None:
     return next((a for a in (*args, *kwargs.values()) if isinstance(a, Mapping)), None)
 
 
-def track(logger: PredictionLogger, fn: Callable[..., Any] | None = None, *, id_of: Callable[..., Any] | None = None,
-          features_of: Callable[..., Any] | None = None, score_of: Callable[[Any], Any] | None = None,
-          label_of: Callable[[Any], Any] | None = None, model: str | None = None) -> Any:
+def track(
+    logger: PredictionLogger,
+    fn: Callable[..., Any] | None = None,
+    *,
+    id_of: Callable[..., Any] | None = None,
+    features_of: Callable[..., Any] | None = None,
+    score_of: Callable[[Any], Any] | None = None,
+    label_of: Callable[[Any], Any] | None = None,
+    model: str | None = None,
+) -> Any:
     """`id_of(*args, **kwargs)` gives the prediction id (default: a random one, which no outcome can
     name later); `features_of` the features (default: the first mapping argument); `score_of(result)`
     and `label_of(result)` read the output (default: a number is the score, a mapping's 'score' and

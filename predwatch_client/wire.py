@@ -1,5 +1,6 @@
 """The ingest contract of POST /api/predictions and /api/outcomes: queued tuples to JSON rows, one
 HTTP request with urllib, and the answer read into a Reply. Runs on the sender thread only."""
+
 from __future__ import annotations
 
 import http.client
@@ -83,8 +84,13 @@ def features_row(features: Any) -> dict[str, Any] | None:
 def prediction_row(item: Item) -> dict[str, Any]:
     _, pid, model, version, ts, features, score, label, latency, status, error_kind = item
     row = {"id": str(pid), "model": model, "timestamp": _when(ts), "status": status}
-    for key, value in (("model_version", version), ("score", score), ("predicted_label", label),
-                       ("latency_seconds", latency), ("error_kind", error_kind)):
+    for key, value in (
+        ("model_version", version),
+        ("score", score),
+        ("predicted_label", label),
+        ("latency_seconds", latency),
+        ("error_kind", error_kind),
+    ):
         if value is not None:
             row[key] = value
     if features is not None:

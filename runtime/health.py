@@ -4,6 +4,7 @@ Built from every input at once (host sample, processes, collectors on the status
 watched PostgreSQLs, firing alerts), so page and API cannot disagree about the same moment. The report
 runs several store queries; under load (load balancers, dashboards and scrapers polling at once) it is
 computed at most once per `cache_seconds` and shared, with its age."""
+
 from __future__ import annotations
 
 import threading
@@ -30,9 +31,17 @@ class HealthAnswer(NamedTuple):
 
 
 class HealthService:
-    def __init__(self, store: Store, writer: Writer, board: StatusBoard, databases: DatabaseState,
-                 levels: Mapping[str, Levels], sample_delay: float, cache_seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        store: Store,
+        writer: Writer,
+        board: StatusBoard,
+        databases: DatabaseState,
+        levels: Mapping[str, Levels],
+        sample_delay: float,
+        cache_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store, self.writer, self.board, self.databases = store, writer, board, databases
         self.levels = dict(levels)
         self.sample_delay = sample_delay

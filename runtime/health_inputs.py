@@ -1,6 +1,7 @@
 """Gather the plain values the health report is built from: the newest host sample, the
 watched processes, the state of collectors, writer and store, the watched PostgreSQLs and the
 firing alerts."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -20,9 +21,18 @@ def writer_state(writer: Writer) -> dict[str, Any]:
     status = "ok"
     if s.last_error or length > 0.8 * writer.capacity:
         status = "warning"
-    return {"status": status, "queue_length": length, "capacity": writer.capacity,
-            "rows_written": s.rows_written, "dropped": s.dropped, "rejected": s.rejected, "failures": s.failures,
-            "last_flush": s.last_flush_at, "last_batch_seconds": s.last_batch_seconds, "error": s.last_error}
+    return {
+        "status": status,
+        "queue_length": length,
+        "capacity": writer.capacity,
+        "rows_written": s.rows_written,
+        "dropped": s.dropped,
+        "rejected": s.rejected,
+        "failures": s.failures,
+        "last_flush": s.last_flush_at,
+        "last_batch_seconds": s.last_batch_seconds,
+        "error": s.last_error,
+    }
 
 
 def store_state(store: Store) -> tuple[dict[str, Any], dict | None, list[dict]]:
@@ -36,8 +46,18 @@ def store_state(store: Store) -> tuple[dict[str, Any], dict | None, list[dict]]:
         error = disk_full or f"{type(exc).__name__}: {exc}"
         return {"status": "critical", "path": str(store.path), "error": error}, None, []
     size = store.path.stat().st_size if store.path.exists() else 0
-    return {"status": "critical" if disk_full else "ok", "path": str(store.path), "size_bytes": size,
-            "error": disk_full, "cursors_in_use": store.active_cursors, "cursor_pool": store.pool_size}, sample, processes
+    return (
+        {
+            "status": "critical" if disk_full else "ok",
+            "path": str(store.path),
+            "size_bytes": size,
+            "error": disk_full,
+            "cursors_in_use": store.active_cursors,
+            "cursor_pool": store.pool_size,
+        },
+        sample,
+        processes,
+    )
 
 
 def firing_alerts(store: Store) -> list[dict[str, Any]]:
@@ -48,8 +68,9 @@ def firing_alerts(store: Store) -> list[dict[str, Any]]:
         return []
 
 
-def health_inputs(store: Store, writer: Writer, board: StatusBoard,
-                  postgres: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+def health_inputs(
+    store: Store, writer: Writer, board: StatusBoard, postgres: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
     store_info, sample, processes = store_state(store)
     return {
         "alerts": firing_alerts(store),

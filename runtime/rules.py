@@ -1,5 +1,6 @@
 """The alert rules in force: the shipped defaults with the user's file laid over them. They are also
 the threshold table the status badges read (analytics/thresholds.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path

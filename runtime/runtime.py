@@ -1,4 +1,5 @@
 """The objects one app shares between its routes, callbacks and collectors."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,8 +33,15 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.answers = ModelAnswers(self.store, self.settings.min_eval_samples)
-        self.health = HealthService(self.store, self.writer, self.board, self.databases, self.levels,
-                                    self.settings.sample_delay, self.settings.health_cache_seconds)
+        self.health = HealthService(
+            self.store,
+            self.writer,
+            self.board,
+            self.databases,
+            self.levels,
+            self.settings.sample_delay,
+            self.settings.health_cache_seconds,
+        )
 
     @classmethod
     def open(cls, settings: Settings, telemetry: Telemetry | None = None) -> Runtime:
@@ -42,8 +50,12 @@ class Runtime:
         rules = load_rules(settings.rules)
         store = Store(settings.db)
         store.lock_down()  # after migrations: the serving connection reads no files and keeps its settings
-        writer = Writer(store, capacity=settings.writer_queue_size, flush_interval=settings.writer_flush_interval,
-                        converters={"predictions": prediction_tables})
+        writer = Writer(
+            store,
+            capacity=settings.writer_queue_size,
+            flush_interval=settings.writer_flush_interval,
+            converters={"predictions": prediction_tables},
+        )
         telemetry = telemetry or Telemetry()
         expose_storage(telemetry, store, writer)
         return cls(settings, store, writer, telemetry, rules)

@@ -1,5 +1,6 @@
 """The newest readings of the database collectors (table sizes, data-quality results, watched
 PostgreSQLs), shared with /metrics, the health route and the API."""
+
 from __future__ import annotations
 
 import threading
@@ -11,7 +12,7 @@ from typing import Any
 class DatabaseState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     tables: list[dict[str, Any]] = field(default_factory=list)
-    quality: list[Any] = field(default_factory=list)           # QualityResult-like objects
+    quality: list[Any] = field(default_factory=list)  # QualityResult-like objects
     postgres: dict[str, dict[str, Any]] = field(default_factory=dict)  # target -> summary incl. up/error
 
     def set(self, **values: Any) -> None:

@@ -1,5 +1,6 @@
 """In-memory health of the running components (collectors, writer, store), for the health
 route and the Overview page. Components report; readers take a snapshot."""
+
 from __future__ import annotations
 
 import threading
@@ -33,8 +34,13 @@ class StatusBoard:
         with self._lock:
             old = self._items.get(name, ComponentStatus(name))
             self._items[name] = replace(
-                old, status="ok", last_success=now, last_attempt=now, error=None,
-                consecutive_failures=0, runs=old.runs + 1,
+                old,
+                status="ok",
+                last_success=now,
+                last_attempt=now,
+                error=None,
+                consecutive_failures=0,
+                runs=old.runs + 1,
             )
 
     def failure(self, name: str, now: datetime, error: str) -> None:
@@ -42,8 +48,13 @@ class StatusBoard:
             old = self._items.get(name, ComponentStatus(name))
             failures = old.consecutive_failures + 1
             self._items[name] = replace(
-                old, status="critical" if failures >= 3 and not old.optional else "warning", last_attempt=now,
-                error=error, consecutive_failures=failures, runs=old.runs + 1, failures=old.failures + 1,
+                old,
+                status="critical" if failures >= 3 and not old.optional else "warning",
+                last_attempt=now,
+                error=error,
+                consecutive_failures=failures,
+                runs=old.runs + 1,
+                failures=old.failures + 1,
             )
 
     def stopped(self, name: str) -> None:

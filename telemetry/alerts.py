@@ -3,6 +3,7 @@
 `alert_transitions_total{rule,severity,state}`, and the values the rules watch under the names and
 labels the exported Prometheus rules use (`cpu_percent`, `drift_psi_max{model,feature}`, ...), as of
 the last evaluation."""
+
 from __future__ import annotations
 
 import threading
@@ -39,8 +40,9 @@ class AlertGauges(Collector):
     def update(self, states: Mapping[tuple[str, str | None], AlertState], values: Values) -> None:
         with self._lock:
             self._states = {key: s.state for key, s in states.items()}
-            self._values = {k: [SubjectValue(r.subject, float(r.value)) for r in rows]
-                            for k, rows in values.items() if k in VALUE_GAUGES}
+            self._values = {
+                k: [SubjectValue(r.subject, float(r.value)) for r in rows] for k, rows in values.items() if k in VALUE_GAUGES
+            }
 
     def _alert_families(self, states: dict[tuple[str, str | None], str]) -> Iterator[Metric]:
         firing, pending = family("alerts_firing"), family("alerts_pending")

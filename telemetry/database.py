@@ -1,6 +1,7 @@
 """/metrics for the database, built at scrape time: the query-duration histogram (from the store's own counters, so the
 query path never touches prometheus_client), cursor pool figures, file sizes, and the newest
 data-quality and PostgreSQL readings that the collectors leave in a DatabaseState."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,6 +1,7 @@
 """The metrics computed when /metrics is scraped, registered in one app's registry. The collectors that
 build them are the other modules of this room (writer.py, database.py, alerts.py, fleet.py), all through
 metrics.py's `family()`; the parts they read (the writer, the store, the alerting pass) are handed in."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

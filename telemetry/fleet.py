@@ -13,6 +13,7 @@ A model's score histograms exist from its first profiled prediction (zeros until
 increase() counts the first outcomes too). A model without reference edges exports no feature
 histogram (/api/drift says why).
 """
+
 from __future__ import annotations
 
 import threading

@@ -6,6 +6,7 @@ transitions counter below); metrics computed when `/metrics` is scraped (writer 
 alert and fleet state) are declared in `SCRAPED` and built through `family()` by the collectors of
 telemetry/writer.py, database.py, alerts.py and fleet.py, which telemetry/exposition.py registers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -50,30 +51,51 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "postgres_max_connections": ("gauge", "max_connections setting", ("target",)),
     "postgres_cache_hit_ratio": ("gauge", "Share of block reads served from shared buffers", ("target",)),
     "postgres_database_size_bytes": ("gauge", "Size of the watched database", ("target",)),
-    "alerts_firing": ("gauge", "1 while the rule's alert about the subject is firing",
-                      ("rule", "severity", "model", "feature", "process")),
-    "alerts_pending": ("gauge", "1 while the rule's alert about the subject is pending",
-                       ("rule", "severity", "model", "feature", "process")),
+    "alerts_firing": (
+        "gauge",
+        "1 while the rule's alert about the subject is firing",
+        ("rule", "severity", "model", "feature", "process"),
+    ),
+    "alerts_pending": (
+        "gauge",
+        "1 while the rule's alert about the subject is pending",
+        ("rule", "severity", "model", "feature", "process"),
+    ),
     # Fleet-mergeable model quality (telemetry/fleet.py, issue 17): running totals that only grow, summed
     # across instances by deploy/fleet-rules.yml into fleet AUC, accuracy and PSI.
-    "model_score": ("histogram", "Labelled predictions by score (50 fixed buckets on [0, 1]) and outcome, "
-                    "counted when the outcome arrives", ("model", "outcome")),
-    "model_score_bucket_lower": ("gauge", "1 for each model_score bucket: `upper` is its le, `lower` the le of "
-                                 "the bucket below it (the fleet rules take per-bucket counts with it)", ("upper", "lower")),
-    "model_labelled_predictions": ("counter", "Labelled predictions by predicted label and outcome",
-                                   ("model", "predicted", "outcome")),
-    "model_feature_value": ("histogram", "Feature values in the model's reference PSI decile bins (le = the "
-                            "decile edges; the score as feature __score__)", ("model", "feature")),
-    "model_feature_reference_share": ("gauge", "Share of the model's reference sample in the PSI bin (lower, upper]",
-                                      ("model", "feature", "upper", "lower")),
+    "model_score": (
+        "histogram",
+        "Labelled predictions by score (50 fixed buckets on [0, 1]) and outcome, counted when the outcome arrives",
+        ("model", "outcome"),
+    ),
+    "model_score_bucket_lower": (
+        "gauge",
+        "1 for each model_score bucket: `upper` is its le, `lower` the le of "
+        "the bucket below it (the fleet rules take per-bucket counts with it)",
+        ("upper", "lower"),
+    ),
+    "model_labelled_predictions": (
+        "counter",
+        "Labelled predictions by predicted label and outcome",
+        ("model", "predicted", "outcome"),
+    ),
+    "model_feature_value": (
+        "histogram",
+        "Feature values in the model's reference PSI decile bins (le = the decile edges; the score as feature __score__)",
+        ("model", "feature"),
+    ),
+    "model_feature_reference_share": (
+        "gauge",
+        "Share of the model's reference sample in the PSI bin (lower, upper]",
+        ("model", "feature", "upper", "lower"),
+    ),
     # plus one gauge per unwindowed alert metric (cpu_percent, ...), named, described and labelled
     # (model, feature, process: MetricSpec.subjects) by analytics.alert_rules.METRICS, "as the alert
     # rules last saw it"
 }
 
 
-def family(name: str, value: float | None = None, help_text: str | None = None,
-           labels: tuple[str, ...] = ()) -> Metric:
+def family(name: str, value: float | None = None, help_text: str | None = None, labels: tuple[str, ...] = ()) -> Metric:
     """A metric family for a name declared in `SCRAPED` (labels from the declaration; `labels` for
     a gauge declared elsewhere, as the alert metrics are)."""
     kind, text, labels = SCRAPED.get(name, ("gauge", help_text or name, labels))
@@ -97,18 +119,23 @@ class PredictionMetrics:
     one `observe`/`inc` each (~0.7 µs) instead of a `.labels()` lookup (~1.6 µs)."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.total = Counter("predictions_total", "Predictions by model and status (ok or error)",
-                             ["model", "status"], registry=registry)
-        self.errors = Counter("prediction_errors_total", "Failed predictions by model and error kind",
-                              ["model", "kind"], registry=registry)
-        self.duration = Histogram("prediction_duration_seconds", "Whole prediction request time",
-                                  ["model"], buckets=LATENCY_BUCKETS, registry=registry)
-        self.inference = Histogram("model_prediction_latency_seconds", "Model inference time only",
-                                   ["model"], buckets=LATENCY_BUCKETS, registry=registry)
+        self.total = Counter(
+            "predictions_total", "Predictions by model and status (ok or error)", ["model", "status"], registry=registry
+        )
+        self.errors = Counter(
+            "prediction_errors_total", "Failed predictions by model and error kind", ["model", "kind"], registry=registry
+        )
+        self.duration = Histogram(
+            "prediction_duration_seconds", "Whole prediction request time", ["model"], buckets=LATENCY_BUCKETS, registry=registry
+        )
+        self.inference = Histogram(
+            "model_prediction_latency_seconds", "Model inference time only", ["model"], buckets=LATENCY_BUCKETS, registry=registry
+        )
         self.in_flight = Gauge("predictions_in_flight", "Prediction requests being served now", registry=registry)
         self.active_models = Gauge("active_models", "Models serving predictions", registry=registry)
-        self.outcomes = Counter("outcomes_total", "Ground-truth labels received, by kind (matched or orphan)",
-                                ["kind"], registry=registry)
+        self.outcomes = Counter(
+            "outcomes_total", "Ground-truth labels received, by kind (matched or orphan)", ["kind"], registry=registry
+        )
         self._bound: dict[str, ModelMetrics] = {}
 
     def bind_active_models(self, count: Callable[[], float]) -> None:
@@ -118,8 +145,11 @@ class PredictionMetrics:
         bound = self._bound.get(name)
         if bound is None:
             bound = self._bound[name] = ModelMetrics(
-                self.total.labels(name, "ok"), self.total.labels(name, "error"),
-                self.duration.labels(name), self.inference.labels(name))
+                self.total.labels(name, "ok"),
+                self.total.labels(name, "error"),
+                self.duration.labels(name),
+                self.inference.labels(name),
+            )
         return bound
 
     def failed(self, model: str, kind: str, count: int = 1) -> None:
@@ -132,12 +162,21 @@ class QualityMetrics:
     figure removes its series (no NaN)."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.auc = Gauge("model_auc", "Latest ROC AUC of a model over an evaluation window",
-                         ["model", "window_seconds"], registry=registry)
-        self.accuracy = Gauge("model_accuracy", "Latest accuracy (0-1) of a model's labelled predictions",
-                              ["model", "window_seconds"], registry=registry)
-        self.psi = Gauge("feature_psi", "Latest population stability index of a feature against the reference",
-                         ["model", "feature", "window_seconds"], registry=registry)
+        self.auc = Gauge(
+            "model_auc", "Latest ROC AUC of a model over an evaluation window", ["model", "window_seconds"], registry=registry
+        )
+        self.accuracy = Gauge(
+            "model_accuracy",
+            "Latest accuracy (0-1) of a model's labelled predictions",
+            ["model", "window_seconds"],
+            registry=registry,
+        )
+        self.psi = Gauge(
+            "feature_psi",
+            "Latest population stability index of a feature against the reference",
+            ["model", "feature", "window_seconds"],
+            registry=registry,
+        )
 
     @staticmethod
     def put(gauge: Gauge, value: float | None, *labels: str) -> None:
@@ -152,8 +191,9 @@ class QualityMetrics:
 
 def alert_transitions_counter() -> Counter:
     """Not in any registry by itself: the alert gauges expose it through their collect()."""
-    return Counter("alert_transitions", "Alert lifecycle transitions, by the state entered",
-                   ["rule", "severity", "state"], registry=None)
+    return Counter(
+        "alert_transitions", "Alert lifecycle transitions, by the state entered", ["rule", "severity", "state"], registry=None
+    )
 
 
 class Telemetry:
@@ -165,8 +205,11 @@ class Telemetry:
         if GC_COLLECTOR is not None:
             GCCollector(registry=r)
         self.scrape_duration = Histogram(
-            "scrape_duration_seconds", "Time of one collection pass, by collector",
-            ["collector"], buckets=COLLECT_BUCKETS, registry=r,
+            "scrape_duration_seconds",
+            "Time of one collection pass, by collector",
+            ["collector"],
+            buckets=COLLECT_BUCKETS,
+            registry=r,
         )
         self.collector_errors = Counter(
             "collector_errors_total", "Collection passes that raised, by collector", ["collector"], registry=r

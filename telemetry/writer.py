@@ -1,5 +1,6 @@
 """The writer's counters on /metrics: the writer keeps plain integers on its hot path, and they
 are read here at scrape time."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

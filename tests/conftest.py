@@ -1,5 +1,6 @@
 """Shared fixtures: settings on a temporary database, an app, its Flask client, and a live
 Predwatch process on a free loopback port."""
+
 from __future__ import annotations
 
 import os
@@ -49,8 +50,14 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def settings(tmp_path: Path, models_dir: Path) -> Settings:
-    return Settings(db=tmp_path / "predwatch.duckdb", sample_interval=0.2, refresh_interval=0.5,
-                    writer_flush_interval=0.05, demo=False, models_dir=models_dir)
+    return Settings(
+        db=tmp_path / "predwatch.duckdb",
+        sample_interval=0.2,
+        refresh_interval=0.5,
+        writer_flush_interval=0.05,
+        demo=False,
+        models_dir=models_dir,
+    )
 
 
 @pytest.fixture
@@ -128,9 +135,19 @@ def start_server(tmp_path: Path, models_dir: Path) -> Iterator[Callable[..., Liv
     servers: list[LiveServer] = []
 
     def start(*args: str, db: Path | None = None, ready: bool = True) -> LiveServer:
-        server = LiveServer(db or tmp_path / "live.duckdb", "--sample-interval", "0.5", "--refresh-interval", "1",
-                            "--writer-flush-interval", "0.2",
-                            "--models-dir", str(models_dir), "--no-demo", *args)
+        server = LiveServer(
+            db or tmp_path / "live.duckdb",
+            "--sample-interval",
+            "0.5",
+            "--refresh-interval",
+            "1",
+            "--writer-flush-interval",
+            "0.2",
+            "--models-dir",
+            str(models_dir),
+            "--no-demo",
+            *args,
+        )
         servers.append(server)
         return server.wait_ready() if ready else server
 

@@ -1,5 +1,6 @@
 """Feeding the built-in models real scenario traffic and running one evaluation pass (shared by the
 model and drift tests)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,8 +30,15 @@ def feed(app, n: int, seed: int, drift: Drift | None = None, label_share: float 
 def evaluate(app, windows: dict[str, int], min_samples: int = 100, now: datetime | None = None) -> dict:
     """One evaluation pass, its rows stored at once."""
     runtime, service = app.predwatch.runtime, app.server.extensions["predwatch.service"]
-    collector = EvaluationCollector(runtime.store, runtime.writer, runtime.telemetry.quality, service.models,
-                                    interval=5, windows=windows, min_samples=min_samples)
+    collector = EvaluationCollector(
+        runtime.store,
+        runtime.writer,
+        runtime.telemetry.quality,
+        service.models,
+        interval=5,
+        windows=windows,
+        min_samples=min_samples,
+    )
     out = collector.collect(now or utcnow() + timedelta(seconds=1))
     for table, rows in out.items():
         runtime.writer.enqueue_many(table, rows)

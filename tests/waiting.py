@@ -8,6 +8,7 @@ The contract: `check()` returns a truthy value once the condition holds (that va
 falsy one while it does not yet. An exception from `check` is not "not yet": it propagates at once,
 so a check can stop the wait early (for instance `assert proc.poll() is None` when a server died).
 """
+
 from __future__ import annotations
 
 import time
@@ -19,9 +20,15 @@ T = TypeVar("T")
 SHOWN = 1000  # characters of the last value kept in the failure message
 
 
-def eventually(check: Callable[[], T], *, timeout: float, message: str | Callable[[], str], interval: float = 0.05,
-               clock: Callable[[], float] = time.monotonic,
-               sleep: Callable[[float], None] = time.sleep) -> T:
+def eventually(
+    check: Callable[[], T],
+    *,
+    timeout: float,
+    message: str | Callable[[], str],
+    interval: float = 0.05,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """Call `check` every `interval` seconds until it returns a truthy value, and return that value.
 
     Raises AssertionError naming `message` and the last value seen when a check still fails once

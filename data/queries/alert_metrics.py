@@ -3,6 +3,7 @@
 Every metric answers (value, samples, subject). A table that does not exist yet (a later
 migration) or holds nothing gives "no data", never an error.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -14,10 +15,16 @@ import pandas as pd
 from data.store import Store
 
 # metric -> the table it reads; host metrics come from one row of system_samples.
-SOURCES = {"cpu_percent": "system_samples", "memory_percent": "system_samples",
-           "disk_used_percent": "system_samples", "latency_seconds_avg": "predictions",
-           "error_percent": "predictions", "accuracy_drop_points": "model_evaluations",
-           "drift_psi_max": "feature_drift", "process_up": "process_samples"}
+SOURCES = {
+    "cpu_percent": "system_samples",
+    "memory_percent": "system_samples",
+    "disk_used_percent": "system_samples",
+    "latency_seconds_avg": "predictions",
+    "error_percent": "predictions",
+    "accuracy_drop_points": "model_evaluations",
+    "drift_psi_max": "feature_drift",
+    "process_up": "process_samples",
+}
 HOST = ("cpu_percent", "memory_percent", "disk_used_percent")
 IMPORTANT_FEATURES = 5  # drift counts on a model's top features by importance (all, before any importance)
 BUCKET_SECONDS = 10  # backtest step for windowed prediction metrics
@@ -50,9 +57,9 @@ def _host(store: Store, now: datetime, stale_seconds: float) -> dict[str, list[O
         "alerts.host",
         "SELECT cpu_percent, memory_percent, disk_used_percent FROM system_samples "
         "WHERE ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
-        [now - timedelta(seconds=stale_seconds), now])
-    return {m: [Observation(row[i] if row else None, 1 if row and row[i] is not None else 0, None)]
-            for i, m in enumerate(HOST)}
+        [now - timedelta(seconds=stale_seconds), now],
+    )
+    return {m: [Observation(row[i] if row else None, 1 if row and row[i] is not None else 0, None)] for i, m in enumerate(HOST)}
 
 
 def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str, list[Observation]]:
@@ -61,9 +68,12 @@ def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str
         "SELECT avg(latency_seconds) FILTER (status = 'ok'), count(*) FILTER (status = 'ok'), "
         "100.0 * count(*) FILTER (status = 'error') / nullif(count(*), 0), count(*) "
         "FROM predictions WHERE ts > ? AND ts <= ?",
-        [now - timedelta(seconds=window_seconds), now])
-    return {"latency_seconds_avg": [Observation(row[0], int(row[1]), None)],
-            "error_percent": [Observation(row[2], int(row[3]), None)]}
+        [now - timedelta(seconds=window_seconds), now],
+    )
+    return {
+        "latency_seconds_avg": [Observation(row[0], int(row[1]), None)],
+        "error_percent": [Observation(row[2], int(row[3]), None)],
+    }
 
 
 def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
@@ -76,7 +86,8 @@ def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Obser
         QUALIFY row_number() OVER (PARTITION BY model ORDER BY ts DESC) = 1
         ORDER BY model
         """,
-        [now - timedelta(seconds=max_age_seconds), now])
+        [now - timedelta(seconds=max_age_seconds), now],
+    )
     return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2])) for r in rows]
 
 
@@ -101,7 +112,8 @@ def _drift(store: Store, now: datetime, max_age_seconds: float) -> list[Observat
         WHERE r.rank <= ? OR NOT EXISTS (SELECT 1 FROM ranked WHERE ranked.model = l.model)
         ORDER BY l.model, l.feature
         """,
-        [now - timedelta(seconds=max_age_seconds), now, IMPORTANT_FEATURES])
+        [now - timedelta(seconds=max_age_seconds), now, IMPORTANT_FEATURES],
+    )
     return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2], feature=r[3])) for r in rows]
 
 
@@ -114,12 +126,14 @@ def _process(store: Store, now: datetime, stale_seconds: float) -> list[Observat
         QUALIFY row_number() OVER (PARTITION BY name ORDER BY ts DESC) = 1
         ORDER BY name
         """,
-        [now - timedelta(seconds=stale_seconds), now])
+        [now - timedelta(seconds=stale_seconds), now],
+    )
     return [Observation(float(r[0]), 1, subject_text(process=r[1])) for r in rows]
 
 
-def current_values(store: Store, now: datetime, stale_seconds: float, windows: Iterable[float],
-                   max_age_seconds: float = 3600.0) -> dict[tuple[str, float], list[Observation]]:
+def current_values(
+    store: Store, now: datetime, stale_seconds: float, windows: Iterable[float], max_age_seconds: float = 3600.0
+) -> dict[tuple[str, float], list[Observation]]:
     """(metric, window seconds; 0 for unwindowed metrics) -> its observations at `now`: one
     observation (subject None) for host and prediction metrics, one per subject for the others."""
     tables = existing_tables(store)
@@ -151,8 +165,11 @@ _SERIES = {
 
 def _windowed_series(store: Store, metric: str, since: datetime, until: datetime, window: float) -> pd.DataFrame:
     """The windowed prediction metric every BUCKET_SECONDS: sums over the trailing window of buckets."""
-    value = ("sum(s) OVER w / nullif(sum(n_ok) OVER w, 0)" if metric == "latency_seconds_avg"
-             else "100.0 * sum(n_err) OVER w / nullif(sum(n) OVER w, 0)")
+    value = (
+        "sum(s) OVER w / nullif(sum(n_ok) OVER w, 0)"
+        if metric == "latency_seconds_avg"
+        else "100.0 * sum(n_err) OVER w / nullif(sum(n) OVER w, 0)"
+    )
     samples = "sum(n_ok) OVER w" if metric == "latency_seconds_avg" else "sum(n) OVER w"
     return store.fetch_df(
         f"alerts.series.{metric}",
@@ -166,11 +183,11 @@ def _windowed_series(store: Store, metric: str, since: datetime, until: datetime
         WINDOW w AS (ORDER BY ts RANGE BETWEEN to_seconds(?) PRECEDING AND CURRENT ROW)
         QUALIFY ts >= ? ORDER BY ts
         """,
-        [BUCKET_SECONDS, BUCKET_SECONDS, since - timedelta(seconds=window), until, window - BUCKET_SECONDS, since])
+        [BUCKET_SECONDS, BUCKET_SECONDS, since - timedelta(seconds=window), until, window - BUCKET_SECONDS, since],
+    )
 
 
-def metric_series(store: Store, metric: str, since: datetime, until: datetime,
-                  window_seconds: float = 300.0) -> pd.DataFrame:
+def metric_series(store: Store, metric: str, since: datetime, until: datetime, window_seconds: float = 300.0) -> pd.DataFrame:
     """Columns ts, value, samples between since and until, oldest first (empty if no table yet)."""
     if SOURCES[metric] not in existing_tables(store):
         return pd.DataFrame({"ts": pd.Series(dtype="datetime64[us]"), "value": [], "samples": []})
@@ -182,5 +199,8 @@ def metric_series(store: Store, metric: str, since: datetime, until: datetime,
 
 def latest_values(observations: dict[tuple[str, float], list[Observation]]) -> dict[str, list[SubjectValue]]:
     """Unwindowed metric -> each subject's value, for the /metrics gauges."""
-    return {m: [SubjectValue(o.subject, o.value) for o in obs if o.value is not None]
-            for (m, w), obs in observations.items() if w == 0.0}
+    return {
+        m: [SubjectValue(o.subject, o.value) for o in obs if o.value is not None]
+        for (m, w), obs in observations.items()
+        if w == 0.0
+    }

@@ -10,6 +10,7 @@ A feature is categorical for a model when its reference rows hold categories (pr
 a null of any feature is a prediction_features row with value NULL (numeric features count theirs in
 feature_profile_stats.nulls).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -46,11 +47,11 @@ PROFILE_SQL = f"""
 INSERT INTO category_profile
 WITH d AS (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::TIMESTAMP[]) AS m),
 r AS (SELECT model, feature, category, kept FROM model_reference_categories WHERE model IN (SELECT model FROM d)),
-x AS (SELECT c.model, {_MINUTE.format(ts='c.ts')} AS m, c.feature, c.category FROM prediction_categories c
-      SEMI JOIN d ON d.model = c.model AND d.m = {_MINUTE.format(ts='c.ts')} WHERE c.ts >= ? AND c.ts < ?
+x AS (SELECT c.model, {_MINUTE.format(ts="c.ts")} AS m, c.feature, c.category FROM prediction_categories c
+      SEMI JOIN d ON d.model = c.model AND d.m = {_MINUTE.format(ts="c.ts")} WHERE c.ts >= ? AND c.ts < ?
       UNION ALL
-      SELECT f.model, {_MINUTE.format(ts='f.ts')}, f.feature, NULL FROM prediction_features f
-      SEMI JOIN d ON d.model = f.model AND d.m = {_MINUTE.format(ts='f.ts')} WHERE f.ts >= ? AND f.ts < ? AND f.value IS NULL)
+      SELECT f.model, {_MINUTE.format(ts="f.ts")}, f.feature, NULL FROM prediction_features f
+      SEMI JOIN d ON d.model = f.model AND d.m = {_MINUTE.format(ts="f.ts")} WHERE f.ts >= ? AND f.ts < ? AND f.value IS NULL)
 SELECT x.model, x.m, x.feature,
        CASE WHEN x.category IS NULL THEN '{MISSING}' WHEN r.kept THEN x.category ELSE '{OTHER}' END AS bucket,
        count(*), count(*) FILTER (x.category IS NOT NULL AND r.category IS NULL)
@@ -75,9 +76,13 @@ def rebuild(cur: Any, models: list[str], minutes: list[datetime], span: list[dat
 
 def reference(store: Store, model: str) -> dict[str, dict[str, int]]:
     """Per categorical feature: reference rows per bucket (the kept categories, OTHER and MISSING)."""
-    rows = store.fetch_all("profiles.category_reference", f"""
+    rows = store.fetch_all(
+        "profiles.category_reference",
+        f"""
         SELECT feature, CASE WHEN kept THEN category ELSE '{OTHER}' END AS bucket, sum(rn)::BIGINT
-        FROM model_reference_categories WHERE model = ? GROUP BY ALL ORDER BY ALL""", [model])
+        FROM model_reference_categories WHERE model = ? GROUP BY ALL ORDER BY ALL""",
+        [model],
+    )
     found: dict[str, dict[str, int]] = {}
     for feature, bucket, n in rows:
         found.setdefault(feature, {OTHER: 0})[bucket] = int(n)
@@ -87,8 +92,7 @@ def reference(store: Store, model: str) -> dict[str, dict[str, int]]:
 def window(store: Store, model: str, first: datetime, last: datetime) -> dict[str, dict[str, int]]:
     """Per categorical feature: rows per bucket over the profile minutes [first, last] merged."""
     sql, params, _ = profile_tiers.window_source(store, "category_profile", model, first, last)
-    rows = store.fetch_all("profiles.category_window", f"SELECT feature, bucket, sum(n)::BIGINT FROM {sql} GROUP BY ALL",
-                           params)
+    rows = store.fetch_all("profiles.category_window", f"SELECT feature, bucket, sum(n)::BIGINT FROM {sql} GROUP BY ALL", params)
     found: dict[str, dict[str, int]] = {}
     for feature, bucket, n in rows:
         found.setdefault(feature, {})[bucket] = int(n)
@@ -108,8 +112,9 @@ LEFT JOIN r ON r.feature = x.feature AND r.category = x.category WHERE ? IS NULL
 def raw_window(store: Store, model: str, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
     """The same from the raw rows in (since, until], for windows shorter than a minute."""
     found: dict[str, dict[str, int]] = {}
-    for feature, bucket, n in store.fetch_all("profiles.category_raw", RAW_SQL,
-                                              [model, model, since, until, model, since, until, None, None]):
+    for feature, bucket, n in store.fetch_all(
+        "profiles.category_raw", RAW_SQL, [model, model, since, until, model, since, until, None, None]
+    ):
         found.setdefault(feature, {})[bucket] = int(n)
     return found
 
@@ -117,15 +122,19 @@ def raw_window(store: Store, model: str, since: datetime, until: datetime) -> di
 def missing_counts(store: Store, model: str, first: datetime, last: datetime) -> dict[str, tuple[int, int]]:
     """Per numeric feature: (nulls, rows) over the profile minutes [first, last]."""
     sql, params, _ = profile_tiers.window_source(store, "feature_profile_stats", model, first, last)
-    rows = store.fetch_all("profiles.missing_window", f"SELECT feature, sum(nulls)::BIGINT, sum(n)::BIGINT FROM {sql} "
-                           "GROUP BY ALL", params)
+    rows = store.fetch_all(
+        "profiles.missing_window", f"SELECT feature, sum(nulls)::BIGINT, sum(n)::BIGINT FROM {sql} GROUP BY ALL", params
+    )
     return {feature: (int(nulls), int(n)) for feature, nulls, n in rows}
 
 
 def reference_missing(store: Store, model: str) -> dict[str, float]:
     """Per feature: the share of the model's reference rows whose value is null."""
-    rows = store.fetch_all("profiles.reference_missing", "SELECT feature, avg((value IS NULL)::DOUBLE) "
-                           "FROM model_reference WHERE model = ? GROUP BY ALL", [model])
+    rows = store.fetch_all(
+        "profiles.reference_missing",
+        "SELECT feature, avg((value IS NULL)::DOUBLE) FROM model_reference WHERE model = ? GROUP BY ALL",
+        [model],
+    )
     return {feature: float(share) for feature, share in rows}
 
 
@@ -141,11 +150,17 @@ def category_shares(store: Store, model: str, feature: str, since: datetime, unt
     if reference_buckets is None:
         return None
     current: dict[str, int] = {}
-    for _, bucket, n in store.fetch_all("profiles.category_shares", RAW_SQL,
-                                        [model, model, since, until, model, since, until, feature, feature]):
+    for _, bucket, n in store.fetch_all(
+        "profiles.category_shares", RAW_SQL, [model, model, since, until, model, since, until, feature, feature]
+    ):
         current[bucket] = int(n)
     order = sorted((b for b in reference_buckets if b not in (OTHER, MISSING)), key=lambda b: -reference_buckets[b])
     order += [OTHER, MISSING]
     nr, nc = max(1, sum(reference_buckets.values())), max(1, sum(current.values()))
-    return pd.DataFrame({"bucket": order, "reference_share": [reference_buckets.get(b, 0) / nr for b in order],
-                         "current_share": [current.get(b, 0) / nc for b in order]})
+    return pd.DataFrame(
+        {
+            "bucket": order,
+            "reference_share": [reference_buckets.get(b, 0) / nr for b in order],
+            "current_share": [current.get(b, 0) / nc for b in order],
+        }
+    )

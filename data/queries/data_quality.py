@@ -1,5 +1,6 @@
 """The counts behind the data-quality checks (rules in analytics/data_quality.py), and reads of
 their stored results. Each check answers (offending, checked, example id[, extra])."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -39,7 +40,10 @@ def _counts(row: tuple | None) -> Counts:
 def missing_features(store: Store, since: datetime, until: datetime) -> Counts:
     """Successful predictions with a null feature value or fewer features than their model's others
     (numbers and nulls in prediction_features, categories in prediction_categories)."""
-    return _counts(store.fetch_one("quality.missing_features", """
+    return _counts(
+        store.fetch_one(
+            "quality.missing_features",
+            """
         WITH p AS (SELECT id, model FROM predictions WHERE status = 'ok' AND ts >= ? AND ts <= ?),
              v AS (SELECT id, feature, value IS NOT NULL AS valued FROM prediction_features WHERE ts >= ? AND ts <= ?
                    UNION ALL SELECT id, feature, true FROM prediction_categories WHERE ts >= ? AND ts <= ?),
@@ -48,13 +52,19 @@ def missing_features(store: Store, since: datetime, until: datetime) -> Counts:
              e AS (SELECT model, max(present) AS expected FROM f GROUP BY model)
         SELECT count(*) FILTER (f.valued < e.expected), count(*), min(f.id) FILTER (f.valued < e.expected)
         FROM f JOIN e USING (model)
-        """, [since, until] * 3))  # a feature's rows share their prediction's ts: the range finds them all
+        """,
+            [since, until] * 3,
+        )
+    )  # a feature's rows share their prediction's ts: the range finds them all
 
 
-def out_of_range(store: Store, since: datetime, until: datetime, reference_since: datetime,
-                 tolerance: float, min_rows: int) -> Flagged:
+def out_of_range(
+    store: Store, since: datetime, until: datetime, reference_since: datetime, tolerance: float, min_rows: int
+) -> Flagged:
     """Finite values outside the (widened) range each model's feature had before `since`."""
-    row = store.fetch_one("quality.out_of_range", """
+    row = store.fetch_one(
+        "quality.out_of_range",
+        """
         WITH ref AS (SELECT model, feature, min(value) AS lo, max(value) AS hi FROM prediction_features
                      WHERE ts >= ? AND ts < ? AND isfinite(value) GROUP BY ALL HAVING count(*) >= ?),
              cur AS (SELECT f.id, f.feature, (f.value < r.lo - (r.hi - r.lo) * ?
@@ -64,14 +74,18 @@ def out_of_range(store: Store, since: datetime, until: datetime, reference_since
         SELECT count(*) FILTER (outside), count(*), min(id) FILTER (outside),
                string_agg(DISTINCT feature, ', ' ORDER BY feature) FILTER (outside)
         FROM cur
-        """, [reference_since, since, min_rows, tolerance, tolerance, since, until])
+        """,
+        [reference_since, since, min_rows, tolerance, tolerance, since, until],
+    )
     return Flagged(*_counts(row), row[3] if row else None)
 
 
 def unseen_categories(store: Store, since: datetime, until: datetime) -> Flagged:
     """Values of a categorical feature that its model's reference never had (profiled as "other"), with up
     to 5 examples as feature=category."""
-    row = store.fetch_one("quality.unseen_categories", """
+    row = store.fetch_one(
+        "quality.unseen_categories",
+        """
         WITH r AS (SELECT DISTINCT model, feature FROM model_reference_categories),
              c AS (SELECT c.id, c.feature, c.category, k.category IS NULL AS unseen
                    FROM prediction_categories c SEMI JOIN r USING (model, feature)
@@ -82,82 +96,129 @@ def unseen_categories(store: Store, since: datetime, until: datetime) -> Flagged
                (SELECT string_agg(x, ', ' ORDER BY x) FROM (SELECT DISTINCT feature || '=' || left(category, 40) AS x
                                                          FROM c WHERE unseen ORDER BY x LIMIT 5))
         FROM c
-        """, [since, until])
+        """,
+        [since, until],
+    )
     return Flagged(*_counts(row), row[3] if row else None)
 
 
 def non_finite_features(store: Store, since: datetime, until: datetime) -> Counts:
-    return _counts(store.fetch_one("quality.non_finite_features", """
+    return _counts(
+        store.fetch_one(
+            "quality.non_finite_features",
+            """
         SELECT count(*) FILTER (NOT isfinite(value)), count(*), min(id) FILTER (NOT isfinite(value))
         FROM prediction_features WHERE ts >= ? AND ts <= ?
-        """, [since, until]))
+        """,
+            [since, until],
+        )
+    )
 
 
 def non_finite_predictions(store: Store, since: datetime, until: datetime) -> Counts:
     """NaN or infinite scores and latencies."""
     bad = "(NOT isfinite(score) OR NOT isfinite(latency_seconds))"
-    return _counts(store.fetch_one("quality.non_finite_predictions", f"""
+    return _counts(
+        store.fetch_one(
+            "quality.non_finite_predictions",
+            f"""
         SELECT count(*) FILTER ({bad}), count(*), min(id) FILTER ({bad})
         FROM predictions WHERE ts >= ? AND ts <= ?
-        """, [since, until]))
+        """,
+            [since, until],
+        )
+    )
 
 
 def duplicate_ids(store: Store, since: datetime, until: datetime) -> Counts:
     """Prediction ids logged twice: `predictions` refuses them by key, the feature table cannot."""
-    return _counts(store.fetch_one("quality.duplicate_ids", """
+    return _counts(
+        store.fetch_one(
+            "quality.duplicate_ids",
+            """
         SELECT count(DISTINCT id) FILTER (n > 1), count(DISTINCT id), min(id) FILTER (n > 1)
         FROM (SELECT id, feature, count(*) AS n FROM prediction_features
               WHERE ts >= ? AND ts <= ? GROUP BY id, feature)
-        """, [since, until]))
+        """,
+            [since, until],
+        )
+    )
 
 
 def score_range(store: Store, since: datetime, until: datetime) -> Counts:
     bad = "(isfinite(score) AND (score < 0 OR score > 1))"
-    return _counts(store.fetch_one("quality.score_range", f"""
+    return _counts(
+        store.fetch_one(
+            "quality.score_range",
+            f"""
         SELECT count(*) FILTER ({bad}), count(score), min(id) FILTER ({bad})
         FROM predictions WHERE ts >= ? AND ts <= ?
-        """, [since, until]))
+        """,
+            [since, until],
+        )
+    )
 
 
-def timestamp_range(store: Store, since: datetime, now: datetime, future_skew_seconds: float,
-                    max_age_seconds: float) -> Counts:
+def timestamp_range(store: Store, since: datetime, now: datetime, future_skew_seconds: float, max_age_seconds: float) -> Counts:
     """Predictions received in the window whose own timestamp is in the future or long past."""
     bad = "(ts > ? + to_seconds(?) OR ts < ? - to_seconds(?))"
     bounds = [now, future_skew_seconds, now, max_age_seconds]
-    return _counts(store.fetch_one("quality.timestamp_range", f"""
+    return _counts(
+        store.fetch_one(
+            "quality.timestamp_range",
+            f"""
         SELECT count(*) FILTER {bad}, count(*), min(id) FILTER {bad}
         FROM predictions WHERE received_at >= ? AND received_at <= ?
-        """, [*bounds, *bounds, since, now]))
+        """,
+            [*bounds, *bounds, since, now],
+        )
+    )
 
 
 def orphan_outcomes(store: Store, since: datetime, until: datetime) -> Counts:
     """Outcomes received in the window whose prediction id was never logged."""
-    return _counts(store.fetch_one("quality.orphan_outcomes", """
+    return _counts(
+        store.fetch_one(
+            "quality.orphan_outcomes",
+            """
         SELECT count(*) FILTER (p.id IS NULL), count(*), min(o.id) FILTER (p.id IS NULL)
         FROM outcomes o LEFT JOIN predictions p ON p.id = o.id
         WHERE o.received_at >= ? AND o.received_at <= ?
-        """, [since, until]))
+        """,
+            [since, until],
+        )
+    )
 
 
 def overdue_labels(store: Store, since: datetime, until: datetime, labelled_since: datetime) -> Counts:
     """Successful predictions made in [since, until] (already past the label delay) still without an
     outcome, among models that do receive outcomes (a shadow model that never gets labels is not late)."""
-    return _counts(store.fetch_one("quality.overdue_labels", """
+    return _counts(
+        store.fetch_one(
+            "quality.overdue_labels",
+            """
         WITH labelled AS (SELECT DISTINCT p.model FROM predictions p JOIN outcomes o ON o.id = p.id
                           WHERE p.ts >= ?)
         SELECT count(*) FILTER (o.id IS NULL), count(*), min(p.id) FILTER (o.id IS NULL)
         FROM predictions p JOIN labelled USING (model) LEFT JOIN outcomes o ON o.id = p.id
         WHERE p.status = 'ok' AND p.ts >= ? AND p.ts <= ?
-        """, [labelled_since, since, until]))
+        """,
+            [labelled_since, since, until],
+        )
+    )
 
 
 def volume(store: Store, since: datetime, until: datetime, baseline_since: datetime) -> Volume:
     """Rows in the window; rows in [baseline_since, since) and the seconds of it that have data."""
-    row = store.fetch_one("quality.volume", """
+    row = store.fetch_one(
+        "quality.volume",
+        """
         SELECT count(*) FILTER (ts >= ? AND ts <= ?), count(*) FILTER (ts >= ? AND ts < ?),
                date_diff('millisecond', greatest(min(ts), ?::TIMESTAMP), ?::TIMESTAMP) / 1000.0
         FROM predictions WHERE ts >= ? AND ts <= ?
-        """, [since, until, baseline_since, since, baseline_since, since, baseline_since, until])
+        """,
+        [since, until, baseline_since, since, baseline_since, since, baseline_since, until],
+    )
     if row is None:
         return Volume(0, 0, 0.0)
     return Volume(int(row[0] or 0), int(row[1] or 0), max(0.0, float(row[2] or 0.0)))
@@ -169,25 +230,31 @@ COLUMNS = ("ts", "check_name", "table_name", "passed", "offending", "example_id"
 
 def latest_results(store: Store) -> list[dict[str, Any]]:
     """The newest result of every (check, table)."""
-    return store.fetch_dicts("quality.latest", f"""
-        SELECT {', '.join(COLUMNS)} FROM quality_checks
+    return store.fetch_dicts(
+        "quality.latest",
+        f"""
+        SELECT {", ".join(COLUMNS)} FROM quality_checks
         WHERE ts >= (SELECT max(ts) FROM quality_checks) - INTERVAL 1 DAY
         QUALIFY row_number() OVER (PARTITION BY check_name, table_name ORDER BY ts DESC) = 1
         ORDER BY check_name, table_name
-        """)
+        """,
+    )
 
 
 def history(store: Store, since: datetime, check: str | None, limit: int) -> list[dict[str, Any]]:
-    return store.fetch_dicts("quality.history", f"""
-        SELECT {', '.join(COLUMNS)} FROM quality_checks WHERE ts >= ? AND (? IS NULL OR check_name = ?)
+    return store.fetch_dicts(
+        "quality.history",
+        f"""
+        SELECT {", ".join(COLUMNS)} FROM quality_checks WHERE ts >= ? AND (? IS NULL OR check_name = ?)
         ORDER BY ts DESC, check_name LIMIT ?
-        """, [since, check, check, limit])
+        """,
+        [since, check, check, limit],
+    )
 
 
 def rows_of(results: Sequence[Any], now: datetime) -> list[tuple]:
     """quality_checks rows from result objects with the QualityResult fields."""
-    return [(now, r.check_name, r.table_name, r.passed, r.offending, r.example_id, r.detail, r.checked_rows)
-            for r in results]
+    return [(now, r.check_name, r.table_name, r.passed, r.offending, r.example_id, r.detail, r.checked_rows) for r in results]
 
 
 def default_history_since(now: datetime, hours: int = 24) -> datetime:

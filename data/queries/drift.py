@@ -11,6 +11,7 @@ only the current window's rows. Measured in bench/drift_bench.py.
 Since issue 16 the evaluation job measures drift from the per-minute profiles instead (exact KS,
 data/queries/profiles.py); this raw-row path stays as the benchmarks' baseline.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,12 +24,16 @@ SCORE, LABEL, PREDICTED = "__score__", "__label__", "__predicted__"
 KS_BINS = 4096
 PSI_QUANTILES = [i / 10 for i in range(1, 10)]
 
-_KB = (f"CASE WHEN x.value < s.lo THEN -1 WHEN x.value > s.hi THEN {KS_BINS} WHEN s.hi = s.lo THEN 0 "
-       f"ELSE least({KS_BINS - 1}, floor((x.value - s.lo) / (s.hi - s.lo) * {KS_BINS}))::INTEGER END")
+_KB = (
+    f"CASE WHEN x.value < s.lo THEN -1 WHEN x.value > s.hi THEN {KS_BINS} WHEN s.hi = s.lo THEN 0 "
+    f"ELSE least({KS_BINS - 1}, floor((x.value - s.lo) / (s.hi - s.lo) * {KS_BINS}))::INTEGER END"
+)
 _PB = " + ".join(f"(x.value > s.e[{i}])::INTEGER" for i in range(1, len(PSI_QUANTILES) + 1))
 _SHARE = "CASE WHEN {n} > 0 THEN {n} / {total} ELSE ? END"
-REFERENCE_VALUES = ("SELECT feature, value FROM model_reference "
-                    f"WHERE model = ? AND value IS NOT NULL AND feature NOT IN ('{LABEL}', '{PREDICTED}')")
+REFERENCE_VALUES = (
+    "SELECT feature, value FROM model_reference "
+    f"WHERE model = ? AND value IS NOT NULL AND feature NOT IN ('{LABEL}', '{PREDICTED}')"
+)
 
 STATS_SQL = f"""
 INSERT INTO model_reference_stats
@@ -93,8 +98,11 @@ def build_reference_bins(store: Store, model: str) -> None:
 def feature_drift(store: Store, model: str, since: datetime, until: datetime, epsilon: float) -> list[dict[str, Any]]:
     """Per feature (and '__score__'): psi, ks_statistic, ks_error_bound, reference_count, current_count.
     Features without reference rows are left out; those without current rows have current_count 0."""
-    return store.fetch_dicts("drift.features", DRIFT_SQL.format(current=CURRENT_SQL),
-                             [model, since, until, model, since, until, model, model, *[epsilon] * 4])
+    return store.fetch_dicts(
+        "drift.features",
+        DRIFT_SQL.format(current=CURRENT_SQL),
+        [model, since, until, model, since, until, model, model, *[epsilon] * 4],
+    )
 
 
 def table_drift(store: Store, model: str, current_table: str, epsilon: float) -> list[tuple]:

@@ -2,6 +2,7 @@
 whole range in memory, capped at `max_rows`) and for `python app.py export` (one UTC day at a time).
 
 Table names cannot be bound parameters, so only the tables in EXPORTABLE can be exported."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,10 +16,19 @@ from data.store import Store
 
 BATCH_ROWS = 50_000
 # Tables a user may export, each filtered on its `ts` column: raw rows and the rollups.
-EXPORTABLE = ("system_samples", "disk_samples", "process_samples", "service_samples", "predictions",
-              "prediction_features", "prediction_categories", "outcomes", "model_evaluations", "feature_drift",
-              *ROLLUP_TABLES)
-
+EXPORTABLE = (
+    "system_samples",
+    "disk_samples",
+    "process_samples",
+    "service_samples",
+    "predictions",
+    "prediction_features",
+    "prediction_categories",
+    "outcomes",
+    "model_evaluations",
+    "feature_drift",
+    *ROLLUP_TABLES,
+)
 
 
 def _check(table: str) -> str:
@@ -29,15 +39,21 @@ def _check(table: str) -> str:
 
 def _select_list(store: Store, table: str, text_lists: bool) -> str:
     """Column list from the catalog; list and map columns as text when the format cannot hold them (CSV)."""
-    columns = store.fetch_all("export.columns", "SELECT column_name, data_type FROM information_schema.columns "
-                                                "WHERE table_name = ? ORDER BY ordinal_position", [table])
+    columns = store.fetch_all(
+        "export.columns",
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    )
     nested = ("[]", "MAP(", "STRUCT(")
-    return ", ".join(f'CAST("{name}" AS VARCHAR) AS "{name}"' if text_lists and any(n in kind for n in nested)
-                     else f'"{name}"' for name, kind in columns)
+    return ", ".join(
+        f'CAST("{name}" AS VARCHAR) AS "{name}"' if text_lists and any(n in kind for n in nested) else f'"{name}"'
+        for name, kind in columns
+    )
 
 
-def batches(store: Store, table: str, since: datetime, until: datetime, max_rows: int,
-            text_lists: bool = False) -> Iterator[pa.RecordBatch]:
+def batches(
+    store: Store, table: str, since: datetime, until: datetime, max_rows: int, text_lists: bool = False
+) -> Iterator[pa.RecordBatch]:
     """Rows with since <= ts < until, oldest first; always yields at least one (maybe empty) batch."""
     _check(table)
     sql = f"SELECT {_select_list(store, table, text_lists)} FROM {table} WHERE ts >= ? AND ts < ? ORDER BY ts LIMIT ?"
@@ -63,5 +79,8 @@ def days(store: Store, table: str) -> list[date]:
 def day_rows(store: Store, table: str, day: date) -> pa.Table:
     """Every row of `table` on one UTC day, oldest first."""
     start = datetime.combine(day, datetime.min.time())
-    return store.fetch_arrow(f"day_export.rows.{table}", f"SELECT * FROM {_check(table)} WHERE ts >= ? AND ts < ? ORDER BY ts",
-                             [start, start + timedelta(days=1)])
+    return store.fetch_arrow(
+        f"day_export.rows.{table}",
+        f"SELECT * FROM {_check(table)} WHERE ts >= ? AND ts < ? ORDER BY ts",
+        [start, start + timedelta(days=1)],
+    )

@@ -18,6 +18,7 @@ Score buckets: bucket k (0..49) holds profile bins [200k, 200k + 200), i.e. scor
 (the low tail in 0, the high tail and 1.0 itself in 49): a score exactly on an edge counts in the bucket
 above it, where Prometheus' `le` would put it in the one below.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -52,7 +53,7 @@ ADD_SCORES_SQL = f"""
 INSERT INTO fleet_total_scores WITH {_D}
 SELECT model, bucket, outcome, predicted, sum(n), sum(score_sum) FROM (
     SELECT model, bucket, outcome, predicted, n, score_sum FROM ({_NEW_SCORES})
-    UNION ALL SELECT model, bucket, outcome, predicted, -n, -score_sum FROM ({_OLD.format(table='fleet_minute_scores')})
+    UNION ALL SELECT model, bucket, outcome, predicted, -n, -score_sum FROM ({_OLD.format(table="fleet_minute_scores")})
     UNION ALL SELECT DISTINCT model, 0, 0, 0, 0, 0.0 FROM d
 ) GROUP BY ALL
 ON CONFLICT DO UPDATE SET n = n + excluded.n, score_sum = score_sum + excluded.score_sum
@@ -61,14 +62,18 @@ ADD_FEATURES_SQL = f"""
 INSERT INTO fleet_total_features WITH {_D}
 SELECT model, feature, psi_bin, sum(n) FROM (
     SELECT model, feature, psi_bin, n FROM ({_NEW_FEATURES})
-    UNION ALL SELECT model, feature, psi_bin, -n FROM ({_OLD.format(table='fleet_minute_features')})
+    UNION ALL SELECT model, feature, psi_bin, -n FROM ({_OLD.format(table="fleet_minute_features")})
 ) GROUP BY ALL
 ON CONFLICT DO UPDATE SET n = n + excluded.n
 """
-FINGERPRINTS_SQL = ("SELECT model, count(*)::VARCHAR || ':' || sum(edge)::VARCHAR || ':' || sum(rn)::VARCHAR "
-                    "FROM model_reference_edges GROUP BY model")
-ALL_MINUTES_SQL = ("SELECT DISTINCT model, ts FROM score_profile WHERE model = ? "
-                   "UNION SELECT DISTINCT model, ts FROM feature_profile WHERE model = ?")
+FINGERPRINTS_SQL = (
+    "SELECT model, count(*)::VARCHAR || ':' || sum(edge)::VARCHAR || ':' || sum(rn)::VARCHAR "
+    "FROM model_reference_edges GROUP BY model"
+)
+ALL_MINUTES_SQL = (
+    "SELECT DISTINCT model, ts FROM score_profile WHERE model = ? "
+    "UNION SELECT DISTINCT model, ts FROM feature_profile WHERE model = ?"
+)
 STATE_SQL = "SELECT name, rolled_until FROM rollup_state WHERE name IN (?, ?)"
 VERSION_SQL = "SELECT concat(rolled_until, '@', updated_at) FROM rollup_state WHERE name = ?"
 SCORES_SQL = "SELECT model, bucket, outcome::INTEGER, predicted::INTEGER, n, score_sum FROM fleet_total_scores ORDER BY ALL"
@@ -76,8 +81,9 @@ FEATURES_SQL = "SELECT model, feature, psi_bin, n FROM fleet_total_features ORDE
 # Per model and feature with reference edges: the distinct PSI decile edges with the PSI bin of a value
 # equal to each (pb_at), and the reference rows per PSI bin.
 DECILES_SQL = "SELECT model, feature, edge, pb_at FROM model_reference_edges WHERE pb_after > pb_at ORDER BY ALL"
-REFERENCE_SQL = ("SELECT model, feature, pb_at::INTEGER, sum(rn)::BIGINT FROM model_reference_edges WHERE rn > 0 "
-                 "GROUP BY ALL ORDER BY ALL")
+REFERENCE_SQL = (
+    "SELECT model, feature, pb_at::INTEGER, sum(rn)::BIGINT FROM model_reference_edges WHERE rn > 0 GROUP BY ALL ORDER BY ALL"
+)
 
 
 class ScoreTotal(NamedTuple):
@@ -120,8 +126,9 @@ def _changed(cur: duckdb.DuckDBPyConnection, last: datetime | None) -> set[tuple
     """The profile minutes rebuilt since the totals' last update (all of them on the first update), plus
     every minute of a model whose reference edges changed."""
     if last is None:
-        rows = cur.execute("SELECT DISTINCT model, ts FROM score_profile UNION SELECT DISTINCT model, ts "
-                           "FROM feature_profile").fetchall()
+        rows = cur.execute(
+            "SELECT DISTINCT model, ts FROM score_profile UNION SELECT DISTINCT model, ts FROM feature_profile"
+        ).fetchall()
     else:
         rows = [(m, ts) for m, ts, _ in cur.execute(CHANGED_SQL, [last - SETTLE] * 2).fetchall()]
     found = set(rows)
@@ -132,8 +139,10 @@ def _changed(cur: duckdb.DuckDBPyConnection, last: datetime | None) -> set[tuple
         if stored.get(model) != fingerprint:
             found |= set(cur.execute(ALL_MINUTES_SQL, [model, model]).fetchall())
             done = stored.get(model) == f"{fingerprint}|pending"
-            cur.execute("INSERT OR REPLACE INTO fleet_edge_state VALUES (?, ?)",
-                        [model, fingerprint if done else f"{fingerprint}|pending"])
+            cur.execute(
+                "INSERT OR REPLACE INTO fleet_edge_state VALUES (?, ?)",
+                [model, fingerprint if done else f"{fingerprint}|pending"],
+            )
     return found
 
 
@@ -149,8 +158,9 @@ def update(store: Store, now: datetime) -> int:
             cur.execute(ADD_SCORES_SQL, params)
             cur.execute(ADD_FEATURES_SQL, params)
             for table, new in (("fleet_minute_scores", _NEW_SCORES), ("fleet_minute_features", _NEW_FEATURES)):
-                cur.execute(f"DELETE FROM {table} t USING (WITH {_D} SELECT * FROM d) d "
-                            "WHERE t.model = d.model AND t.ts = d.m", params)
+                cur.execute(
+                    f"DELETE FROM {table} t USING (WITH {_D} SELECT * FROM d) d WHERE t.model = d.model AND t.ts = d.m", params
+                )
                 cur.execute(f"INSERT INTO {table} WITH {_D} {new}", params)
         cur.execute("INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)", [FLEET_STATE, marks[STATE], now])
     return len(changed)
@@ -176,8 +186,7 @@ def reference_bins(store: Store) -> dict[tuple[str, str], ReferenceDeciles]:
     for model, feature, psi_bin, n in store.fetch_all("fleet.reference", REFERENCE_SQL):
         if (model, feature) in found and 0 <= psi_bin < 10:
             found[(model, feature)]["reference"][psi_bin] += n
-    return {key: ReferenceDeciles(*(np.asarray(part[k]) for k in ("edge", "pb_at", "reference")))
-            for key, part in found.items()}
+    return {key: ReferenceDeciles(*(np.asarray(part[k]) for k in ("edge", "pb_at", "reference"))) for key, part in found.items()}
 
 
 def delete_before(store: Store, cutoff: datetime, tables: Sequence[str] = (*PROFILE_TABLES, *MINUTE_TABLES)) -> dict[str, int]:

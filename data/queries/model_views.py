@@ -1,6 +1,7 @@
 """Reads of the evaluation job's tables for the API and the Model and Drift pages. Those tables gain a
 pass every --eval-interval and keep it, so the latest rows are found without scanning the history and
 long ranges come back in a bounded number of time buckets (about one per pixel across the chart)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,8 +43,11 @@ def latest_evaluations(store: Store, model: str | None, window_seconds: int) -> 
         params: list[Any] = [window_seconds, model, window_seconds, model]
     else:
         newest, params = _newest_per("model_evaluations", "model", "window_seconds = ?"), [window_seconds, window_seconds]
-    return store.fetch_dicts("model_views.latest_evaluations",
-                             f"SELECT * FROM model_evaluations WHERE window_seconds = ? AND {newest} ORDER BY model", params)
+    return store.fetch_dicts(
+        "model_views.latest_evaluations",
+        f"SELECT * FROM model_evaluations WHERE window_seconds = ? AND {newest} ORDER BY model",
+        params,
+    )
 
 
 def latest_curves(store: Store, model: str | None, window_seconds: int) -> pd.DataFrame:
@@ -53,11 +57,14 @@ def latest_curves(store: Store, model: str | None, window_seconds: int) -> pd.Da
         "SELECT model, curve, point, x, y, threshold, n FROM model_curves WHERE window_seconds = ? AND "
         f"{_newest_per('model_curves', 'model', 'window_seconds = ? AND (? IS NULL OR model = ?)')} "
         "ORDER BY model, curve, point",
-        [window_seconds, window_seconds, model, model])
+        [window_seconds, window_seconds, model, model],
+    )
 
 
-_DETAIL = ("coalesce(d.kind, 'numeric') AS kind, d.chi2_pvalue, d.js_distance, d.missing_share, "
-           "d.reference_missing_share, d.missing_verdict")
+_DETAIL = (
+    "coalesce(d.kind, 'numeric') AS kind, d.chi2_pvalue, d.js_distance, d.missing_share, "
+    "d.reference_missing_share, d.missing_verdict"
+)
 
 
 def latest_drift(store: Store, model: str, window_seconds: int) -> list[dict[str, Any]]:
@@ -69,7 +76,8 @@ def latest_drift(store: Store, model: str, window_seconds: int) -> list[dict[str
         f"SELECT x.*, {_DETAIL} FROM feature_drift x LEFT JOIN (SELECT * FROM feature_drift_detail "
         f"WHERE window_seconds = ? AND model = ? AND ts = {newest}) d USING (ts, model, window_seconds, feature) "
         f"WHERE window_seconds = ? AND model = ? AND ts = {newest} ORDER BY feature",
-        [window_seconds, model] * 4)
+        [window_seconds, model] * 4,
+    )
 
 
 def latest_importance(store: Store, model: str) -> pd.DataFrame:
@@ -78,7 +86,8 @@ def latest_importance(store: Store, model: str) -> pd.DataFrame:
         "model_views.latest_importance",
         "SELECT feature, method, importance FROM feature_importance WHERE model = ? AND "
         f"{_newest_per('feature_importance', 'method', 'model = ?')} ORDER BY method, feature",
-        [model, model])
+        [model, model],
+    )
 
 
 def quality_series(store: Store, model: str | None, window_seconds: int, since: datetime, until: datetime) -> pd.DataFrame:
@@ -86,10 +95,11 @@ def quality_series(store: Store, model: str | None, window_seconds: int, since: 
         return rollup_reads.quality_series(store, model, window_seconds, since, until, resolution)
     return store.fetch_df(
         "model_views.quality_series",
-        "SELECT ts, model, auc, \"precision\", recall, accuracy, estimated_accuracy, labelled_share, status "
+        'SELECT ts, model, auc, "precision", recall, accuracy, estimated_accuracy, labelled_share, status '
         "FROM model_evaluations WHERE window_seconds = ? AND (? IS NULL OR model = ?) AND ts >= ? AND ts <= ? "
         "ORDER BY model, ts",
-        [window_seconds, model, model, since, until])
+        [window_seconds, model, model, since, until],
+    )
 
 
 # Time buckets (about) of the drift heatmap (7/12 of the page wide), the score's drift and the importance
@@ -111,11 +121,14 @@ def importance_series(store: Store, model: str, since: datetime, until: datetime
             "model_views.importance_series_buckets",
             "SELECT time_bucket(to_seconds(?), ts) AS ts, feature, method, avg(importance) AS importance "
             "FROM feature_importance WHERE model = ? AND ts >= ? AND ts <= ? GROUP BY ALL ORDER BY method, feature, ts",
-            [step, model, since, until])
+            [step, model, since, until],
+        )
     return store.fetch_df(
         "model_views.importance_series",
         "SELECT ts, feature, method, importance FROM feature_importance WHERE model = ? AND ts >= ? AND ts <= ? "
-        "ORDER BY method, feature, ts", [model, since, until])
+        "ORDER BY method, feature, ts",
+        [model, since, until],
+    )
 
 
 def drift_series(store: Store, model: str, window_seconds: int, since: datetime, until: datetime) -> pd.DataFrame:
@@ -128,12 +141,14 @@ def drift_series(store: Store, model: str, window_seconds: int, since: datetime,
             "SELECT time_bucket(to_seconds(?), ts) AS ts, feature, max(psi) AS psi, max(ks_statistic) AS ks_statistic, "
             "coalesce(arg_max(verdict, psi), any_value(verdict)) AS verdict FROM feature_drift "
             "WHERE model = ? AND window_seconds = ? AND ts >= ? AND ts <= ? GROUP BY ALL ORDER BY feature, ts",
-            [step, model, window_seconds, since, until])
+            [step, model, window_seconds, since, until],
+        )
     return store.fetch_df(
         "model_views.drift_series",
         "SELECT ts, feature, psi, ks_statistic, verdict FROM feature_drift "
         "WHERE model = ? AND window_seconds = ? AND ts >= ? AND ts <= ? ORDER BY feature, ts",
-        [model, window_seconds, since, until])
+        [model, window_seconds, since, until],
+    )
 
 
 _DISPLAY_BINS = f"""
@@ -165,24 +180,29 @@ c AS (SELECT CASE WHEN p.bin = 0 THEN (SELECT min(edge) FROM e) - 1
 """
 
 
-def distribution(store: Store, model: str, feature: str, since: datetime, until: datetime,
-                 bins: int = 30) -> pd.DataFrame:
+def distribution(store: Store, model: str, feature: str, since: datetime, until: datetime, bins: int = 30) -> pd.DataFrame:
     """Shares of reference and current values in `bins` equal-width bins over the reference's 0.5-99.5 %
     range (values beyond it fall in the end bins): bin_start, bin_end, reference_share, current_share.
     The current values come from the per-minute profiles of the whole minutes the window touches (cost
     follows minutes, not traffic; up to one evaluation pass behind); `distribution_raw` is the oracle."""
     first, last = window_minutes(until, max(60, int((until - since).total_seconds())))
     source, params, _ = profile_tiers.window_source(store, "feature_profile", model, first, last, feature)
-    return store.fetch_df("model_views.distribution",
-                          f"WITH {_DISPLAY_BINS}, {_PROFILE_VALUES.format(source=source)}, {_SHARES}",
-                          [model, feature, bins, model, feature, *params, bins])
+    return store.fetch_df(
+        "model_views.distribution",
+        f"WITH {_DISPLAY_BINS}, {_PROFILE_VALUES.format(source=source)}, {_SHARES}",
+        [model, feature, bins, model, feature, *params, bins],
+    )
 
 
-def distribution_raw(store: Store, model: str, feature: str, since: datetime, until: datetime,
-                     bins: int = 30) -> pd.DataFrame:
+def distribution_raw(store: Store, model: str, feature: str, since: datetime, until: datetime, bins: int = 30) -> pd.DataFrame:
     """The same from the raw rows in (since, until]: the profiles' oracle in tests and benchmarks."""
-    current = ("SELECT score AS value, 1 AS n FROM predictions WHERE model = ? AND status = 'ok' AND ts > ? "
-               "AND ts <= ? AND score IS NOT NULL AND ? = '__score__' UNION ALL SELECT value, 1 FROM "
-               "prediction_features WHERE model = ? AND feature = ? AND ts > ? AND ts <= ? AND NOT isnan(value)")
-    return store.fetch_df("model_views.distribution_raw", f"WITH {_DISPLAY_BINS}, c AS ({current}), {_SHARES}",
-                          [model, feature, bins, model, since, until, feature, model, feature, since, until, bins])
+    current = (
+        "SELECT score AS value, 1 AS n FROM predictions WHERE model = ? AND status = 'ok' AND ts > ? "
+        "AND ts <= ? AND score IS NOT NULL AND ? = '__score__' UNION ALL SELECT value, 1 FROM "
+        "prediction_features WHERE model = ? AND feature = ? AND ts > ? AND ts <= ? AND NOT isnan(value)"
+    )
+    return store.fetch_df(
+        "model_views.distribution_raw",
+        f"WITH {_DISPLAY_BINS}, c AS ({current}), {_SHARES}",
+        [model, feature, bins, model, since, until, feature, model, feature, since, until, bins],
+    )

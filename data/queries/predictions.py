@@ -1,4 +1,5 @@
 """Reads of predictions and outcomes for the API and the Predictions page."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

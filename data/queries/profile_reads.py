@@ -3,6 +3,7 @@ ending at T is the ceil(W / 60) minutes up to and including T's own minute, merg
 counts and sums. A window shorter than a minute (drift's "recent") bins its raw rows on the fly with
 the same bins instead. analytics/binned_quality.py and analytics/binned_drift.py make the figures.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,7 @@ FROM {source} GROUP BY bin, outcome, predicted
 """
 
 
-def score_bins(store: Store, model: str, first: datetime, last: datetime
-               ) -> tuple[dict[str, np.ndarray], str | None, bool]:
+def score_bins(store: Store, model: str, first: datetime, last: datetime) -> tuple[dict[str, np.ndarray], str | None, bool]:
     """The merged score profile of minutes [first, last] as arrays (bin, outcome, predicted, n, score_sum,
     score_sq, score_min, score_max: analytics.binned_quality.ScoreBins), the newest model version, and
     whether some rows are in the day tier's coarse bins (then every bin must be coarsened to merge)."""
@@ -57,16 +57,20 @@ def score_bins(store: Store, model: str, first: datetime, last: datetime
 def reference_edges(store: Store, model: str) -> dict[str, dict[str, np.ndarray]]:
     """Per feature: arrays edge, rn (reference rows equal to it), pb_at and pb_after (the PSI bins of the
     edge and of the values just above it), for edges i = 0.. in order."""
-    table = store.fetch_arrow("profiles.reference_edges", "SELECT feature, edge, rn, pb_at, pb_after "
-                              "FROM model_reference_edges WHERE model = ? ORDER BY feature, i", [model])
+    table = store.fetch_arrow(
+        "profiles.reference_edges",
+        "SELECT feature, edge, rn, pb_at, pb_after FROM model_reference_edges WHERE model = ? ORDER BY feature, i",
+        [model],
+    )
     return {feature: {c: np.asarray(a) for c, a in part.items()} for feature, part in split_rows(table, "feature").items()}
 
 
 def profile_feature_bins(store: Store, model: str, first: datetime, last: datetime) -> dict[str, tuple]:
     """Per feature: (bin ids, counts) of the profile minutes [first, last] merged."""
     sql, params, _ = profile_tiers.window_source(store, "feature_profile", model, first, last)
-    table = store.fetch_arrow("profiles.feature_window",
-                              f"SELECT feature, bin, sum(n)::BIGINT AS n FROM {sql} GROUP BY ALL", params)
+    table = store.fetch_arrow(
+        "profiles.feature_window", f"SELECT feature, bin, sum(n)::BIGINT AS n FROM {sql} GROUP BY ALL", params
+    )
     return {f: (np.asarray(part["bin"]), np.asarray(part["n"])) for f, part in split_rows(table, "feature").items()}
 
 
@@ -79,8 +83,9 @@ AND score IS NOT NULL AND NOT isnan(score)
 """
 
 
-def raw_feature_bins(store: Store, model: str, since: datetime, until: datetime,
-                     edges: dict[str, np.ndarray]) -> dict[str, tuple]:
+def raw_feature_bins(
+    store: Store, model: str, since: datetime, until: datetime, edges: dict[str, np.ndarray]
+) -> dict[str, tuple]:
     """The same from the raw rows in (since, until], binned on the fly against `edges` (per feature)."""
     rows = store.fetch_arrow("profiles.raw_window", RAW_SQL, [model, since, until] * 2)
     if rows.num_rows == 0:
@@ -107,7 +112,6 @@ def split_rows(table: Any, column: str) -> dict[str, dict[str, np.ndarray]]:
     codes = codes[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ends = np.r_[starts[1:], len(codes)]
-    arrays = {c: np.asarray(table.column(c).to_numpy(zero_copy_only=False))[order]
-              for c in table.column_names if c != column}
+    arrays = {c: np.asarray(table.column(c).to_numpy(zero_copy_only=False))[order] for c in table.column_names if c != column}
     labels = names.dictionary.to_pylist()
     return {str(labels[codes[s]]): {c: a[s:e] for c, a in arrays.items()} for s, e in zip(starts, ends, strict=True)}

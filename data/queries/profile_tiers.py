@@ -9,6 +9,7 @@ rows) and rolls the buckets that closed since the last pass. So every closed buc
 minutes beneath it, and a window reads closed buckets from the coarsest tier that covers them whole
 and the rest (its ragged ends, the open hour) from the finer tiers: `plan` below.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -27,11 +28,16 @@ MINUTE = timedelta(minutes=1)
 EPOCH = datetime(1970, 1, 1)
 # Per profile table: the columns a bucket keeps apart, and how a column merges.
 COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
-    "score_profile": (("model_version", "bin", "outcome", "predicted"),
-                      {"n": "sum", "score_sum": "sum", "score_sq": "sum", "score_min": "min", "score_max": "max"}),
+    "score_profile": (
+        ("model_version", "bin", "outcome", "predicted"),
+        {"n": "sum", "score_sum": "sum", "score_sq": "sum", "score_min": "min", "score_max": "max"},
+    ),
     "feature_profile": (("feature", "bin"), {"n": "sum"}),
-    "feature_profile_stats": (("feature",), {c: "sum" for c in ("n", "nulls", "nans", "below_reference",
-                              "above_reference", "no_reference", "total", "total_sq")} | {"vmin": "min", "vmax": "max"}),
+    "feature_profile_stats": (
+        ("feature",),
+        {c: "sum" for c in ("n", "nulls", "nans", "below_reference", "above_reference", "no_reference", "total", "total_sq")}
+        | {"vmin": "min", "vmax": "max"},
+    ),
     "category_profile": (("feature", "bucket"), {"n": "sum", "unseen": "sum"}),
 }
 FEATURE_TABLES = ("feature_profile", "feature_profile_stats", "category_profile")
@@ -41,8 +47,10 @@ FEATURE_TABLES = ("feature_profile", "feature_profile_stats", "category_profile"
 # uses days merges every part at this width (answers/model_window.py) and its AUC/AP bounds widen with it.
 FINE_SCORE_BINS, COARSE_FACTOR = 10_000, 10
 COARSE_TIER = "_day"
-_COARSE_BIN = f"(CASE WHEN s.bin >= 0 AND s.bin < {FINE_SCORE_BINS} THEN s.bin // {COARSE_FACTOR} * {COARSE_FACTOR} " \
-              "ELSE s.bin END)::SMALLINT AS bin"
+_COARSE_BIN = (
+    f"(CASE WHEN s.bin >= 0 AND s.bin < {FINE_SCORE_BINS} THEN s.bin // {COARSE_FACTOR} * {COARSE_FACTOR} "
+    "ELSE s.bin END)::SMALLINT AS bin"
+)
 STATE = "profiles{suffix}"
 
 
@@ -89,8 +97,9 @@ def _cover(start: datetime, end: datetime, tiers: list, tier_marks: dict) -> lis
     return [*_cover(start, lo, finer, tier_marks), (suffix, lo, hi - step), *_cover(hi, end, finer, tier_marks)]
 
 
-def source(table: str, slices: Sequence[tuple[str, datetime, datetime]], where: str = "model = ?",
-           where_params: Sequence[Any] = ()) -> tuple[str, list]:
+def source(
+    table: str, slices: Sequence[tuple[str, datetime, datetime]], where: str = "model = ?", where_params: Sequence[Any] = ()
+) -> tuple[str, list]:
     """A UNION ALL of `table`'s tiers over the slices (with `where` on each), as SQL and its parameters."""
     parts, params = [], []
     for suffix, lo, hi in slices:
@@ -106,18 +115,21 @@ def _roll_sql(table: str, below: str, suffix: str, unit: str) -> str:
     aggs = ", ".join(f"{how}({c}) AS {c}" for c, how in merges.items())
     coarse = table == "score_profile" and suffix == COARSE_TIER
     columns = ", ".join(_COARSE_BIN if coarse and k == "bin" else "s." + k for k in keys)
-    return (f"INSERT INTO {table}{suffix} BY NAME SELECT s.model, date_trunc('{unit}', s.ts) AS ts, "
-            f"{columns}, {aggs} FROM {table}{below} s "
-            f"SEMI JOIN tier_dirty d ON d.model = s.model AND d.b = date_trunc('{unit}', s.ts) "
-            f"WHERE s.ts >= ? AND s.ts < ? GROUP BY ALL")
+    return (
+        f"INSERT INTO {table}{suffix} BY NAME SELECT s.model, date_trunc('{unit}', s.ts) AS ts, "
+        f"{columns}, {aggs} FROM {table}{below} s "
+        f"SEMI JOIN tier_dirty d ON d.model = s.model AND d.b = date_trunc('{unit}', s.ts) "
+        f"WHERE s.ts >= ? AND s.ts < ? GROUP BY ALL"
+    )
 
 
 def _clear_sql(table: str, suffix: str) -> str:
     return f"DELETE FROM {table}{suffix} t USING tier_dirty d WHERE t.model = d.model AND t.ts = d.b"
 
 
-def roll(cur: duckdb.DuckDBPyConnection, changed: Iterable[tuple[str, datetime, bool]], now: datetime,
-         drop_models: Sequence[str] = ()) -> dict[str, int]:
+def roll(
+    cur: duckdb.DuckDBPyConnection, changed: Iterable[tuple[str, datetime, bool]], now: datetime, drop_models: Sequence[str] = ()
+) -> dict[str, int]:
     """Bring every tier up to date inside the caller's transaction: `changed` holds the (model, minute,
     features too) the minutes' refresh just rebuilt; `drop_models` had their feature bins rebuilt whole
     (new reference edges), so their feature rows go from every tier first. Returns buckets rolled per tier."""
@@ -147,32 +159,39 @@ def _merge(rows: Iterable[tuple[str, datetime, bool]]) -> dict[tuple[str, dateti
     return found
 
 
-def _dirty(cur: duckdb.DuckDBPyConnection, changed: list, below: str, seconds: int, unit: str,
-           old: datetime | None, mark: datetime) -> dict[tuple[str, datetime], bool]:
+def _dirty(
+    cur: duckdb.DuckDBPyConnection, changed: list, below: str, seconds: int, unit: str, old: datetime | None, mark: datetime
+) -> dict[tuple[str, datetime], bool]:
     """Closed buckets to (re)roll, and whether their feature rows too: those holding a changed slice
     below, and those that closed since the last pass (every bucket below `mark` on the first pass)."""
     step = timedelta(seconds=seconds)
-    dirty = {(model, floor(ts, seconds)): f for (model, ts), f in _merge(changed).items()
-             if floor(ts, seconds) + step <= mark}
+    dirty = {(model, floor(ts, seconds)): f for (model, ts), f in _merge(changed).items() if floor(ts, seconds) + step <= mark}
     since = old if old is not None else datetime(1, 1, 1)
     if since < mark:
         for model, bucket in cur.execute(
-                f"SELECT DISTINCT model, date_trunc('{unit}', ts) FROM score_profile{below} WHERE ts >= ? AND ts < ? "
-                f"UNION SELECT DISTINCT model, date_trunc('{unit}', ts) FROM feature_profile_stats{below} "
-                "WHERE ts >= ? AND ts < ?", [since, mark] * 2).fetchall():
+            f"SELECT DISTINCT model, date_trunc('{unit}', ts) FROM score_profile{below} WHERE ts >= ? AND ts < ? "
+            f"UNION SELECT DISTINCT model, date_trunc('{unit}', ts) FROM feature_profile_stats{below} "
+            "WHERE ts >= ? AND ts < ?",
+            [since, mark] * 2,
+        ).fetchall():
             dirty[(model, bucket)] = True
     return dirty
 
 
-def _roll(cur: duckdb.DuckDBPyConnection, dirty: dict[tuple[str, datetime], bool], below: str, suffix: str,
-          unit: str, seconds: int) -> None:
-    for tables, pairs in ((tuple(COLUMNS), [p for p, f in dirty.items() if f]),
-                          (("score_profile",), [p for p, f in dirty.items() if not f])):
+def _roll(
+    cur: duckdb.DuckDBPyConnection, dirty: dict[tuple[str, datetime], bool], below: str, suffix: str, unit: str, seconds: int
+) -> None:
+    for tables, pairs in (
+        (tuple(COLUMNS), [p for p, f in dirty.items() if f]),
+        (("score_profile",), [p for p, f in dirty.items() if not f]),
+    ):
         if not pairs:
             continue
         span = [min(b for _, b in pairs), max(b for _, b in pairs) + timedelta(seconds=seconds)]
-        cur.execute("CREATE OR REPLACE TEMP TABLE tier_dirty AS SELECT unnest(?::VARCHAR[]) AS model, "
-                    "unnest(?::TIMESTAMP[]) AS b", [[m for m, _ in pairs], [b for _, b in pairs]])
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE tier_dirty AS SELECT unnest(?::VARCHAR[]) AS model, unnest(?::TIMESTAMP[]) AS b",
+            [[m for m, _ in pairs], [b for _, b in pairs]],
+        )
         for table in tables:
             cur.execute(_clear_sql(table, suffix))
             cur.execute(_roll_sql(table, below, suffix, unit), span)
@@ -190,8 +209,9 @@ def delete_before(store: Store, cutoff: datetime) -> dict[str, int]:
     return deleted
 
 
-def window_source(store: Store, table: str, model: str, first: datetime, last: datetime,
-                  feature: str | None = None) -> tuple[str, list, bool]:
+def window_source(
+    store: Store, table: str, model: str, first: datetime, last: datetime, feature: str | None = None
+) -> tuple[str, list, bool]:
     """`table`'s rows of `model` (and of one `feature`) over the minutes [first, last], from the coarsest
     tiers that hold them, and whether a slice comes from the coarse-score tier."""
     slices = plan(first, last, read_marks(store))

@@ -22,6 +22,7 @@ because a minute's bins need the model's reference, and the flush is on the inge
 the reads that find it and the new watermark commit in one transaction, so a crash leaves the old
 profiles and watermark, and the next pass (after a restart too) redoes what arrived since.
 """
+
 from __future__ import annotations
 
 import math
@@ -65,19 +66,23 @@ FROM u JOIN q USING (feature) LEFT JOIN c USING (feature, edge)
 # Parameters: models[], minutes[], since, until (the minutes' range, for DuckDB's zone maps), twice.
 _DIRTY = "d AS (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::TIMESTAMP[]) AS m)"
 _ROWS = f"""
-SELECT f.model, {_MINUTE.format(ts='f.ts')} AS m, f.feature, f.value FROM prediction_features f
-SEMI JOIN d ON d.model = f.model AND d.m = {_MINUTE.format(ts='f.ts')} WHERE f.ts >= ? AND f.ts < ?
+SELECT f.model, {_MINUTE.format(ts="f.ts")} AS m, f.feature, f.value FROM prediction_features f
+SEMI JOIN d ON d.model = f.model AND d.m = {_MINUTE.format(ts="f.ts")} WHERE f.ts >= ? AND f.ts < ?
 UNION ALL
-SELECT p.model, {_MINUTE.format(ts='p.ts')}, '{SCORE}', p.score FROM predictions p
-SEMI JOIN d ON d.model = p.model AND d.m = {_MINUTE.format(ts='p.ts')}
+SELECT p.model, {_MINUTE.format(ts="p.ts")}, '{SCORE}', p.score FROM predictions p
+SEMI JOIN d ON d.model = p.model AND d.m = {_MINUTE.format(ts="p.ts")}
 WHERE p.ts >= ? AND p.ts < ? AND p.status = 'ok' AND p.score IS NOT NULL
 """
-_RANGE = ("SELECT model, feature, min(edge) AS lo, max(edge) AS hi FROM model_reference_edges "
-          "WHERE model IN (SELECT DISTINCT model FROM d) GROUP BY ALL")
+_RANGE = (
+    "SELECT model, feature, min(edge) AS lo, max(edge) AS hi FROM model_reference_edges "
+    "WHERE model IN (SELECT DISTINCT model FROM d) GROUP BY ALL"
+)
 
 # Each (model, feature) with reference edges gets a small integer key for the NumPy binning.
-KEYS = ("SELECT model, feature, (dense_rank() OVER (ORDER BY model, feature))::INTEGER AS key "
-        "FROM (SELECT DISTINCT model, feature FROM model_reference_edges)")
+KEYS = (
+    "SELECT model, feature, (dense_rank() OVER (ORDER BY model, feature))::INTEGER AS key "
+    "FROM (SELECT DISTINCT model, feature FROM model_reference_edges)"
+)
 EDGE_ARRAYS_SQL = f"SELECT k.key, e.edge FROM model_reference_edges e JOIN ({KEYS}) k USING (model, feature) ORDER BY k.key, e.i"
 KEYED_SQL = f"""
 WITH {_DIRTY}
@@ -101,12 +106,12 @@ FROM ({_ROWS}) x LEFT JOIN r USING (model, feature) GROUP BY ALL
 SCORE_SQL = f"""
 INSERT INTO score_profile
 WITH {_DIRTY}
-SELECT p.model, {_MINUTE.format(ts='p.ts')}, p.model_version,
+SELECT p.model, {_MINUTE.format(ts="p.ts")}, p.model_version,
        {{score_bin}}::SMALLINT,
        (CASE WHEN o.id IS NULL THEN -1 WHEN o.label = 1 THEN 1 ELSE 0 END)::TINYINT,
        (coalesce(p.predicted_label, 0) = 1)::TINYINT,
        count(*), sum(p.score), sum(p.score * p.score), min(p.score), max(p.score)
-FROM predictions p SEMI JOIN d ON d.model = p.model AND d.m = {_MINUTE.format(ts='p.ts')}
+FROM predictions p SEMI JOIN d ON d.model = p.model AND d.m = {_MINUTE.format(ts="p.ts")}
 LEFT JOIN outcomes o ON o.id = p.id
 WHERE p.ts >= ? AND p.ts < ? AND p.status = 'ok' AND p.score IS NOT NULL AND NOT isnan(p.score)
 GROUP BY ALL
@@ -121,9 +126,9 @@ _SCORE_BIN = f"""CASE WHEN p.score < {TAIL}
 SCORE_SQL = SCORE_SQL.replace("{score_bin}", _SCORE_BIN)
 # Minutes with new predictions (features and scores change), then those with only new outcomes (scores).
 CHANGED_SQL = f"""
-SELECT DISTINCT model, {_MINUTE.format(ts='ts')}, true FROM predictions WHERE received_at > ?
+SELECT DISTINCT model, {_MINUTE.format(ts="ts")}, true FROM predictions WHERE received_at > ?
 UNION
-SELECT p.model, {_MINUTE.format(ts='p.ts')}, false FROM outcomes o JOIN predictions p ON p.id = o.id
+SELECT p.model, {_MINUTE.format(ts="p.ts")}, false FROM outcomes o JOIN predictions p ON p.id = o.id
 WHERE o.received_at > ?
 """
 ALL_SQL = f"SELECT DISTINCT model, {_MINUTE.format(ts='ts')}, true FROM predictions WHERE model = ? OR ?"
@@ -167,9 +172,14 @@ def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str]
     models, minutes = [p[0] for p in pairs], [p[1] for p in pairs]
     span = [min(minutes), max(minutes) + timedelta(minutes=1)]
     for table in tables:
-        _run(store, cur, f"profiles.clear_{table}",
-             f"DELETE FROM {table} t USING (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::TIMESTAMP[]) AS m) d "
-             "WHERE t.model = d.model AND t.ts = d.m", [models, minutes])
+        _run(
+            store,
+            cur,
+            f"profiles.clear_{table}",
+            f"DELETE FROM {table} t USING (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::TIMESTAMP[]) AS m) d "
+            "WHERE t.model = d.model AND t.ts = d.m",
+            [models, minutes],
+        )
     if "feature_profile" in tables:
         _bin_features(store, cur, [models, minutes, *span, *span])
         _run(store, cur, "profiles.feature_stats", STATS_SQL, [models, minutes, *span, *span])
@@ -184,8 +194,9 @@ def _bin_features(store: Store, cur: duckdb.DuckDBPyConnection, params: list) ->
     edges = cur.sql(EDGE_ARRAYS_SQL).to_arrow_table()
     rows = cur.sql(KEYED_SQL, params=params).to_arrow_table()
     keys = rows.column("key").to_numpy()
-    bins = bin_keyed(keys, rows.column("value").to_numpy(),
-                     split_edges(edges.column("key").to_numpy(), edges.column("edge").to_numpy()))
+    bins = bin_keyed(
+        keys, rows.column("value").to_numpy(), split_edges(edges.column("key").to_numpy(), edges.column("edge").to_numpy())
+    )
     binned = pa.table({"key": keys, "m": rows.column("m"), "bin": bins})
     cur.register("binned_rows", binned)
     try:
@@ -210,8 +221,7 @@ def refresh(store: Store, now: datetime, rebuild_models: Sequence[str] = ()) -> 
         started = perf_counter()
         rolled = profile_tiers.roll(cur, [(*pair, f) for pair, f in changed.items()], now, rebuild_models)
         store.timings.record("profiles.tiers", perf_counter() - started, sum(rolled.values()))
-        _run(store, cur, "profiles.set_state", "INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)",
-             [STATE, mark, now])
+        _run(store, cur, "profiles.set_state", "INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)", [STATE, mark, now])
     return len(changed)
 
 

@@ -7,6 +7,7 @@ curves, calibration bins) ever reach Python.
 Since issue 16 the evaluation job reads quality from the per-minute score profiles
 (data/queries/profile_reads.py); these raw-row reads stay for tests, benchmarks and references.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -54,7 +55,9 @@ def score_buckets(store: Store, model: str, since: datetime, until: datetime, de
     return store.fetch_all(
         "quality.score_buckets",
         f"SELECT round(score, ?) AS s, count(*) FILTER (label = 1), count(*) FILTER (label <> 1) FROM ({_LABELLED}) "
-        "GROUP BY s ORDER BY s", [decimals, model, since, until])
+        "GROUP BY s ORDER BY s",
+        [decimals, model, since, until],
+    )
 
 
 def calibration_bins(store: Store, model: str, since: datetime, until: datetime, bins: int = 10) -> list[tuple]:
@@ -62,7 +65,9 @@ def calibration_bins(store: Store, model: str, since: datetime, until: datetime,
     return store.fetch_all(
         "quality.calibration",
         f"SELECT avg(score), avg((label = 1)::INTEGER), count(*) FROM ({_LABELLED}) "
-        "GROUP BY least(floor(score * ?), ? - 1) ORDER BY 1", [model, since, until, bins, bins])
+        "GROUP BY least(floor(score * ?), ? - 1) ORDER BY 1",
+        [model, since, until, bins, bins],
+    )
 
 
 def labelled_rows(store: Store, model: str, since: datetime, until: datetime) -> list[tuple]:
@@ -70,8 +75,9 @@ def labelled_rows(store: Store, model: str, since: datetime, until: datetime) ->
     return store.fetch_all("quality.labelled_rows", _LABELLED, [model, since, until])
 
 
-def labelled_features(store: Store, model: str, features: Sequence[str], since: datetime, until: datetime,
-                      limit: int) -> list[tuple]:
+def labelled_features(
+    store: Store, model: str, features: Sequence[str], since: datetime, until: datetime, limit: int
+) -> list[tuple]:
     """The newest `limit` labelled predictions as (label, feature values in `features` order)."""
     picks = ", ".join("first(f.value) FILTER (f.feature = ?)" for _ in features)
     return store.fetch_all(
@@ -82,19 +88,24 @@ def labelled_features(store: Store, model: str, features: Sequence[str], since: 
               WHERE p.model = ? AND p.status = 'ok' AND p.ts > ? AND p.ts <= ? ORDER BY p.ts DESC LIMIT ?) r
         JOIN outcomes o ON o.id = r.id JOIN prediction_features f ON f.id = r.id
         GROUP BY r.id
-        """, [*features, model, since, until, limit])
+        """,
+        [*features, model, since, until, limit],
+    )
 
 
 def models_seen(store: Store, since: datetime) -> list[str]:
-    rows = store.fetch_all("quality.models_seen",
-                           "SELECT DISTINCT model FROM predictions WHERE ts > ? AND status = 'ok' ORDER BY 1", [since])
+    rows = store.fetch_all(
+        "quality.models_seen", "SELECT DISTINCT model FROM predictions WHERE ts > ? AND status = 'ok' ORDER BY 1", [since]
+    )
     return [r[0] for r in rows]
 
 
 def has_reference(store: Store, model: str, version: str | None) -> bool:
-    row = store.fetch_one("quality.has_reference",
-                          "SELECT count(*) FROM model_reference WHERE model = ? AND model_version IS NOT DISTINCT FROM ?",
-                          [model, version])
+    row = store.fetch_one(
+        "quality.has_reference",
+        "SELECT count(*) FROM model_reference WHERE model = ? AND model_version IS NOT DISTINCT FROM ?",
+        [model, version],
+    )
     return bool(row and row[0])
 
 
@@ -105,16 +116,20 @@ def drop_reference(store: Store, model: str) -> None:
 
 
 def labelled_count(store: Store, model: str) -> int:
-    row = store.fetch_one("quality.labelled_count",
-                          "SELECT count(*) FROM predictions p JOIN outcomes o ON o.id = p.id "
-                          "WHERE p.model = ? AND p.status = 'ok' AND p.score IS NOT NULL", [model])
+    row = store.fetch_one(
+        "quality.labelled_count",
+        "SELECT count(*) FROM predictions p JOIN outcomes o ON o.id = p.id "
+        "WHERE p.model = ? AND p.status = 'ok' AND p.score IS NOT NULL",
+        [model],
+    )
     return int(row[0]) if row else 0
 
 
 def freeze_external_reference(store: Store, model: str, rows: int, now: datetime) -> int:
     """Make a model's first `rows` labelled predictions (by time) its reference sample."""
     result = store.execute(
-        "reference", "quality.freeze_reference",
+        "reference",
+        "quality.freeze_reference",
         f"""
         INSERT INTO model_reference
         WITH first_n AS (SELECT p.id, p.score, p.predicted_label, o.label, row_number() OVER (ORDER BY p.ts, p.id) AS row_id
@@ -124,7 +139,9 @@ def freeze_external_reference(store: Store, model: str, rows: int, now: datetime
         UNION ALL SELECT ?, NULL, row_id, '{SCORE}', score, ? FROM first_n
         UNION ALL SELECT ?, NULL, row_id, '{LABEL}', label, ? FROM first_n
         UNION ALL SELECT ?, NULL, row_id, '{PREDICTED}', predicted_label, ? FROM first_n
-        """, [model, rows, *([model, now] * 4)])
+        """,
+        [model, rows, *([model, now] * 4)],
+    )
     return int(result[0][0]) if result else 0
 
 
@@ -134,7 +151,9 @@ def reference_accuracy(store: Store, model: str) -> float | None:
         "quality.reference_accuracy",
         f"""SELECT avg((l.value = p.value)::INTEGER) FROM model_reference l JOIN model_reference p
             ON p.model = l.model AND p.row_id = l.row_id AND p.feature = '{PREDICTED}'
-            WHERE l.model = ? AND l.feature = '{LABEL}'""", [model])
+            WHERE l.model = ? AND l.feature = '{LABEL}'""",
+        [model],
+    )
     return None if row is None or row[0] is None else float(row[0])
 
 

@@ -3,6 +3,7 @@
 `resolution_for` picks the coarsest stored resolution that still gives at least MIN_POINTS points;
 each reader returns the same columns as its raw twin in data/queries/system.py or predictions.py.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -43,7 +44,8 @@ def system_series(store: Store, since: datetime, until: datetime, resolution: in
         f"rollup.system_series_{resolution}",
         f"SELECT time_bucket(to_seconds(?), ts) AS ts, {', '.join(_wavg(c) for c in SYSTEM_AVG)}, sum(samples) AS samples "
         "FROM system_rollup WHERE resolution_seconds = ? AND ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1",
-        [step_seconds(since, until, resolution, target), resolution, since, until])
+        [step_seconds(since, until, resolution, target), resolution, since, until],
+    )
 
 
 def core_series(store: Store, since: datetime, until: datetime, resolution: int, target: int) -> pd.DataFrame:
@@ -51,7 +53,8 @@ def core_series(store: Store, since: datetime, until: datetime, resolution: int,
         f"rollup.core_series_{resolution}",
         f"SELECT time_bucket(to_seconds(?), ts) AS ts, core, {_wavg('cpu_percent')} FROM system_core_rollup "
         "WHERE resolution_seconds = ? AND ts >= ? AND ts <= ? GROUP BY 1, 2 ORDER BY 1, 2",
-        [step_seconds(since, until, resolution, target), resolution, since, until])
+        [step_seconds(since, until, resolution, target), resolution, since, until],
+    )
 
 
 def disk_series(store: Store, since: datetime, until: datetime, resolution: int, target: int) -> pd.DataFrame:
@@ -59,17 +62,18 @@ def disk_series(store: Store, since: datetime, until: datetime, resolution: int,
         f"rollup.disk_series_{resolution}",
         f"SELECT time_bucket(to_seconds(?), ts) AS ts, mountpoint, {_wavg('used_percent')} FROM disk_rollup "
         "WHERE resolution_seconds = ? AND ts >= ? AND ts <= ? GROUP BY 1, 2 ORDER BY 1, 2",
-        [step_seconds(since, until, resolution, target), resolution, since, until])
+        [step_seconds(since, until, resolution, target), resolution, since, until],
+    )
 
 
 def _quantile(q: float) -> str:
     """The bucket holding the order statistic quantile_disc picks (the ceil(n q)-th smallest), as its geometric middle."""
-    return (f"power(10, (min(bucket) FILTER (cum >= ceil(total * {q})) + 0.5) / {BUCKETS_PER_DECADE}) "
-            f"AS p{round(q * 100)}")
+    return f"power(10, (min(bucket) FILTER (cum >= ceil(total * {q})) + 0.5) / {BUCKETS_PER_DECADE}) AS p{round(q * 100)}"
 
 
-def throughput_series(store: Store, since: datetime, until: datetime, model: str | None, resolution: int,
-                      target: int) -> pd.DataFrame:
+def throughput_series(
+    store: Store, since: datetime, until: datetime, model: str | None, resolution: int, target: int
+) -> pd.DataFrame:
     """Same columns as predictions.throughput_series; quantiles from the latency histograms."""
     step = step_seconds(since, until, resolution, target)
     return store.fetch_df(
@@ -89,12 +93,11 @@ def throughput_series(store: Store, since: datetime, until: datetime, model: str
         SELECT r.ts, r.model, r.requests_per_second, r.errors_per_second, qs.p50, qs.p95, qs.p99
         FROM r LEFT JOIN qs USING (ts, model) ORDER BY 1, 2
         """,
-        [step, float(step), float(step), resolution, since, until, model, model,
-         step, resolution, since, until, model, model])
+        [step, float(step), float(step), resolution, since, until, model, model, step, resolution, since, until, model, model],
+    )
 
 
-def error_series(store: Store, since: datetime, until: datetime, model: str | None, resolution: int,
-                 target: int) -> pd.DataFrame:
+def error_series(store: Store, since: datetime, until: datetime, model: str | None, resolution: int, target: int) -> pd.DataFrame:
     step = step_seconds(since, until, resolution, target)
     return store.fetch_df(
         f"rollup.error_series_{resolution}",
@@ -105,11 +108,13 @@ def error_series(store: Store, since: datetime, until: datetime, model: str | No
               WHERE resolution_seconds = ? AND ts >= ? AND ts <= ? AND (? IS NULL OR model = ?) GROUP BY 1, 2)
         SELECT ts, error_kind, 100.0 * errors / total AS error_percent FROM e JOIN t USING (ts) ORDER BY ts, error_kind
         """,
-        [step, resolution, since, until, model, model, step, resolution, since, until, model, model])
+        [step, resolution, since, until, model, model, step, resolution, since, until, model, model],
+    )
 
 
-def success_series(store: Store, since: datetime, until: datetime, model: str | None, resolution: int,
-                   target: int) -> pd.DataFrame:
+def success_series(
+    store: Store, since: datetime, until: datetime, model: str | None, resolution: int, target: int
+) -> pd.DataFrame:
     return store.fetch_df(
         f"rollup.success_series_{resolution}",
         "SELECT time_bucket(to_seconds(?), ts) AS ts, model, "
@@ -117,7 +122,8 @@ def success_series(store: Store, since: datetime, until: datetime, model: str | 
         "100.0 * sum(labelled) / nullif(sum(ok_requests), 0) AS labelled_percent "
         "FROM prediction_rollup WHERE resolution_seconds = ? AND ts >= ? AND ts <= ? AND (? IS NULL OR model = ?) "
         "AND ok_requests > 0 GROUP BY ALL ORDER BY 1, 2",
-        [step_seconds(since, until, resolution, target), resolution, since, until, model, model])
+        [step_seconds(since, until, resolution, target), resolution, since, until, model, model],
+    )
 
 
 def latency_histogram(store: Store, since: datetime, until: datetime, model: str | None, resolution: int) -> pd.DataFrame:
@@ -127,22 +133,32 @@ def latency_histogram(store: Store, since: datetime, until: datetime, model: str
         "SELECT model, power(10, (floor(bucket / 2) + 30) / 10) AS latency_ms, sum(requests) AS requests "
         "FROM prediction_latency_rollup WHERE resolution_seconds = ? AND ts >= ? AND ts <= ? "
         "AND (? IS NULL OR model = ?) GROUP BY ALL ORDER BY 1, 2",
-        [resolution, since, until, model, model])
+        [resolution, since, until, model, model],
+    )
 
 
-def quality_series(store: Store, model: str | None, window_seconds: int, since: datetime, until: datetime,
-                   resolution: int) -> pd.DataFrame:
+def quality_series(
+    store: Store, model: str | None, window_seconds: int, since: datetime, until: datetime, resolution: int
+) -> pd.DataFrame:
     """Model metrics per rollup bucket (means of the evaluations in it), like model_views.quality_series. A
     range holding many more buckets than MAX_POINTS merges whole buckets, weighted by their evaluations; a
     merged bucket is empty (a gap in the line) only where every bucket in it was (no measurable evaluation)."""
-    where = ("FROM model_eval_rollup WHERE resolution_seconds = ? AND window_seconds = ? AND (? IS NULL OR model = ?) "
-             "AND ts >= ? AND ts <= ?")
+    where = (
+        "FROM model_eval_rollup WHERE resolution_seconds = ? AND window_seconds = ? AND (? IS NULL OR model = ?) "
+        "AND ts >= ? AND ts <= ?"
+    )
     params = [resolution, window_seconds, model, model, since, until]
     step = step_seconds(since, until, resolution, MAX_POINTS)
     if step == resolution:
-        return store.fetch_df(f"rollup.quality_series_{resolution}",
-                              f"SELECT ts, model, {', '.join(EVAL_AVG)}, evaluations {where} ORDER BY model, ts", params)
+        return store.fetch_df(
+            f"rollup.quality_series_{resolution}",
+            f"SELECT ts, model, {', '.join(EVAL_AVG)}, evaluations {where} ORDER BY model, ts",
+            params,
+        )
     means = ", ".join(f"weighted_avg({c}, evaluations) AS {c}" for c in EVAL_AVG)  # NULLs left out; all NULL: NULL
-    return store.fetch_df(f"rollup.quality_series_{resolution}_merged",
-                          f"SELECT time_bucket(to_seconds(?), ts) AS ts, model, {means}, sum(evaluations) AS evaluations "
-                          f"{where} GROUP BY ALL ORDER BY model, ts", [step, *params])
+    return store.fetch_df(
+        f"rollup.quality_series_{resolution}_merged",
+        f"SELECT time_bucket(to_seconds(?), ts) AS ts, model, {means}, sum(evaluations) AS evaluations "
+        f"{where} GROUP BY ALL ORDER BY model, ts",
+        [step, *params],
+    )

@@ -3,6 +3,7 @@ rollups from the minute rollups, and the deletes of retention. Each range is [si
 
 Every statement's text is fixed (column lists are module constants); values are bound parameters.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -21,41 +22,61 @@ MIN_BUCKET, MAX_BUCKET = -5 * BUCKETS_PER_DECADE, 2 * BUCKETS_PER_DECADE  # 10 u
 # so it is within a factor 10^(1/40) (+-5.9 %) of that latency.
 QUANTILE_RELATIVE_ERROR = 10 ** (1 / (2 * BUCKETS_PER_DECADE)) - 1
 
-SYSTEM_AVG = ("cpu_percent", "memory_percent", "swap_percent", "memory_used_bytes", "disk_used_percent",
-              "disk_read_bytes_per_second", "disk_write_bytes_per_second", "net_recv_bytes_per_second",
-              "net_sent_bytes_per_second", "load_1m")
+SYSTEM_AVG = (
+    "cpu_percent",
+    "memory_percent",
+    "swap_percent",
+    "memory_used_bytes",
+    "disk_used_percent",
+    "disk_read_bytes_per_second",
+    "disk_write_bytes_per_second",
+    "net_recv_bytes_per_second",
+    "net_sent_bytes_per_second",
+    "load_1m",
+)
 EVAL_AVG = ("auc", '"precision"', "recall", "accuracy", "estimated_accuracy", "labelled_share")
-ROLLUP_TABLES = ("system_rollup", "system_core_rollup", "disk_rollup", "prediction_rollup", "prediction_error_rollup",
-                 "prediction_latency_rollup", "model_eval_rollup")
+ROLLUP_TABLES = (
+    "system_rollup",
+    "system_core_rollup",
+    "disk_rollup",
+    "prediction_rollup",
+    "prediction_error_rollup",
+    "prediction_latency_rollup",
+    "model_eval_rollup",
+)
 
-_BUCKET_SQL = f"least(greatest(floor(log10(greatest(latency_seconds, 1e-12)) * {BUCKETS_PER_DECADE}), " \
-              f"{MIN_BUCKET}), {MAX_BUCKET})::SMALLINT"
-_STATUS = "CASE WHEN p.status = 'error' THEN 'error' WHEN o.id IS NULL THEN 'pending' " \
-          "WHEN o.label = p.predicted_label THEN 'success' ELSE 'failure' END"
+_BUCKET_SQL = (
+    f"least(greatest(floor(log10(greatest(latency_seconds, 1e-12)) * {BUCKETS_PER_DECADE}), "
+    f"{MIN_BUCKET}), {MAX_BUCKET})::SMALLINT"
+)
+_STATUS = (
+    "CASE WHEN p.status = 'error' THEN 'error' WHEN o.id IS NULL THEN 'pending' "
+    "WHEN o.label = p.predicted_label THEN 'success' ELSE 'failure' END"
+)
 
 # Per-minute rollups from raw rows. Parameters: since, until.
 _MINUTE_SQL = {
     "system_rollup": "SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), count(*), avg(cpu_percent), max(cpu_percent), "
-                     + ", ".join(f"avg({c})" for c in SYSTEM_AVG[1:])
-                     + " FROM system_samples WHERE ts >= ? AND ts < ? GROUP BY 2",
+    + ", ".join(f"avg({c})" for c in SYSTEM_AVG[1:])
+    + " FROM system_samples WHERE ts >= ? AND ts < ? GROUP BY 2",
     "system_core_rollup": "SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), core - 1, count(*), avg(pct) FROM "
-                          "(SELECT ts, unnest(cpu_per_core_percent) AS pct, generate_subscripts(cpu_per_core_percent, 1) "
-                          "AS core FROM system_samples WHERE ts >= ? AND ts < ?) GROUP BY 2, 3",
+    "(SELECT ts, unnest(cpu_per_core_percent) AS pct, generate_subscripts(cpu_per_core_percent, 1) "
+    "AS core FROM system_samples WHERE ts >= ? AND ts < ?) GROUP BY 2, 3",
     "disk_rollup": "SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), mountpoint, count(*), avg(used_percent) "
-                   "FROM disk_samples WHERE ts >= ? AND ts < ? GROUP BY 2, 3",
+    "FROM disk_samples WHERE ts >= ? AND ts < ? GROUP BY 2, 3",
     "prediction_rollup": f"SELECT 60, time_bucket(INTERVAL 1 MINUTE, p.ts), p.model, count(*), "
-                         f"count(*) FILTER (p.status = 'error'), count(*) FILTER (p.status = 'ok'), "
-                         f"sum(p.latency_seconds) FILTER (p.status = 'ok'), count(o.id) FILTER (p.status = 'ok'), "
-                         f"count(*) FILTER ({_STATUS} = 'success') "
-                         f"FROM predictions p LEFT JOIN outcomes o ON o.id = p.id WHERE p.ts >= ? AND p.ts < ? GROUP BY 2, 3",
+    f"count(*) FILTER (p.status = 'error'), count(*) FILTER (p.status = 'ok'), "
+    f"sum(p.latency_seconds) FILTER (p.status = 'ok'), count(o.id) FILTER (p.status = 'ok'), "
+    f"count(*) FILTER ({_STATUS} = 'success') "
+    f"FROM predictions p LEFT JOIN outcomes o ON o.id = p.id WHERE p.ts >= ? AND p.ts < ? GROUP BY 2, 3",
     "prediction_error_rollup": "SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), model, error_kind, count(*) "
-                               "FROM predictions WHERE status = 'error' AND ts >= ? AND ts < ? GROUP BY 2, 3, 4",
+    "FROM predictions WHERE status = 'error' AND ts >= ? AND ts < ? GROUP BY 2, 3, 4",
     "prediction_latency_rollup": f"SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), model, {_BUCKET_SQL}, count(*) "
-                                 f"FROM predictions WHERE status = 'ok' AND latency_seconds IS NOT NULL "
-                                 f"AND ts >= ? AND ts < ? GROUP BY 2, 3, 4",
+    f"FROM predictions WHERE status = 'ok' AND latency_seconds IS NOT NULL "
+    f"AND ts >= ? AND ts < ? GROUP BY 2, 3, 4",
     "model_eval_rollup": "SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), model, window_seconds, count(*), "
-                         + ", ".join(f"avg({c})" for c in EVAL_AVG)
-                         + " FROM model_evaluations WHERE ts >= ? AND ts < ? GROUP BY 2, 3, 4",
+    + ", ".join(f"avg({c})" for c in EVAL_AVG)
+    + " FROM model_evaluations WHERE ts >= ? AND ts < ? GROUP BY 2, 3, 4",
 }
 
 
@@ -67,21 +88,21 @@ def _weighted(columns: Sequence[str], weight: str) -> str:
 _FROM_MINUTES = "WHERE resolution_seconds = 60 AND ts >= ? AND ts < ?"
 _HOUR_SQL = {
     "system_rollup": f"SELECT 3600, time_bucket(INTERVAL 1 HOUR, ts), sum(samples), {_weighted(SYSTEM_AVG[:1], 'samples')}, "
-                     f"max(cpu_percent_max), {_weighted(SYSTEM_AVG[1:], 'samples')} "
-                     f"FROM system_rollup {_FROM_MINUTES} GROUP BY 2",
+    f"max(cpu_percent_max), {_weighted(SYSTEM_AVG[1:], 'samples')} "
+    f"FROM system_rollup {_FROM_MINUTES} GROUP BY 2",
     "system_core_rollup": f"SELECT 3600, time_bucket(INTERVAL 1 HOUR, ts), core, sum(samples), "
-                          f"{_weighted(['cpu_percent'], 'samples')} FROM system_core_rollup {_FROM_MINUTES} GROUP BY 2, 3",
+    f"{_weighted(['cpu_percent'], 'samples')} FROM system_core_rollup {_FROM_MINUTES} GROUP BY 2, 3",
     "disk_rollup": f"SELECT 3600, time_bucket(INTERVAL 1 HOUR, ts), mountpoint, sum(samples), "
-                   f"{_weighted(['used_percent'], 'samples')} FROM disk_rollup {_FROM_MINUTES} GROUP BY 2, 3",
+    f"{_weighted(['used_percent'], 'samples')} FROM disk_rollup {_FROM_MINUTES} GROUP BY 2, 3",
     "prediction_rollup": f"SELECT 3600, time_bucket(INTERVAL 1 HOUR, ts), model, sum(requests), sum(errors), sum(ok_requests), "
-                         f"sum(latency_sum_seconds), sum(labelled), sum(successes) FROM prediction_rollup {_FROM_MINUTES} "
-                         f"GROUP BY 2, 3",
+    f"sum(latency_sum_seconds), sum(labelled), sum(successes) FROM prediction_rollup {_FROM_MINUTES} "
+    f"GROUP BY 2, 3",
     "prediction_error_rollup": f"SELECT 3600, time_bucket(INTERVAL 1 HOUR, ts), model, error_kind, sum(errors) "
-                               f"FROM prediction_error_rollup {_FROM_MINUTES} GROUP BY 2, 3, 4",
+    f"FROM prediction_error_rollup {_FROM_MINUTES} GROUP BY 2, 3, 4",
     "prediction_latency_rollup": f"SELECT 3600, time_bucket(INTERVAL 1 HOUR, ts), model, bucket, sum(requests) "
-                                 f"FROM prediction_latency_rollup {_FROM_MINUTES} GROUP BY 2, 3, 4",
+    f"FROM prediction_latency_rollup {_FROM_MINUTES} GROUP BY 2, 3, 4",
     "model_eval_rollup": f"SELECT 3600, time_bucket(INTERVAL 1 HOUR, ts), model, window_seconds, sum(evaluations), "
-                         f"{_weighted(EVAL_AVG, 'evaluations')} FROM model_eval_rollup {_FROM_MINUTES} GROUP BY 2, 3, 4",
+    f"{_weighted(EVAL_AVG, 'evaluations')} FROM model_eval_rollup {_FROM_MINUTES} GROUP BY 2, 3, 4",
 }
 
 
@@ -100,8 +121,13 @@ def rebuild(store: Store, resolution: int, since: datetime, until: datetime) -> 
     written = 0
     with store.transaction("rollups") as cur:
         for table, select in sources.items():
-            _run(store, cur, f"rollups.clear_{table}",
-                 f"DELETE FROM {table} WHERE resolution_seconds = ? AND ts >= ? AND ts < ?", [resolution, since, until])
+            _run(
+                store,
+                cur,
+                f"rollups.clear_{table}",
+                f"DELETE FROM {table} WHERE resolution_seconds = ? AND ts >= ? AND ts < ?",
+                [resolution, since, until],
+            )
             written += _run(store, cur, f"rollups.build_{table}", f"INSERT INTO {table} {select}", [since, until])
     return written
 
@@ -112,7 +138,8 @@ def raw_bounds(store: Store) -> tuple[datetime | None, datetime | None]:
         "rollups.raw_bounds",
         "SELECT min(lo), max(hi) FROM (SELECT min(ts) AS lo, max(ts) AS hi FROM system_samples "
         "UNION ALL SELECT min(ts), max(ts) FROM predictions UNION ALL SELECT min(ts), max(ts) FROM model_evaluations "
-        "UNION ALL SELECT min(ts), max(ts) FROM disk_samples)")
+        "UNION ALL SELECT min(ts), max(ts) FROM disk_samples)",
+    )
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -141,9 +168,13 @@ def delete_before(store: Store, tables: Sequence[str], cutoff: datetime, resolut
     with store.transaction("rollups") as cur:
         for table in tables:
             if table == "predictions":
-                deleted["outcomes"] = _run(store, cur, "retention.delete_outcomes",
-                                           "DELETE FROM outcomes WHERE id IN (SELECT id FROM predictions WHERE ts < ?)",
-                                           [cutoff])
+                deleted["outcomes"] = _run(
+                    store,
+                    cur,
+                    "retention.delete_outcomes",
+                    "DELETE FROM outcomes WHERE id IN (SELECT id FROM predictions WHERE ts < ?)",
+                    [cutoff],
+                )
             if resolution is None:
                 sql, params = f"DELETE FROM {table} WHERE ts < ?", [cutoff]
             else:

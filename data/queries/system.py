@@ -1,4 +1,5 @@
 """Reads of system, disk and process samples."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

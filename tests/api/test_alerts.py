@@ -1,5 +1,6 @@
 """Alert routes, health and /metrics on the Flask test client over a real temporary DuckDB; the
 export-rules command through promtool; a bad rules file stopping start-up."""
+
 from __future__ import annotations
 
 import shutil
@@ -26,8 +27,9 @@ def _alerting(app) -> AlertingCollector:
 def _force_firing(app) -> None:
     store = app.predwatch.runtime.store
     with store.transaction("seed") as cur:
-        cur.execute("INSERT INTO system_samples (ts, cpu_percent, memory_percent, disk_used_percent) VALUES (?, 5, 5, 5)",
-                    [utcnow()])
+        cur.execute(
+            "INSERT INTO system_samples (ts, cpu_percent, memory_percent, disk_used_percent) VALUES (?, 5, 5, 5)", [utcnow()]
+        )
     _alerting(app).collect(utcnow())
 
 
@@ -87,8 +89,10 @@ def test_backtest_counts_periods_with_an_edited_threshold(app, client):
     start = now - timedelta(minutes=30)
     cpu = [95.0 if 100 <= i < 500 or 900 <= i < 1000 else 20.0 for i in range(1200)]  # 1 s samples
     with store.transaction("seed") as cur:
-        cur.executemany("INSERT INTO system_samples (ts, cpu_percent) VALUES (?, ?)",
-                        [[start + timedelta(seconds=i), v] for i, v in enumerate(cpu)])
+        cur.executemany(
+            "INSERT INTO system_samples (ts, cpu_percent) VALUES (?, ?)",
+            [[start + timedelta(seconds=i), v] for i, v in enumerate(cpu)],
+        )
     shipped = client.get("/api/alerts/backtest?rule=cpu:critical&window=1h").get_json()
     assert shipped["samples"] == 1200
     assert shipped["fired"] == 1  # only the 400 s stretch lasts 5 min
@@ -125,8 +129,9 @@ def test_unknown_no_data_value_stops_start_up_with_exit_2_naming_file_and_line(t
 
 
 def _export(*args: str) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "app.py"), "export-rules", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "export-rules", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -154,8 +159,13 @@ def test_exported_rules_pass_promtool_check_and_the_shipped_unit_test(tmp_path):
 def test_export_of_a_bad_file_is_an_error(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[[rule]\n")
-    done = subprocess.run([sys.executable, str(ROOT / "app.py"), "export-rules", "--rules", str(bad)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "export-rules", "--rules", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "bad.toml" in done.stderr
     assert "line 1" in done.stderr

@@ -1,5 +1,6 @@
 """GET /api/database_health and GET /api/data_quality on a real temporary store, their errors,
 the OpenAPI entries, and the database gauges on /metrics (checked by promtool)."""
+
 from __future__ import annotations
 
 import shutil
@@ -64,8 +65,7 @@ def test_data_quality_latest_and_history(client, app):
     assert len(body["checks"]) == 11
     assert "history" not in body
     assert {c["check_name"] for c in body["checks"]} >= {"volume_drop", "orphan_outcomes"}
-    assert all(set(c) >= {"check_name", "table_name", "passed", "offending", "example_id", "detail"}
-               for c in body["checks"])
+    assert all(set(c) >= {"check_name", "table_name", "passed", "offending", "example_id", "detail"} for c in body["checks"])
     history = client.get("/api/data_quality?history=true&check=score_range").get_json()
     assert [c["check_name"] for c in history["checks"]] == ["score_range"]
     assert len(history["history"]) == 2
@@ -96,7 +96,7 @@ def test_metrics_expose_query_timing_and_quality(client, app, tmp_path):
     assert 'db_query_duration_seconds_bucket{le="+Inf",query="quality.volume"} 1.0' in text
     assert 'data_quality_check_passed{check="volume_drop",table="predictions"} 1.0' in text
     assert "db_cursor_waits_total" in text
-    assert "db_table_rows{table=\"predictions\"} 240.0" in text
+    assert 'db_table_rows{table="predictions"} 240.0' in text
     promtool = shutil.which("promtool")
     if promtool is None:
         pytest.skip("promtool (Debian package prometheus) is not installed")

@@ -1,4 +1,5 @@
 """JSON errors, /metrics exposition, and the dashboard's own routes."""
+
 from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -48,8 +49,11 @@ def test_metrics_exposition(app, client) -> None:
     assert families["active_connections"].type == "gauge"
     assert "process_resident_memory_bytes" in families
     assert "python_info" in families
-    requests = [s for s in families["http_requests"].samples
-                if s.name == "http_requests_total" and s.labels["route"] == "/api/system_health"]
+    requests = [
+        s
+        for s in families["http_requests"].samples
+        if s.name == "http_requests_total" and s.labels["route"] == "/api/system_health"
+    ]
     assert requests
     assert requests[0].labels == {"route": "/api/system_health", "method": "GET", "status": "200"}
     assert families["writer_rows_written"].type == "counter"

@@ -1,5 +1,6 @@
 """GET /api/export streams a table as CSV or Parquet; `python app.py import` loads it back through the
 ingest validation, skipping duplicates and rejecting whole batches that hold a bad row."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,14 @@ COLUMNS = "id, ts, model, model_version, score, predicted_label, latency_seconds
 def _logs(n: int, start: int = 0) -> list[dict]:
     rows = []
     for i in range(start, start + n):
-        row = {"id": f"r{i}", "model": "m1" if i % 3 else "m2", "timestamp": (T0 + timedelta(seconds=i)).isoformat() + "Z",
-               "model_version": "7", "latency_seconds": 0.001 * (i % 17 + 1), "features": {"x": float(i)}}
+        row = {
+            "id": f"r{i}",
+            "model": "m1" if i % 3 else "m2",
+            "timestamp": (T0 + timedelta(seconds=i)).isoformat() + "Z",
+            "model_version": "7",
+            "latency_seconds": 0.001 * (i % 17 + 1),
+            "features": {"x": float(i)},
+        }
         row.update({"status": "error", "error_kind": "timeout"} if i % 10 == 0 else {"score": (i % 100) / 100})
         rows.append(row)
     return rows
@@ -33,15 +40,21 @@ def _logs(n: int, start: int = 0) -> list[dict]:
 def seeded(client) -> object:
     for start in (0, 1000):
         assert client.post("/api/predictions", json={"predictions": _logs(1000, start)}).status_code == 200
-    outcomes = [{"id": f"r{i}", "label": i % 2, "timestamp": (T0 + timedelta(seconds=i + 60)).isoformat()}
-                for i in range(0, 2000, 2)]
+    outcomes = [
+        {"id": f"r{i}", "label": i % 2, "timestamp": (T0 + timedelta(seconds=i + 60)).isoformat()} for i in range(0, 2000, 2)
+    ]
     assert client.post("/api/outcomes", json={"outcomes": outcomes}).status_code == 200
     return client
 
 
 def _export(client, table: str, fmt: str, **extra: str) -> bytes:
-    query = {"table": table, "format": fmt, "from": (T0 - timedelta(hours=1)).isoformat(),
-             "to": (T0 + timedelta(hours=2)).isoformat(), **extra}
+    query = {
+        "table": table,
+        "format": fmt,
+        "from": (T0 - timedelta(hours=1)).isoformat(),
+        "to": (T0 + timedelta(hours=2)).isoformat(),
+        **extra,
+    }
     response = client.get("/api/export", query_string=query)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.is_streamed
@@ -82,11 +95,16 @@ def test_export_is_bounded_and_csv_has_one_header(seeded) -> None:
     assert "cpu_per_core_percent" in system.column_names
 
 
-@pytest.mark.parametrize("query, field", [({}, "table"), ({"table": "schema_version"}, "table"),
-                                          ({"table": "predictions", "format": "xml"}, "format"),
-                                          ({"table": "predictions", "from": "yesterday"}, "from"),
-                                          ({"table": "predictions", "from": "2026-03-02T00:00:00Z",
-                                            "to": "2026-03-01T00:00:00Z"}, "from")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({}, "table"),
+        ({"table": "schema_version"}, "table"),
+        ({"table": "predictions", "format": "xml"}, "format"),
+        ({"table": "predictions", "from": "yesterday"}, "from"),
+        ({"table": "predictions", "from": "2026-03-02T00:00:00Z", "to": "2026-03-01T00:00:00Z"}, "from"),
+    ],
+)
 def test_export_rejects_bad_parameters(client, query: dict, field: str) -> None:
     response = client.get("/api/export", query_string=query)
     assert response.status_code == 400

@@ -1,6 +1,7 @@
 """/metrics carries the fleet counts after an evaluation pass: score histograms by outcome and
 labelled-prediction counts for every model, feature histograms and reference shares for a model with a
 reference only; /api/drift says why a model has none."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,10 @@ def _samples(client) -> list:
 def test_metrics_carry_fleet_counts_and_drift_says_why_a_model_has_no_reference(app, client) -> None:
     feed(app, 600, seed=3)
     rows = [log(i, timestamp=utcnow().isoformat()) for i in range(40)]
-    assert client.post("/api/predictions", data=json.dumps({"predictions": rows}),
-                       content_type="application/json").status_code == 200
+    assert (
+        client.post("/api/predictions", data=json.dumps({"predictions": rows}), content_type="application/json").status_code
+        == 200
+    )
     now = utcnow()
     app.predwatch.runtime.writer.write_now({"outcomes": [(f"p-{i}", i % 2, now, now) for i in range(40)]})
     evaluate(app, {"15m": 900})

@@ -1,5 +1,6 @@
 """/api/system_health under load: the report is computed at most once per --health-cache-seconds and shared,
 with its age; at 0 every request computes it afresh. Flask test client on a real temporary DuckDB."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """POST /api/predictions and /api/outcomes: validated, whole-or-nothing, idempotent, authorised."""
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,16 @@ def test_batch_is_stored_with_features_and_answered_after_commit(app, client) ->
     # no flush: the ingest route commits before it answers
     assert table_counts(app) == {"predictions": 50, "prediction_features": 100, "outcomes": 0}
     row = app.predwatch.runtime.store.fetch_one(
-        "t", "SELECT ts, model, model_version, score, predicted_label, latency_seconds, status, source "
-             "FROM predictions WHERE id = 'p-7'")
+        "t",
+        "SELECT ts, model, model_version, score, predicted_label, latency_seconds, status, source "
+        "FROM predictions WHERE id = 'p-7'",
+    )
     assert str(row[0]) == "2026-11-27 12:00:00"
     assert row[1:] == ("ext-model", "3", 0.8, 1, 0.012, "ok", "ingest")
-    assert app.predwatch.runtime.store.fetch_one(
-        "t", "SELECT value FROM prediction_features WHERE id = 'p-7' AND feature = 'b'")[0] == 7.0
+    assert (
+        app.predwatch.runtime.store.fetch_one("t", "SELECT value FROM prediction_features WHERE id = 'p-7' AND feature = 'b'")[0]
+        == 7.0
+    )
 
 
 def test_retry_stores_nothing_twice(app, client) -> None:
@@ -98,16 +103,24 @@ def test_errors_name_the_row_and_field(client) -> None:
 
 
 def test_numbers_categories_booleans_and_nulls_are_stored_with_their_kind(app, client) -> None:
-    rows = [log(i, features={"x": 1.5, "n": 2, "country": "DE", "flag": i % 2 == 0, "gone": None, "c": "x" * 200})
-            for i in range(3)]
+    rows = [
+        log(i, features={"x": 1.5, "n": 2, "country": "DE", "flag": i % 2 == 0, "gone": None, "c": "x" * 200}) for i in range(3)
+    ]
     assert post(client, "/api/predictions", {"predictions": rows}).get_json()["stored"] == 3
     store = app.predwatch.runtime.store
     numbers = store.fetch_all("t", "SELECT feature, value FROM prediction_features WHERE id = 'p-0' ORDER BY feature")
     assert numbers == [("gone", None), ("n", 2.0), ("x", 1.5)]
-    categories = store.fetch_all("t", "SELECT id, feature, category FROM prediction_categories "
-                                      "WHERE feature <> 'c' ORDER BY id, feature")
-    assert categories == [("p-0", "country", "DE"), ("p-0", "flag", "true"), ("p-1", "country", "DE"),
-                          ("p-1", "flag", "false"), ("p-2", "country", "DE"), ("p-2", "flag", "true")]
+    categories = store.fetch_all(
+        "t", "SELECT id, feature, category FROM prediction_categories WHERE feature <> 'c' ORDER BY id, feature"
+    )
+    assert categories == [
+        ("p-0", "country", "DE"),
+        ("p-0", "flag", "true"),
+        ("p-1", "country", "DE"),
+        ("p-1", "flag", "false"),
+        ("p-2", "country", "DE"),
+        ("p-2", "flag", "true"),
+    ]
     # a retry of a mixed batch with one new row stores that row's categories only
     again = post(client, "/api/predictions", {"predictions": [*rows, log(3, features={"country": "FR"})]}).get_json()
     assert again["stored"] == 1
@@ -117,9 +130,14 @@ def test_numbers_categories_booleans_and_nulls_are_stored_with_their_kind(app, c
 def test_a_value_of_another_type_is_named_by_row_and_field(client) -> None:
     rows = [log(0), log(1, features={"a": 1.0, "b": {"nested": 1}})]
     error = post(client, "/api/predictions", {"predictions": rows}).get_json()["error"]
-    assert error["details"] == [{"row": 1, "field": "predictions[1].features.b", "error":
-                                 "a feature value must be a number, a category (a string of at most 200 characters), "
-                                 "true or false (a category of two, stored as 'true' / 'false'), or null (missing)"}]
+    assert error["details"] == [
+        {
+            "row": 1,
+            "field": "predictions[1].features.b",
+            "error": "a feature value must be a number, a category (a string of at most 200 characters), "
+            "true or false (a category of two, stored as 'true' / 'false'), or null (missing)",
+        }
+    ]
 
 
 def test_openapi_states_the_feature_value_kinds(client) -> None:
@@ -133,9 +151,9 @@ def test_openapi_states_the_feature_value_kinds(client) -> None:
 
 def test_nan_and_infinity_are_refused(app, client) -> None:
     for bad in ("NaN", "Infinity", "-Infinity"):
-        text = '{"predictions": [{"id": "x", "model": "m", "score": ' + bad + '}]}'
+        text = '{"predictions": [{"id": "x", "model": "m", "score": ' + bad + "}]}"
         assert client.post("/api/predictions", data=text, content_type="application/json").status_code == 422
-        text = '{"predictions": [{"id": "x", "model": "m", "score": 0.5, "features": {"a": ' + bad + '}}]}'
+        text = '{"predictions": [{"id": "x", "model": "m", "score": 0.5, "features": {"a": ' + bad + "}}]}"
         assert client.post("/api/predictions", data=text, content_type="application/json").status_code == 422
     assert count(app, "predictions") == 0
 
@@ -150,16 +168,28 @@ def test_oversized_body_is_413(make_app) -> None:
 
 def test_outcomes_match_predictions_count_orphans_and_are_idempotent(app, client) -> None:
     post(client, "/api/predictions", {"predictions": [log(i) for i in range(3)]})
-    body = {"outcomes": [{"id": "p-0", "label": 1}, {"id": "p-1", "label": 0, "timestamp": "2026-11-27T12:05:00Z"},
-                         {"id": "unknown", "label": 1}]}
+    body = {
+        "outcomes": [
+            {"id": "p-0", "label": 1},
+            {"id": "p-1", "label": 0, "timestamp": "2026-11-27T12:05:00Z"},
+            {"id": "unknown", "label": 1},
+        ]
+    }
     assert post(client, "/api/outcomes", body).get_json() == {"received": 3, "stored": 3, "duplicates": 0, "orphans": 1}
     assert post(client, "/api/outcomes", body).get_json() == {"received": 3, "stored": 0, "duplicates": 3, "orphans": 0}
     assert count(app, "outcomes") == 3
 
 
-@pytest.mark.parametrize("body", [{"outcomes": []}, {"outcomes": [{"id": "a"}]}, {"outcomes": [{"id": "a", "label": "1"}]},
-                                  {"outcomes": [{"id": "a", "label": 1}, {"id": "a", "label": 0}]},
-                                  {"outcomes": [{"id": "a", "label": -1}]}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"outcomes": []},
+        {"outcomes": [{"id": "a"}]},
+        {"outcomes": [{"id": "a", "label": "1"}]},
+        {"outcomes": [{"id": "a", "label": 1}, {"id": "a", "label": 0}]},
+        {"outcomes": [{"id": "a", "label": -1}]},
+    ],
+)
 def test_bad_outcomes_are_422_and_change_nothing(app, client, body) -> None:
     assert post(client, "/api/outcomes", body).status_code == 422
     assert count(app, "outcomes") == 0
@@ -169,8 +199,11 @@ def test_bad_outcomes_are_422_and_change_nothing(app, client, body) -> None:
 def test_token_is_required_when_configured(make_app, path) -> None:
     app = make_app(api_token="s3cret")
     client = app.server.test_client()
-    body = {"predictions": [log(1)]} if path == "/api/predictions" else (
-        {"outcomes": [{"id": "p-1", "label": 1}]} if path == "/api/outcomes" else {"features": {}})
+    body = (
+        {"predictions": [log(1)]}
+        if path == "/api/predictions"
+        else ({"outcomes": [{"id": "p-1", "label": 1}]} if path == "/api/outcomes" else {"features": {}})
+    )
     before = table_counts(app)
     assert post(client, path, body).status_code == 401
     assert post(client, path, body, token="wrong").status_code == 401

@@ -1,5 +1,6 @@
 """GET /api/model_performance and GET /api/drift on a real DuckDB after a real evaluation pass,
 their errors, the OpenAPI entries and the /metrics gauges."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,10 @@ from tests.model_feed import evaluate, feed
 
 def _strict_json(response) -> dict:
     """Parse refusing NaN and Infinity, which are not JSON."""
+
     def refuse(name: str) -> None:
         raise AssertionError(f"{name} in JSON")
+
     return json.loads(response.get_data(as_text=True), parse_constant=refuse)
 
 
@@ -43,7 +46,8 @@ def test_model_performance_has_metrics_sizes_curves_and_both_accuracies(evaluate
     by_model = {m["model"]: m for m in body["models"]}
     assert set(by_model) == {CHAMPION, CHALLENGER}
     stored = app.predwatch.runtime.store.fetch_dicts(
-        "t", "SELECT model, auc, accuracy FROM model_evaluations WHERE window_seconds = 86400")
+        "t", "SELECT model, auc, accuracy FROM model_evaluations WHERE window_seconds = 86400"
+    )
     for row in stored:
         m = by_model[row["model"]]
         assert m["status"] == "ok"

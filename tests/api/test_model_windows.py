@@ -1,5 +1,6 @@
 """Windows answered on demand from the profiles (api/windows.py): the same figures as the evaluation job
 stored for the same window, any length from a minute, one snapshot per answer, and the OpenAPI entry."""
+
 from __future__ import annotations
 
 import pytest

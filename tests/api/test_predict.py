@@ -1,4 +1,5 @@
 """POST /api/predict: the built-in models, instrumented, logged through the writer."""
+
 from __future__ import annotations
 
 import math
@@ -24,10 +25,12 @@ def test_one_row_answers_the_contract_and_is_logged(app, client) -> None:
     assert 0 < body["latency_seconds"] < 5
     app.predwatch.runtime.writer.flush()
     stored = app.predwatch.runtime.store.fetch_one(
-        "t", "SELECT model, score, status, source FROM predictions WHERE id = ?", [body["id"]])
+        "t", "SELECT model, score, status, source FROM predictions WHERE id = ?", [body["id"]]
+    )
     assert stored == ("credit-gbm", pytest.approx(body["score"]), "ok", "builtin")
     features = app.predwatch.runtime.store.fetch_all(
-        "t", "SELECT feature, value FROM prediction_features WHERE id = ? ORDER BY feature", [body["id"]])
+        "t", "SELECT feature, value FROM prediction_features WHERE id = ? ORDER BY feature", [body["id"]]
+    )
     assert dict(features) == GOOD_FEATURES
     assert metric(app, "predictions_total", {"model": "credit-gbm", "status": "ok"}) == 1
     assert metric(app, "prediction_duration_seconds_count", {"model": "credit-gbm"}) == 1
@@ -55,16 +58,19 @@ def test_score_matches_the_model(app, client) -> None:
     assert body["score"] == pytest.approx(expected, abs=1e-12)
 
 
-@pytest.mark.parametrize(("payload", "status", "code"), [
-    ({"model": "nope", "features": GOOD_FEATURES}, 422, "validation_error"),
-    ({"features": dict(GOOD_FEATURES, income="a lot")}, 422, "validation_error"),
-    ({"features": {k: v for k, v in GOOD_FEATURES.items() if k != "age"}}, 422, "validation_error"),
-    ({"features": dict(GOOD_FEATURES, shoe_size=42.0)}, 422, "validation_error"),
-    ({"features": dict(GOOD_FEATURES, income=True)}, 422, "validation_error"),
-    ({}, 422, "validation_error"),
-    ({"features": GOOD_FEATURES, "instances": [GOOD_FEATURES]}, 422, "validation_error"),
-    ({"features": GOOD_FEATURES, "extra": 1}, 422, "validation_error"),
-])
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ({"model": "nope", "features": GOOD_FEATURES}, 422, "validation_error"),
+        ({"features": dict(GOOD_FEATURES, income="a lot")}, 422, "validation_error"),
+        ({"features": {k: v for k, v in GOOD_FEATURES.items() if k != "age"}}, 422, "validation_error"),
+        ({"features": dict(GOOD_FEATURES, shoe_size=42.0)}, 422, "validation_error"),
+        ({"features": dict(GOOD_FEATURES, income=True)}, 422, "validation_error"),
+        ({}, 422, "validation_error"),
+        ({"features": GOOD_FEATURES, "instances": [GOOD_FEATURES]}, 422, "validation_error"),
+        ({"features": GOOD_FEATURES, "extra": 1}, 422, "validation_error"),
+    ],
+)
 def test_bad_requests_are_422_and_counted_as_validation_errors(app, client, payload, status, code) -> None:
     response = client.post("/api/predict", json=payload)
     assert response.status_code == status

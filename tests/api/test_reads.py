@@ -1,4 +1,5 @@
 """GET /api/recent_predictions, /api/performance_metrics and /api/openapi.json."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,9 @@ def seed(client, now=None) -> None:
     rows = []
     for i in range(6):
         ts = iso_utc(now - timedelta(seconds=10 - i))
-        row = log(i, timestamp=ts, model="m-a" if i % 2 == 0 else "m-b", score=0.9, predicted_label=1,
-                  latency_seconds=0.01 * (i + 1))
+        row = log(
+            i, timestamp=ts, model="m-a" if i % 2 == 0 else "m-b", score=0.9, predicted_label=1, latency_seconds=0.01 * (i + 1)
+        )
         if i == 3:
             row.update(status="error", error_kind="timeout", score=None, predicted_label=None)
         rows.append(row)
@@ -32,10 +34,19 @@ def test_recent_predictions_have_statuses_newest_first(client) -> None:
     rows = body["predictions"]
     assert [r["id"] for r in rows] == ["p-5", "p-4", "p-3", "p-2", "p-1", "p-0"]
     status = {r["id"]: r["status"] for r in rows}
-    assert status == {"p-0": "success", "p-1": "success", "p-2": "failure", "p-3": "error",
-                      "p-4": "pending", "p-5": "pending"}
-    assert set(rows[0]) == {"id", "timestamp", "model", "model_version", "score", "predicted_label", "label", "status",
-                            "latency_seconds", "error_kind"}
+    assert status == {"p-0": "success", "p-1": "success", "p-2": "failure", "p-3": "error", "p-4": "pending", "p-5": "pending"}
+    assert set(rows[0]) == {
+        "id",
+        "timestamp",
+        "model",
+        "model_version",
+        "score",
+        "predicted_label",
+        "label",
+        "status",
+        "latency_seconds",
+        "error_kind",
+    }
     assert rows[0]["timestamp"].endswith("Z")
     trend = {t["window"]: t for t in body["trend"]}
     assert trend["5m"]["labelled"] == 3
@@ -123,7 +134,11 @@ def test_demo_route_is_404_without_the_demo(client) -> None:
 
 def test_demo_switches(make_app) -> None:
     client = make_app(demo=True).server.test_client()
-    assert client.get("/api/demo").get_json() == {"input_drift": False, "concept_drift": False, "load_spike": False,
-                                                  "error_burst": False}
+    assert client.get("/api/demo").get_json() == {
+        "input_drift": False,
+        "concept_drift": False,
+        "load_spike": False,
+        "error_burst": False,
+    }
     assert client.post("/api/demo", json={"load_spike": True}).get_json()["load_spike"] is True
     assert client.post("/api/demo", json={"warp_drive": True}).status_code == 422

@@ -1,4 +1,5 @@
 """The retention collector runs with the app, and the Database page's retention lag comes from it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,8 +22,16 @@ def test_retention_lag_is_reported_after_the_first_pass(app, client) -> None:
 
 def test_a_pass_rolls_up_what_the_app_wrote(app, client) -> None:
     now = utcnow()
-    logs = [{"id": f"p{i}", "model": "m", "score": 0.5, "latency_seconds": 0.01,
-             "timestamp": (now - timedelta(minutes=i % 30)).isoformat()} for i in range(300)]
+    logs = [
+        {
+            "id": f"p{i}",
+            "model": "m",
+            "score": 0.5,
+            "latency_seconds": 0.01,
+            "timestamp": (now - timedelta(minutes=i % 30)).isoformat(),
+        }
+        for i in range(300)
+    ]
     assert client.post("/api/predictions", json={"predictions": logs}).status_code == 200
     assert app.predwatch.runner.run_once(_retention(app))
     store = app.predwatch.runtime.store

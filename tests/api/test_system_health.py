@@ -1,4 +1,5 @@
 """GET /api/system_health with the Flask test client on a real temporary DuckDB."""
+
 from __future__ import annotations
 
 import json
@@ -93,10 +94,11 @@ def call_overview(app) -> dict:
     key = next(k for k in app.callback_map if k.startswith(f"..{ids.OVERALL_STATUS}.children..."))
     body = {
         "output": key,
-        "outputs": [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-                    for part in key.strip(".").split("...")],
-        "inputs": [{"id": ids.TICK, "property": "data", "value": 1},
-                   {"id": ids.RANGE, "property": "value", "value": DEFAULT_RANGE}],
+        "outputs": [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")],
+        "inputs": [
+            {"id": ids.TICK, "property": "data", "value": 1},
+            {"id": ids.RANGE, "property": "value", "value": DEFAULT_RANGE},
+        ],
         "changedPropIds": [f"{ids.TICK}.data"],
     }
     response = app.server.test_client().post("/_dash-update-component", json=body)
@@ -126,11 +128,28 @@ def table_rows(node) -> list[tuple[str, ...]]:
 
 def firing(store, severity: str) -> None:
     now = utcnow()
-    alert_queries.save(store, [{"id": f"cpu_high:{severity}@{now.isoformat()}", "rule": f"cpu_high:{severity}",
-                                "name": "cpu_high", "severity": severity, "metric": "cpu_percent", "state": "firing",
-                                "value": 97.0, "threshold": 90.0, "subject": None, "started_at": now,
-                                "fired_at": now, "last_true_at": now, "last_eval_at": now,
-                                "description": "CPU above 90 %"}], [])
+    alert_queries.save(
+        store,
+        [
+            {
+                "id": f"cpu_high:{severity}@{now.isoformat()}",
+                "rule": f"cpu_high:{severity}",
+                "name": "cpu_high",
+                "severity": severity,
+                "metric": "cpu_percent",
+                "state": "firing",
+                "value": 97.0,
+                "threshold": 90.0,
+                "subject": None,
+                "started_at": now,
+                "fired_at": now,
+                "last_true_at": now,
+                "last_eval_at": now,
+                "description": "CPU above 90 %",
+            }
+        ],
+        [],
+    )
 
 
 def test_the_overview_and_the_api_give_one_answer_with_alerts_and_watched_postgres(make_app) -> None:

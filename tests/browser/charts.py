@@ -1,5 +1,6 @@
 """Reading Plotly charts in the page: a dcc.Graph's id holds a div whose `.js-plotly-plot` child
 carries Plotly's `data` and `layout`."""
+
 from __future__ import annotations
 
 from typing import Any

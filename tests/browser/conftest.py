@@ -4,6 +4,7 @@ and a fresh page per test that fails the test on any console error, page error o
 Chromium is Debian's /usr/bin/chromium driven through Playwright's `executable_path`; Playwright's
 own browser download (`playwright install`) is never used.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -20,8 +21,13 @@ from tests.conftest import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 # Seconds between samples and between dashboard refreshes for the live server of each module.
 SAMPLE_INTERVAL = "0.5"
@@ -106,8 +112,10 @@ class Problems:
         page.on("request", lambda req: self.sent.__setitem__(req, time.monotonic()))
         page.on("framenavigated", lambda frame: frame.parent_frame is None and self.navigations.append(time.monotonic()))
         page.on("requestfailed", self._failed)
-        page.on("response", lambda res: res.status >= 400
-                and self.http_errors.append(f"{res.request.method} {res.url}: HTTP {res.status}"))
+        page.on(
+            "response",
+            lambda res: res.status >= 400 and self.http_errors.append(f"{res.request.method} {res.url}: HTTP {res.status}"),
+        )
 
     def _failed(self, req: object) -> None:
         text = f"{req.method} {req.url}: {req.failure}"
@@ -122,9 +130,16 @@ class Problems:
         return [text for sent, text in self.aborted if not any(at > sent for at in self.navigations)]
 
     def report(self) -> str:
-        parts = [(name, items) for name, items in (
-            ("console errors", self.console), ("page errors", self.page_errors),
-            ("failed requests", self.failed + self._unexplained_aborts()), ("HTTP errors", self.http_errors)) if items]
+        parts = [
+            (name, items)
+            for name, items in (
+                ("console errors", self.console),
+                ("page errors", self.page_errors),
+                ("failed requests", self.failed + self._unexplained_aborts()),
+                ("HTTP errors", self.http_errors),
+            )
+            if items
+        ]
         return "\n".join(f"{name}:\n  " + "\n  ".join(items) for name, items in parts)
 
     def check(self) -> None:

@@ -1,6 +1,7 @@
 """Paint timing: how long after navigation every visible chart of a page has either data or an
 empty-state sentence, and a CPU burner to saturate the host meanwhile. Used by
 tests/browser/test_under_load.py and bench/page_paint.py (which prints the figures)."""
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,7 @@ STATES = """() => [...document.querySelectorAll('.js-plotly-plot')]
         return [id, finite && !hidden ? 'data' : 'bare', title];
     })"""
 
-VISIBLE_GRAPHS = ("() => [...document.querySelectorAll('.dash-graph')]"
-                  ".filter((g) => g.offsetParent !== null).map((g) => g.id)")
+VISIBLE_GRAPHS = "() => [...document.querySelectorAll('.dash-graph')].filter((g) => g.offsetParent !== null).map((g) => g.id)"
 
 # True once the page is there and every visible graph is drawn by plotly with data or an empty-state
 # sentence; the Overview draws no graph but KPI cards (with sparklines) and component health.
@@ -58,8 +58,7 @@ _BURN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic()
 def burner(per_core: int = 4, seconds: float = 120.0) -> Iterator[list[int]]:
     """`per_core` busy Python processes per core for at most `seconds`; stopped by PID on exit."""
     count = per_core * (os.cpu_count() or 1)
-    procs = [subprocess.Popen([sys.executable, "-c", _BURN.format(seconds=float(seconds))])
-             for _ in range(count)]
+    procs = [subprocess.Popen([sys.executable, "-c", _BURN.format(seconds=float(seconds))]) for _ in range(count)]
     try:
         yield [p.pid for p in procs]
     finally:
@@ -73,8 +72,10 @@ def _settle(page: Any, what: str, name: str, start: float, timeout_ms: float) ->
     try:
         page.wait_for_function(SETTLED, arg=name, timeout=timeout_ms, polling=50)
     except Exception as exc:  # say which chart never settled, not just "timeout"
-        raise AssertionError(f"{what}: not every chart settled in {timeout_ms / 1000:.0f} s: "
-                             f"states {page.evaluate(STATES)}, visible graphs {page.evaluate(VISIBLE_GRAPHS)}") from exc
+        raise AssertionError(
+            f"{what}: not every chart settled in {timeout_ms / 1000:.0f} s: "
+            f"states {page.evaluate(STATES)}, visible graphs {page.evaluate(VISIBLE_GRAPHS)}"
+        ) from exc
     return time.monotonic() - start
 
 

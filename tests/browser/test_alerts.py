@@ -1,4 +1,5 @@
 """The navbar alert badge and the Alerts page, with an alert forced by a test rule (CPU >= 0 %)."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,10 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.browser
 
-FORCE = '[[rule]]\nname = "test_cpu"\nseverity = "critical"\nmetric = "cpu_percent"\ncomparison = ">="\n' \
-        'threshold = 0\ndescription = "forced by the browser test"\n'
+FORCE = (
+    '[[rule]]\nname = "test_cpu"\nseverity = "critical"\nmetric = "cpu_percent"\ncomparison = ">="\n'
+    'threshold = 0\ndescription = "forced by the browser test"\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +28,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("alerts")
     rules = folder / "rules.toml"
     rules.write_text(FORCE)
-    live = LiveServer(folder / "live.duckdb", "--sample-interval", SAMPLE_INTERVAL, "--refresh-interval",
-                      REFRESH_INTERVAL, "--no-demo", "--rules", str(rules), "--alert-interval", "0.5")
+    live = LiveServer(
+        folder / "live.duckdb",
+        "--sample-interval",
+        SAMPLE_INTERVAL,
+        "--refresh-interval",
+        REFRESH_INTERVAL,
+        "--no-demo",
+        "--rules",
+        str(rules),
+        "--alert-interval",
+        "0.5",
+    )
     try:
         live.wait_ready()
         yield live

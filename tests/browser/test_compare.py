@@ -1,5 +1,6 @@
 """Compare periods in the browser: on a store holding the last hour and the same hour a day earlier,
 choosing "1 day earlier" on the Predictions page overlays the earlier hour, shifted onto the current axis."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ _TRACE = f"""([id, name]) => {{
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live app (no workload) on a store with 800 predictions 40-2 min ago and 800 a day before that."""
+
     def seed(store: Store) -> None:
         now = utcnow().replace(microsecond=0)
         rng = np.random.default_rng(3)
@@ -51,9 +53,11 @@ def test_one_day_earlier_overlays_the_earlier_hour_on_the_current_axis(page, ser
     assert not [t for t in summary(page, ids.THROUGHPUT_GRAPH)["traces"] if "earlier" in t["name"]]
     page.select_option(f"#{ids.PRED_COMPARE}", label="1 day earlier")
     assert wait_trace_points(page, ids.THROUGHPUT_GRAPH, EARLIER, 0) > 5
-    for graph_id, name in ((ids.LATENCY_GRAPH, f"{CHAMPION} p95 (1 d earlier)"),
-                           (ids.SUCCESS_GRAPH, f"{CHAMPION} success (1 d earlier)"),
-                           (ids.ERROR_GRAPH, "error rate (1 d earlier)")):
+    for graph_id, name in (
+        (ids.LATENCY_GRAPH, f"{CHAMPION} p95 (1 d earlier)"),
+        (ids.SUCCESS_GRAPH, f"{CHAMPION} success (1 d earlier)"),
+        (ids.ERROR_GRAPH, "error rate (1 d earlier)"),
+    ):
         wait_trace_points(page, graph_id, name, 0)
     trace = page.evaluate(_TRACE, [ids.THROUGHPUT_GRAPH, EARLIER])
     lo = (utcnow() - timedelta(hours=1, minutes=1) - datetime(1970, 1, 1)).total_seconds() * 1000

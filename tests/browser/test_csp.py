@@ -1,5 +1,6 @@
 """Every dashboard page works under the Content-Security-Policy: no violation reported, no console error,
 charts drawn (Plotly runs without 'unsafe-eval')."""
+
 from __future__ import annotations
 
 import re

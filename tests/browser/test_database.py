@@ -1,5 +1,6 @@
 """Database page: store charts, the slowest queries, PostgreSQL targets (one real when a server is
 at hand, one unreachable), and the data-quality panel with a failing check and its example id."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """This module's own live server: database and quality collectors every second, and PostgreSQL targets."""
     targets = ["--watch-postgres", DEAD] + (["--watch-postgres", f"main={PG_DSN}"] if _postgres_up() else [])
     db = tmp_path_factory.mktemp("browser-db") / "live.duckdb"
-    live = LiveServer(db, "--sample-interval", "0.5", "--refresh-interval", "1", "--no-demo",
-                      "--db-stats-interval", "1", "--quality-interval", "1", "--postgres-interval", "1", *targets)
+    live = LiveServer(
+        db,
+        "--sample-interval",
+        "0.5",
+        "--refresh-interval",
+        "1",
+        "--no-demo",
+        "--db-stats-interval",
+        "1",
+        "--quality-interval",
+        "1",
+        "--postgres-interval",
+        "1",
+        *targets,
+    )
     try:
         live.wait_ready()
         yield live
@@ -46,8 +60,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 def _future_prediction(server: LiveServer) -> str:
     stamp = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    body = {"predictions": [{"id": "future-1", "timestamp": stamp, "model": "ext", "features": {"a": 1.0},
-                             "score": 0.4, "predicted_label": 0, "status": "ok"}]}
+    body = {
+        "predictions": [
+            {
+                "id": "future-1",
+                "timestamp": stamp,
+                "model": "ext",
+                "features": {"a": 1.0},
+                "score": 0.4,
+                "predicted_label": 0,
+                "status": "ok",
+            }
+        ]
+    }
     response = requests.post(server.url + "/api/predictions", json=body, timeout=10)
     assert response.status_code == 200, response.text
     return "future-1"
@@ -58,9 +83,11 @@ def test_database_page_shows_store_charts_targets_and_quality(page, server):
     page.goto(server.url + "/database")
     expect(page.locator("h2")).to_have_text("Database")
 
-    for graph_id, title, ytitle in ((ids.DB_QUERY_GRAPH, "Query latency (p95)", "latency (ms)"),
-                                    (ids.DB_CONNECTIONS_GRAPH, "Store connections", "cursors"),
-                                    (ids.DB_TABLE_SIZE_GRAPH, "Table sizes", "size (bytes)")):
+    for graph_id, title, ytitle in (
+        (ids.DB_QUERY_GRAPH, "Query latency (p95)", "latency (ms)"),
+        (ids.DB_CONNECTIONS_GRAPH, "Store connections", "cursors"),
+        (ids.DB_TABLE_SIZE_GRAPH, "Table sizes", "size (bytes)"),
+    ):
         chart = wait_drawn(page, graph_id)
         assert (chart["title"], chart["xtitle"], chart["ytitle"]) == (title, "time (UTC)", ytitle)
     scans = wait_drawn(page, ids.DB_SCAN_GRAPH)

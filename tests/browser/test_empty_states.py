@@ -1,6 +1,7 @@
 """A fresh, empty store (no demo): every visible chart on every page ends up either drawing data or
 saying in a sentence why it has none, with its axes hidden; never bare axes, never a year-2000 axis.
 Also the navbar's from-to inputs are wide enough to use."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,7 @@ from tests.browser.paint import STATES as _STATES
 from tests.browser.paint import VISIBLE_GRAPHS as _VISIBLE_GRAPHS
 
 pytestmark = pytest.mark.browser
+
 
 @pytest.mark.parametrize("path", [path for _, path, _ in PAGES])
 def test_every_chart_draws_data_or_says_why_it_has_none(page, server, path: str) -> None:
@@ -25,8 +27,7 @@ def test_every_chart_draws_data_or_says_why_it_has_none(page, server, path: str)
     try:
         page.wait_for_function(settled)
     except Exception as exc:  # say which chart never settled, not just "timeout"
-        pytest.fail(f"{exc}\nstates: {page.evaluate(_STATES)}\n"
-                    f"visible graphs: {page.evaluate(_VISIBLE_GRAPHS)}")
+        pytest.fail(f"{exc}\nstates: {page.evaluate(_STATES)}\nvisible graphs: {page.evaluate(_VISIBLE_GRAPHS)}")
     states = page.evaluate(_STATES)
     assert all(state == "data" or state.startswith("empty: ") for _, state, _ in states), states
     for graph_id, state, title in states:

@@ -1,5 +1,6 @@
 """Fleet panels in the browser with a Prometheus that is down: the panel shows the component error
 and explained empty charts; the page itself works (no console errors, no failed requests)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -19,8 +20,18 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """This module's server points --prometheus-url at a loopback port nothing listens on."""
     db = tmp_path_factory.mktemp("browser-fleet") / "live.duckdb"
-    live = LiveServer(db, "--sample-interval", SAMPLE_INTERVAL, "--refresh-interval", REFRESH_INTERVAL, "--no-demo",
-                      "--prometheus-url", f"http://127.0.0.1:{free_port()}", "--prometheus-timeout", "1")
+    live = LiveServer(
+        db,
+        "--sample-interval",
+        SAMPLE_INTERVAL,
+        "--refresh-interval",
+        REFRESH_INTERVAL,
+        "--no-demo",
+        "--prometheus-url",
+        f"http://127.0.0.1:{free_port()}",
+        "--prometheus-timeout",
+        "1",
+    )
     try:
         live.wait_ready()
         yield live

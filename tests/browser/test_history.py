@@ -1,5 +1,6 @@
 """History exploration in the browser: a range in the URL restores the view; zooming a chart narrows the
 range of every chart on the page and re-reads them at a finer resolution; the live toggle pauses refresh."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -35,10 +36,12 @@ _STEP = f"""(id) => {{
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live app on a store holding a day of 1 s system samples, rolled up (the retention job's first pass)."""
+
     def seed(store: Store) -> None:
         now = utcnow().replace(microsecond=0)
-        Writer(store).write_arrow({"system_samples": system_chunk(np.random.default_rng(0), _us(now - timedelta(days=1)),
-                                                                 86_400)})
+        Writer(store).write_arrow(
+            {"system_samples": system_chunk(np.random.default_rng(0), _us(now - timedelta(days=1)), 86_400)}
+        )
         run_pass(store, RetentionPolicy(), now)
 
     with seeded_server(tmp_path_factory.mktemp("history") / "history.duckdb", seed) as live:
@@ -91,11 +94,14 @@ def test_zoom_narrows_every_chart_and_reads_finer_resolution(page, server):
     assert coarse >= 60, "a 24 h range reads the minute rollups"
     until = utcnow().replace(microsecond=0) - timedelta(hours=1)
     since = until - timedelta(minutes=30)
-    page.evaluate(f"([a, b]) => Plotly.relayout(({GRAPH_DIV})('{ids.CPU_GRAPH}'), {{'xaxis.range': [a, b]}})",
-                  [since.isoformat(sep=" "), until.isoformat(sep=" ")])
+    page.evaluate(
+        f"([a, b]) => Plotly.relayout(({GRAPH_DIV})('{ids.CPU_GRAPH}'), {{'xaxis.range': [a, b]}})",
+        [since.isoformat(sep=" "), until.isoformat(sep=" ")],
+    )
     expect(page.locator(f"#{ids.RANGE}")).to_have_value(f"abs:{since.isoformat()}/{until.isoformat()}")
-    page.wait_for_function(f"(coarse) => {{ const s = ({_STEP})('{ids.CPU_GRAPH}'); return s !== null && s < coarse; }}",
-                           arg=coarse)
+    page.wait_for_function(
+        f"(coarse) => {{ const s = ({_STEP})('{ids.CPU_GRAPH}'); return s !== null && s < coarse; }}", arg=coarse
+    )
     assert step_seconds(page) <= 5, "30 minutes read raw rows, a few seconds a point"
     memory = wait_drawn(page, ids.MEMORY_GRAPH)
     assert memory["uirevision"] == f"abs:{since.isoformat()}/{until.isoformat()}", "the other charts follow the zoom"
@@ -106,8 +112,11 @@ def test_a_chart_card_downloads_its_data_as_csv(page, server):
     page.goto(f"{server.url}/system?range=24h&live=0")
     wait_drawn(page, ids.CPU_GRAPH, "total")
     points = page.evaluate(f"() => ({GRAPH_DIV})('{ids.CPU_GRAPH}').data.find((t) => t.name === 'total').x.length")
-    button = page.locator(f"#{ids.CPU_GRAPH}").locator("xpath=ancestor::div[contains(@class, 'card-body')]") \
+    button = (
+        page.locator(f"#{ids.CPU_GRAPH}")
+        .locator("xpath=ancestor::div[contains(@class, 'card-body')]")
         .get_by_role("button", name="CSV")
+    )
     with page.expect_download() as download:
         button.click()
     lines = download.value.path().read_text().splitlines()

@@ -1,6 +1,7 @@
 """Model and Drift pages against a live Predwatch running its built-in workload with a short
 evaluation interval. Labels for recent predictions of both models are posted through the API (the
 workload's own arrive over two minutes), so both models' curves appear quickly."""
+
 from __future__ import annotations
 
 import random
@@ -36,9 +37,22 @@ MODEL_CHARTS = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[LiveServer]:
     db = tmp_path_factory.mktemp("model") / "live.duckdb"
-    live = LiveServer(db, "--demo", "--demo-rate", "30", "--sample-interval", SAMPLE_INTERVAL,
-                      "--refresh-interval", "2", "--eval-interval", "2", "--min-eval-samples", "30",
-                      "--models-dir", str(models_dir))
+    live = LiveServer(
+        db,
+        "--demo",
+        "--demo-rate",
+        "30",
+        "--sample-interval",
+        SAMPLE_INTERVAL,
+        "--refresh-interval",
+        "2",
+        "--eval-interval",
+        "2",
+        "--min-eval-samples",
+        "30",
+        "--models-dir",
+        str(models_dir),
+    )
     try:
         live.wait_ready()
         _label_until_evaluated(live)
@@ -53,16 +67,21 @@ def _label_until_evaluated(live: LiveServer) -> None:
 
     def labelled_and_evaluated() -> bool:
         for model in MODELS:
-            rows = requests.get(f"{live.url}/api/recent_predictions",
-                                params={"model": model, "status": "pending", "limit": 500}, timeout=10).json()
+            rows = requests.get(
+                f"{live.url}/api/recent_predictions", params={"model": model, "status": "pending", "limit": 500}, timeout=10
+            ).json()
             outcomes = [{"id": r["id"], "label": int(rng.random() < r["score"])} for r in rows["predictions"]]
             if outcomes:
                 requests.post(f"{live.url}/api/outcomes", json={"outcomes": outcomes}, timeout=10).raise_for_status()
         body = requests.get(f"{live.url}/api/model_performance", timeout=10).json()
         return sorted(m["model"] for m in body["models"] if m["status"] == "ok") == list(MODELS)
 
-    eventually(labelled_and_evaluated, timeout=READY_SECONDS, interval=1,
-               message=lambda: f"an evaluation of both models: {live.log()[-2000:]}")
+    eventually(
+        labelled_and_evaluated,
+        timeout=READY_SECONDS,
+        interval=1,
+        message=lambda: f"an evaluation of both models: {live.log()[-2000:]}",
+    )
 
 
 def wait_typed(page, graph_id: str, kind: str) -> dict:
@@ -73,7 +92,9 @@ def wait_typed(page, graph_id: str, kind: str) -> dict:
             const gd = ({GRAPH_DIV})(id);
             return !!gd && !!gd._fullData && gd._fullData.some((t) => t.type === kind && (t._length > 0 || t.z))
                 && !!gd.querySelector('.xtitle') && !!gd.querySelector('.ytitle');
-        }}""", arg=[graph_id, kind])
+        }}""",
+        arg=[graph_id, kind],
+    )
     return summary(page, graph_id)
 
 
@@ -85,7 +106,8 @@ def test_model_page_draws_both_models_curves_and_every_chart(page, server):
             const gd = ({GRAPH_DIV})('{ids.MODEL_ROC_GRAPH}');
             const names = gd && gd.data ? gd.data.map((t) => t.name) : [];
             return {list(MODELS)}.every((m) => names.some((n) => n.startsWith(m + ' (AUC 0.')));
-        }}""")
+        }}"""
+    )
     for graph_id, (title, xtitle, ytitle) in MODEL_CHARTS.items():
         chart = wait_typed(page, graph_id, "heatmap" if graph_id == ids.MODEL_CONFUSION_GRAPH else "scatter")
         assert chart["title"].startswith(title), graph_id
@@ -114,8 +136,9 @@ def test_drift_page_heatmap_table_distribution_and_score(page, server):
     select = page.locator(f"#{ids.DRIFT_FEATURE}")
     expect(select.locator("option[value='income']")).to_have_count(1)
     select.select_option("income")
-    page.wait_for_function(f"() => ({GRAPH_DIV})('{ids.DRIFT_DISTRIBUTION_GRAPH}')?.querySelector('.gtitle')"
-                           "?.textContent === 'Distribution: income'")
+    page.wait_for_function(
+        f"() => ({GRAPH_DIV})('{ids.DRIFT_DISTRIBUTION_GRAPH}')?.querySelector('.gtitle')?.textContent === 'Distribution: income'"
+    )
     overlay = wait_typed(page, ids.DRIFT_DISTRIBUTION_GRAPH, "bar")
     assert overlay["xtitle"] == "income (value)"
     assert {t["name"] for t in overlay["traces"]} == {"reference", "current window"}

@@ -1,5 +1,6 @@
 """Moving around: navbar links route in the page, the shared time range redraws the charts, and
 every stylesheet and script comes from Predwatch itself (the dashboard works air-gapped)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Overview page: overall status, the four KPI cards and the component health table."""
+
 from __future__ import annotations
 
 import re

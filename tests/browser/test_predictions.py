@@ -1,6 +1,7 @@
 """Predictions page against a live Predwatch running its built-in workload: the charts fill, the
 grid shows recent predictions, the model and status filters narrow it, and the demo's error
 burst switch makes model errors appear (and stops them)."""
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,18 @@ GRID_ROWS = """(id) => {
 def server(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[LiveServer]:
     """This module's own Predwatch, with the built-in workload on (the shared one runs --no-demo)."""
     db = tmp_path_factory.mktemp("predictions") / "live.duckdb"
-    live = LiveServer(db, "--demo", "--demo-rate", DEMO_RATE, "--sample-interval", SAMPLE_INTERVAL,
-                      "--refresh-interval", REFRESH_INTERVAL, "--models-dir", str(models_dir))
+    live = LiveServer(
+        db,
+        "--demo",
+        "--demo-rate",
+        DEMO_RATE,
+        "--sample-interval",
+        SAMPLE_INTERVAL,
+        "--refresh-interval",
+        REFRESH_INTERVAL,
+        "--models-dir",
+        str(models_dir),
+    )
     try:
         live.wait_ready()
         yield live
@@ -71,8 +82,9 @@ def wait_bars(page, graph_id: str) -> dict:
 
 def wait_grid(page, predicate: str) -> list[dict]:
     """Wait until the grid holds rows and `predicate` (JS, over `rows`) holds for them; return them."""
-    page.wait_for_function(f"(id) => {{ const rows = ({GRID_ROWS})(id); return !!rows && rows.length > 0 && "
-                           f"({predicate}); }}", arg=ids.PRED_GRID)
+    page.wait_for_function(
+        f"(id) => {{ const rows = ({GRID_ROWS})(id); return !!rows && rows.length > 0 && ({predicate}); }}", arg=ids.PRED_GRID
+    )
     return page.evaluate(GRID_ROWS, ids.PRED_GRID)
 
 
@@ -85,8 +97,9 @@ def choose(page, select_id: str, value: str) -> None:
 
 def wait_demo_state(page, switch: str, on: bool) -> None:
     """Wait until GET /api/demo reports the switch in that position (the server, not just the page)."""
-    page.wait_for_function("async ([name, on]) => (await (await fetch('/api/demo')).json())[name] === on",
-                           arg=[switch, on], polling=250)
+    page.wait_for_function(
+        "async ([name, on]) => (await (await fetch('/api/demo')).json())[name] === on", arg=[switch, on], polling=250
+    )
 
 
 def demo_state(server: LiveServer) -> dict[str, bool]:
@@ -116,8 +129,8 @@ def test_overview_shows_prediction_kpis(page, server):
     page.goto(server.url + "/")
     cards = page.locator(f"#{ids.KPI_CARDS} .kpi-card")
     expect(cards.locator(".kpi-title")).to_have_text(
-        ["CPU", "Memory", "Disk", "Writer queue", "Request rate", "Avg latency", "Error rate", "Success rate"],
-        ignore_case=True)
+        ["CPU", "Memory", "Disk", "Writer queue", "Request rate", "Avg latency", "Error rate", "Success rate"], ignore_case=True
+    )
     values = cards.locator(".kpi-value")
     expect(values.nth(4)).to_have_text(re.compile(r"^\d+(\.\d)?/s$"))
     expect(values.nth(5)).to_have_text(re.compile(r"^\d+ ms$"))
@@ -132,8 +145,7 @@ def test_model_and_status_filters_narrow_the_grid(page, server):
     rows = wait_grid(page, f"rows.every((r) => r.model === '{CHALLENGER}')")
     assert len(rows) >= 10
     # The charts follow the model too, each with its own zoom memory (uirevision: range and model).
-    page.wait_for_function(f"(id) => ({GRAPH_DIV})(id)?.layout?.uirevision === '15m:{CHALLENGER}'",
-                           arg=ids.THROUGHPUT_GRAPH)
+    page.wait_for_function(f"(id) => ({GRAPH_DIV})(id)?.layout?.uirevision === '15m:{CHALLENGER}'", arg=ids.THROUGHPUT_GRAPH)
     names = {t["name"] for t in wait_drawn(page, ids.THROUGHPUT_GRAPH, CHALLENGER)["traces"]}
     assert CHALLENGER in names, names
     assert CHAMPION not in names, names
@@ -170,5 +182,4 @@ def test_error_burst_switch_makes_model_errors_appear(page, server):
     burst.uncheck()
     wait_demo_state(page, "error_burst", False)
     expect(burst).not_to_be_checked()
-    assert demo_state(server) == {"input_drift": False, "concept_drift": False, "load_spike": False,
-                                  "error_burst": False}
+    assert demo_state(server) == {"input_drift": False, "concept_drift": False, "load_spike": False, "error_burst": False}

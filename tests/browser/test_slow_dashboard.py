@@ -5,6 +5,7 @@ Without the gate Dash drops a pending answer whenever the next interval re-trigg
 chart slower than the refresh never paints and requests pile up on the server. Each chart answer's body
 arrives in two parts BODY_GAP apart, so a tick after fetch() resolved (at the headers) but before Dash
 read the body, the race that once let a second request out, happens in most runs if the gate reopens early."""
+
 from __future__ import annotations
 
 import threading
@@ -46,7 +47,7 @@ class SplitBody:
             return
         yield body[: len(body) // 2]
         time.sleep(BODY_GAP)
-        yield body[len(body) // 2:]
+        yield body[len(body) // 2 :]
 
 
 class InProcessServer:
@@ -55,8 +56,11 @@ class InProcessServer:
     def __init__(self, db: Path, models_dir: Path) -> None:
         import waitress
 
-        self.app = create_app(Settings(db=db, sample_interval=0.2, refresh_interval=REFRESH,
-                                       writer_flush_interval=0.2, demo=False, models_dir=models_dir))
+        self.app = create_app(
+            Settings(
+                db=db, sample_interval=0.2, refresh_interval=REFRESH, writer_flush_interval=0.2, demo=False, models_dir=models_dir
+            )
+        )
         self.app.server.wsgi_app = SplitBody(self.app.server.wsgi_app, figure_store(ids.CPU_GRAPH).encode())
         # send_bytes=1: waitress sends each part as it comes instead of holding the first half back.
         self.server = waitress.create_server(self.app.server, host="127.0.0.1", port=0, threads=4, send_bytes=1)

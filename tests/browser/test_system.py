@@ -1,4 +1,5 @@
 """System page: five charts with axis titles, the process table, live data and zoom across refreshes."""
+
 from __future__ import annotations
 
 import re
@@ -79,5 +80,7 @@ def test_zoom_survives_refreshes(page, server):
 
     after = summary(page, ids.CPU_GRAPH)
     if after["yautorange"] is not False or after["yrange"] != pytest.approx(zoomed["yrange"]):
-        raise ZoomLostError(f"zoomed to {zoomed['yrange']}, after two refreshes the y axis shows {after['yrange']}"
-                            f" (autorange {after['yautorange']})")
+        raise ZoomLostError(
+            f"zoomed to {zoomed['yrange']}, after two refreshes the y axis shows {after['yrange']}"
+            f" (autorange {after['yautorange']})"
+        )

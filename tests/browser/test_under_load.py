@@ -5,6 +5,7 @@ there is none; never bare axes) and keeps refreshing.
 What is asserted is that the page settles and refreshes at all, with generous deadlines: the machine
 is shared, so how fast it happens is measured, printed (`-s`) and recorded in bench/README.md
 (`python -m bench.page_paint`), never asserted. Marked slow: `make check` skips it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -29,8 +30,16 @@ REFRESHES = 3  # refreshes the last page must still make under the burner
 def server(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[LiveServer]:
     """The built-in demo at its default rate, so the charts have traffic, evaluation and alerts to draw."""
     db = tmp_path_factory.mktemp("under-load") / "live.duckdb"
-    live = LiveServer(db, "--demo", "--sample-interval", SAMPLE_INTERVAL, "--refresh-interval", REFRESH_INTERVAL,
-                      "--models-dir", str(models_dir))
+    live = LiveServer(
+        db,
+        "--demo",
+        "--sample-interval",
+        SAMPLE_INTERVAL,
+        "--refresh-interval",
+        REFRESH_INTERVAL,
+        "--models-dir",
+        str(models_dir),
+    )
     try:
         live.wait_ready()
         yield live
@@ -46,7 +55,8 @@ def test_every_page_paints_and_refreshes_under_a_cpu_burner(page, server) -> Non
         print("\npaint seconds under the burner: " + ", ".join(f"{k} {v:.2f}" for k, v in times.items()))
         stamps = [page.locator(f"#{ids.LAST_UPDATED}").inner_text()]
         for _ in range(REFRESHES):  # each refresh rewrites the 'updated HH:MM:SS UTC' stamp
-            page.wait_for_function(f"(last) => document.getElementById('{ids.LAST_UPDATED}').textContent !== last",
-                                   arg=stamps[-1], timeout=SETTLE_MS)
+            page.wait_for_function(
+                f"(last) => document.getElementById('{ids.LAST_UPDATED}').textContent !== last", arg=stamps[-1], timeout=SETTLE_MS
+            )
             stamps.append(page.locator(f"#{ids.LAST_UPDATED}").inner_text())
     assert len(set(stamps)) == REFRESHES + 1, stamps

@@ -1,5 +1,6 @@
 """Helpers for the client tests: a server on a port chosen by the test (so it can be restarted where
 the client already points), and reading what the server stored."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,5 +1,6 @@
 """What reaches the real server: bad records refused one by one while the rest land, outcomes, the
 timing helpers, a batch job's DataFrame, close() and interpreter exit flushing, Prometheus counters."""
+
 from __future__ import annotations
 
 import logging
@@ -72,11 +73,16 @@ def test_outcomes_timed_blocks_and_the_decorator_land_with_their_fields(server) 
     assert log.close(30)
     assert (log.sent, log.rejected) == (4, 0)
     assert server.stop() == 0
-    rows = stored(server.db, "SELECT id, model, model_version, score, predicted_label, status, error_kind, "
-                  "latency_seconds > 0 FROM predictions ORDER BY id")
-    assert rows == [("ctx-1", "m", "7", 0.9, 1, "ok", None, True),
-                    ("ctx-2", "m", "7", None, None, "error", "ZeroDivisionError", True),
-                    ("dec-1", "tracked", "7", 0.2, 0, "ok", None, True)]
+    rows = stored(
+        server.db,
+        "SELECT id, model, model_version, score, predicted_label, status, error_kind, "
+        "latency_seconds > 0 FROM predictions ORDER BY id",
+    )
+    assert rows == [
+        ("ctx-1", "m", "7", 0.9, 1, "ok", None, True),
+        ("ctx-2", "m", "7", None, None, "error", "ZeroDivisionError", True),
+        ("dec-1", "tracked", "7", 0.2, 0, "ok", None, True),
+    ]
     features = stored(server.db, "SELECT id, feature, value FROM prediction_features ORDER BY id, feature")
     assert features == [("ctx-1", "gap", None), ("ctx-1", "x", 1.0), ("ctx-2", "x", 2.0), ("dec-1", "x", 3.0)]
     categories = stored(server.db, "SELECT id, feature, category FROM prediction_categories ORDER BY id, feature")
@@ -86,16 +92,22 @@ def test_outcomes_timed_blocks_and_the_decorator_land_with_their_fields(server) 
 
 def test_a_batch_jobs_dataframe_lands_with_missing_cells_as_nulls(server) -> None:
     log = quiet_logger(server, max_queue=300, batch_size=100)  # 1,000 rows through a queue of 300: predictions() waits
-    frame = pd.DataFrame({"id": [f"row-{i}" for i in range(1_000)], "score": [i / 1_000 for i in range(1_000)],
-                          "income": [math.nan if i % 10 == 0 else float(i) for i in range(1_000)],
-                          "timestamp": pd.Timestamp("2026-11-30T12:00:00Z")})
+    frame = pd.DataFrame(
+        {
+            "id": [f"row-{i}" for i in range(1_000)],
+            "score": [i / 1_000 for i in range(1_000)],
+            "income": [math.nan if i % 10 == 0 else float(i) for i in range(1_000)],
+            "timestamp": pd.Timestamp("2026-11-30T12:00:00Z"),
+        }
+    )
     assert log.predictions(frame) == 1_000
     assert log.close(30)
     assert (log.sent, log.dropped) == (1_000, 0)
     assert server.stop() == 0
     assert len(prediction_ids(server.db, "m")) == 1_000
-    assert stored(server.db, "SELECT count(*), count(value) FROM prediction_features WHERE feature = 'income'") \
-        == [(1_000, 900)]  # a NaN cell is a missing value: stored as null, counted by data quality
+    assert stored(server.db, "SELECT count(*), count(value) FROM prediction_features WHERE feature = 'income'") == [
+        (1_000, 900)
+    ]  # a NaN cell is a missing value: stored as null, counted by data quality
     assert stored(server.db, "SELECT DISTINCT ts FROM predictions")[0][0].isoformat() == "2026-11-30T12:00:00"
 
 
@@ -125,8 +137,13 @@ print("heavy imports:", heavy)
 
 
 def run_service(url: str, exit_timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", EXITING_SERVICE, url, TOKEN, str(exit_timeout)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", EXITING_SERVICE, url, TOKEN, str(exit_timeout)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_interpreter_exit_flushes_and_the_client_imports_nothing_heavy(server) -> None:
@@ -170,8 +187,9 @@ if pid:
 
 
 def test_a_forked_child_sends_through_its_own_thread(server) -> None:
-    result = subprocess.run([sys.executable, "-c", FORKING_SERVICE, server.url, TOKEN], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", FORKING_SERVICE, server.url, TOKEN], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert server.stop() == 0
     ids = prediction_ids(server.db, "forked")

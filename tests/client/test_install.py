@@ -4,6 +4,7 @@ and imported there with none of Predwatch (api, data, state, ...) or its depende
 Offline on purpose: the wheel is built by this venv's setuptools and wheel (requirements-dev.txt) with
 --no-build-isolation, because a fresh 3.11 venv's setuptools 65 cannot build a wheel without the
 `wheel` package; the clean venv then installs the built wheel with --no-index."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,33 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Predwatch's own rooms and the server's dependencies: none may come along with the client.
-SERVER_MODULES = ("api", "callbacks", "collectors", "cli", "dashboard", "predictor", "runtime", "telemetry",
-                  "external", "answers", "analytics", "data", "state", "settings", "app", "wsgi",
-                  "dash", "flask", "duckdb", "pandas", "numpy", "plotly", "sklearn", "requests", "prometheus_client")
+SERVER_MODULES = (
+    "api",
+    "callbacks",
+    "collectors",
+    "cli",
+    "dashboard",
+    "predictor",
+    "runtime",
+    "telemetry",
+    "external",
+    "answers",
+    "analytics",
+    "data",
+    "state",
+    "settings",
+    "app",
+    "wsgi",
+    "dash",
+    "flask",
+    "duckdb",
+    "pandas",
+    "numpy",
+    "plotly",
+    "sklearn",
+    "requests",
+    "prometheus_client",
+)
 
 PROBE = """
 import importlib.util, json, sys
@@ -49,8 +74,20 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Built from a copy, so the build's egg-info and build/ folders never land in the working tree.
     source = tmp / "predwatch_client"
     shutil.copytree(ROOT / "predwatch_client", source, ignore=shutil.ignore_patterns("__pycache__"))
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-build-isolation", "--no-deps", "--no-index",
-        "--wheel-dir", tmp / "dist", source, cwd=tmp)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-build-isolation",
+        "--no-deps",
+        "--no-index",
+        "--wheel-dir",
+        tmp / "dist",
+        source,
+        cwd=tmp,
+    )
     wheel = next((tmp / "dist").glob("predwatch_client-*.whl"))
     venv.create(tmp / "venv", with_pip=True)
     python = tmp / "venv" / "bin" / "python"
@@ -73,8 +110,7 @@ def test_the_client_imports_from_its_own_install_without_predwatch(installed: Pa
 def test_the_wheel_ships_the_package_and_its_type_marker_only(installed: Path) -> None:
     site_packages = next((installed.parent.parent / "lib").glob("python3.*/site-packages"))
     shipped = sorted(p.name for p in (site_packages / "predwatch_client").iterdir() if p.name != "__pycache__")
-    expected = sorted(p.name for p in (ROOT / "predwatch_client").iterdir()
-                      if p.suffix == ".py" or p.name == "py.typed")
+    expected = sorted(p.name for p in (ROOT / "predwatch_client").iterdir() if p.suffix == ".py" or p.name == "py.typed")
     assert shipped == expected
 
 

@@ -1,4 +1,5 @@
 """Calling a fleet panel's Dash callback through the Flask test client, as the browser does."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,11 +14,12 @@ def call_panel(app: Any, panel_id: str, instance: str = ALL_INSTANCES, range_key
     select = ids.fleet_part(panel_id, "instance")
     body = {
         "output": key,
-        "outputs": [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-                    for part in key.strip(".").split("...")],
-        "inputs": [{"id": ids.TICK, "property": "data", "value": 1},
-                   {"id": ids.RANGE, "property": "value", "value": range_key},
-                   {"id": select, "property": "value", "value": instance}],
+        "outputs": [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")],
+        "inputs": [
+            {"id": ids.TICK, "property": "data", "value": 1},
+            {"id": ids.RANGE, "property": "value", "value": range_key},
+            {"id": select, "property": "value", "value": instance},
+        ],
         "state": [{"id": select, "property": "options", "value": []}],
         "changedPropIds": [f"{ids.TICK}.data"],
     }

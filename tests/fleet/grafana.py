@@ -1,4 +1,5 @@
 """The metric names a Grafana dashboard's PromQL reads (for checking them against /metrics)."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,36 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 GRAFANA = ROOT / "deploy" / "grafana-predwatch.json"
 # Words PromQL uses that look like metric names: functions, aggregations, keywords, and label names.
-_NOT_METRICS = {"sum", "by", "rate", "histogram_quantile", "max", "min", "avg", "count", "without", "on",
-                "increase", "and", "or", "unless", "instance", "le", "status", "kind", "model", "feature",
-                "window_seconds", "rule", "severity", "vector", "ignoring", "group_left", "group_right", "topk"}
+_NOT_METRICS = {
+    "sum",
+    "by",
+    "rate",
+    "histogram_quantile",
+    "max",
+    "min",
+    "avg",
+    "count",
+    "without",
+    "on",
+    "increase",
+    "and",
+    "or",
+    "unless",
+    "instance",
+    "le",
+    "status",
+    "kind",
+    "model",
+    "feature",
+    "window_seconds",
+    "rule",
+    "severity",
+    "vector",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "topk",
+}
 _NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 

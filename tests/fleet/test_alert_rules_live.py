@@ -1,6 +1,7 @@
 """The exported alert rules in a real Prometheus (evaluation every 1 s) over two live Predwatch
 instances: one alert per instance, carrying `instance`; after one instance stops, the fleet panel
 lists it as down and PredwatchInstanceDown fires for it (after its 1 min `for`)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -18,8 +19,19 @@ from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
-ARGS = ("--demo", "--demo-rate", "5", "--sample-interval", "0.5", "--alert-interval", "0.5",
-        "--writer-flush-interval", "0.2", "--metrics-cache-seconds", "0")
+ARGS = (
+    "--demo",
+    "--demo-rate",
+    "5",
+    "--sample-interval",
+    "0.5",
+    "--alert-interval",
+    "0.5",
+    "--writer-flush-interval",
+    "0.2",
+    "--metrics-cache-seconds",
+    "0",
+)
 HOT_CPU = '[[rule]]\nname = "cpu"\nseverity = "critical"\ncomparison = ">="\nthreshold = 0\nfor = "0"\n'
 
 
@@ -31,24 +43,36 @@ def _alerts(url: str, name: str) -> list[dict]:
 @pytest.mark.timeout(400)
 def test_per_instance_alerts_and_instance_down_under_a_real_prometheus(tmp_path: Path) -> None:
     (tmp_path / "hot.toml").write_text(HOT_CPU)
-    exported = subprocess.run([sys.executable, str(ROOT / "app.py"), "export-rules", "--rules", str(tmp_path / "hot.toml")],
-                              capture_output=True, text=True, cwd=ROOT, timeout=60, check=True).stdout
+    exported = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "export-rules", "--rules", str(tmp_path / "hot.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    ).stdout
     (tmp_path / "alert-rules.yml").write_text(exported)
     servers = [LiveServer(tmp_path / f"i{n}.duckdb", "--models-dir", str(tmp_path / f"models{n}"), *ARGS) for n in (1, 2)]
     names = sorted(f"127.0.0.1:{s.port}" for s in servers)
     stopped = f"127.0.0.1:{servers[1].port}"
     with running(tmp_path, scrape_config(servers, rule_files=["alert-rules.yml"]), servers, 90) as url:
-        cpu = eventually(lambda: (a := _alerts(url, "PredwatchCpuCritical")) and len(a) == 2 and a, timeout=90,
-                         interval=0.5, message="two CPU alerts")
+        cpu = eventually(
+            lambda: (a := _alerts(url, "PredwatchCpuCritical")) and len(a) == 2 and a,
+            timeout=90,
+            interval=0.5,
+            message="two CPU alerts",
+        )
         assert sorted(a["labels"]["instance"] for a in cpu) == names
         assert {(a["labels"]["rule"], a["labels"]["severity"]) for a in cpu} == {("cpu", "critical")}
         reader = Fleet(PrometheusSource(url, 5.0), StatusBoard())
         eventually(lambda: reader.instances() == (names, []), timeout=60, interval=0.5, message="both instances up")
 
         servers[1].stop()
-        eventually(lambda: reader.instances() == (names, [stopped]), timeout=60, interval=0.5,
-                   message="the stopped instance marked down")
-        down = eventually(lambda: _alerts(url, "PredwatchInstanceDown"), timeout=150, interval=0.5,
-                          message="PredwatchInstanceDown firing")
+        eventually(
+            lambda: reader.instances() == (names, [stopped]), timeout=60, interval=0.5, message="the stopped instance marked down"
+        )
+        down = eventually(
+            lambda: _alerts(url, "PredwatchInstanceDown"), timeout=150, interval=0.5, message="PredwatchInstanceDown firing"
+        )
         assert [a["labels"]["instance"] for a in down] == [stopped]
         assert down[0]["labels"]["severity"] == "critical"

@@ -2,6 +2,7 @@
 group_by) pointed at a receiver on 127.0.0.1, one alert posted to Alertmanager with the labels
 Predwatch gives its own alert; the groupKey, groupLabels and fingerprint Alertmanager sends are the
 ones Predwatch computes."""
+
 from __future__ import annotations
 
 import json
@@ -41,13 +42,25 @@ def test_group_key_and_fingerprint_are_alertmanagers(tmp_path: Path, receiver: R
     (tmp_path / "alertmanager.yml").write_text(config)
     port = free_port()
     log = open(tmp_path / "alertmanager.log", "wb")
-    proc = subprocess.Popen([ALERTMANAGER, f"--config.file={tmp_path / 'alertmanager.yml'}",
-                             f"--storage.path={tmp_path / 'data'}", f"--web.listen-address=127.0.0.1:{port}",
-                             "--cluster.listen-address="], stdout=log, stderr=subprocess.STDOUT)
-    sent = {rule.name: (rule, alert_labels(rule, subject, "127.0.0.1:8050"))
-            for rule, subject in ((DRIFT, "model=m1,feature=g"), (DOWN, "process=postgres"))}
-    alerts = [{"labels": labels, "annotations": annotations(rule, 0.8), "generatorURL": "http://x/alerts"}
-              for rule, labels in sent.values()]
+    proc = subprocess.Popen(
+        [
+            ALERTMANAGER,
+            f"--config.file={tmp_path / 'alertmanager.yml'}",
+            f"--storage.path={tmp_path / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    sent = {
+        rule.name: (rule, alert_labels(rule, subject, "127.0.0.1:8050"))
+        for rule, subject in ((DRIFT, "model=m1,feature=g"), (DOWN, "process=postgres"))
+    }
+    alerts = [
+        {"labels": labels, "annotations": annotations(rule, 0.8), "generatorURL": "http://x/alerts"}
+        for rule, labels in sent.values()
+    ]
 
     def posted() -> bool:
         assert proc.poll() is None, (tmp_path / "alertmanager.log").read_text()  # it exited: stop waiting
@@ -55,12 +68,17 @@ def test_group_key_and_fingerprint_are_alertmanagers(tmp_path: Path, receiver: R
             return requests.post(f"http://127.0.0.1:{port}/api/v2/alerts", timeout=2, json=alerts).status_code == 200
         except requests.RequestException:
             return False
+
     try:
         started = time.monotonic()
         eventually(posted, timeout=30, interval=0.2, message=lambda: (tmp_path / "alertmanager.log").read_text())
         # start and delivery share one minute: a slow start leaves less time to deliver, never more
-        eventually(lambda: len(receiver.accepted) >= 2, timeout=60 - (time.monotonic() - started), interval=0.2,
-                   message="Alertmanager sending both groups")
+        eventually(
+            lambda: len(receiver.accepted) >= 2,
+            timeout=60 - (time.monotonic() - started),
+            interval=0.2,
+            message="Alertmanager sending both groups",
+        )
     finally:
         proc.terminate()
         proc.wait(15)
@@ -78,8 +96,9 @@ def test_group_key_and_fingerprint_are_alertmanagers(tmp_path: Path, receiver: R
 
 @pytest.mark.skipif(shutil.which("amtool") is None, reason="needs amtool (Debian package prometheus-alertmanager)")
 def test_amtool_accepts_the_shipped_config() -> None:
-    done = subprocess.run(["amtool", "check-config", str(ROOT / "deploy" / "alertmanager.yml")], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        ["amtool", "check-config", str(ROOT / "deploy" / "alertmanager.yml")], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "SUCCESS" in done.stdout, done.stdout + done.stderr
 
@@ -87,5 +106,7 @@ def test_amtool_accepts_the_shipped_config() -> None:
 def test_the_demo_receiver_prints_one_line_per_alert() -> None:
     labels = alert_labels(DOWN, "process=postgres", "127.0.0.1:8050")
     body = payload({"id": "x", "fired_at": datetime(2026, 1, 1)}, "firing", labels, annotations(DOWN, 0.0))
-    assert describe(body) == ["firing PredwatchProcessDownCritical {instance=127.0.0.1:8050, process=postgres, "
-                              "rule=process_down, severity=critical}: a watched process's state (1 up, 0 down) < 1"]
+    assert describe(body) == [
+        "firing PredwatchProcessDownCritical {instance=127.0.0.1:8050, process=postgres, "
+        "rule=process_down, severity=critical}: a watched process's state (1 up, 0 down) < 1"
+    ]

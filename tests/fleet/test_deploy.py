@@ -1,5 +1,6 @@
 """deploy/: the Prometheus config and alert rules pass promtool, the rules file is what
 `python app.py export-rules` prints, and the Grafana dashboard is importable dashboard JSON."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,8 +25,9 @@ def test_promtool_accepts_the_deploy_files(command: str, path: str) -> None:
 
 
 def test_alert_rules_file_is_the_current_export() -> None:
-    done = subprocess.run([sys.executable, "app.py", "export-rules"], cwd=grafana.ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "app.py", "export-rules"], cwd=grafana.ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == (DEPLOY / "alert-rules.yml").read_text()
 
@@ -48,8 +50,7 @@ def test_grafana_dashboard_is_importable_json_with_a_datasource_variable() -> No
         assert all(t["expr"] and t["refId"] for t in panel["targets"])
     names = set().union(*map(grafana.metric_names, grafana.expressions(board)))
     # The issue's list: request rate, latency quantiles, errors, queue length, AUC and drift gauges.
-    assert {"predictions_total", "prediction_duration_seconds_bucket", "queue_length", "model_auc",
-            "feature_psi"} <= names
+    assert {"predictions_total", "prediction_duration_seconds_bucket", "queue_length", "model_auc", "feature_psi"} <= names
 
 
 def test_metric_name_extraction_ignores_labels_functions_and_strings() -> None:

@@ -1,6 +1,7 @@
 """`python app.py export --format parquet --partition day`: Hive-partitioned Parquet that reads back
 whole (through DuckDB's read_parquet with hive_partitioning, and through `python app.py
 import` of the whole folder), re-exports without duplicates, and a clear exit 2 when a server holds the database."""
+
 from __future__ import annotations
 
 import subprocess
@@ -19,11 +20,22 @@ COLUMNS = "id, ts, model, model_version, score, predicted_label, latency_seconds
 def _seed(make_app) -> Path:
     """Predictions on three UTC days (one just before midnight) through the ingest API, then stop the app."""
     app = make_app()
-    rows = [{"id": f"p-{day}-{i}", "model": "m1", "timestamp": f"{day}T{'23:59:59.5' if i == 0 else '08:00:0' + str(i)}Z",
-             "score": 0.1 * i, "predicted_label": i % 2, "latency_seconds": 0.01 * i, "status": "ok"}
-            for day in DAYS for i in range(4)]
-    rows.append({"id": "bad-1", "model": "m2", "timestamp": "2026-01-02T12:00:00Z", "status": "error",
-                 "error_kind": "validation"})
+    rows = [
+        {
+            "id": f"p-{day}-{i}",
+            "model": "m1",
+            "timestamp": f"{day}T{'23:59:59.5' if i == 0 else '08:00:0' + str(i)}Z",
+            "score": 0.1 * i,
+            "predicted_label": i % 2,
+            "latency_seconds": 0.01 * i,
+            "status": "ok",
+        }
+        for day in DAYS
+        for i in range(4)
+    ]
+    rows.append(
+        {"id": "bad-1", "model": "m2", "timestamp": "2026-01-02T12:00:00Z", "status": "error", "error_kind": "validation"}
+    )
     response = app.server.test_client().post("/api/predictions", json={"predictions": rows})
     assert response.status_code in (200, 201), response.get_json()
     db = app.predwatch.runtime.store.path
@@ -33,8 +45,10 @@ def _seed(make_app) -> Path:
 
 def _read_back(out: Path) -> list[tuple]:
     con = duckdb.connect()
-    return con.execute(f"SELECT {COLUMNS}, CAST(date AS VARCHAR) FROM read_parquet(?, hive_partitioning = true) "
-                       "ORDER BY id", [str(out / "**" / "*.parquet")]).fetchall()
+    return con.execute(
+        f"SELECT {COLUMNS}, CAST(date AS VARCHAR) FROM read_parquet(?, hive_partitioning = true) ORDER BY id",
+        [str(out / "**" / "*.parquet")],
+    ).fetchall()
 
 
 def test_export_writes_one_partition_per_day_and_round_trips(make_app, tmp_path: Path, capsys) -> None:
@@ -54,9 +68,17 @@ def test_export_writes_one_partition_per_day_and_round_trips(make_app, tmp_path:
 
 def test_export_refuses_a_database_held_by_another_process(make_app, tmp_path: Path, capsys) -> None:
     db = _seed(make_app)
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-                               "print('held', flush=True); sys.stdin.read()", str(db)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         assert app_module.main(["export", "--db", str(db), "--out", str(tmp_path / "out")]) == 2

@@ -11,6 +11,7 @@ factors (1e-9), and lies within the 50-bucket bound (half the share of positive-
 a bucket), plus the factors' effect, of sklearn's exact AUC over the union.
 The Predictions page's fleet panel then shows the fleet AUC beside each instance's.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,12 @@ def _rows(seed: int, shape: tuple[int, int, int, int]) -> tuple[np.ndarray, np.n
 
 def _post(server: LiveServer, path: str, key: str, rows: list[dict]) -> None:
     for start in range(0, len(rows), 500):
-        answer = requests.post(server.url + path, data=json.dumps({key: rows[start:start + 500]}), timeout=30,
-                               headers={"Content-Type": "application/json"})
+        answer = requests.post(
+            server.url + path,
+            data=json.dumps({key: rows[start : start + 500]}),
+            timeout=30,
+            headers={"Content-Type": "application/json"},
+        )
         assert answer.status_code == 200, answer.text
 
 
@@ -61,12 +66,24 @@ WAIT = 90  # seconds: a deadline, not a speed (each wait ends as soon as its con
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[LiveServer], str]]:
     work = tmp_path_factory.mktemp("fleet_quality")
-    servers = [LiveServer(work / f"q{n}.duckdb", "--eval-interval", "0.5", "--writer-flush-interval", "0.2",
-                          "--models-dir", str(work / f"models{n}")) for n in (1, 2)]
+    servers = [
+        LiveServer(
+            work / f"q{n}.duckdb",
+            "--eval-interval",
+            "0.5",
+            "--writer-flush-interval",
+            "0.2",
+            "--models-dir",
+            str(work / f"models{n}"),
+        )
+        for n in (1, 2)
+    ]
     # plus each instance's own increase, recorded first and last in the same group (same evaluation time): where
     # both agree, no scrape landed while the group ran, and the fleet rules between them saw the same samples
-    own = "      - record: test:score_count:increase1h_AT\n" \
-          f"        expr: sum by (instance) (increase(model_score_count{{model=\"{MODEL}\"}}[1h]))\n"
+    own = (
+        "      - record: test:score_count:increase1h_AT\n"
+        f'        expr: sum by (instance) (increase(model_score_count{{model="{MODEL}"}}[1h]))\n'
+    )
     rules = (DEPLOY / "fleet-rules.yml").read_text().replace("    rules:\n", "    rules:\n" + own.replace("AT", "first"), 1)
     rules = rules.replace("  - name: predwatch-fleet-alerts", own.replace("AT", "last") + "\n  - name: predwatch-fleet-alerts")
     (work / "fleet-rules.yml").write_text(rules)
@@ -80,18 +97,32 @@ def _feed(servers: list[LiveServer], url: str) -> list[tuple[np.ndarray, np.ndar
     data = [_rows(seed, shape) for seed, shape in enumerate(SHAPES)]
     stamp = utcnow().isoformat() + "Z"
     for server, (scores, _) in zip(servers, data, strict=True):
-        _post(server, "/api/predictions", "predictions", [
-            {"id": f"r{i}", "model": MODEL, "timestamp": stamp, "score": float(s), "predicted_label": int(s >= 0.5)}
-            for i, s in enumerate(scores)])
+        _post(
+            server,
+            "/api/predictions",
+            "predictions",
+            [
+                {"id": f"r{i}", "model": MODEL, "timestamp": stamp, "score": float(s), "predicted_label": int(s >= 0.5)}
+                for i, s in enumerate(scores)
+            ],
+        )
     zeros = f'count(model_score_count{{model="{MODEL}"}} == 0)'
-    eventually(lambda: (r := _query(url, zeros)) and float(r[0]["value"][1]) == 4, timeout=WAIT, interval=0.5,
-               message="the zero histograms")
+    eventually(
+        lambda: (r := _query(url, zeros)) and float(r[0]["value"][1]) == 4,
+        timeout=WAIT,
+        interval=0.5,
+        message="the zero histograms",
+    )
     time.sleep(4)  # more scrapes at 0: the counters' baseline
     for server, (_, labels) in zip(servers, data, strict=True):
         _post(server, "/api/outcomes", "outcomes", [{"id": f"r{i}", "label": int(y)} for i, y in enumerate(labels)])
     total = f'sum(model_score_count{{model="{MODEL}"}})'
-    eventually(lambda: (r := _query(url, total)) and float(r[0]["value"][1]) == 2 * ROWS, timeout=WAIT, interval=0.5,
-               message="every outcome scraped")
+    eventually(
+        lambda: (r := _query(url, total)) and float(r[0]["value"][1]) == 2 * ROWS,
+        timeout=WAIT,
+        interval=0.5,
+        message="every outcome scraped",
+    )
     return data
 
 
@@ -102,16 +133,17 @@ def _consistent(url: str, after: float) -> tuple[float, float, dict[str, float]]
     if not found or float(found[0]["value"][0]) <= after + 1:
         return None
     at = float(found[0]["value"][0])
-    first, last = ({r["metric"]["instance"]: float(r["value"][1])
-                    for r in _query(url, f"test:score_count:increase1h_{end}", at)} for end in ("first", "last"))
+    first, last = (
+        {r["metric"]["instance"]: float(r["value"][1]) for r in _query(url, f"test:score_count:increase1h_{end}", at)}
+        for end in ("first", "last")
+    )
     return (at, float(found[0]["value"][1]), first) if first and first == last else None
 
 
 def _buckets(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per score bucket (telemetry/fleet.py's: [k/50, (k+1)/50)) the positives and the negatives."""
     k = np.minimum(np.floor(scores * 50).astype(int), 49)
-    return (np.bincount(k[labels == 1], minlength=50).astype(float),
-            np.bincount(k[labels == 0], minlength=50).astype(float))
+    return (np.bincount(k[labels == 1], minlength=50).astype(float), np.bincount(k[labels == 0], minlength=50).astype(float))
 
 
 def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
@@ -122,8 +154,9 @@ def test_fleet_auc_and_accuracy_equal_the_union_of_both_instances(fleet, make_ap
     servers, url = fleet
     data = _feed(servers, url)
     seen = time.time()
-    at, fleet_auc, increase = eventually(lambda: _consistent(url, seen), timeout=WAIT, interval=0.5,
-                                         message="a fleet AUC evaluated after every outcome")
+    at, fleet_auc, increase = eventually(
+        lambda: _consistent(url, seen), timeout=WAIT, interval=0.5, message="a fleet AUC evaluated after every outcome"
+    )
     factors = [increase[f"127.0.0.1:{s.port}"] / ROWS for s in servers]
     assert all(1 <= f < 2 for f in factors), factors
     counts = [_buckets(*rows) for rows in data]

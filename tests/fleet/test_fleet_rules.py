@@ -2,6 +2,7 @@
 accuracy and PSI computed in NumPy from the same counts (deploy/fleet_rules_test.py, regenerated here and
 compared with the committed file), prometheus.yml loads it, and the commented remote_write section is
 valid configuration once uncommented."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,7 @@ def _promtool(*args: str, cwd: Path = DEPLOY) -> str:
 
 
 def test_test_file_is_what_the_generator_prints() -> None:
-    done = subprocess.run([sys.executable, str(DEPLOY / "fleet_rules_test.py")], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run([sys.executable, str(DEPLOY / "fleet_rules_test.py")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (DEPLOY / "fleet-rules.test.yml").read_text()
 
@@ -36,10 +36,10 @@ def test_fleet_rules_check_and_their_unit_tests_pass() -> None:
 @needs_promtool
 def test_commented_remote_write_section_is_valid_config(tmp_path: Path) -> None:
     text = (DEPLOY / "prometheus.yml").read_text()
-    section = text[text.index("# remote_write:"):]
+    section = text[text.index("# remote_write:") :]
     uncommented = re.sub(r"^# ?", "", section, flags=re.M)
     config = tmp_path / "prometheus.yml"
-    config.write_text(text[:text.index("rule_files:")] + uncommented)
+    config.write_text(text[: text.index("rule_files:")] + uncommented)
     assert "valid prometheus config" in _promtool("check", "config", str(config), cwd=tmp_path)
 
 

@@ -1,5 +1,6 @@
 """The fleet panels without a live Prometheus: hidden when no URL is set, and a Prometheus that is
 down or hangs is a component error in the panel and on /api/system_health, never a broken page."""
+
 from __future__ import annotations
 
 import socket

@@ -14,6 +14,7 @@ Tolerances, and why:
   mixture's quantile lies between its parts' quantiles. So the Prometheus estimate must fall within
   one bucket either side of [min, max] of the models' API quantiles.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -38,8 +39,21 @@ from tests.fleet.prometheus_run import PROMETHEUS, running, scrape_config
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.skipif(not PROMETHEUS.exists(), reason=f"needs {PROMETHEUS} (Debian package prometheus)")
-INSTANCE_ARGS = ("--demo", "--demo-rate", "40", "--predict-timeout", "30", "--metrics-cache-seconds", "0",
-                 "--sample-interval", "0.5", "--alert-interval", "0.5", "--writer-flush-interval", "0.2")
+INSTANCE_ARGS = (
+    "--demo",
+    "--demo-rate",
+    "40",
+    "--predict-timeout",
+    "30",
+    "--metrics-cache-seconds",
+    "0",
+    "--sample-interval",
+    "0.5",
+    "--alert-interval",
+    "0.5",
+    "--writer-flush-interval",
+    "0.2",
+)
 MIN_TRAFFIC_SECONDS = 20
 
 
@@ -54,8 +68,7 @@ class FleetSetup:
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FleetSetup]:
     work = tmp_path_factory.mktemp("fleet")
     # Own models folders, so the two instances can train at the same time without sharing files.
-    servers = [LiveServer(work / f"instance{n}.duckdb", "--models-dir", str(work / f"models{n}"), *INSTANCE_ARGS)
-               for n in (1, 2)]
+    servers = [LiveServer(work / f"instance{n}.duckdb", "--models-dir", str(work / f"models{n}"), *INSTANCE_ARGS) for n in (1, 2)]
     with running(work, scrape_config(servers), servers) as url:
         yield FleetSetup(servers, url, time.monotonic())
 
@@ -85,8 +98,12 @@ def _ready(fleet: FleetSetup, reader: Fleet) -> FleetView:
         enough = time.monotonic() - fleet.started >= MIN_TRAFFIC_SECONDS
         return view if enough and view.error is None and all(_last(view, "latency_p50_seconds", n) for n in names) else None
 
-    return eventually(ready, timeout=60, interval=0.5,
-                      message=lambda: f"both instances in the fleet view: {seen[-1].error} {seen[-1].instances}")
+    return eventually(
+        ready,
+        timeout=60,
+        interval=0.5,
+        message=lambda: f"both instances in the fleet view: {seen[-1].error} {seen[-1].instances}",
+    )
 
 
 def _bucket_bounds(value: float, spread: int = 1) -> tuple[float, float]:
@@ -114,8 +131,10 @@ def test_fleet_rates_and_latency_quantiles_agree_with_each_instance_api(fleet: F
         for quantile, key in (("latency_p50_seconds", "p50"), ("latency_p95_seconds", "p95")):
             estimate = _last(view, quantile, instance)
             per_model = _per_model_quantiles(reader.source, instance, float(key[1:]) / 100)
-            print(f"{instance} {key}: fleet {estimate:.4f} s; by model, Prometheus {per_model}, API "
-                  f"{ {m: v['latency_seconds'][key] for m, v in api['models'].items()} }")
+            print(
+                f"{instance} {key}: fleet {estimate:.4f} s; by model, Prometheus {per_model}, API "
+                f"{ {m: v['latency_seconds'][key] for m, v in api['models'].items()} }"
+            )
             for model, value in per_model.items():  # each model's histogram agrees with its stored rows
                 low, high = _bucket_bounds(value, TAIL_SPREAD[key])
                 assert low <= api["models"][model]["latency_seconds"][key] <= high, (instance, model, key, api)
@@ -126,9 +145,11 @@ def test_fleet_rates_and_latency_quantiles_agree_with_each_instance_api(fleet: F
 
 def _per_model_quantiles(source: PrometheusSource, instance: str, q: float) -> dict[str, float]:
     """The same histogram_quantile split by model, to compare with the API's per-model quantiles."""
-    expr = (f"histogram_quantile({q}, sum by (model, le) "
-            f"(rate(prediction_duration_seconds_bucket{promql.selector(instance)}[60s])))")
+    expr = (
+        f"histogram_quantile({q}, sum by (model, le) (rate(prediction_duration_seconds_bucket{promql.selector(instance)}[60s])))"
+    )
     return {labels["model"]: points[0][1] for labels, points in promql.parse_result(source.query(expr)) if points}
+
 
 def test_fleet_view_in_the_dashboard_lists_both_instances(fleet: FleetSetup, make_app) -> None:
     app = make_app(prometheus_url=fleet.prometheus_url)
@@ -151,6 +172,11 @@ def test_every_metric_the_grafana_dashboard_reads_is_on_live_metrics(fleet: Flee
 
     def missing() -> set[str]:
         return needed - grafana.exposed_names(requests.get(fleet.servers[0].url + "/metrics", timeout=10).text)
+
     # cpu_percent appears after the first alert evaluation, model_auc after the first evaluation
-    eventually(lambda: not missing(), timeout=30, interval=0.5,
-               message=lambda: f"every metric the dashboard reads on /metrics (missing {sorted(missing())})")
+    eventually(
+        lambda: not missing(),
+        timeout=30,
+        interval=0.5,
+        message=lambda: f"every metric the dashboard reads on /metrics (missing {sorted(missing())})",
+    )

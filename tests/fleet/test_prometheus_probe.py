@@ -1,6 +1,7 @@
 """The `prometheus` component is kept by its own collector, whether a fleet panel is open or not: against a
 tiny Prometheus stand-in on loopback (a stdlib HTTP server answering the query API) and a closed port. The
 fleet panels read through Prometheus but no longer report on the status board."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The fleet's PromQL builders and Prometheus answer parsing (pure, no server)."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,16 +39,22 @@ def test_step_gives_about_240_points_and_at_least_one_second() -> None:
 
 
 def test_parse_matrix_drops_nan_points_and_keeps_instances() -> None:
-    body = {"status": "success", "data": {"resultType": "matrix", "result": [
-        {"metric": {"instance": "a:1"}, "values": [[100, "1.5"], [101, "NaN"], [102, "2"]]},
-        {"metric": {"instance": "b:2"}, "values": [[100, "+Inf"]]}]}}
+    body = {
+        "status": "success",
+        "data": {
+            "resultType": "matrix",
+            "result": [
+                {"metric": {"instance": "a:1"}, "values": [[100, "1.5"], [101, "NaN"], [102, "2"]]},
+                {"metric": {"instance": "b:2"}, "values": [[100, "+Inf"]]},
+            ],
+        },
+    }
     rows = promql.samples(promql.parse_result(body))
     assert rows == [promql.Sample("a:1", 100.0, 1.5), promql.Sample("a:1", 102.0, 2.0)]
 
 
 def test_parse_vector_and_error_answers() -> None:
-    vector = {"status": "success", "data": {"resultType": "vector",
-                                             "result": [{"metric": {"instance": "a"}, "value": [5, "3"]}]}}
+    vector = {"status": "success", "data": {"resultType": "vector", "result": [{"metric": {"instance": "a"}, "value": [5, "3"]}]}}
     assert promql.parse_result(vector) == [({"instance": "a"}, [(5.0, 3.0)])]
     with pytest.raises(promql.PromResponseError, match="bad_data: parse error"):
         promql.parse_result({"status": "error", "errorType": "bad_data", "error": "parse error"})

@@ -1,6 +1,7 @@
 """A real PostgreSQL for the database-target tests: 127.0.0.1:5432, user postgres (trust auth), or
 PREDWATCH_TEST_POSTGRES_DSN. `make test` and `.ci/run` start a local server if one is installed but
 stopped; without one the tests are skipped with the reason, never silently passed."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,10 @@ def postgres_admin_dsn() -> str:
         with psycopg.connect(dsn, autocommit=True) as con:
             con.execute("SELECT 1")
     except psycopg.Error as exc:
-        pytest.skip(f"no PostgreSQL server to test against at {dsn!r} ({' '.join(str(exc).split())[:200]}); "
-                    "`make test` starts a local one when the postgresql package is installed")
+        pytest.skip(
+            f"no PostgreSQL server to test against at {dsn!r} ({' '.join(str(exc).split())[:200]}); "
+            "`make test` starts a local one when the postgresql package is installed"
+        )
     return dsn
 
 

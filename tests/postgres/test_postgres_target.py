@@ -1,5 +1,6 @@
 """The PostgreSQL target against a real server: index use, a deliberate sequential scan, the
 pg_stat_statements note, and unreachable targets reported down within their timeout."""
+
 from __future__ import annotations
 
 import socket
@@ -43,8 +44,11 @@ def test_index_use_and_a_sequential_scan_show_up(postgres_db):
         """Statistics reach the views asynchronously: poll the real reading until it shows them."""
         rows = collector.collect(NOW)
         idx = {r[4]: r for r in rows["pg_index_stats"]}
-        ready = bool(idx) and (idx.get("orders_customer_idx", (0,) * 8)[5] or 0) >= 5 and any(
-            r[3] == "events" and (r[4] or 0) >= 1 for r in rows["pg_table_stats"])
+        ready = (
+            bool(idx)
+            and (idx.get("orders_customer_idx", (0,) * 8)[5] or 0) >= 5
+            and any(r[3] == "events" and (r[4] or 0) >= 1 for r in rows["pg_table_stats"])
+        )
         return rows if ready else None
 
     rows = eventually(collected, timeout=10, interval=0.2, message="index and table statistics in the views")

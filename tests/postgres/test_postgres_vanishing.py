@@ -3,6 +3,7 @@ names the target and its error, and the component is ok again by itself once the
 
 The target is reached through a TCP relay on loopback in front of the real server, so the test can take
 it away (close the port and every connection) and bring it back on the same port."""
+
 from __future__ import annotations
 
 import socket
@@ -74,8 +75,9 @@ def test_a_vanishing_postgres_is_reported_and_recovers(postgres_admin_dsn, make_
     relay = Relay(free_port(), (info.get("host") or "127.0.0.1", int(info.get("port") or 5432)))
     dsn = psycopg.conninfo.make_conninfo(postgres_admin_dsn, host="127.0.0.1", port=relay.port)
     relay.up()
-    app = make_app(watch_postgres=(f"orders={dsn}",), postgres_interval=0.3, postgres_timeout=2,
-                   sample_interval=0.2, health_cache_seconds=0)
+    app = make_app(
+        watch_postgres=(f"orders={dsn}",), postgres_interval=0.3, postgres_timeout=2, sample_interval=0.2, health_cache_seconds=0
+    )
     app.predwatch.start()
     client = app.server.test_client()
 
@@ -85,18 +87,17 @@ def test_a_vanishing_postgres_is_reported_and_recovers(postgres_admin_dsn, make_
         return response.get_json()["components"].get("postgres")
 
     try:
-        eventually(lambda: (component() or {}).get("status") == "ok", timeout=WAIT, interval=0.1,
-                   message="the first successful poll")
+        eventually(
+            lambda: (component() or {}).get("status") == "ok", timeout=WAIT, interval=0.1, message="the first successful poll"
+        )
         relay.down()
-        eventually(lambda: component()["status"] == "warning", timeout=WAIT, interval=0.1,
-                   message="the vanished server reported")
+        eventually(lambda: component()["status"] == "warning", timeout=WAIT, interval=0.1, message="the vanished server reported")
         down = component()
         assert down["by_target"]["orders"]["up"] is False
         assert down["error"].startswith("orders: ")
         assert len(down["error"]) > len("orders: ")
         relay.up()
-        eventually(lambda: component()["status"] == "ok", timeout=WAIT, interval=0.1,
-                   message="recovery once the server is back")
+        eventually(lambda: component()["status"] == "ok", timeout=WAIT, interval=0.1, message="recovery once the server is back")
         assert component()["error"] is None
         assert component()["by_target"]["orders"]["up"] is True
     finally:

@@ -1,5 +1,6 @@
 """Shared by the reliability tests: which routes exist (read from the app itself, so routes added
 later are covered without editing these tests), hostile strings, and row counts."""
+
 from __future__ import annotations
 
 import os
@@ -13,11 +14,22 @@ LONG = os.environ.get("PREDWATCH_RELIABILITY_LONG") == "1"
 TOKEN = "reliability-token"
 
 HOSTILE = [
-    "' OR '1'='1", "1; DROP TABLE predictions; --", "x') UNION SELECT * FROM read_text('/etc/passwd') --",
-    "read_text('/etc/passwd')", "(SELECT content FROM read_text('/etc/passwd'))", "../../../../etc/passwd",
-    "..%2f..%2f..%2fetc%2fpasswd", "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
-    "'; COPY predictions TO '/tmp/predwatch-leak.csv'; --", "'; ATTACH '/tmp/predwatch-evil.duckdb' AS e; --",
-    "\x00", "%00", "${jndi:ldap://x}", "{{7*7}}", "9" * 400,
+    "' OR '1'='1",
+    "1; DROP TABLE predictions; --",
+    "x') UNION SELECT * FROM read_text('/etc/passwd') --",
+    "read_text('/etc/passwd')",
+    "(SELECT content FROM read_text('/etc/passwd'))",
+    "../../../../etc/passwd",
+    "..%2f..%2f..%2fetc%2fpasswd",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; COPY predictions TO '/tmp/predwatch-leak.csv'; --",
+    "'; ATTACH '/tmp/predwatch-evil.duckdb' AS e; --",
+    "\x00",
+    "%00",
+    "${jndi:ldap://x}",
+    "{{7*7}}",
+    "9" * 400,
 ]
 # What /etc/passwd starts with on every Linux: it must never come back in a response.
 PASSWD_MARK = "root:x:0:0"
@@ -39,8 +51,11 @@ def post_rules(url_map: Map) -> list[str]:
 
 def get_operations(document: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """(path, query parameter names) of every GET operation in the OpenAPI document."""
-    return [(path, [p["name"] for p in ops["get"].get("parameters", []) if p.get("in") == "query"])
-            for path, ops in document["paths"].items() if "get" in ops and "{" not in path]
+    return [
+        (path, [p["name"] for p in ops["get"].get("parameters", []) if p.get("in") == "query"])
+        for path, ops in document["paths"].items()
+        if "get" in ops and "{" not in path
+    ]
 
 
 def string_fields(schema: dict[str, Any], components: dict[str, Any], prefix: tuple = ()) -> list[tuple]:
@@ -76,6 +91,11 @@ def set_path(body: Any, path: tuple, value: Any) -> bool:
 
 
 def table_counts(store: Any) -> dict[str, int]:
-    tables = [r[0] for r in store.fetch_all("test.tables", "SELECT table_name FROM information_schema.tables "
-                                             "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'")]
+    tables = [
+        r[0]
+        for r in store.fetch_all(
+            "test.tables",
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'",
+        )
+    ]
     return {t: store.fetch_one("test.count", f'SELECT count(*) FROM "{t}"')[0] for t in sorted(tables)}

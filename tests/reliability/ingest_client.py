@@ -4,6 +4,7 @@ acknowledged batch to the ack file: "<batch> <stored> <duplicates>".
 
 Usage: python ingest_client.py URL ACK_FILE ROWS_PER_BATCH
 """
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,18 @@ import requests
 
 
 def batch(number: int, rows: int) -> dict:
-    return {"predictions": [{"id": f"b{number}-{i}", "model": "kill-test", "score": (i % 100) / 100,
-                             "features": {"a": float(i), "b": float(number)}, "latency_seconds": 0.01}
-                            for i in range(rows)]}
+    return {
+        "predictions": [
+            {
+                "id": f"b{number}-{i}",
+                "model": "kill-test",
+                "score": (i % 100) / 100,
+                "features": {"a": float(i), "b": float(number)},
+                "latency_seconds": 0.01,
+            }
+            for i in range(rows)
+        ]
+    }
 
 
 def send_until_acknowledged(session: requests.Session, url: str, body: dict) -> dict:

@@ -1,5 +1,6 @@
 """Child process of test_profile_kill.py: on the given store, adds a batch of predictions, features and
 outcomes (some labelling earlier batches late) and refreshes the profiles, over and over, until killed."""
+
 from __future__ import annotations
 
 import sys

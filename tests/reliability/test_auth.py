@@ -1,5 +1,6 @@
 """Nobody writes who should not: every write route (found in the url_map) refuses a missing, wrong or
 URL-borne token and changes no row; the dashboard can be locked with basic auth or the API token."""
+
 from __future__ import annotations
 
 import base64
@@ -9,9 +10,12 @@ import pytest
 
 from tests.reliability.helpers import TOKEN, table_counts, write_rules
 
-BODIES = {"/api/predictions": {"predictions": [{"id": "a-1", "model": "m", "score": 0.5}]},
-          "/api/outcomes": {"outcomes": [{"id": "a-1", "label": 1}]}, "/api/predict": {"features": {"x": 1.0}},
-          "/api/demo": {"load_spike": True}}
+BODIES = {
+    "/api/predictions": {"predictions": [{"id": "a-1", "model": "m", "score": 0.5}]},
+    "/api/outcomes": {"outcomes": [{"id": "a-1", "label": 1}]},
+    "/api/predict": {"features": {"x": 1.0}},
+    "/api/demo": {"load_spike": True},
+}
 
 
 def _basic(user: str, password: str) -> dict[str, str]:
@@ -29,10 +33,15 @@ def test_every_write_route_refuses_bad_tokens_and_changes_nothing(guarded) -> No
     assert ("POST", "/api/predictions") in rules
     assert len(rules) >= 4
     before = table_counts(store)
-    attempts = [{}, {"headers": {"Authorization": "Bearer wrong"}}, {"headers": {"Authorization": f"Bearer {TOKEN}x"}},
-                {"headers": {"Authorization": TOKEN}}, {"headers": _basic("u", TOKEN)},
-                {"query_string": {"token": TOKEN}}, {"query_string": {"access_token": TOKEN},
-                                                      "headers": {"Authorization": f"Bearer {TOKEN}"}}]
+    attempts = [
+        {},
+        {"headers": {"Authorization": "Bearer wrong"}},
+        {"headers": {"Authorization": f"Bearer {TOKEN}x"}},
+        {"headers": {"Authorization": TOKEN}},
+        {"headers": _basic("u", TOKEN)},
+        {"query_string": {"token": TOKEN}},
+        {"query_string": {"access_token": TOKEN}, "headers": {"Authorization": f"Bearer {TOKEN}"}},
+    ]
     for method, rule in rules:
         for extra in attempts:
             response = client.open(rule, method=method, json=BODIES.get(rule, {}), **extra)
@@ -41,14 +50,17 @@ def test_every_write_route_refuses_bad_tokens_and_changes_nothing(guarded) -> No
     guarded.predwatch.runtime.writer.flush()
     assert table_counts(store) == before
     # The right token passes the gate (the body may still be refused, but not with 401).
-    assert client.post("/api/predictions", json=BODIES["/api/predictions"],
-                       headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    assert (
+        client.post("/api/predictions", json=BODIES["/api/predictions"], headers={"Authorization": f"Bearer {TOKEN}"}).status_code
+        == 200
+    )
 
 
 def test_token_check_is_constant_time() -> None:
     import inspect
 
     from api import auth, security
+
     assert "hmac.compare_digest" in inspect.getsource(auth)
     assert "hmac.compare_digest" in inspect.getsource(security)
 

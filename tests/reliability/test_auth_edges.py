@@ -1,5 +1,6 @@
 """Auth edges: the public routes are exempt from the dashboard login exactly (not every path that
 starts with /metrics), and a forged Dash callback cannot flip the demo switches around the API token."""
+
 from __future__ import annotations
 
 import base64
@@ -13,10 +14,13 @@ def _switch_post(client, selected: list[str], headers: dict[str, str] | None = N
     deps = client.get("/_dash-dependencies", headers=headers).get_json()
     callback = next(c for c in deps if any(i["id"] == ids.DEMO_SWITCHES for i in c["inputs"]))
     values = {ids.DEMO_SWITCHES: selected, ids.TICK: 1}
-    body = {"output": callback["output"],
-            "outputs": {"id": ids.DEMO_SWITCHES, "property": "value"},
-            "inputs": [{**i, "value": values.get(i["id"])} for i in callback["inputs"]],
-            "changedPropIds": [f"{ids.DEMO_SWITCHES}.value"], "state": []}
+    body = {
+        "output": callback["output"],
+        "outputs": {"id": ids.DEMO_SWITCHES, "property": "value"},
+        "inputs": [{**i, "value": values.get(i["id"])} for i in callback["inputs"]],
+        "changedPropIds": [f"{ids.DEMO_SWITCHES}.value"],
+        "state": [],
+    }
     return client.post("/_dash-update-component", json=body, headers=headers)
 
 
@@ -36,8 +40,7 @@ def test_a_forged_demo_switch_callback_without_the_token_changes_nothing(make_ap
     forged = _switch_post(client, ["error_burst"])
     assert forged.status_code in (200, 204), forged.get_data(as_text=True)
     assert client.get("/api/demo").get_json()["error_burst"] is False
-    for headers in ({"Authorization": "Bearer wrong"},
-                    {"Authorization": "Basic " + base64.b64encode(b"x:wrong").decode()}):
+    for headers in ({"Authorization": "Bearer wrong"}, {"Authorization": "Basic " + base64.b64encode(b"x:wrong").decode()}):
         _switch_post(client, ["error_burst"], headers)
         assert client.get("/api/demo").get_json()["error_burst"] is False
 

@@ -3,6 +3,7 @@ each is stored or answered 503 with Retry-After (api/body_gate.py admits one lar
 that retries stores them all, and the server's RSS stays bounded. Fast: 8 MB limit, ~7 MB bodies; `make
 reliability`: the default 32 MB limit, ~29 MB bodies. Thresholds here are generous (RSS depends on the
 allocator and the machine); the figures are printed."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ HEADERS = {"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}
 
 def _body(batch: int) -> bytes:
     row = {f"feature_{j:03d}": 0.123456789012 + j for j in range(FEATURES)}
-    return json.dumps({"predictions": [{"id": f"big-{batch}-{i}", "model": "big", "score": 0.5, "features": row}
-                                       for i in range(ROWS)]}).encode()
+    return json.dumps(
+        {"predictions": [{"id": f"big-{batch}-{i}", "model": "big", "score": 0.5, "features": row} for i in range(ROWS)]}
+    ).encode()
 
 
 class _Peak:
@@ -77,9 +79,11 @@ def test_concurrent_big_bodies_are_admitted_one_at_a_time_with_bounded_memory(st
     after = _rss_settled(process)
     answers = [a for r in results for a in r]
     busy = [a for a in answers if a.status_code == 503]
-    print(f"\nbig bodies: {BODIES} x {len(bodies[0]) / 1e6:.1f} MB, answers {len(answers)} "
-          f"(503: {len(busy)}), RSS base {base / 1e6:.0f} MB, peak +{(top - base) / 1e6:.0f} MB, "
-          f"after +{(after - base) / 1e6:.0f} MB")
+    print(
+        f"\nbig bodies: {BODIES} x {len(bodies[0]) / 1e6:.1f} MB, answers {len(answers)} "
+        f"(503: {len(busy)}), RSS base {base / 1e6:.0f} MB, peak +{(top - base) / 1e6:.0f} MB, "
+        f"after +{(after - base) / 1e6:.0f} MB"
+    )
     assert all(a.status_code in (200, 503) for a in answers), [(a.status_code, a.text[:200]) for a in answers]
     assert all(a.headers.get("Retry-After") and a.json()["error"]["code"] == "busy" for a in busy)
     assert [r[-1].json()["stored"] for r in results] == [ROWS] * BODIES  # every batch stored in the end, once

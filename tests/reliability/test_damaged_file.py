@@ -1,5 +1,6 @@
 """Damaged database files: each refuses to start with exit 2 and one line naming the file and
 the problem, the damaged file is never written to, and `python app.py salvage` copies what can be read."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,15 +20,15 @@ from tests.reliability.helpers import LONG, table_counts
 
 
 def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _start(db: Path, models_dir: Path) -> subprocess.CompletedProcess:
     """Start a server on `db`; it must refuse before serving, so this returns (a server left running is
     a failure: the timeout ends it)."""
-    return _run("--db", str(db), "--no-demo", "--port", str(free_port()), "--models-dir", str(models_dir),
-                timeout=60)
+    return _run("--db", str(db), "--no-demo", "--port", str(free_port()), "--models-dir", str(models_dir), timeout=60)
 
 
 def _fingerprint(path: Path) -> tuple:
@@ -70,6 +71,7 @@ def _overwrite(offset: int, data: bytes) -> Callable[[Path], None]:
         with open(path, "r+b") as file:
             file.seek(offset)
             file.write(data)
+
     return damage
 
 
@@ -117,8 +119,10 @@ def read_only_folder(tmp_path: Path) -> Iterator[Callable[[], None]]:
     chmod 555 otherwise. Yields the function that makes it read-only."""
     folder = tmp_path / "ro"
     folder.mkdir()
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=100m", "tmpfs", str(folder)], capture_output=True).returncode == 0
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=100m", "tmpfs", str(folder)], capture_output=True).returncode == 0
+    )
     if os.geteuid() == 0 and not mounted:
         pytest.skip("running as root and cannot mount a tmpfs to make read-only")
 
@@ -155,8 +159,9 @@ def test_salvage_copies_what_can_be_read_table_by_table(healthy, tmp_path) -> No
     result = _run("salvage", str(src), str(dest))
     assert result.returncode == 1, result.stderr  # some rows lost
     assert _fingerprint(src) == before
-    printed = {line.split(":")[0]: int(line.split(":")[1].split()[0]) for line in result.stdout.splitlines()
-               if " rows copied" in line}
+    printed = {
+        line.split(":")[0]: int(line.split(":")[1].split()[0]) for line in result.stdout.splitlines() if " rows copied" in line
+    }
     assert "could not be read whole" in result.stdout
     assert "stopped where the file is truncated" in result.stdout
     store = Store(dest)
@@ -194,9 +199,23 @@ def test_random_damage_anywhere_either_refuses_unmodified_or_starts(healthy, tmp
         _overwrite(rng.randrange(0, path.stat().st_size - 4096), rng.randbytes(4096))(path)
         before = _fingerprint(path)
         port = free_port()
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--db", str(path), "--no-demo", "--port",
-                                 str(port), "--models-dir", str(models_dir)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "app.py"),
+                "--db",
+                str(path),
+                "--no-demo",
+                "--port",
+                str(port),
+                "--models-dir",
+                str(models_dir),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             _out, err = proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:  # still running: it started on a file whose damage is unused space

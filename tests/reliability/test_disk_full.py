@@ -3,6 +3,7 @@ traceback each time), the store component is critical with that reason, one log 
 acknowledged is lost, and writes work again once space is freed.
 
 The database lives on a small tmpfs (mounted here, so the test needs root); a filler file takes the space."""
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,12 @@ def _fill(folder: Path, headroom: int) -> Path:
 
 
 def _batch(episode: int, n: int) -> dict:
-    return {"predictions": [{"id": f"e{episode}-b{n}-{i}", "model": "m", "score": 0.5,
-                             "features": {f"f{k}": float(k) for k in range(12)}} for i in range(2000)]}
+    return {
+        "predictions": [
+            {"id": f"e{episode}-b{n}-{i}", "model": "m", "score": 0.5, "features": {f"f{k}": float(k) for k in range(12)}}
+            for i in range(2000)
+        ]
+    }
 
 
 def _health_store(client) -> dict:
@@ -83,16 +88,25 @@ def test_a_full_disk_is_507_critical_logged_once_and_recovers(make_app, small_di
                 assert error["code"] == "disk_full"
                 assert "disk is full" in error["message"]
             # /api/system_health is cached a few seconds: poll until the report is newer than the episode
-            store_health = eventually(lambda: (h := _health_store(client))["status"] == "critical" and h,
-                                      timeout=WAIT, interval=0.2, message="the store reported critical")
+            store_health = eventually(
+                lambda: (h := _health_store(client))["status"] == "critical" and h,
+                timeout=WAIT,
+                interval=0.2,
+                message="the store reported critical",
+            )
             assert "disk full" in store_health["error"], store_health
             filler.unlink()
             one = {"predictions": [{"id": f"after-{episode}", "model": "m", "score": 0.5}]}
-            eventually(lambda one=one: client.post("/api/predictions", json=one).status_code == 200,
-                       timeout=WAIT, interval=0.2, message="a write accepted once space is freed")
+            eventually(
+                lambda one=one: client.post("/api/predictions", json=one).status_code == 200,
+                timeout=WAIT,
+                interval=0.2,
+                message="a write accepted once space is freed",
+            )
             acked += 1
-            eventually(lambda: _health_store(client)["status"] == "ok", timeout=WAIT, interval=0.2,
-                       message="the store reported ok again")
+            eventually(
+                lambda: _health_store(client)["status"] == "ok", timeout=WAIT, interval=0.2, message="the store reported ok again"
+            )
     started = [r for r in caplog.records if r.name == "data.disk_full" and r.levelno == logging.ERROR]
     assert len(started) == len(HEADROOMS), [r.getMessage() for r in started]
     reopened = [r for r in caplog.records if "reopened after DuckDB invalidated it" in r.getMessage()]

@@ -1,6 +1,7 @@
 """Extreme dates: a time at the edge of Python's datetime range (year 1 with +14:00, 9999-12-31 with
 -14:00) overflows converting to UTC, which unchecked is a 500. Every route that takes a time answers 4xx
 naming it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,9 +11,16 @@ import pytest
 from api.openapi import document
 from api.params import TIME_PATTERN
 
-EXTREME = ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-14:00",
-           "9999-12-31T23:59:59", "9999-12-31T23:59:59.999999+14:00", "1969-12-30T23:59:59Z",
-           "9999-01-02T00:00:01Z"]
+EXTREME = [
+    "0001-01-01T00:00:00+14:00",
+    "0001-01-01T00:00:00",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-14:00",
+    "9999-12-31T23:59:59",
+    "9999-12-31T23:59:59.999999+14:00",
+    "1969-12-30T23:59:59Z",
+    "9999-01-02T00:00:01Z",
+]
 BODIES = {  # the write routes whose rows carry a time, with the smallest valid row
     "/api/predictions": ("predictions", {"id": "x", "model": "m", "score": 0.5}),
     "/api/outcomes": ("outcomes", {"id": "x", "label": 1}),
@@ -21,8 +29,13 @@ BODIES = {  # the write routes whose rows carry a time, with the smallest valid 
 
 def _time_parameters(doc: dict[str, Any]) -> list[tuple[str, str]]:
     """(path, name) of every GET query parameter the document types as a time."""
-    return [(path, p["name"]) for path, ops in doc["paths"].items() if "get" in ops
-            for p in ops["get"].get("parameters", []) if _is_time(p.get("schema", {}))]
+    return [
+        (path, p["name"])
+        for path, ops in doc["paths"].items()
+        if "get" in ops
+        for p in ops["get"].get("parameters", [])
+        if _is_time(p.get("schema", {}))
+    ]
 
 
 def _is_time(schema: dict[str, Any]) -> bool:
@@ -46,8 +59,7 @@ def _has_time(schema: Any, components: dict[str, Any]) -> bool:
 def _body_time_routes(doc: dict[str, Any]) -> list[str]:
     """POST routes whose request body has a date-time somewhere."""
     components = doc["components"]["schemas"]
-    return [path for path, ops in doc["paths"].items()
-            if _has_time(ops.get("post", {}).get("requestBody", {}), components)]
+    return [path for path, ops in doc["paths"].items() if _has_time(ops.get("post", {}).get("requestBody", {}), components)]
 
 
 def test_every_time_route_is_known_to_this_test() -> None:

@@ -1,5 +1,6 @@
 """Faults: psutil raising and the store refusing writes (disk full, simulated) while the app runs. It keeps
 serving, /api/system_health names the failing component, and it recovers by itself once the fault clears."""
+
 from __future__ import annotations
 
 import duckdb
@@ -32,10 +33,14 @@ def test_psutil_raising_is_reported_and_recovers(running, monkeypatch) -> None:
 
     def broken(*_args, **_kwargs):
         raise psutil.AccessDenied(pid=None, name="virtual_memory")
+
     with monkeypatch.context() as patched:
         patched.setattr(psutil, "virtual_memory", broken)
-        eventually(lambda: system()["status"] in ("warning", "critical") and "AccessDenied" in (system()["error"] or ""),
-                   timeout=WAIT, message="the failing collector reported")
+        eventually(
+            lambda: system()["status"] in ("warning", "critical") and "AccessDenied" in (system()["error"] or ""),
+            timeout=WAIT,
+            message="the failing collector reported",
+        )
         assert client.get("/api/ping").status_code == 200
         assert client.get("/").status_code == 200
     eventually(lambda: system()["status"] == "ok" and system()["error"] is None, timeout=WAIT, message="automatic recovery")
@@ -50,16 +55,21 @@ def test_store_write_errors_are_reported_rows_kept_and_recovery_is_automatic(run
 
     def disk_full(_batches):
         raise duckdb.IOException("could not write: No space left on device (simulated)")
+
     with monkeypatch.context() as patched:
         patched.setattr(writer, "write_now", disk_full)
-        eventually(lambda: writer_state()["status"] == "warning" and "No space left" in (writer_state()["error"] or ""),
-                   timeout=WAIT, message="the failing writer reported")
+        eventually(
+            lambda: writer_state()["status"] == "warning" and "No space left" in (writer_state()["error"] or ""),
+            timeout=WAIT,
+            message="the failing writer reported",
+        )
         held = writer.queue_length
         assert held > 0  # samples kept for the retry, not lost
         assert client.get("/api/ping").status_code == 200
         assert client.get("/api/recent_predictions").status_code == 200
     assert writer.write_now == real
-    eventually(lambda: writer_state()["status"] == "ok" and writer.queue_length < held, timeout=WAIT,
-               message="automatic recovery")
+    eventually(
+        lambda: writer_state()["status"] == "ok" and writer.queue_length < held, timeout=WAIT, message="automatic recovery"
+    )
     assert writer.stats.dropped == 0
     assert writer.stats.failures > 0

@@ -1,6 +1,7 @@
 """Forged dashboard inputs: every server callback listed at /_dash-dependencies gets forged
 values for each of its inputs and states in turn, and never answers 5xx (callbacks/guard.py gives the
 default view instead). Callbacks with pattern-matching ids are left out (their ids are not concrete)."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,25 @@ from dashboard.theme import DEFAULT_RANGE
 from tests.reliability.helpers import LONG
 
 # Raw JSON: 1e309, NaN and Infinity cannot be written by json.dumps but Python's parser (Flask's) reads them.
-FORGED = ['{"a": 1}', "[1, 2, 3]", "true", "-1", "1e309", "NaN", "Infinity", "-Infinity", '"x"', '""', "null",
-          '"abs:0001-01-01T00:00:00/9999-12-31T23:59:59"', '"abs:2026-01-02T00:00:00/2026-01-01T00:00:00"',
-          '[{"a": 1}]', '["/", "5m"]', '{"xaxis.range[0]": 5, "xaxis.range[1]": "x"}', '"' + "9" * 5000 + '"']
+FORGED = [
+    '{"a": 1}',
+    "[1, 2, 3]",
+    "true",
+    "-1",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    '"x"',
+    '""',
+    "null",
+    '"abs:0001-01-01T00:00:00/9999-12-31T23:59:59"',
+    '"abs:2026-01-02T00:00:00/2026-01-01T00:00:00"',
+    '[{"a": 1}]',
+    '["/", "5m"]',
+    '{"xaxis.range[0]": 5, "xaxis.range[1]": "x"}',
+    '"' + "9" * 5000 + '"',
+]
 
 
 def _random_json(rng: random.Random, depth: int = 0) -> Any:
@@ -42,18 +59,24 @@ def _outputs(spec: str) -> Any:
 
 def _body(callback: dict, values: list[str], changed: dict) -> str:
     def entries(items: list[dict], raw: list[str]) -> str:
-        return ", ".join(f'{{"id": {json.dumps(i["id"])}, "property": {json.dumps(i["property"])}, "value": {v}}}'
-                         for i, v in zip(items, raw, strict=True))
+        return ", ".join(
+            f'{{"id": {json.dumps(i["id"])}, "property": {json.dumps(i["property"])}, "value": {v}}}'
+            for i, v in zip(items, raw, strict=True)
+        )
+
     n = len(callback["inputs"])
-    return (f'{{"output": {json.dumps(callback["output"])}, "outputs": {json.dumps(_outputs(callback["output"]))}, '
-            f'"inputs": [{entries(callback["inputs"], values[:n])}], '
-            f'"state": [{entries(callback["state"], values[n:])}], '
-            f'"changedPropIds": [{json.dumps(changed["id"] + "." + changed["property"])}]}}')
+    return (
+        f'{{"output": {json.dumps(callback["output"])}, "outputs": {json.dumps(_outputs(callback["output"]))}, '
+        f'"inputs": [{entries(callback["inputs"], values[:n])}], '
+        f'"state": [{entries(callback["state"], values[n:])}], '
+        f'"changedPropIds": [{json.dumps(changed["id"] + "." + changed["property"])}]}}'
+    )
 
 
 def _server_callbacks(client) -> list[dict]:
-    return [c for c in client.get("/_dash-dependencies").get_json()
-            if not c.get("clientside_function") and "{" not in c["output"]]
+    return [
+        c for c in client.get("/_dash-dependencies").get_json() if not c.get("clientside_function") and "{" not in c["output"]
+    ]
 
 
 def test_every_callback_answers_forged_inputs_without_a_server_error(make_app) -> None:
@@ -69,17 +92,31 @@ def test_every_callback_answers_forged_inputs_without_a_server_error(make_app) -
             for forged in FORGED + extra:
                 values = ["null"] * len(items)
                 values[k] = forged
-                response = client.post("/_dash-update-component", data=_body(callback, values, target),
-                                       content_type="application/json")
+                response = client.post(
+                    "/_dash-update-component", data=_body(callback, values, target), content_type="application/json"
+                )
                 posts += 1
                 if response.status_code >= 500:
-                    failures.append((callback["output"][:60], f'{target["id"]}.{target["property"]}', forged[:40]))
+                    failures.append((callback["output"][:60], f"{target['id']}.{target['property']}", forged[:40]))
     print(f"\n{posts} forged callback POSTs to {len(callbacks)} callbacks, {len(failures)} server errors")
     assert not failures, failures[:20]
 
 
-@pytest.mark.parametrize("value", [{"a": 1}, [1, 2, 3], True, -1, float("inf"), float("nan"), "x", None,
-                                   "abs:0001-01-01T00:00:00/9999-12-31T23:59:59", "abs:2026-01-02/2026-01-01"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": 1},
+        [1, 2, 3],
+        True,
+        -1,
+        float("inf"),
+        float("nan"),
+        "x",
+        None,
+        "abs:0001-01-01T00:00:00/9999-12-31T23:59:59",
+        "abs:2026-01-02/2026-01-01",
+    ],
+)
 def test_a_forged_range_is_the_default_range(value) -> None:
     assert guard.range_key(value) == DEFAULT_RANGE
 
@@ -93,8 +130,10 @@ def test_real_values_pass_the_guard_unchanged() -> None:
     assert guard.number(0.5) == 0.5
     assert guard.number(True) is None
     assert guard.count(3) == 3
-    body = {"inputs": [{"id": "time-range", "property": "value", "value": "1h"},
-                       {"id": "x", "property": "n_clicks", "value": 2}], "state": []}
+    body = {
+        "inputs": [{"id": "time-range", "property": "value", "value": "1h"}, {"id": "x", "property": "n_clicks", "value": 2}],
+        "state": [],
+    }
     before = json.dumps(body)
     guard.clean_body(body)
     assert json.dumps(body) == before

@@ -1,6 +1,7 @@
 """Schemathesis against /api/openapi.json on a live server with all its checks, with and without the
 token: no server error, no response outside the document. Fast: 20 examples per operation;
 `make reliability`: 100."""
+
 from __future__ import annotations
 
 import re
@@ -18,14 +19,24 @@ EXAMPLES = 100 if LONG else 20
 # The fast run skips the coverage phase (boundary values of every parameter: most of the run's time).
 PHASES = "examples,coverage,fuzzing,stateful" if LONG else "examples,fuzzing"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-pytestmark = pytest.mark.skipif(not SCHEMATHESIS.exists() and shutil.which("schemathesis") is None,
-                                reason="schemathesis is not installed (requirements-dev.txt)")
+pytestmark = pytest.mark.skipif(
+    not SCHEMATHESIS.exists() and shutil.which("schemathesis") is None,
+    reason="schemathesis is not installed (requirements-dev.txt)",
+)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, models_dir):
-    live = LiveServer(tmp_path_factory.mktemp("fuzz") / "live.duckdb", "--no-demo", "--models-dir", str(models_dir),
-                      "--api-token", TOKEN, "--writer-flush-interval", "0.2")
+    live = LiveServer(
+        tmp_path_factory.mktemp("fuzz") / "live.duckdb",
+        "--no-demo",
+        "--models-dir",
+        str(models_dir),
+        "--api-token",
+        TOKEN,
+        "--writer-flush-interval",
+        "0.2",
+    )
     try:
         yield live.wait_ready()
     finally:
@@ -33,9 +44,25 @@ def server(tmp_path_factory, models_dir):
 
 
 def _fuzz(server: LiveServer, workdir: Path, *extra: str) -> tuple[int, str]:
-    command = [str(SCHEMATHESIS if SCHEMATHESIS.exists() else shutil.which("schemathesis")), "run",
-               server.url + "/api/openapi.json", "--checks", "all", "--max-examples", str(EXAMPLES), "--seed", "8",
-               "--workers", "2", "--phases", PHASES, "--no-color", "--request-timeout", "30", *extra]
+    command = [
+        str(SCHEMATHESIS if SCHEMATHESIS.exists() else shutil.which("schemathesis")),
+        "run",
+        server.url + "/api/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(EXAMPLES),
+        "--seed",
+        "8",
+        "--workers",
+        "2",
+        "--phases",
+        PHASES,
+        "--no-color",
+        "--request-timeout",
+        "30",
+        *extra,
+    ]
     # Its own folder: schemathesis keeps a failure database in the working directory.
     result = subprocess.run(command, capture_output=True, text=True, timeout=1500, cwd=workdir)
     return result.returncode, result.stdout + result.stderr
@@ -71,8 +98,10 @@ def test_fuzzing_finds_no_server_error_and_no_schema_violation(server, tmp_path,
     failures = _figures(output)
     server_errors = sum(n for name, n in failures.items() if "Server error" in name)
     schema_violations = sum(n for name, n in failures.items() if "schema" in name.lower() and "Response" in name)
-    print(f"\nfuzz {auth}: examples/operation={EXAMPLES} server errors={server_errors} "
-          f"schema violations={schema_violations} all failures={failures}")
+    print(
+        f"\nfuzz {auth}: examples/operation={EXAMPLES} server errors={server_errors} "
+        f"schema violations={schema_violations} all failures={failures}"
+    )
     print(output.split("SUMMARY")[-1][-800:])
     assert "Test cases:" in output, output[-3000:]
     unexplained = _unexplained(output)

@@ -1,4 +1,5 @@
 """Security headers on every kind of response, no version banner, no traceback in any error body."""
+
 from __future__ import annotations
 
 import socket
@@ -8,8 +9,17 @@ import requests
 
 from tests.reliability.helpers import post_rules
 
-PATHS = ["/", "/system", "/api/system_health", "/api/openapi.json", "/metrics", "/api/nope", "/assets/predwatch.css",
-         "/_dash-layout", "/_dash-dependencies"]
+PATHS = [
+    "/",
+    "/system",
+    "/api/system_health",
+    "/api/openapi.json",
+    "/metrics",
+    "/api/nope",
+    "/assets/predwatch.css",
+    "/_dash-layout",
+    "/_dash-dependencies",
+]
 
 
 def _check_headers(headers, path: str) -> None:
@@ -41,17 +51,23 @@ def test_pages_allow_exactly_dashs_inline_scripts(app, client) -> None:
 def _force_store_failure(app, monkeypatch) -> None:
     def broken(*_args, **_kwargs):
         raise RuntimeError("SECRET-INTERNAL-DETAIL in /work/main/data/store.py line 1")
+
     for name in ("fetch_df", "fetch_all", "fetch_dicts", "fetch_one"):
         monkeypatch.setattr(app.predwatch.runtime.store, name, broken)
 
 
 def test_no_traceback_or_internal_detail_in_error_bodies(app, client, monkeypatch) -> None:
     _force_store_failure(app, monkeypatch)
-    responses = [client.get("/api/recent_predictions"), client.get("/api/performance_metrics"),
-                 client.get("/api/nope"), client.put("/api/predictions"), client.post("/api/predictions", data="x"),
-                 client.post("/api/predictions", data="{", content_type="application/json"),
-                 client.post("/_dash-update-component", data="{", content_type="application/json"),
-                 client.post("/_dash-update-component", json={"output": "nope.figure", "inputs": []})]
+    responses = [
+        client.get("/api/recent_predictions"),
+        client.get("/api/performance_metrics"),
+        client.get("/api/nope"),
+        client.put("/api/predictions"),
+        client.post("/api/predictions", data="x"),
+        client.post("/api/predictions", data="{", content_type="application/json"),
+        client.post("/_dash-update-component", data="{", content_type="application/json"),
+        client.post("/_dash-update-component", json={"output": "nope.figure", "inputs": []}),
+    ]
     assert any(r.status_code == 500 for r in responses)
     for response in responses:
         body = response.get_data(as_text=True)
@@ -79,8 +95,9 @@ def test_live_server_has_no_version_banner(server) -> None:
         _check_headers(response.headers, path)
     # An error raised by waitress itself (before Flask) still names no server version.
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(b"POST /api/predictions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 10000000000\r\n\r\n{")
+        sock.sendall(
+            b"POST /api/predictions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{"
+        )
         answer = _read_all(sock).decode(errors="replace")
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
     assert "waitress" not in answer.lower()

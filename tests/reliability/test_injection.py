@@ -1,6 +1,7 @@
 """Hostile strings in every query parameter of every GET route (from the OpenAPI document and the
 url_map) and in every string field of every POST body: no 500, no data change, nothing read from disk;
 and the serving connection can no longer read files or change its configuration."""
+
 from __future__ import annotations
 
 import copy
@@ -15,9 +16,12 @@ from tests.api.helpers import log
 from tests.reliability.helpers import HOSTILE, PASSWD_MARK, TOKEN, get_operations, set_path, string_fields, table_counts
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-VALID_BODIES = {"/api/predictions": {"predictions": [log("inj-1")]},
-                "/api/outcomes": {"outcomes": [{"id": "inj-1", "label": 1, "timestamp": "2026-11-27T12:00:00Z"}]},
-                "/api/predict": {"model": "champion", "features": {"x": 1.0}}, "/api/demo": {"load_spike": False}}
+VALID_BODIES = {
+    "/api/predictions": {"predictions": [log("inj-1")]},
+    "/api/outcomes": {"outcomes": [{"id": "inj-1", "label": 1, "timestamp": "2026-11-27T12:00:00Z"}]},
+    "/api/predict": {"model": "champion", "features": {"x": 1.0}},
+    "/api/demo": {"load_spike": False},
+}
 LEAKS = [Path("/tmp/predwatch-leak.csv"), Path("/tmp/predwatch-evil.duckdb")]
 # Tables the request itself may legitimately add rows to (an id that looks like SQL is still just an id).
 INGEST_TABLES = {"predictions", "prediction_features", "prediction_categories", "outcomes"}
@@ -83,8 +87,9 @@ def test_hostile_strings_in_every_string_field_of_every_body(target) -> None:
             response = client.post(path, json=body, headers=AUTH)
             _check(response, (path, field, value))
             after = table_counts(store)
-            assert {t: n for t, n in after.items() if t not in INGEST_TABLES} == \
-                   {t: n for t, n in before.items() if t not in INGEST_TABLES}, (path, field, value)
+            assert {t: n for t, n in after.items() if t not in INGEST_TABLES} == {
+                t: n for t, n in before.items() if t not in INGEST_TABLES
+            }, (path, field, value)
             assert all(after[t] >= before[t] for t in INGEST_TABLES & after.keys())
     # What was stored is the literal string: it reached SQL as a bound value.
     stored = {r[0] for r in store.fetch_all("test.ids", "SELECT id FROM predictions")}
@@ -96,9 +101,15 @@ def test_hostile_strings_in_every_string_field_of_every_body(target) -> None:
 def test_serving_connection_reads_no_files_and_is_locked(app) -> None:
     store = app.predwatch.runtime.store
     assert store.configuration_locked()
-    for sql in ["SELECT * FROM read_text('/etc/passwd')", "SELECT * FROM read_csv('/etc/passwd')",
-                "COPY (SELECT 1) TO '/tmp/predwatch-leak.csv'", "ATTACH '/tmp/predwatch-evil.duckdb' AS evil",
-                "SET enable_external_access = true", "SET lock_configuration = false", "INSTALL httpfs"]:
+    for sql in [
+        "SELECT * FROM read_text('/etc/passwd')",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "COPY (SELECT 1) TO '/tmp/predwatch-leak.csv'",
+        "ATTACH '/tmp/predwatch-evil.duckdb' AS evil",
+        "SET enable_external_access = true",
+        "SET lock_configuration = false",
+        "INSTALL httpfs",
+    ]:
         # DuckDB's own lock-down, below the store's read-only guard (which refuses COPY before DuckDB sees it)
         with pytest.raises(duckdb.Error) as raised, store.cursor() as cur:
             cur.execute(sql)

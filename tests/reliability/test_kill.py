@@ -1,6 +1,7 @@
 """Crash durability: a child process ingests batches while the server is SIGKILLed at random moments
 and restarted on the same database; every acknowledged batch survives whole, no batch is partial, and
 retries of an unacknowledged batch store no duplicate. Fast: 3 kills; `make reliability`: 20."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,21 @@ class Restartable:
     def __init__(self, db: Path, models_dir: Path) -> None:
         self.db, self.port = db, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.args = [sys.executable, str(ROOT / "app.py"), "--port", str(self.port), "--db", str(db), "--no-demo",
-                     "--models-dir", str(models_dir), "--sample-interval", "0.5", "--writer-flush-interval", "0.2"]
+        self.args = [
+            sys.executable,
+            str(ROOT / "app.py"),
+            "--port",
+            str(self.port),
+            "--db",
+            str(db),
+            "--no-demo",
+            "--models-dir",
+            str(models_dir),
+            "--sample-interval",
+            "0.5",
+            "--writer-flush-interval",
+            "0.2",
+        ]
         self.log = open(db.parent / "server.log", "ab")
         self.proc: subprocess.Popen | None = None
 
@@ -77,8 +91,12 @@ def _wait_for_new_ack(path: Path, seen: int) -> None:
 def test_sigkill_during_ingest_loses_no_acknowledged_batch(tmp_path, models_dir) -> None:
     server, ack_path, rng = Restartable(tmp_path / "kill.duckdb", models_dir), tmp_path / "acks.txt", random.Random(8)
     restarts = [server.start()]
-    client = subprocess.Popen([sys.executable, str(HERE / "ingest_client.py"), server.url, str(ack_path), str(ROWS)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = subprocess.Popen(
+        [sys.executable, str(HERE / "ingest_client.py"), server.url, str(ack_path), str(ROWS)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(KILLS):
             _wait_for_new_ack(ack_path, len(_acks(ack_path)))
@@ -98,9 +116,11 @@ def test_sigkill_during_ingest_loses_no_acknowledged_batch(tmp_path, models_dir)
     lost = sum(ROWS - per_batch.get(f"b{n}", 0) for n, _, _ in acks)
     partial = [b for b, n in per_batch.items() if n != ROWS]
     retried = sum(1 for _, stored, dup in acks if dup)
-    print(f"\nkills={KILLS} acknowledged batches={len(acks)} rows={total} acknowledged rows lost={lost} "
-          f"partial batches={len(partial)} duplicates stored={total - distinct} retried-after-commit={retried} "
-          f"restart seconds: max={max(restarts[1:]):.2f} mean={sum(restarts[1:]) / KILLS:.2f}")
+    print(
+        f"\nkills={KILLS} acknowledged batches={len(acks)} rows={total} acknowledged rows lost={lost} "
+        f"partial batches={len(partial)} duplicates stored={total - distinct} retried-after-commit={retried} "
+        f"restart seconds: max={max(restarts[1:]):.2f} mean={sum(restarts[1:]) / KILLS:.2f}"
+    )
     assert len(acks) > KILLS
     assert lost == 0
     assert partial == []

@@ -1,5 +1,6 @@
 """Resource limits: oversized bodies are refused before they are read (413, little memory), huge limits
 and ranges are capped or refused, and slow or hanging clients do not block anyone else."""
+
 from __future__ import annotations
 
 import socket
@@ -19,8 +20,18 @@ RANGE_PARAMS = {"start", "end", "from", "to", "since", "until", "range", "window
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, models_dir):
-    live = LiveServer(tmp_path_factory.mktemp("limits") / "live.duckdb", "--no-demo", "--models-dir", str(models_dir),
-                      "--threads", "2", "--max-body-mb", "1", "--api-token", TOKEN)
+    live = LiveServer(
+        tmp_path_factory.mktemp("limits") / "live.duckdb",
+        "--no-demo",
+        "--models-dir",
+        str(models_dir),
+        "--threads",
+        "2",
+        "--max-body-mb",
+        "1",
+        "--api-token",
+        TOKEN,
+    )
     try:
         yield live.wait_ready()
     finally:
@@ -30,8 +41,10 @@ def server(tmp_path_factory, models_dir):
 def _send_oversized(port: int, path: str) -> str:
     """POST a 50 MB body; the server may answer and close before it is all sent."""
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     f"Authorization: Bearer {TOKEN}\r\nContent-Length: {BODY_BYTES}\r\n\r\n".encode())
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {TOKEN}\r\nContent-Length: {BODY_BYTES}\r\n\r\n".encode()
+        )
         chunk = b"[" + b"1," * (1024 * 512)
         try:
             for _ in range(BODY_BYTES // len(chunk)):
@@ -67,16 +80,20 @@ def test_flask_also_refuses_oversized_bodies_on_every_post_route(make_app) -> No
     app = make_app(max_body_mb=0.01, api_token=TOKEN, demo=True)
     client = app.server.test_client()
     for path in post_rules(app.server.url_map):
-        response = client.post(path, data=b"{" + b" " * 20_000 + b"}", content_type="application/json",
-                               headers={"Authorization": f"Bearer {TOKEN}"})
+        response = client.post(
+            path, data=b"{" + b" " * 20_000 + b"}", content_type="application/json", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
         assert response.status_code == 413, path
 
 
 def test_huge_limits_and_ranges_are_capped_or_refused(client) -> None:
     for path, params in get_operations(document()):
         for name in params:
-            values = ["1000000000", str(10**30), "-1"] if name == "limit" else (
-                ["1926-01-01T00:00:00Z", "36500d", "876000h", "3153600000"] if name in RANGE_PARAMS else [])
+            values = (
+                ["1000000000", str(10**30), "-1"]
+                if name == "limit"
+                else (["1926-01-01T00:00:00Z", "36500d", "876000h", "3153600000"] if name in RANGE_PARAMS else [])
+            )
             for value in values:
                 started = time.perf_counter()
                 response = client.get(path, query_string={name: value})
@@ -95,8 +112,10 @@ def test_slow_and_hanging_clients_do_not_block_others(server) -> None:
             if i % 2:
                 sock.sendall(b"GET /api/system_health HTTP/1.1\r\nHost: x\r\n")  # headers never finished
             else:
-                sock.sendall(b"POST /api/predictions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: 1000\r\n\r\n{\"predictions\": [")  # body never finished
+                sock.sendall(
+                    b"POST /api/predictions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b'Content-Length: 1000\r\n\r\n{"predictions": ['
+                )  # body never finished
             hanging.append(sock)
         started = time.perf_counter()
         for _ in range(5):

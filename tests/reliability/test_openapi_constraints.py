@@ -2,6 +2,7 @@
 built from it sends nothing schema-valid that the server then refuses: a time the document's pattern allows is
 accepted and one it refuses is refused, by query and by body alike; batch sizes, unique rows, export tables
 and the large-body 503 are in the document."""
+
 from __future__ import annotations
 
 import re
@@ -12,11 +13,31 @@ from api.openapi import document
 from api.schemas import MAX_BATCH
 from data.queries.export import EXPORTABLE
 
-ALLOWED = ["2026-03-01T00:00:00Z", "2026-03-01t00:00:00z", "2026-03-01 00:00:00", "2026-03-01T00:00:00.123456789+05:30",
-           "2024-02-29T12:00:00-23:59", "2000-02-29T00:00:00Z", "1970-01-01T00:00:00+23:59", "9998-12-31T23:59:59-23:59"]
-REFUSED = ["2026-03-01", "2026-03-01T10:00", "1700000000", "2026-02-29T00:00:00Z", "2100-02-29T00:00:00Z",
-           "2026-04-31T00:00:00Z", "2026-03-01T00:00:60Z", "2026-03-01T24:00:00Z", "2026-03-01T00:00:00.Z",
-           "2026-03-01T00:00:00+24:00", "1969-12-31T23:00:00-05:00", "9999-01-01T00:00:00Z", "2026-03-01T00:00:00+0530"]
+ALLOWED = [
+    "2026-03-01T00:00:00Z",
+    "2026-03-01t00:00:00z",
+    "2026-03-01 00:00:00",
+    "2026-03-01T00:00:00.123456789+05:30",
+    "2024-02-29T12:00:00-23:59",
+    "2000-02-29T00:00:00Z",
+    "1970-01-01T00:00:00+23:59",
+    "9998-12-31T23:59:59-23:59",
+]
+REFUSED = [
+    "2026-03-01",
+    "2026-03-01T10:00",
+    "1700000000",
+    "2026-02-29T00:00:00Z",
+    "2100-02-29T00:00:00Z",
+    "2026-04-31T00:00:00Z",
+    "2026-03-01T00:00:60Z",
+    "2026-03-01T24:00:00Z",
+    "2026-03-01T00:00:00.Z",
+    "2026-03-01T00:00:00+24:00",
+    "1969-12-31T23:00:00-05:00",
+    "9999-01-01T00:00:00Z",
+    "2026-03-01T00:00:00+0530",
+]
 ROWS = {"/api/predictions": ("predictions", {"model": "m", "score": 0.5}), "/api/outcomes": ("outcomes", {"label": 1})}
 
 

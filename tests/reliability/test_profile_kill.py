@@ -2,6 +2,7 @@
 it is SIGKILLed at random moments (mid-refresh among them); the first refresh after the kills (what a
 restarted evaluation job does first) leaves profiles equal to a rebuild from the raw rows: no count the
 raw rows hold is lost or counted twice."""
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,12 @@ def test_sigkill_mid_refresh_loses_no_profile_counts(tmp_path) -> None:
     reference(store, np.random.default_rng(5))
     store.close()
     for kill in range(KILLS):
-        child = subprocess.Popen([sys.executable, "-m", "tests.reliability.profile_child", str(db), str(kill)],
-                                 cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.profile_child", str(db), str(kill)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         # Starting Python and the store takes seconds on a loaded host: count from the first commit.
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "refreshed"

@@ -2,6 +2,7 @@
 
 waitress's default connection_limit (100) lets 200 such sockets stop every other request until the idle
 timeout (120 s), so app.py sets the limits deliberately (see README, Reliability)."""
+
 from __future__ import annotations
 
 import socket
@@ -44,8 +45,12 @@ def test_ping_and_dashboard_answer_with_500_slow_header_sockets_open(start_serve
     server = start_server()
     slow = _open_slow(server.port, SLOW_SOCKETS)
     try:
-        held = eventually(lambda: (n := _established(server.proc.pid)) >= SLOW_SOCKETS and n, timeout=30, interval=0.2,
-                          message=lambda: f"{SLOW_SOCKETS} connections held (held {_established(server.proc.pid)})")
+        held = eventually(
+            lambda: (n := _established(server.proc.pid)) >= SLOW_SOCKETS and n,
+            timeout=30,
+            interval=0.2,
+            message=lambda: f"{SLOW_SOCKETS} connections held (held {_established(server.proc.pid)})",
+        )
         latencies = [_probe(server.url + "/api/ping") for _ in range(PROBES)]
         page = _probe(server.url + "/")
         trickled_until = time.monotonic() + TRICKLE_SECONDS
@@ -54,10 +59,11 @@ def test_ping_and_dashboard_answer_with_500_slow_header_sockets_open(start_serve
                 sock.sendall(b"X")  # one more header byte: never idle, never complete
             latencies.append(_probe(server.url + "/api/ping"))
             time.sleep(1)
-        print(f"\n{held} slow sockets held by the server; /api/ping over {len(latencies)} probes: "
-              f"max {max(latencies) * 1000:.0f} ms, median {sorted(latencies)[len(latencies) // 2] * 1000:.0f} ms; "
-              f"dashboard page {page * 1000:.0f} ms")
+        print(
+            f"\n{held} slow sockets held by the server; /api/ping over {len(latencies)} probes: "
+            f"max {max(latencies) * 1000:.0f} ms, median {sorted(latencies)[len(latencies) // 2] * 1000:.0f} ms; "
+            f"dashboard page {page * 1000:.0f} ms"
+        )
     finally:
         for sock in slow:
             sock.close()
-

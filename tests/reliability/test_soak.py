@@ -3,6 +3,7 @@ API client ingesting old predictions for it to delete. Sampled every few seconds
 WAL size, the writer queue and its drop counter, the rows stored, retention passes, and /api/predict latency.
 Fast: 50 s (~75 s with start-up); `make reliability` (PREDWATCH_RELIABILITY_LONG=1): 10 minutes.
 Figures print under `pytest -s`."""
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,18 @@ def _drive(url: str, stop: threading.Event, traffic: Traffic) -> None:
     features = {name: 1.0 for name in FEATURES}
     while not stop.is_set():
         stamp = (datetime.now(UTC) - OLD).isoformat()
-        body = {"predictions": [{"id": f"soak-{number}-{i}", "model": "soak", "score": (i % 100) / 100,
-                                 "timestamp": stamp, "features": {"a": float(i)}} for i in range(INGEST_ROWS)]}
+        body = {
+            "predictions": [
+                {
+                    "id": f"soak-{number}-{i}",
+                    "model": "soak",
+                    "score": (i % 100) / 100,
+                    "timestamp": stamp,
+                    "features": {"a": float(i)},
+                }
+                for i in range(INGEST_ROWS)
+            ]
+        }
         try:
             answer = session.post(url + "/api/predictions", json=body, timeout=30)
             traffic.ingested += answer.json()["stored"] if answer.status_code == 200 else 0
@@ -96,13 +107,17 @@ def _metrics(url: str) -> dict[str, float]:
 
 
 def _sample(url: str, process: psutil.Process, wal: Path, started: float) -> dict[str, float]:
-    return {"t": time.monotonic() - started, "rss": process.memory_info().rss,
-            "wal": wal.stat().st_size if wal.exists() else 0, **_metrics(url)}
+    return {
+        "t": time.monotonic() - started,
+        "rss": process.memory_info().rss,
+        "wal": wal.stat().st_size if wal.exists() else 0,
+        **_metrics(url),
+    }
 
 
 def lower_envelope(points: list[tuple[float, float]], size: int) -> list[tuple[float, float]]:
     """The lowest point of each run of `size` points."""
-    return [min(points[i:i + size], key=lambda p: p[1]) for i in range(0, len(points) - size + 1, size)]
+    return [min(points[i : i + size], key=lambda p: p[1]) for i in range(0, len(points) - size + 1, size)]
 
 
 def slope_per_hour(points: list[tuple[float, float]]) -> float:
@@ -114,8 +129,9 @@ def slope_per_hour(points: list[tuple[float, float]]) -> float:
 
 def _deleted_by_retention(log: str) -> int:
     """Raw predictions deleted, from the retention job's own log lines."""
-    return sum(int(n) for line in log.splitlines() if "retention: deleted" in line
-               for n in re.findall(r"'predictions': (\d+)", line))
+    return sum(
+        int(n) for line in log.splitlines() if "retention: deleted" in line for n in re.findall(r"'predictions': (\d+)", line)
+    )
 
 
 def _stored(db: Path) -> tuple[int, int]:
@@ -131,9 +147,22 @@ def _stored(db: Path) -> tuple[int, int]:
 
 @pytest.mark.timeout(SECONDS + 240)
 def test_soak_at_ten_times_the_demo_rate_with_retention(start_server, tmp_path) -> None:
-    server = start_server("--demo", "--demo-rate", str(DEMO_RATE), "--retention-interval", str(RETENTION_INTERVAL),
-                          "--retention-predictions-days", "1", "--retention-system-hours", "1",
-                          "--writer-flush-interval", "0.5", "--log-level", "info", db=tmp_path / "soak.duckdb")
+    server = start_server(
+        "--demo",
+        "--demo-rate",
+        str(DEMO_RATE),
+        "--retention-interval",
+        str(RETENTION_INTERVAL),
+        "--retention-predictions-days",
+        "1",
+        "--retention-system-hours",
+        "1",
+        "--writer-flush-interval",
+        "0.5",
+        "--log-level",
+        "info",
+        db=tmp_path / "soak.duckdb",
+    )
     process, wal = psutil.Process(server.proc.pid), Path(str(server.db) + ".wal")
     stop, traffic = threading.Event(), Traffic()
     driver = threading.Thread(target=_drive, args=(server.url, stop, traffic), daemon=True)
@@ -160,20 +189,30 @@ def test_soak_at_ten_times_the_demo_rate_with_retention(start_server, tmp_path) 
     last, first = samples[-1], samples[0]
     predict = sorted(traffic.predict_seconds)
     p99 = predict[int(0.99 * (len(predict) - 1))] if predict else float("nan")
-    print(f"\nsoak {SECONDS} s at demo rate {DEMO_RATE:.0f}/s, retention every {RETENTION_INTERVAL} s, "
-          f"samples every {STEP:.0f} s: {len(samples)}")
-    print(f"RSS start {first['rss'] / 2**20:.1f} MB, end {last['rss'] / 2**20:.1f} MB, max "
-          f"{max(s['rss'] for s in samples) / 2**20:.1f} MB; growth over the second half {rss_mb_h:+.1f} MB/h "
-          f"extrapolated (bound {RSS_BOUND_MB_PER_HOUR} MB/h), {rss_mb_h * 2**20 / max(rows_h, 1):.0f} B per row written")
+    print(
+        f"\nsoak {SECONDS} s at demo rate {DEMO_RATE:.0f}/s, retention every {RETENTION_INTERVAL} s, "
+        f"samples every {STEP:.0f} s: {len(samples)}"
+    )
+    print(
+        f"RSS start {first['rss'] / 2**20:.1f} MB, end {last['rss'] / 2**20:.1f} MB, max "
+        f"{max(s['rss'] for s in samples) / 2**20:.1f} MB; growth over the second half {rss_mb_h:+.1f} MB/h "
+        f"extrapolated (bound {RSS_BOUND_MB_PER_HOUR} MB/h), {rss_mb_h * 2**20 / max(rows_h, 1):.0f} B per row written"
+    )
     print("RSS MB every sample: " + " ".join(f"{s['rss'] / 2**20:.0f}" for s in samples))
     print(f"WAL max {wal_max / 2**20:.2f} MB (bound {WAL_BOUND_BYTES / 2**20:.0f} MB), end {last['wal'] / 2**20:.2f} MB")
-    print(f"writer queue max {queue_max:.0f} of {capacity}, dropped {last['writer_dropped_total']:.0f}, "
-          f"failures {last['writer_failures_total']:.0f}, rows written {last['writer_rows_written_total']:.0f}")
-    print(f"predictions ok {last['predictions_ok']:.0f}, stored at the end {stored}, ingested old rows "
-          f"{traffic.ingested}, deleted by retention {deleted}, old rows left {still_old}")
-    print(f"retention passes {last.get('retention_passes', 0):.0f}, errors {last.get('retention_errors', 0):.0f}; "
-          f"/api/predict calls {len(predict)}, median {1000 * statistics.median(predict):.1f} ms, "
-          f"p99 {1000 * p99:.1f} ms, max {1000 * predict[-1]:.1f} ms; client failures {len(traffic.failures)}")
+    print(
+        f"writer queue max {queue_max:.0f} of {capacity}, dropped {last['writer_dropped_total']:.0f}, "
+        f"failures {last['writer_failures_total']:.0f}, rows written {last['writer_rows_written_total']:.0f}"
+    )
+    print(
+        f"predictions ok {last['predictions_ok']:.0f}, stored at the end {stored}, ingested old rows "
+        f"{traffic.ingested}, deleted by retention {deleted}, old rows left {still_old}"
+    )
+    print(
+        f"retention passes {last.get('retention_passes', 0):.0f}, errors {last.get('retention_errors', 0):.0f}; "
+        f"/api/predict calls {len(predict)}, median {1000 * statistics.median(predict):.1f} ms, "
+        f"p99 {1000 * p99:.1f} ms, max {1000 * predict[-1]:.1f} ms; client failures {len(traffic.failures)}"
+    )
 
     assert not traffic.failures, traffic.failures[:5]
     assert rss_mb_h < RSS_BOUND_MB_PER_HOUR

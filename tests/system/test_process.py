@@ -1,4 +1,5 @@
 """The real `python app.py` process: start, serve, refuse a locked database, shut down cleanly."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,7 +17,10 @@ from tests.conftest import ROOT
 def test_second_process_on_the_same_database_exits_2_with_a_clear_message(live_server) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--db", str(live_server.db), "--port", "1"],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     assert result.returncode == 2
     assert result.stderr.strip() == f"predwatch: database {live_server.db} is in use by process PID {live_server.proc.pid}"
@@ -42,16 +46,24 @@ def test_signal_stops_cleanly_flushing_the_writer(start_server, sig: int) -> Non
 def test_busy_port_exits_2(live_server, tmp_path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--db", str(tmp_path / "other.duckdb"), "--port", str(live_server.port)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{live_server.port}" in result.stderr
 
 
 def test_bad_setting_exits_2(tmp_path) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "--db", str(tmp_path / "x.duckdb")],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT,
-                            env={"PATH": "/usr/bin:/bin", "PREDWATCH_PORT": "not-a-port"})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "--db", str(tmp_path / "x.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PREDWATCH_PORT": "not-a-port"},
+    )
     assert result.returncode == 2
     assert "PREDWATCH_PORT" in result.stderr
 

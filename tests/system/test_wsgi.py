@@ -1,5 +1,6 @@
 """Predwatch under gunicorn (wsgi.py): one worker serves, runs its collectors and stops cleanly; a start
 with two workers is refused with a clear message before anything is served."""
+
 from __future__ import annotations
 
 import os
@@ -21,11 +22,34 @@ pytestmark = pytest.mark.skipif(GUNICORN is None, reason="gunicorn is not instal
 
 
 def _gunicorn(db: Path, models_dir: Path, workers: int, port: int, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "PREDWATCH_DB": str(db), "PREDWATCH_MODELS_DIR": str(models_dir), "PREDWATCH_DEMO": "0",
-           "PREDWATCH_SAMPLE_INTERVAL": "0.5", "PREDWATCH_WRITER_FLUSH_INTERVAL": "0.2"}
-    return subprocess.Popen([GUNICORN, "--workers", str(workers), "--threads", "2", "--bind", f"127.0.0.1:{port}",
-                             "--graceful-timeout", "10", *extra, "wsgi:application"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "PREDWATCH_DB": str(db),
+        "PREDWATCH_MODELS_DIR": str(models_dir),
+        "PREDWATCH_DEMO": "0",
+        "PREDWATCH_SAMPLE_INTERVAL": "0.5",
+        "PREDWATCH_WRITER_FLUSH_INTERVAL": "0.2",
+    }
+    return subprocess.Popen(
+        [
+            GUNICORN,
+            "--workers",
+            str(workers),
+            "--threads",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "10",
+            *extra,
+            "wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _finish(proc: subprocess.Popen, timeout: float) -> tuple[int, str]:

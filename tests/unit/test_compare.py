@@ -1,5 +1,6 @@
 """Compare periods, the pure part: shifting an earlier period onto the current axis, labels, notes,
 and the figures' earlier traces (validated, since the builders skip plotly's validation)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,9 +18,21 @@ DAY = timedelta(days=1)
 
 
 def series(start: datetime, rate: float, p95: float = 0.004, n: int = 3) -> pd.DataFrame:
-    return pd.DataFrame([{"ts": start + timedelta(seconds=12 * i), "model": m, "requests_per_second": rate,
-                          "errors_per_second": rate / 10, "p50": 0.001, "p95": p95, "p99": 0.009}
-                         for m in ("a", "b") for i in range(n)])
+    return pd.DataFrame(
+        [
+            {
+                "ts": start + timedelta(seconds=12 * i),
+                "model": m,
+                "requests_per_second": rate,
+                "errors_per_second": rate / 10,
+                "p50": 0.001,
+                "p95": p95,
+                "p99": 0.009,
+            }
+            for m in ("a", "b")
+            for i in range(n)
+        ]
+    )
 
 
 def one_day_earlier(frame: pd.DataFrame) -> compare.Earlier:
@@ -57,7 +70,8 @@ def test_no_earlier_data_gives_the_note_and_the_change_line_says_so() -> None:
 def test_the_change_line_states_both_values_and_the_change() -> None:
     now, before = series(T0, 11.0, p95=0.041), one_day_earlier(series(T0 - DAY, 10.0, p95=0.038))
     assert compare.predictions_changes(now, before) == (
-        "throughput 22/s vs 20/s 1 d earlier (+10 %); typical p95 latency 41 ms vs 38 ms 1 d earlier (+8 %).")
+        "throughput 22/s vs 20/s 1 d earlier (+10 %); typical p95 latency 41 ms vs 38 ms 1 d earlier (+8 %)."
+    )
     assert compare.change_text("x", 1.0, 0.0, "", "1 d earlier") == "x 1 vs 0 1 d earlier"
 
 
@@ -83,8 +97,9 @@ def test_predictions_charts_overlay_the_earlier_period_dotted_with_its_real_time
     assert throughput.layout.title.text == "Throughput"
     assert throughput.layout.legend.orientation == "v"
     latency = figs.make_latency_figure(now, "r", before)
-    assert [t.name for t in earlier_traces(latency)] == [f"{m} {p} (1 d earlier)" for p in ("p50", "p95", "p99")
-                                                          for m in ("a", "b")]
+    assert [t.name for t in earlier_traces(latency)] == [
+        f"{m} {p} (1 d earlier)" for p in ("p50", "p95", "p99") for m in ("a", "b")
+    ]
     assert list(earlier_traces(latency)[2].y) == pytest.approx([4.0] * 3)  # a p95: by percentile, then model
     errors = figs.make_error_figure(pd.DataFrame(), now["ts"].unique(), "r", before)
     (rate,) = earlier_traces(errors)
@@ -94,8 +109,9 @@ def test_predictions_charts_overlay_the_earlier_period_dotted_with_its_real_time
     earlier_success = one_day_earlier(success.assign(ts=success["ts"] - DAY, success_percent=80.0))
     assert [list(t.y) for t in earlier_traces(figs.make_success_figure(success, "r", earlier_success))] == [[80.0] * 3] * 2
     hist = pd.DataFrame({"model": ["a", "a"], "latency_ms": [1.0, 10.0], "requests": [5, 9]})
-    outline = earlier_traces(figs.make_latency_histogram_figure(hist, "r", compare.shift(hist.assign(requests=[2, 3]),
-                                                                                          DAY, "1 d earlier")))
+    outline = earlier_traces(
+        figs.make_latency_histogram_figure(hist, "r", compare.shift(hist.assign(requests=[2, 3]), DAY, "1 d earlier"))
+    )
     assert [t.type for t in outline] == ["bar"]
     assert list(outline[0].y) == [2, 3]
     for fig in (throughput, latency, errors):
@@ -107,16 +123,34 @@ def test_a_chart_says_when_the_earlier_period_has_no_data() -> None:
     fig = figs.make_throughput_figure(series(T0, 11.0), pd.DataFrame(), "r", nothing)
     assert not earlier_traces(fig)
     assert "No data 1 d earlier" in fig.layout.title.text
-    quality = pd.DataFrame({"ts": [T0], "auc": [0.9], "precision": [0.8], "recall": [0.7], "accuracy": [0.85],
-                            "estimated_accuracy": [0.84], "labelled_share": [0.8]})
+    quality = pd.DataFrame(
+        {
+            "ts": [T0],
+            "auc": [0.9],
+            "precision": [0.8],
+            "recall": [0.7],
+            "accuracy": [0.85],
+            "estimated_accuracy": [0.84],
+            "labelled_share": [0.8],
+        }
+    )
     fig = fm.make_quality_figure(quality, "a", "r", nothing)
     assert "No data 1 d earlier" in fig.layout.title.text
     assert_valid(fig)
 
 
 def test_quality_overlays_auc_and_measured_accuracy_of_the_earlier_period() -> None:
-    quality = pd.DataFrame({"ts": [T0, T0 + timedelta(minutes=5)], "auc": [0.9, 0.91], "precision": 0.8, "recall": 0.7,
-                            "accuracy": [0.85, 0.86], "estimated_accuracy": 0.84, "labelled_share": 0.8})
+    quality = pd.DataFrame(
+        {
+            "ts": [T0, T0 + timedelta(minutes=5)],
+            "auc": [0.9, 0.91],
+            "precision": 0.8,
+            "recall": 0.7,
+            "accuracy": [0.85, 0.86],
+            "estimated_accuracy": 0.84,
+            "labelled_share": 0.8,
+        }
+    )
     earlier = one_day_earlier(quality.assign(ts=quality["ts"] - DAY, auc=[0.8, 0.81]))
     fig = fm.make_quality_figure(quality, "a", "r", earlier)
     assert [t.name for t in earlier_traces(fig)] == ["AUC (1 d earlier)", "accuracy (measured) (1 d earlier)"]

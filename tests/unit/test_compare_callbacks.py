@@ -1,5 +1,6 @@
 """Compare periods end to end on the server: a real DuckDB store seeded with the last hour and the same hour
 a day earlier, the Predictions and Model callbacks called through Dash's endpoint as the browser calls them."""
+
 from __future__ import annotations
 
 import base64
@@ -31,7 +32,8 @@ def seed_two_periods(db: object, now: datetime) -> None:
         tables = prediction_chunk(rng, first_id, ts_us, np.zeros(600, dtype=bool), 0.0)
         if first_id:
             tables["predictions"] = tables["predictions"].set_column(
-                6, "latency_seconds", pd.Series(tables["predictions"]["latency_seconds"].to_numpy()) * 2)
+                6, "latency_seconds", pd.Series(tables["predictions"]["latency_seconds"].to_numpy()) * 2
+            )
         writer.write_arrow(tables)
         writer.write_arrow(evaluation_tables(writer, _us(start), _us(start + timedelta(minutes=40)), []))
     store.close()
@@ -42,9 +44,13 @@ def call(app: object, graph_id: str, values: dict[str, object]) -> dict:
     (by component id) or None. Returns {component id: {prop: value}}."""
     key, spec = next((k, s) for k, s in app.callback_map.items() if ids.figure_store(graph_id) + ".data" in k)
     outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outputs,
-            "inputs": [{**i, "value": values.get(i["id"])} for i in spec["inputs"]],
-            "state": [{**s, "value": None} for s in spec["state"]], "changedPropIds": [f"{ids.RANGE}.value"]}
+    body = {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [{**i, "value": values.get(i["id"])} for i in spec["inputs"]],
+        "state": [{**s, "value": None} for s in spec["state"]],
+        "changedPropIds": [f"{ids.RANGE}.value"],
+    }
     response = app.server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["response"]

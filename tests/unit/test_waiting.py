@@ -1,4 +1,5 @@
 """tests/waiting.py's eventually(), on a fake clock that only moves when the helper sleeps."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,6 +27,7 @@ def answers(*values: object):
     def check() -> object:
         check.calls += 1
         return seen.pop(0) if len(seen) > 1 else seen[0]
+
     check.calls = 0
     return check
 
@@ -70,8 +72,8 @@ def test_a_message_function_is_called_only_on_timeout() -> None:
 
     def message() -> str:
         return f"the server (log: {log[-1]})"
-    assert eventually(answers(1), timeout=1, message=lambda: log.append("called") or "x",
-                      clock=fake.clock, sleep=fake.sleep) == 1
+
+    assert eventually(answers(1), timeout=1, message=lambda: log.append("called") or "x", clock=fake.clock, sleep=fake.sleep) == 1
     assert log == ["starting"]
     log.append("exited 1")
     with pytest.raises(AssertionError, match=r"not within 1 s: the server \(log: exited 1\) \(last seen: None\)"):
@@ -98,6 +100,7 @@ def test_an_exception_from_the_check_stops_the_wait_at_once() -> None:
 
     def died() -> bool:
         raise RuntimeError("server exited 1")
+
     with pytest.raises(RuntimeError, match="server exited 1"):
         eventually(died, timeout=60, message="the server", clock=fake.clock, sleep=fake.sleep)
     assert fake.sleeps == []

@@ -1,4 +1,5 @@
 """Alert rules with a fake clock: parsing, the lifecycle, and the backtest against the lifecycle."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -28,10 +29,19 @@ def run(rule: Rule, samples: list[tuple[float, float]], state: AlertState | None
 
 def test_shipped_defaults_are_design_section_7():
     rules = {r.id: r for r in load_rule_sources(rule_sources(None))}
-    expected = {"cpu:critical": (90, 300), "cpu:warning": (70, 600), "memory:critical": (85, 180),
-                "memory:warning": (70, 300), "disk:critical": (90, 0), "disk:warning": (80, 0), "latency:critical": (1.0, 0),
-                "errors:warning": (5, 0), "accuracy:warning": (2, 0), "drift:warning": (0.25, 0),
-                "process_down:critical": (1, 0)}
+    expected = {
+        "cpu:critical": (90, 300),
+        "cpu:warning": (70, 600),
+        "memory:critical": (85, 180),
+        "memory:warning": (70, 300),
+        "disk:critical": (90, 0),
+        "disk:warning": (80, 0),
+        "latency:critical": (1.0, 0),
+        "errors:warning": (5, 0),
+        "accuracy:warning": (2, 0),
+        "drift:warning": (0.25, 0),
+        "process_down:critical": (1, 0),
+    }
     assert {k: (r.threshold, r.for_seconds) for k, r in rules.items()} == expected
     assert rules["latency:critical"].min_samples == 20
     assert rules["errors:warning"].window_seconds == 300
@@ -83,10 +93,12 @@ def test_sample_size_gate_and_missing_values_never_hold():
 
 
 def test_user_file_overrides_defaults_and_adds_rules():
-    user = '[[rule]]\nname = "cpu"\nseverity = "critical"\nthreshold = 95\n\n' \
-           '[[rule]]\nname = "disk"\nseverity = "critical"\nenabled = false\n\n' \
-           '[[rule]]\nname = "hot"\nseverity = "warning"\nmetric = "cpu_percent"\ncomparison = ">="\n' \
-           'threshold = 1\nfor = "2s"\nlabels = {team = "ml"}\n'
+    user = (
+        '[[rule]]\nname = "cpu"\nseverity = "critical"\nthreshold = 95\n\n'
+        '[[rule]]\nname = "disk"\nseverity = "critical"\nenabled = false\n\n'
+        '[[rule]]\nname = "hot"\nseverity = "warning"\nmetric = "cpu_percent"\ncomparison = ">="\n'
+        'threshold = 1\nfor = "2s"\nlabels = {team = "ml"}\n'
+    )
     rules = {r.id: r for r in load_rule_sources([*rule_sources(None), ("user.toml", user)])}
     assert rules["cpu:critical"].threshold == 95
     assert rules["cpu:critical"].for_seconds == 300
@@ -95,16 +107,25 @@ def test_user_file_overrides_defaults_and_adds_rules():
     assert rules["hot:warning"].labels == {"team": "ml"}
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[[rule]]\nname = "a"\nseverity = "warning"\nmetric = "cpu_percent"\ncomparison = ">"\nthreshold = 1\n'
-     '\n[[rule]]\nname = "b"\nseverity = "warning"\nmetric = "gpu_percent"\n', "rules.toml line 11: metric: unknown metric"),
-    ('[[rule]]\nname = "a"\nseverity = "warning"\nmetric = "cpu_percent"\ncomparison = ">"\nthreshold = 1\n'
-     'for = "five minutes"\n', "rules.toml line 7: for:"),
-    ('[[rule]]\nname = "a"\nseverity = "loud"\n', "rules.toml line 3: severity"),
-    ('[[rule]]\nname = "a"\nthreshold = \n', "rules.toml: Invalid value (at line 3"),
-    ('[[rule]]\nname = "new"\nseverity = "warning"\nthreshold = 3\n', "rules.toml line 1: rule 'new' is new and lacks"),
-    ('[[rule]]\nname = "a"\ncolour = "red"\n', "rules.toml line 3: unknown key 'colour'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[[rule]]\nname = "a"\nseverity = "warning"\nmetric = "cpu_percent"\ncomparison = ">"\nthreshold = 1\n'
+            '\n[[rule]]\nname = "b"\nseverity = "warning"\nmetric = "gpu_percent"\n',
+            "rules.toml line 11: metric: unknown metric",
+        ),
+        (
+            '[[rule]]\nname = "a"\nseverity = "warning"\nmetric = "cpu_percent"\ncomparison = ">"\nthreshold = 1\n'
+            'for = "five minutes"\n',
+            "rules.toml line 7: for:",
+        ),
+        ('[[rule]]\nname = "a"\nseverity = "loud"\n', "rules.toml line 3: severity"),
+        ('[[rule]]\nname = "a"\nthreshold = \n', "rules.toml: Invalid value (at line 3"),
+        ('[[rule]]\nname = "new"\nseverity = "warning"\nthreshold = 3\n', "rules.toml line 1: rule 'new' is new and lacks"),
+        ('[[rule]]\nname = "a"\ncolour = "red"\n', "rules.toml line 3: unknown key 'colour'"),
+    ],
+)
 def test_bad_files_name_the_line_and_the_problem(text, message):
     with pytest.raises(RulesError) as err:
         parse_rules(text, "rules.toml")
@@ -118,10 +139,12 @@ def test_durations():
         parse_duration("-5m")
 
 
-RULES = [Rule("c1", "critical", "cpu_percent", ">", 80, for_seconds=60),
-         Rule("c2", "warning", "cpu_percent", ">=", 60, for_seconds=20),
-         Rule("c3", "warning", "cpu_percent", "<", 30, for_seconds=0, keep_firing_for_seconds=7),
-         Rule("c4", "critical", "cpu_percent", ">", 50, for_seconds=5, keep_firing_for_seconds=3, min_samples=3)]
+RULES = [
+    Rule("c1", "critical", "cpu_percent", ">", 80, for_seconds=60),
+    Rule("c2", "warning", "cpu_percent", ">=", 60, for_seconds=20),
+    Rule("c3", "warning", "cpu_percent", "<", 30, for_seconds=0, keep_firing_for_seconds=7),
+    Rule("c4", "critical", "cpu_percent", ">", 50, for_seconds=5, keep_firing_for_seconds=3, min_samples=3),
+]
 
 
 @pytest.mark.parametrize("gaps", [True, False], ids=["with-gaps", "no-gaps"])  # the loop and the all-NumPy path
@@ -135,8 +158,14 @@ def test_backtest_matches_evaluating_every_sample(rule, gaps):
     counts = rng.integers(0, 400, size=t.size)  # a few samples below the gates
     state, expected, start = AlertState(), [], None
     for at, value, n in zip(t, values, counts, strict=True):
-        state, moves = evaluate(rule, None if np.isnan(value) else float(value), T0 + timedelta(seconds=float(at)),
-                                state, samples=int(n), interval_seconds=1.0)
+        state, moves = evaluate(
+            rule,
+            None if np.isnan(value) else float(value),
+            T0 + timedelta(seconds=float(at)),
+            state,
+            samples=int(n),
+            interval_seconds=1.0,
+        )
         for m in moves:
             offset = (m.at - T0).total_seconds()
             if m.to_state == FIRING:
@@ -152,6 +181,7 @@ def test_backtest_matches_evaluating_every_sample(rule, gaps):
 
 
 # No data is its own outcome: keep_state (default), alerting, ok.
+
 
 def test_missing_data_keeps_a_firing_alert_firing_and_a_pending_clock_running():
     state, moves = run(CPU, [(0, 95.0), (300, 95.0)])
@@ -196,15 +226,25 @@ def test_no_data_alerting_and_ok_modes():
     assert moves == []
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[[rule]]\nname = "cpu"\nseverity = "critical"\nmetric = "cpu_percent"\ncomparison = ">"\nthreshold = 1\n'
-     'no_data = "ignore"\n', "rules.toml line 7: no_data: no_data must be one of keep_state, alerting, ok"),
-    ('[[rule]]\nname = "cpu"\nseverity = "critical"\nno_data_for = "soon"\n', "rules.toml line 4: no_data_for:"),
-    ('[[rule]]\nname = "cpu"\nseverity = "critical"\nlabels = {model = "x"}\n',
-     "rules.toml line 4: labels: labels may not set model"),
-    ('[[rule]]\nname = "cpu"\nseverity = "critical"\ndescription = "above {limit}"\n',
-     "rules.toml line 4: description: description 'above {limit}': unknown placeholder"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[[rule]]\nname = "cpu"\nseverity = "critical"\nmetric = "cpu_percent"\ncomparison = ">"\nthreshold = 1\n'
+            'no_data = "ignore"\n',
+            "rules.toml line 7: no_data: no_data must be one of keep_state, alerting, ok",
+        ),
+        ('[[rule]]\nname = "cpu"\nseverity = "critical"\nno_data_for = "soon"\n', "rules.toml line 4: no_data_for:"),
+        (
+            '[[rule]]\nname = "cpu"\nseverity = "critical"\nlabels = {model = "x"}\n',
+            "rules.toml line 4: labels: labels may not set model",
+        ),
+        (
+            '[[rule]]\nname = "cpu"\nseverity = "critical"\ndescription = "above {limit}"\n',
+            "rules.toml line 4: description: description 'above {limit}': unknown placeholder",
+        ),
+    ],
+)
 def test_bad_no_data_labels_and_placeholders_name_the_line(text, message):
     with pytest.raises(RulesError) as err:
         parse_rules(text, "rules.toml")

@@ -1,5 +1,6 @@
 """Drift from binned counts against SciPy and NumPy on the raw values: the KS statistic exact (its
 stated bound is 0), the p-value within 0.01 of ks_2samp's, PSI equal to NumPy's on the decile bins."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,9 @@ def reference_bins(reference: np.ndarray) -> bd.ReferenceBins:
     deciles = da.quantile_edges(reference)
     edges = np.union1d(reference, deciles)
     rn = np.bincount(np.searchsorted(edges, reference), minlength=len(edges))  # each value is an edge
-    return bd.ReferenceBins.from_edges(edges, rn, np.searchsorted(deciles, edges, side="left"),
-                                       np.searchsorted(deciles, edges, side="right"))
+    return bd.ReferenceBins.from_edges(
+        edges, rn, np.searchsorted(deciles, edges, side="left"), np.searchsorted(deciles, edges, side="right")
+    )
 
 
 SAMPLES = {

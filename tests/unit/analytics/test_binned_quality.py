@@ -1,5 +1,6 @@
 """Quality from binned scores against scikit-learn and NumPy on the raw rows: counts, confusion,
 Brier, calibration and estimated accuracy exact; AUC and AP within the bound the code computes."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,11 @@ def score_bin(scores: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         low = -1 - np.floor((np.log10(TAIL) - np.log10(np.maximum(s, 1e-300))) * TAIL_STEPS)
         high = SCORE_BINS + np.floor((np.log10(TAIL) - np.log10(np.maximum(1 - s, 1e-300))) * TAIL_STEPS)
-    bins = np.where(s < TAIL, np.maximum(LOW_BIN, low),
-                    np.where(1 - s <= TAIL, np.clip(high, SCORE_BINS - 1, HIGH_BIN), np.floor(s * SCORE_BINS)))
+    bins = np.where(
+        s < TAIL,
+        np.maximum(LOW_BIN, low),
+        np.where(1 - s <= TAIL, np.clip(high, SCORE_BINS - 1, HIGH_BIN), np.floor(s * SCORE_BINS)),
+    )
     return bins.astype(np.int64)
 
 
@@ -36,10 +40,16 @@ def to_bins(scores: np.ndarray, labels: np.ndarray | None, predicted: np.ndarray
         fn.at(out, inverse, values)
         return out
 
-    return bq.ScoreBins(unique[:, 0], unique[:, 1], unique[:, 2], np.bincount(inverse, minlength=size),
-                        np.bincount(inverse, weights=scores, minlength=size),
-                        np.bincount(inverse, weights=scores ** 2, minlength=size),
-                        agg(scores, np.minimum), agg(scores, np.maximum))
+    return bq.ScoreBins(
+        unique[:, 0],
+        unique[:, 1],
+        unique[:, 2],
+        np.bincount(inverse, minlength=size),
+        np.bincount(inverse, weights=scores, minlength=size),
+        np.bincount(inverse, weights=scores**2, minlength=size),
+        agg(scores, np.minimum),
+        agg(scores, np.maximum),
+    )
 
 
 def concat(a: bq.ScoreBins, b: bq.ScoreBins) -> bq.ScoreBins:
@@ -67,8 +77,9 @@ def test_binned_quality_matches_sklearn_within_the_stated_bounds(kind: str) -> N
     labels = (rng.random(n) < np.clip(scores * 0.8 + 0.1, 0, 1)).astype(int)
     predicted = (scores >= 0.5).astype(int)
     labelled = rng.random(n) < 0.8
-    bins = concat(to_bins(scores[labelled], labels[labelled], predicted[labelled]),
-                  to_bins(scores[~labelled], None, predicted[~labelled]))
+    bins = concat(
+        to_bins(scores[labelled], labels[labelled], predicted[labelled]), to_bins(scores[~labelled], None, predicted[~labelled])
+    )
     sums = bq.summary(bins)
     s, y, p = scores[labelled], labels[labelled], predicted[labelled]
     matrix = qa.confusion(p, y)

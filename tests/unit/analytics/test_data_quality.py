@@ -1,4 +1,5 @@
 """Pure data-quality rules: thresholds, shares, volume baselines, index use."""
+
 from __future__ import annotations
 
 import pytest

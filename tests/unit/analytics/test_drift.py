@@ -1,5 +1,6 @@
 """Drift analytics: KS against scipy.stats.ks_2samp, PSI against an independent NumPy computation,
 the SQL drift query against both, verdict thresholds, and the empty and constant edge cases."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -48,9 +49,21 @@ def test_psi_equals_an_independent_numpy_computation(kind: str) -> None:
 
 def load_reference_and_current(store: Store, model: str, ref: dict, cur: dict) -> None:
     """`ref` as the model's reference sample (with its bins built), `cur` as a (feature, value) table."""
-    ref_long = pd.concat([pd.DataFrame({"model": model, "model_version": None, "row_id": range(len(v)),  # noqa: F841
-                                        "feature": k, "value": v, "created_at": pd.Timestamp(2026, 1, 1)})
-                          for k, v in ref.items()])
+    ref_long = pd.concat(  # noqa: F841 (read by DuckDB by name below)
+        [
+            pd.DataFrame(
+                {
+                    "model": model,
+                    "model_version": None,
+                    "row_id": range(len(v)),
+                    "feature": k,
+                    "value": v,
+                    "created_at": pd.Timestamp(2026, 1, 1),
+                }
+            )
+            for k, v in ref.items()
+        ]
+    )
     cur_long = pd.concat([pd.DataFrame({"feature": k, "value": v}) for k, v in cur.items()])  # noqa: F841
     with store.cursor() as con:
         con.execute("INSERT INTO model_reference SELECT * FROM ref_long")

@@ -1,4 +1,5 @@
 """Status levels and the health report, from plain values."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -13,12 +14,23 @@ NOW = datetime(2026, 11, 27, 12, 0, 0)
 LEVELS = levels_by_metric(load_rules(None))  # the shipped rules: the one threshold table
 
 
-@pytest.mark.parametrize(("metric", "value", "expected"), [
-    ("cpu_percent", 70.0, "ok"), ("cpu_percent", 70.1, "warning"), ("cpu_percent", 90.0, "warning"),
-    ("cpu_percent", 90.1, "critical"), ("memory_percent", 70.5, "warning"), ("memory_percent", 85.5, "critical"),
-    ("disk_used_percent", 79.0, "ok"), ("disk_used_percent", 80.5, "warning"), ("disk_used_percent", 91.0, "critical"),
-    ("latency_seconds_avg", 1.5, "critical"), ("error_percent", 6.0, "warning"), ("cpu_percent", None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("metric", "value", "expected"),
+    [
+        ("cpu_percent", 70.0, "ok"),
+        ("cpu_percent", 70.1, "warning"),
+        ("cpu_percent", 90.0, "warning"),
+        ("cpu_percent", 90.1, "critical"),
+        ("memory_percent", 70.5, "warning"),
+        ("memory_percent", 85.5, "critical"),
+        ("disk_used_percent", 79.0, "ok"),
+        ("disk_used_percent", 80.5, "warning"),
+        ("disk_used_percent", 91.0, "critical"),
+        ("latency_seconds_avg", 1.5, "critical"),
+        ("error_percent", 6.0, "warning"),
+        ("cpu_percent", None, "unknown"),
+    ],
+)
 def test_badges_use_the_shipped_rules_thresholds(metric: str, value: float | None, expected: str) -> None:
     assert classify_metric(value, metric, LEVELS) == expected
 
@@ -46,9 +58,16 @@ def test_freshness() -> None:
 
 
 def _inputs(cpu: float, age_s: float = 1.0, up: bool = True, writer: str = "ok") -> dict:
-    sample = {"ts": NOW - timedelta(seconds=age_s), "cpu_percent": cpu, "memory_percent": 40.0,
-              "disk_used_percent": 50.0, "cpu_per_core_percent": [cpu, cpu], "load_1m": 0.5,
-              "memory_used_bytes": 1, "memory_total_bytes": 2}
+    sample = {
+        "ts": NOW - timedelta(seconds=age_s),
+        "cpu_percent": cpu,
+        "memory_percent": 40.0,
+        "disk_used_percent": 50.0,
+        "cpu_per_core_percent": [cpu, cpu],
+        "load_1m": 0.5,
+        "memory_used_bytes": 1,
+        "memory_total_bytes": 2,
+    }
     return {
         "sample": sample,
         "processes": [{"name": "predwatch", "pid": 1, "up": up, "ts": NOW}],
@@ -69,10 +88,16 @@ def test_report_shape_and_overall_status() -> None:
     assert report["components"]["collector"]["last_success"] == "2026-11-27T12:00:00.000Z"
 
 
-@pytest.mark.parametrize(("inputs", "expected"), [
-    (_inputs(95.0), "critical"), (_inputs(75.0), "warning"), (_inputs(10.0, up=False), "critical"),
-    (_inputs(10.0, age_s=10.0), "warning"), (_inputs(10.0, writer="warning"), "warning"),
-])
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        (_inputs(95.0), "critical"),
+        (_inputs(75.0), "warning"),
+        (_inputs(10.0, up=False), "critical"),
+        (_inputs(10.0, age_s=10.0), "warning"),
+        (_inputs(10.0, writer="warning"), "warning"),
+    ],
+)
 def test_overall_status_is_the_worst_part(inputs: dict, expected: str) -> None:
     assert build_report(inputs, NOW, 1.0, LEVELS)["status"] == expected
 

@@ -1,4 +1,5 @@
 """Quality analytics against scikit-learn on random and tied data, and the undefined edge cases."""
+
 from __future__ import annotations
 
 import json
@@ -120,9 +121,20 @@ def test_window_quality_from_sql_sums_and_gate() -> None:
     neg_below = np.cumsum(neg) - neg
     tp_at, fp_at = np.cumsum(pos[::-1])[::-1], np.cumsum(neg[::-1])[::-1]
     m = qa.confusion_at(scores, labels)
-    sums = {"labelled": 300, "positives": int(labels.sum()), "tp": m.tp, "fp": m.fp, "tn": m.tn, "fn": m.fn,
-            "u": float(np.sum(pos * (neg_below + 0.5 * neg))), "ap_sum": float(np.sum(pos * tp_at / (tp_at + fp_at))),
-            "brier": 0.2, "predictions": 400, "unlabelled": 100, "estimated_accuracy": 0.7}
+    sums = {
+        "labelled": 300,
+        "positives": int(labels.sum()),
+        "tp": m.tp,
+        "fp": m.fp,
+        "tn": m.tn,
+        "fn": m.fn,
+        "u": float(np.sum(pos * (neg_below + 0.5 * neg))),
+        "ap_sum": float(np.sum(pos * tp_at / (tp_at + fp_at))),
+        "brier": 0.2,
+        "predictions": 400,
+        "unlabelled": 100,
+        "estimated_accuracy": 0.7,
+    }
     result = qa.window_quality(sums, reference_accuracy=0.9, min_samples=100)
     assert result.auc == pytest.approx(roc_auc_score(labels, scores), abs=1e-9)
     assert result.average_precision == pytest.approx(average_precision_score(labels, scores), abs=1e-9)

@@ -1,5 +1,6 @@
 """Nested windows: each window reads only the profile minutes the next smaller one lacks, and the parts
 of every window cover exactly its own minutes."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -28,8 +29,10 @@ def _minutes(first: datetime, last: datetime) -> list[datetime]:
 
 
 def test_merged_feature_bins_add_up() -> None:
-    parts = [{"a": (np.array([1, 3]), np.array([2, 5]))},
-             {"a": (np.array([3]), np.array([1])), "b": (np.array([0]), np.array([4]))}]
+    parts = [
+        {"a": (np.array([1, 3]), np.array([2, 5]))},
+        {"a": (np.array([3]), np.array([1])), "b": (np.array([0]), np.array([4]))},
+    ]
     merged = merge_feature_bins(parts)
     assert np.bincount(merged["a"][0], weights=merged["a"][1]).tolist() == [0, 2, 0, 6]
     assert merged["b"][1].tolist() == [4]

@@ -1,5 +1,6 @@
 """A small, clean prediction history on a temporary store, and mutations that break one
 data-quality check each. One prediction every 30 s for 2 h, two features, outcomes 30 s later."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -20,18 +21,37 @@ def clean_frames(now: datetime = NOW) -> dict[str, pd.DataFrame]:
     ids = [f"p{i:04d}" for i in range(count)]
     rng = np.random.default_rng(7)
     scores = rng.uniform(0, 1, count)
-    predictions = pd.DataFrame({
-        "id": ids, "ts": ts, "model": "m", "model_version": "1", "score": scores,
-        "predicted_label": (scores > 0.5).astype("int32"), "latency_seconds": 0.01, "status": "ok",
-        "error_kind": None, "source": "test", "received_at": ts})
-    features = pd.concat([
-        pd.DataFrame({"id": ids, "ts": ts, "model": "m", "feature": "f1", "value": rng.uniform(0, 1, count)}),
-        pd.DataFrame({"id": ids, "ts": ts, "model": "m", "feature": "f2", "value": rng.uniform(0, 10, count)}),
-    ], ignore_index=True)
+    predictions = pd.DataFrame(
+        {
+            "id": ids,
+            "ts": ts,
+            "model": "m",
+            "model_version": "1",
+            "score": scores,
+            "predicted_label": (scores > 0.5).astype("int32"),
+            "latency_seconds": 0.01,
+            "status": "ok",
+            "error_kind": None,
+            "source": "test",
+            "received_at": ts,
+        }
+    )
+    features = pd.concat(
+        [
+            pd.DataFrame({"id": ids, "ts": ts, "model": "m", "feature": "f1", "value": rng.uniform(0, 1, count)}),
+            pd.DataFrame({"id": ids, "ts": ts, "model": "m", "feature": "f2", "value": rng.uniform(0, 10, count)}),
+        ],
+        ignore_index=True,
+    )
     labelled = predictions[predictions["ts"] <= now - timedelta(seconds=STEP_SECONDS)]
-    outcomes = pd.DataFrame({"id": labelled["id"], "label": labelled["predicted_label"],
-                             "ts": labelled["ts"] + timedelta(seconds=STEP_SECONDS),
-                             "received_at": labelled["ts"] + timedelta(seconds=STEP_SECONDS)})
+    outcomes = pd.DataFrame(
+        {
+            "id": labelled["id"],
+            "label": labelled["predicted_label"],
+            "ts": labelled["ts"] + timedelta(seconds=STEP_SECONDS),
+            "received_at": labelled["ts"] + timedelta(seconds=STEP_SECONDS),
+        }
+    )
     return {"predictions": predictions, "prediction_features": features, "outcomes": outcomes}
 
 

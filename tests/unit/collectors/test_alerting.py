@@ -1,5 +1,6 @@
 """The alerting collector on a real temporary DuckDB with a fake clock, and its webhook against a real
 HTTP receiver on 127.0.0.1."""
+
 from __future__ import annotations
 
 import json
@@ -21,13 +22,15 @@ CPU = Rule("cpu", "critical", "cpu_percent", ">", 90.0, for_seconds=300, descrip
 
 def sample(store: Store, at: datetime, cpu: float) -> None:
     with store.transaction("seed") as cur:
-        cur.execute("INSERT INTO system_samples (ts, cpu_percent, memory_percent, disk_used_percent) VALUES (?, ?, 1, 1)",
-                    [at, cpu])
+        cur.execute(
+            "INSERT INTO system_samples (ts, cpu_percent, memory_percent, disk_used_percent) VALUES (?, ?, 1, 1)", [at, cpu]
+        )
 
 
 def collector(store: Store, notifier: WebhookNotifier | None = None, repeat: float = 3600.0) -> AlertingCollector:
-    return AlertingCollector([CPU], store, Telemetry(), interval=10.0, stale_seconds=15.0, notifier=notifier,
-                             repeat_interval=repeat)
+    return AlertingCollector(
+        [CPU], store, Telemetry(), interval=10.0, stale_seconds=15.0, notifier=notifier, repeat_interval=repeat
+    )
 
 
 def step(c: AlertingCollector, store: Store, at_seconds: float, cpu: float | None) -> str:
@@ -58,8 +61,14 @@ def test_firing_survives_a_restart_and_every_transition_is_stored(store):
     assert again.state(CPU.id).fired_at == T0 + timedelta(seconds=300)
     assert step(again, store, 330, 20.0) == "inactive"
     rows = store.fetch_dicts("t", "SELECT state, started_at, fired_at, resolved_at FROM alerts")
-    assert rows == [{"state": "resolved", "started_at": T0, "fired_at": T0 + timedelta(seconds=300),
-                     "resolved_at": T0 + timedelta(seconds=330)}]
+    assert rows == [
+        {
+            "state": "resolved",
+            "started_at": T0,
+            "fired_at": T0 + timedelta(seconds=300),
+            "resolved_at": T0 + timedelta(seconds=330),
+        }
+    ]
     moves = store.fetch_all("t", "SELECT from_state, to_state, value FROM alert_transitions ORDER BY ts")
     assert moves == [("inactive", "pending", 95.0), ("pending", "firing", 95.0), ("firing", "resolved", 20.0)]
 
@@ -165,7 +174,9 @@ def test_a_lasting_gap_keeps_the_alert_firing_and_raises_its_own_no_data_alert(s
     assert step(c, store, 910, None) == "firing"
     assert c.state("cpu_no_data:critical").state == "firing"
     assert [(b["alerts"][0]["labels"]["alertname"], b["status"]) for b in receiver.accepted] == [
-        ("PredwatchCpuCritical", "firing"), ("PredwatchCpuNoDataCritical", "firing")]
+        ("PredwatchCpuCritical", "firing"),
+        ("PredwatchCpuNoDataCritical", "firing"),
+    ]
     step(c, store, 920, 20.0)  # the collector is back and the CPU is low: both end
     assert c.state(CPU.id).state == "inactive"
     assert c.state("cpu_no_data:critical").state == "inactive"
@@ -174,13 +185,25 @@ def test_a_lasting_gap_keeps_the_alert_firing_and_raises_its_own_no_data_alert(s
 
 def test_restart_while_firing_without_a_fresh_sample_sends_no_resolve(store, receiver):
     ok_rule = Rule("cpu", "critical", "cpu_percent", ">", 90.0, for_seconds=300, no_data="ok")
-    first = AlertingCollector([ok_rule], store, Telemetry(), interval=10.0, stale_seconds=15.0,
-                              notifier=WebhookNotifier(receiver.url, timeout_seconds=2.0))
+    first = AlertingCollector(
+        [ok_rule],
+        store,
+        Telemetry(),
+        interval=10.0,
+        stale_seconds=15.0,
+        notifier=WebhookNotifier(receiver.url, timeout_seconds=2.0),
+    )
     for s in range(0, 310, 10):
         step(first, store, s, 95.0)
     assert [b["status"] for b in receiver.accepted] == ["firing"]
-    second = AlertingCollector([ok_rule], store, Telemetry(), interval=10.0, stale_seconds=15.0,
-                               notifier=WebhookNotifier(receiver.url, timeout_seconds=2.0))
+    second = AlertingCollector(
+        [ok_rule],
+        store,
+        Telemetry(),
+        interval=10.0,
+        stale_seconds=15.0,
+        notifier=WebhookNotifier(receiver.url, timeout_seconds=2.0),
+    )
     # 40 s down, then 30 s before the first host sample: even `no_data = "ok"` waits for a fresh sample
     assert [step(second, store, s, None) for s in (350, 360, 370)] == ["firing"] * 3
     assert step(second, store, 380, 95.0) == "firing"

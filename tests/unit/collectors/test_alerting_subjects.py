@@ -1,5 +1,6 @@
 """One alert per subject, and the drift rule held on: the alerting collector on a real temporary
 DuckDB with a fake clock, its webhook against a real HTTP receiver on 127.0.0.1."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -44,18 +45,25 @@ def seed(store: Store, sql: str, rows: list[list]) -> None:
 def importance_history(store: Store, model: str) -> None:
     """Hours of a..e as the most important features, then a newer ranking where g and f lead with
     lower numbers than any old row: ranked over the whole history, no current feature is in the top 5."""
-    old = [[T0 - timedelta(hours=h), model, f, "permutation", 0.9 - 0.1 * i if i < 5 else 0.01]
-           for h in range(2, 6) for i, f in enumerate(FEATURES)]
-    new = [[T0 - timedelta(hours=1), model, f, "permutation", v]
-           for f, v in zip("gfabcde", (0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03), strict=True)]
-    seed(store, "INSERT INTO feature_importance (ts, model, feature, method, importance) VALUES (?, ?, ?, ?, ?)",
-         old + new)
+    old = [
+        [T0 - timedelta(hours=h), model, f, "permutation", 0.9 - 0.1 * i if i < 5 else 0.01]
+        for h in range(2, 6)
+        for i, f in enumerate(FEATURES)
+    ]
+    new = [
+        [T0 - timedelta(hours=1), model, f, "permutation", v]
+        for f, v in zip("gfabcde", (0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03), strict=True)
+    ]
+    seed(store, "INSERT INTO feature_importance (ts, model, feature, method, importance) VALUES (?, ?, ?, ?, ?)", old + new)
 
 
 def drift(store: Store, at: datetime, model: str, psi_g: float) -> None:
-    seed(store, "INSERT INTO feature_drift (ts, model, window_seconds, feature, psi, current_count, verdict) "
-                "VALUES (?, ?, 600, ?, ?, 500, 'x')",
-         [[at, model, f, psi_g if f == "g" else 0.05] for f in FEATURES])
+    seed(
+        store,
+        "INSERT INTO feature_drift (ts, model, window_seconds, feature, psi, current_count, verdict) "
+        "VALUES (?, ?, 600, ?, ?, 500, 'x')",
+        [[at, model, f, psi_g if f == "g" else 0.05] for f in FEATURES],
+    )
 
 
 def test_drift_uses_the_latest_importance_and_held_on_fires_once_and_never_resolves(store, receiver):
@@ -71,8 +79,8 @@ def test_drift_uses_the_latest_importance_and_held_on_fires_once_and_never_resol
     moves = store.fetch_all("t", "SELECT to_state FROM alert_transitions")
     assert [m[0] for m in moves] == ["pending", "firing"]
     assert [(b["status"], b["alerts"][0]["labels"]) for b in receiver.accepted] == [
-        ("firing", {"alertname": "PredwatchDriftWarning", "severity": "warning", "rule": "drift", "model": "m1",
-                    "feature": "g"})]
+        ("firing", {"alertname": "PredwatchDriftWarning", "severity": "warning", "rule": "drift", "model": "m1", "feature": "g"})
+    ]
     assert receiver.accepted[0]["alerts"][0]["annotations"]["description"] == "PSI above 0.25"
 
 
@@ -80,13 +88,20 @@ def test_every_drifting_model_and_every_dead_process_has_its_own_alert(store):
     for model in ("m1", "m2"):
         importance_history(store, model)
         drift(store, T0, model, 0.8)
-    seed(store, "INSERT INTO process_samples (ts, name, up) VALUES (?, ?, ?)",
-         [[T0, "postgres", False], [T0, "worker", False], [T0, "web", True]])
+    seed(
+        store,
+        "INSERT INTO process_samples (ts, name, up) VALUES (?, ?, ?)",
+        [[T0, "postgres", False], [T0, "worker", False], [T0, "web", True]],
+    )
     c = AlertingCollector([DRIFT, DOWN], store, Telemetry(), interval=10.0, stale_seconds=30.0)
     c.collect(T0 + timedelta(seconds=5))
     firing = sorted(key for key, s in c.states.items() if s.state == "firing")
-    assert firing == [("drift:warning", "model=m1,feature=g"), ("drift:warning", "model=m2,feature=g"),
-                      ("process_down:critical", "process=postgres"), ("process_down:critical", "process=worker")]
+    assert firing == [
+        ("drift:warning", "model=m1,feature=g"),
+        ("drift:warning", "model=m2,feature=g"),
+        ("process_down:critical", "process=postgres"),
+        ("process_down:critical", "process=worker"),
+    ]
     rows = store.fetch_all("t", "SELECT id, subject FROM alerts WHERE state = 'firing' ORDER BY id")
     assert len({r[0] for r in rows}) == 4
     assert {r[1] for r in rows} == {k[1] for k in firing}
@@ -101,8 +116,9 @@ def test_values_and_metrics_gauges_carry_the_subject_labels(store):
     importance_history(store, "m1")
     drift(store, T0, "m1", 0.8)
     values = alert_metrics.current_values(store, T0 + timedelta(seconds=1), 10.0, [])
-    assert values["drift_psi_max", 0.0] == [(0.05, 500, f"model=m1,feature={f}") for f in "abcf"] + \
-        [(0.8, 500, "model=m1,feature=g")]
+    assert values["drift_psi_max", 0.0] == [(0.05, 500, f"model=m1,feature={f}") for f in "abcf"] + [
+        (0.8, 500, "model=m1,feature=g")
+    ]
     telemetry = Telemetry()
     c = AlertingCollector([DRIFT], store, telemetry, interval=10.0)
     c.collect(T0 + timedelta(seconds=1))
@@ -120,13 +136,22 @@ def test_webhook_labels_are_the_exported_rules_labels_and_group_key_is_alertmana
     assert '"severity": "warning"' in exported
     assert '"rule": "drift"' in exported
     assert "max by (instance, model, feature)" in exported
-    assert labels == {"alertname": "PredwatchDriftWarning", "severity": "warning", "rule": "drift",
-                      "model": "m1", "feature": "g", "instance": "a:8050"}
+    assert labels == {
+        "alertname": "PredwatchDriftWarning",
+        "severity": "warning",
+        "rule": "drift",
+        "model": "m1",
+        "feature": "g",
+        "instance": "a:8050",
+    }
     body = payload(row, "firing", labels, annotations(DRIFT, 0.8))
     assert body["groupKey"] == '{}:{alertname="PredwatchDriftWarning", instance="a:8050"}'
     assert body["groupLabels"] == {"alertname": "PredwatchDriftWarning", "instance": "a:8050"}
-    assert body["alerts"][0]["annotations"] == {"summary": "PSI of one of a model's five most important features > 0.25 PSI",
-                                                "description": "PSI above 0.25", "value": "0.8"}
+    assert body["alerts"][0]["annotations"] == {
+        "summary": "PSI of one of a model's five most important features > 0.25 PSI",
+        "description": "PSI above 0.25",
+        "value": "0.8",
+    }
     # Alertmanager's fingerprint (FNV-1a 64 of sorted names and values): the empty set is the offset basis
     assert fingerprint({}) == "cbf29ce484222325"
     assert len(body["alerts"][0]["fingerprint"]) == 16

@@ -1,4 +1,5 @@
 """Every data-quality check against a clean history (all pass) and a history broken for that check."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -84,8 +85,9 @@ def _future_and_ancient(frames):
 
 def _orphan_outcome(frames):
     o = frames["outcomes"]
-    ghost = pd.DataFrame({"id": ["ghost"], "label": [1], "ts": [NOW - timedelta(minutes=5)],
-                          "received_at": [NOW - timedelta(minutes=5)]})
+    ghost = pd.DataFrame(
+        {"id": ["ghost"], "label": [1], "ts": [NOW - timedelta(minutes=5)], "received_at": [NOW - timedelta(minutes=5)]}
+    )
     frames["outcomes"] = pd.concat([o, ghost], ignore_index=True)
     return "ghost", 1
 
@@ -108,10 +110,10 @@ def _volume_collapsed(frames):
 def _unseen_category(frames):
     """Every prediction has a categorical feature whose reference holds "a" and "b"; two recent ones say "zzz"."""
     p = frames["predictions"]
-    frames["prediction_categories"] = pd.DataFrame({"id": p["id"], "ts": p["ts"], "model": "m", "feature": "c",
-                                                    "category": "a"})
-    frames["model_reference_categories"] = pd.DataFrame({"model": "m", "feature": "c", "category": ["a", "b"],
-                                                         "rn": [10, 5], "kept": True})
+    frames["prediction_categories"] = pd.DataFrame({"id": p["id"], "ts": p["ts"], "model": "m", "feature": "c", "category": "a"})
+    frames["model_reference_categories"] = pd.DataFrame(
+        {"model": "m", "feature": "c", "category": ["a", "b"], "rn": [10, 5], "kept": True}
+    )
     pids = recent_ids(frames, timedelta(minutes=5))[:2]
     c = frames["prediction_categories"]
     c.loc[c["id"].isin(pids), "category"] = "zzz"

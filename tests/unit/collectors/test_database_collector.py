@@ -1,4 +1,5 @@
 """The database collector on a real temporary store: query stats, pool, sizes, scans, checkpoints."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,8 +22,7 @@ COPIES = 40  # 240 predictions x 40 = 9,600 rows
 def store(store: Store):
     s = store  # the shared empty store, seeded here
     frames = clean_frames()
-    load(s, {k: pd.concat([v.assign(id=v["id"] + f"-{i}") for i in range(COPIES)], ignore_index=True)
-             for k, v in frames.items()})
+    load(s, {k: pd.concat([v.assign(id=v["id"] + f"-{i}") for i in range(COPIES)], ignore_index=True) for k, v in frames.items()})
     return s
 
 

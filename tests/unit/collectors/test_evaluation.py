@@ -1,5 +1,6 @@
 """The evaluation job on a real DuckDB: stored figures equal the pure functions' (and scikit-learn's)
 on the same rows, gates hold, references are stored, and an ingested model gets its own reference."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,8 +36,15 @@ def _run(runtime, collector, now) -> dict:
 def parts(app):
     runtime = app.predwatch.runtime
     service = app.server.extensions["predwatch.service"]
-    collector = EvaluationCollector(runtime.store, runtime.writer, runtime.telemetry.quality, service.models,
-                                    interval=5, windows={"15m": WINDOW}, min_samples=100)
+    collector = EvaluationCollector(
+        runtime.store,
+        runtime.writer,
+        runtime.telemetry.quality,
+        service.models,
+        interval=5,
+        windows={"15m": WINDOW},
+        min_samples=100,
+    )
     return app, runtime, service, collector
 
 
@@ -47,8 +55,9 @@ def test_stored_quality_equals_the_pure_functions_and_sklearn(parts) -> None:
     _run(runtime, collector, now)
     store = runtime.store
     for model in (CHAMPION, CHALLENGER):
-        stored = store.fetch_dicts("t", "SELECT * FROM model_evaluations WHERE model = ? AND window_seconds = ?",
-                                   [model, WINDOW])[0]
+        stored = store.fetch_dicts(
+            "t", "SELECT * FROM model_evaluations WHERE model = ? AND window_seconds = ?", [model, WINDOW]
+        )[0]
         rows = np.array(q.labelled_rows(store, model, now - timedelta(seconds=WINDOW), now), dtype=float)
         scores, predicted, labels = rows[:, 0], rows[:, 1], rows[:, 2]
         matrix = qa.confusion(predicted, labels)
@@ -57,8 +66,7 @@ def test_stored_quality_equals_the_pure_functions_and_sklearn(parts) -> None:
         assert stored["predictions"] == 1500
         # AUC and AP come from 10,000 score bins, each within the bound stored beside it.
         assert abs(stored["auc"] - roc_auc_score(labels, scores)) <= stored["auc_error_bound"] + 1e-12
-        assert abs(stored["average_precision"] - average_precision_score(labels, scores)) \
-            <= stored["ap_error_bound"] + 1e-12
+        assert abs(stored["average_precision"] - average_precision_score(labels, scores)) <= stored["ap_error_bound"] + 1e-12
         assert stored["auc_error_bound"] < 1e-3
         assert stored["ap_error_bound"] < 1e-2
         for key in ("precision", "recall", "f1", "accuracy"):
@@ -66,10 +74,12 @@ def test_stored_quality_equals_the_pure_functions_and_sklearn(parts) -> None:
         assert (stored["tp"], stored["fp"], stored["tn"], stored["fn"]) == (matrix.tp, matrix.fp, matrix.tn, matrix.fn)
         assert stored["brier"] == pytest.approx(qa.calibration(scores, labels).brier, abs=1e-9)
         assert stored["labelled_share"] == pytest.approx(len(rows) / 1500)
-        unlabelled = store.fetch_all("t", "SELECT p.score FROM predictions p ANTI JOIN outcomes o ON o.id = p.id "
-                                          "WHERE p.model = ?", [model])
+        unlabelled = store.fetch_all(
+            "t", "SELECT p.score FROM predictions p ANTI JOIN outcomes o ON o.id = p.id WHERE p.model = ?", [model]
+        )
         assert stored["estimated_accuracy"] == pytest.approx(
-            qa.estimated_accuracy(np.array([r[0] for r in unlabelled])), abs=1e-12)
+            qa.estimated_accuracy(np.array([r[0] for r in unlabelled])), abs=1e-12
+        )
         assert 0.5 < stored["reference_accuracy"] <= 1
         assert stored["accuracy_drop"] is not None
     curves = store.fetch_all("t", "SELECT DISTINCT model, curve FROM model_curves")
@@ -82,15 +92,25 @@ def test_stored_drift_equals_numpy_psi_and_ks_within_its_bound(parts) -> None:
     now = utcnow() + timedelta(seconds=1)
     _run(runtime, collector, now)
     store = runtime.store
-    drift = {r["feature"]: r for r in store.fetch_dicts(
-        "t", "SELECT * FROM feature_drift WHERE model = ? AND window_seconds = ?", [CHAMPION, WINDOW])}
+    drift = {
+        r["feature"]: r
+        for r in store.fetch_dicts("t", "SELECT * FROM feature_drift WHERE model = ? AND window_seconds = ?", [CHAMPION, WINDOW])
+    }
     for feature in ("income", "age", "__score__"):
-        ref = np.array([r[0] for r in store.fetch_all(
-            "t", "SELECT value FROM model_reference WHERE model = ? AND feature = ?", [CHAMPION, feature])])
-        source = ("SELECT score FROM predictions WHERE model = ? AND status = 'ok'" if feature == "__score__" else
-                  "SELECT value FROM prediction_features WHERE model = ? AND feature = ?")
-        cur = np.array([r[0] for r in store.fetch_all("t", source, [CHAMPION] + ([] if feature == "__score__"
-                                                                                    else [feature]))])
+        ref = np.array(
+            [
+                r[0]
+                for r in store.fetch_all(
+                    "t", "SELECT value FROM model_reference WHERE model = ? AND feature = ?", [CHAMPION, feature]
+                )
+            ]
+        )
+        source = (
+            "SELECT score FROM predictions WHERE model = ? AND status = 'ok'"
+            if feature == "__score__"
+            else "SELECT value FROM prediction_features WHERE model = ? AND feature = ?"
+        )
+        cur = np.array([r[0] for r in store.fetch_all("t", source, [CHAMPION] + ([] if feature == "__score__" else [feature]))])
         row = drift[feature]
         assert (row["reference_count"], row["current_count"]) == (len(ref), len(cur)) == (5000, 800)
         assert row["psi"] == pytest.approx(da.psi(ref, cur), abs=1e-9)
@@ -135,14 +155,21 @@ def test_gates_report_insufficient_data(parts) -> None:
 
 def test_an_ingested_model_gets_its_first_labelled_predictions_as_reference(client, parts) -> None:
     _app, runtime, _service, _ = parts
-    collector = EvaluationCollector(runtime.store, runtime.writer, runtime.telemetry.quality, {}, interval=5,
-                                    windows={"15m": WINDOW}, min_samples=10, external_reference_rows=30)
+    collector = EvaluationCollector(
+        runtime.store,
+        runtime.writer,
+        runtime.telemetry.quality,
+        {},
+        interval=5,
+        windows={"15m": WINDOW},
+        min_samples=10,
+        external_reference_rows=30,
+    )
     logs = [{"id": f"x{i}", "model": "ext", "score": (i % 10) / 10, "features": {"a": float(i)}} for i in range(40)]
     assert client.post("/api/predictions", json={"predictions": logs}).status_code == 200
     outcomes = [{"id": f"x{i}", "label": i % 2} for i in range(40)]
     assert client.post("/api/outcomes", json={"outcomes": outcomes}).status_code == 200
     _run(runtime, collector, utcnow() + timedelta(seconds=1))
-    counts = dict(runtime.store.fetch_all("t", "SELECT feature, count(*) FROM model_reference WHERE model = 'ext' "
-                                               "GROUP BY 1"))
+    counts = dict(runtime.store.fetch_all("t", "SELECT feature, count(*) FROM model_reference WHERE model = 'ext' GROUP BY 1"))
     assert counts == {"a": 30, "__score__": 30, "__label__": 30, "__predicted__": 30}
     assert runtime.store.fetch_one("t", "SELECT count(*) FROM feature_drift WHERE model = 'ext'")[0] > 0

@@ -1,6 +1,7 @@
 """The evaluation job on an ingested model with a categorical feature, a boolean and missing values, all
 through POST /api/predictions: a categorical shift is flagged within two passes with the right feature
 named, and a rise in a numeric feature's missing share is a signal of its own."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,11 +15,20 @@ PURPOSES = ["car", "home", "education", "travel"]
 
 
 def post_rows(client, rng, prefix: str, n: int, start, shares: list[float], missing_x: float) -> None:
-    rows = [{"id": f"{prefix}{i}", "model": "ext", "score": float(rng.random()),
-             "timestamp": (start + timedelta(seconds=40 * i / n)).isoformat() + "Z",
-             "features": {"x": None if rng.random() < missing_x else float(rng.normal()),
-                          "purpose": str(rng.choice(PURPOSES, p=shares)), "flag": bool(rng.random() < 0.5)}}
-            for i in range(n)]
+    rows = [
+        {
+            "id": f"{prefix}{i}",
+            "model": "ext",
+            "score": float(rng.random()),
+            "timestamp": (start + timedelta(seconds=40 * i / n)).isoformat() + "Z",
+            "features": {
+                "x": None if rng.random() < missing_x else float(rng.normal()),
+                "purpose": str(rng.choice(PURPOSES, p=shares)),
+                "flag": bool(rng.random() < 0.5),
+            },
+        }
+        for i in range(n)
+    ]
     assert client.post("/api/predictions", json={"predictions": rows}).status_code == 200
     outcomes = [{"id": r["id"], "label": int(rng.random() < 0.5)} for r in rows]
     assert client.post("/api/outcomes", json={"outcomes": outcomes}).status_code == 200
@@ -34,8 +44,16 @@ def run(runtime, collector, now) -> dict:
 
 def test_a_categorical_shift_and_a_missing_rise_are_flagged_within_two_passes(app, client) -> None:
     runtime = app.predwatch.runtime
-    collector = EvaluationCollector(runtime.store, runtime.writer, runtime.telemetry.quality, {}, interval=60,
-                                    windows={"15m": 900}, min_samples=100, external_reference_rows=400)
+    collector = EvaluationCollector(
+        runtime.store,
+        runtime.writer,
+        runtime.telemetry.quality,
+        {},
+        interval=60,
+        windows={"15m": 900},
+        min_samples=100,
+        external_reference_rows=400,
+    )
     rng = np.random.default_rng(5)
     start = utcnow().replace(second=0, microsecond=0) - timedelta(minutes=5)
     post_rows(client, rng, "r", 500, start, [0.4, 0.3, 0.2, 0.1], missing_x=0.0)
@@ -60,11 +78,15 @@ def test_a_categorical_shift_and_a_missing_rise_are_flagged_within_two_passes(ap
     assert x[8] == 0.0
     assert 0.1 < x[7] < 0.2
     assert x[9] == "significant"
-    stored = runtime.store.fetch_all("t", "SELECT feature, verdict FROM feature_drift WHERE model = 'ext' "
-                                          "AND window_seconds = 60 AND ts = (SELECT max(ts) FROM feature_drift)")
+    stored = runtime.store.fetch_all(
+        "t",
+        "SELECT feature, verdict FROM feature_drift WHERE model = 'ext' "
+        "AND window_seconds = 60 AND ts = (SELECT max(ts) FROM feature_drift)",
+    )
     assert ("purpose", "significant") in stored
     quality = runtime.telemetry.registry.get_sample_value(
-        "feature_psi", {"model": "ext", "feature": "purpose", "window_seconds": "60"})
+        "feature_psi", {"model": "ext", "feature": "purpose", "window_seconds": "60"}
+    )
     assert quality is not None
     assert quality > 0.25
     body = client.get("/api/drift?model=ext&window=15m").get_json()

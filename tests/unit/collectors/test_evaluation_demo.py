@@ -2,6 +2,7 @@
 evaluation job with a 5 s interval, on a simulated clock so the test neither waits nor depends on how
 busy the machine is: within two evaluation passes after the switch, the drifted features' PSI is
 above 0.25 and every other feature's stays below 0.1."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -32,8 +33,9 @@ def test_input_drift_stands_out_within_two_evaluation_passes(app) -> None:
     service = PredictionService(models, runtime.writer, runtime.telemetry.predictions, CHAMPION, clock=clock)
     controls = DemoControls()
     workload = WorkloadCollector(service, controls, rate=500, challenger=CHALLENGER, seed=3)
-    evaluation = EvaluationCollector(runtime.store, runtime.writer, runtime.telemetry.quality, models,
-                                     interval=INTERVAL, windows={"15m": 900}, min_samples=200)
+    evaluation = EvaluationCollector(
+        runtime.store, runtime.writer, runtime.telemetry.quality, models, interval=INTERVAL, windows={"15m": 900}, min_samples=200
+    )
 
     def run_interval(switch_midway: bool = False) -> dict[str, float]:
         """One interval of traffic in 0.5 s ticks, then one evaluation pass; the pass's recent-window PSI."""

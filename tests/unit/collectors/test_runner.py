@@ -1,4 +1,5 @@
 """The collector runner: a failing collector is logged, counted and retried, never fatal."""
+
 from __future__ import annotations
 
 import os

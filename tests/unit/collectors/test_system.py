@@ -1,4 +1,5 @@
 """The system collector on this machine's real psutil readings."""
+
 from __future__ import annotations
 
 import os

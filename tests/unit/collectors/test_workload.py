@@ -1,4 +1,5 @@
 """The built-in workload: real predictions through the service, outcomes arriving later, switches."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,8 +26,16 @@ def rows(runtime, sql: str) -> list[tuple]:
 
 def test_predictions_now_and_outcomes_later(parts) -> None:
     app, service, runtime = parts
-    workload = WorkloadCollector(service, DemoControls(), rate=300, challenger=CHALLENGER, invalid_share=0.1,
-                                 labelled_share=1.0, label_delay=(0.2, 0.4), seed=1)
+    workload = WorkloadCollector(
+        service,
+        DemoControls(),
+        rate=300,
+        challenger=CHALLENGER,
+        invalid_share=0.1,
+        labelled_share=1.0,
+        label_delay=(0.2, 0.4),
+        seed=1,
+    )
     now = utcnow()
     first = workload.collect(now)
     assert first == {"outcomes": []}  # labels are never immediate
@@ -48,8 +57,16 @@ def test_outcomes_reach_the_store_through_the_runner(parts) -> None:
     app, service, runtime = parts
     clock = {"now": utcnow()}
     runner = CollectorRunner(runtime.writer, runtime.telemetry, runtime.board, clock=lambda: clock["now"])
-    workload = WorkloadCollector(service, DemoControls(), rate=200, labelled_share=1.0, label_delay=(0.05, 0.1),
-                                 interval=0.5, seed=2, monotonic=lambda: 0.0)
+    workload = WorkloadCollector(
+        service,
+        DemoControls(),
+        rate=200,
+        labelled_share=1.0,
+        label_delay=(0.05, 0.1),
+        interval=0.5,
+        seed=2,
+        monotonic=lambda: 0.0,
+    )
     assert runner.run_once(workload)
     first_pass = rows(runtime, "SELECT count(*) FROM predictions WHERE status = 'ok'")[0][0]
     clock["now"] += timedelta(seconds=1)  # every label of the first pass is due now (the second pass predicts more)

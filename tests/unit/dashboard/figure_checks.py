@@ -1,4 +1,5 @@
 """Checks shared by the tests of builders that skip plotly.py's validation (dashboard/fast_figure.py)."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go

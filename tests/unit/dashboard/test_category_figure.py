@@ -1,5 +1,6 @@
 """The Drift page's bars for a categorical feature: reference vs current share per category, with
 "other" and "missing" named for people; valid to plotly."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,8 +11,13 @@ from tests.unit.dashboard.figure_checks import assert_valid
 
 
 def test_category_bars_put_reference_and_current_side_by_side() -> None:
-    shares = pd.DataFrame({"bucket": ["car", "home", "__other__", "__missing__"],
-                           "reference_share": [0.5, 0.3, 0.15, 0.05], "current_share": [0.2, 0.3, 0.4, 0.1]})
+    shares = pd.DataFrame(
+        {
+            "bucket": ["car", "home", "__other__", "__missing__"],
+            "reference_share": [0.5, 0.3, 0.15, 0.05],
+            "current_share": [0.2, 0.3, 0.4, 0.1],
+        }
+    )
     fig = fd.make_category_figure(shares, "loan_purpose", "24h")
     assert_valid(fig)
     assert [t.name for t in fig.data] == ["reference", "current window"]
@@ -25,12 +31,32 @@ def test_category_bars_put_reference_and_current_side_by_side() -> None:
 
 
 def test_the_impact_table_mixes_numeric_and_categorical_features() -> None:
-    numeric = {"impact_rank": 2, "feature": "income", "verdict": "none", "psi": 0.01, "ks_statistic": 0.03,
-               "ks_pvalue": 0.4, "importance": 0.2, "impact": 0.002, "current_count": 500, "reference_count": 5000,
-               "kind": "numeric", "missing_share": 0.0}
-    categorical = {**numeric, "impact_rank": 1, "feature": "loan_purpose", "verdict": "significant", "psi": 0.6,
-                   "ks_statistic": None, "ks_pvalue": None, "kind": "categorical", "chi2_pvalue": 1.5e-7,
-                   "missing_share": 0.125}
+    numeric = {
+        "impact_rank": 2,
+        "feature": "income",
+        "verdict": "none",
+        "psi": 0.01,
+        "ks_statistic": 0.03,
+        "ks_pvalue": 0.4,
+        "importance": 0.2,
+        "impact": 0.002,
+        "current_count": 500,
+        "reference_count": 5000,
+        "kind": "numeric",
+        "missing_share": 0.0,
+    }
+    categorical = {
+        **numeric,
+        "impact_rank": 1,
+        "feature": "loan_purpose",
+        "verdict": "significant",
+        "psi": 0.6,
+        "ks_statistic": None,
+        "ks_pvalue": None,
+        "kind": "categorical",
+        "chi2_pvalue": 1.5e-7,
+        "missing_share": 0.125,
+    }
     text = str(drift_table([categorical, numeric]))
     assert "loan_purpose (categorical)" in text
     assert "0.0000" in text

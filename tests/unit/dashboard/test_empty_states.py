@@ -1,5 +1,6 @@
 """States a person understands: a sentence instead of bare axes (loading, no data, every value missing),
 legends clear of titles, the from-to pick's reason, the Tables card without wrong sizes."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -46,22 +47,44 @@ def test_nothing_to_draw() -> None:
 
 
 def test_drift_with_every_value_missing_says_so_instead_of_a_year_2000_axis() -> None:
-    series = pd.DataFrame({"ts": [T0, T0 + timedelta(seconds=30), T0], "feature": ["x", "y", "__score__"],
-                           "psi": [None, None, None], "ks_statistic": [None] * 3, "verdict": ["insufficient_data"] * 3})
+    series = pd.DataFrame(
+        {
+            "ts": [T0, T0 + timedelta(seconds=30), T0],
+            "feature": ["x", "y", "__score__"],
+            "psi": [None, None, None],
+            "ks_statistic": [None] * 3,
+            "verdict": ["insufficient_data"] * 3,
+        }
+    )
     assert "Too few rows" in _sentence(fd.make_psi_heatmap_figure(series, BANDS))
     assert "Too few rows" in _sentence(fd.make_score_drift_figure(series, BANDS))
     assert "reference" in _sentence(fd.make_psi_heatmap_figure(series.iloc[0:0], BANDS))
 
 
 def test_quality_with_every_metric_missing_says_why() -> None:
-    quality = pd.DataFrame({"ts": [T0], "auc": [None], "precision": [None], "recall": [None], "accuracy": [None],
-                            "estimated_accuracy": [None], "labelled_share": [None]})
+    quality = pd.DataFrame(
+        {
+            "ts": [T0],
+            "auc": [None],
+            "precision": [None],
+            "recall": [None],
+            "accuracy": [None],
+            "estimated_accuracy": [None],
+            "labelled_share": [None],
+        }
+    )
     assert "enough labelled" in _sentence(fm.make_quality_figure(quality, "a"))
 
 
 def test_importance_over_time_legend_stands_beside_the_plot_not_over_the_title() -> None:
-    importance = pd.DataFrame({"ts": [T0] * 8, "feature": [f"feature_{i}" for i in range(8)],
-                               "method": ["permutation"] * 8, "importance": np.linspace(0, 0.2, 8)})
+    importance = pd.DataFrame(
+        {
+            "ts": [T0] * 8,
+            "feature": [f"feature_{i}" for i in range(8)],
+            "method": ["permutation"] * 8,
+            "importance": np.linspace(0, 0.2, 8),
+        }
+    )
     sent = assert_valid(fm.make_importance_time_figure(importance))
     legend = sent["layout"]["legend"]
     assert legend["orientation"] == "v"
@@ -71,8 +94,15 @@ def test_importance_over_time_legend_stands_beside_the_plot_not_over_the_title()
 
 
 def test_an_empty_state_gets_no_alert_shading() -> None:
-    periods = pd.DataFrame({"start": [T0], "end": [T0 + timedelta(minutes=1)], "severity": ["critical"],
-                            "rule": ["latency"], "metric": ["latency_seconds_avg"]})
+    periods = pd.DataFrame(
+        {
+            "start": [T0],
+            "end": [T0 + timedelta(minutes=1)],
+            "severity": ["critical"],
+            "rule": ["latency"],
+            "metric": ["latency_seconds_avg"],
+        }
+    )
     fig = add_alert_periods(empty_figure("Latency", "No predictions"), periods)
     assert not fig.layout.shapes
 
@@ -92,8 +122,7 @@ def test_from_to_pick_says_why_it_was_refused() -> None:
 
 
 def test_tables_card_shows_rows_and_keys_but_no_per_table_size() -> None:
-    card = str(table_size_table([{"table_name": "predictions", "row_count": 1200, "size_bytes": 0, "index_count": 1}],
-                                None))
+    card = str(table_size_table([{"table_name": "predictions", "row_count": 1200, "size_bytes": 0, "index_count": 1}], None))
     assert "1,200" in card
     assert "keys + indexes" in card
     assert "0 B" not in card

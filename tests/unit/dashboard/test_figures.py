@@ -1,4 +1,5 @@
 """Figure builders: traces, axes with units, empty states, zoom kept across refreshes."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -14,9 +15,16 @@ T0 = datetime(2026, 11, 27, 12, 0, 0)
 
 def system_frame(n: int = 5) -> pd.DataFrame:
     ts = [T0 + timedelta(seconds=i) for i in range(n)]
-    return pd.DataFrame({"ts": ts, "cpu_percent": [10.0 + i for i in range(n)], "memory_percent": [50.0] * n,
-                         "swap_percent": [0.0] * n, "disk_read_bytes_per_second": [1e6] * n,
-                         "disk_write_bytes_per_second": [2e6] * n})
+    return pd.DataFrame(
+        {
+            "ts": ts,
+            "cpu_percent": [10.0 + i for i in range(n)],
+            "memory_percent": [50.0] * n,
+            "swap_percent": [0.0] * n,
+            "disk_read_bytes_per_second": [1e6] * n,
+            "disk_write_bytes_per_second": [2e6] * n,
+        }
+    )
 
 
 def test_cpu_figure_has_total_and_one_trace_per_core() -> None:
@@ -34,8 +42,9 @@ def test_cpu_figure_has_total_and_one_trace_per_core() -> None:
 
 
 def test_rate_figure_uses_byte_units() -> None:
-    fig = figures.make_rate_figure(system_frame(), "Disk I/O", {"disk_read_bytes_per_second": "read",
-                                                                "disk_write_bytes_per_second": "write"})
+    fig = figures.make_rate_figure(
+        system_frame(), "Disk I/O", {"disk_read_bytes_per_second": "read", "disk_write_bytes_per_second": "write"}
+    )
     assert [t.name for t in fig.data] == ["read", "write"]
     assert fig.layout.yaxis.ticksuffix == "B/s"
     assert_valid(fig)
@@ -45,8 +54,9 @@ def test_memory_and_disk_figures_are_valid() -> None:
     memory = figures.make_memory_figure(system_frame(), "1h")
     assert [t.name for t in memory.data] == ["memory used", "swap used"]
     assert memory.data[0].fill == "tozeroy"
-    disks = pd.DataFrame({"ts": [T0, T0, T0 + timedelta(seconds=1)], "mountpoint": ["/", "/data", "/"],
-                          "used_percent": [40.0, 70.0, 41.0]})
+    disks = pd.DataFrame(
+        {"ts": [T0, T0, T0 + timedelta(seconds=1)], "mountpoint": ["/", "/data", "/"], "used_percent": [40.0, 70.0, 41.0]}
+    )
     disk = figures.make_disk_figure(disks, "1h")
     assert [t.name for t in disk.data] == ["/", "/data"]
     assert list(disk.data[0].y) == [40.0, 41.0]
@@ -58,8 +68,12 @@ def test_memory_and_disk_figures_are_valid() -> None:
 
 def test_empty_frames_give_an_explained_empty_state() -> None:
     empty = pd.DataFrame()
-    for fig in (figures.make_cpu_figure(empty, empty), figures.make_memory_figure(empty),
-                figures.make_disk_figure(empty), figures.make_rate_figure(empty, "Network", {})):
+    for fig in (
+        figures.make_cpu_figure(empty, empty),
+        figures.make_memory_figure(empty),
+        figures.make_disk_figure(empty),
+        figures.make_rate_figure(empty, "Network", {}),
+    ):
         assert not fig.data
         assert "No" in fig.layout.annotations[0].text
         assert fig.layout.xaxis.visible is False

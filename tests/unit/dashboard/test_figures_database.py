@@ -1,4 +1,5 @@
 """Database page figure builders: titles, axes with units, traces, empty states."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -20,8 +21,9 @@ def _titles(fig):
 
 
 def test_query_latency_in_ms_per_name_busiest_first():
-    series = pd.DataFrame({"ts": TS * 2, "query": ["a", "a", "b", "b"], "calls": [1, 1, 50, 50],
-                           "p95_seconds": [0.001, 0.002, 0.01, 0.02]})
+    series = pd.DataFrame(
+        {"ts": TS * 2, "query": ["a", "a", "b", "b"], "calls": [1, 1, 50, 50], "p95_seconds": [0.001, 0.002, 0.01, 0.02]}
+    )
     fig = f.make_query_latency_figure(series, "15m")
     assert _titles(fig) == ("Query latency (p95)", "time (UTC)", "latency (ms)")
     assert [t.name for t in fig.data] == ["b", "a"]
@@ -49,9 +51,18 @@ def test_scan_figure_compares_scanned_and_returned():
 
 
 def test_postgres_figures():
-    series = pd.DataFrame({"ts": TS, "target": ["main"] * 2, "connections_active": [1, 2], "connections_idle": [3, 3],
-                           "connections_idle_in_transaction": [0, 1], "max_connections": [100, 100],
-                           "cache_hit_ratio": [0.99, None], "up": [True, True]})
+    series = pd.DataFrame(
+        {
+            "ts": TS,
+            "target": ["main"] * 2,
+            "connections_active": [1, 2],
+            "connections_idle": [3, 3],
+            "connections_idle_in_transaction": [0, 1],
+            "max_connections": [100, 100],
+            "cache_hit_ratio": [0.99, None],
+            "up": [True, True],
+        }
+    )
     fig = f.make_pg_connections_figure(series)
     assert _titles(fig) == ("PostgreSQL connections", "time (UTC)", "connections")
     assert len(fig.data) == 4
@@ -60,8 +71,17 @@ def test_postgres_figures():
     assert list(cache.data[0].y) == pytest.approx([99.0])
 
 
-@pytest.mark.parametrize("builder", [f.make_query_latency_figure, f.make_connections_figure, f.make_table_size_figure,
-                                     f.make_scan_figure, f.make_pg_connections_figure, f.make_pg_cache_figure])
+@pytest.mark.parametrize(
+    "builder",
+    [
+        f.make_query_latency_figure,
+        f.make_connections_figure,
+        f.make_table_size_figure,
+        f.make_scan_figure,
+        f.make_pg_connections_figure,
+        f.make_pg_cache_figure,
+    ],
+)
 def test_empty_frames_explain_themselves(builder):
     fig = builder(pd.DataFrame())
     assert len(fig.data) == 0

@@ -1,4 +1,5 @@
 """Predictions page builders: traces, axis titles with units, empty states, valid figures, grid rows."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -23,8 +24,19 @@ def times(n: int) -> list[datetime]:
 
 def series(n: int = 4) -> pd.DataFrame:
     """throughput_series: one row per bucket and model, latencies in seconds."""
-    rows = [{"ts": ts, "model": m, "requests_per_second": 10.0 + i, "errors_per_second": 0.1,
-             "p50": 0.001, "p95": 0.004, "p99": 0.009} for m in MODELS for i, ts in enumerate(times(n))]
+    rows = [
+        {
+            "ts": ts,
+            "model": m,
+            "requests_per_second": 10.0 + i,
+            "errors_per_second": 0.1,
+            "p50": 0.001,
+            "p95": 0.004,
+            "p99": 0.009,
+        }
+        for m in MODELS
+        for i, ts in enumerate(times(n))
+    ]
     return pd.DataFrame(rows)
 
 
@@ -78,7 +90,7 @@ def test_latency_histogram_uses_a_log_axis_and_spans_each_bin() -> None:
     assert list(bar.y) == [5, 9, 2]
     assert fig.layout.xaxis.type == "log"
     assert titles(fig) == ("Latency distribution", "latency (ms)", "requests")
-    step = 10 ** 0.1  # a bar spans [edge, edge * step]: centre - width / 2 is the edge
+    step = 10**0.1  # a bar spans [edge, edge * step]: centre - width / 2 is the edge
     assert [x - w / 2 for x, w in zip(bar.x, bar.width, strict=True)] == pytest.approx([1.0, 10.0, 100.0])
     assert [x + w / 2 for x, w in zip(bar.x, bar.width, strict=True)] == pytest.approx([step, 10 * step, 100 * step])
     assert_valid(fig)
@@ -86,8 +98,9 @@ def test_latency_histogram_uses_a_log_axis_and_spans_each_bin() -> None:
 
 def test_errors_stack_by_kind_over_every_bucket_with_requests() -> None:
     ts = times(4)
-    errors = pd.DataFrame({"ts": [ts[1], ts[1], ts[3]], "error_kind": ["timeout", "validation_error", "timeout"],
-                           "error_percent": [2.0, 3.0, 10.0]})
+    errors = pd.DataFrame(
+        {"ts": [ts[1], ts[1], ts[3]], "error_kind": ["timeout", "validation_error", "timeout"], "error_percent": [2.0, 3.0, 10.0]}
+    )
     fig = figs.make_error_figure(errors, ts, revision="5m:all")
     assert [t.name for t in fig.data] == ["timeout", "validation_error"]
     assert {t.stackgroup for t in fig.data} == {"errors"}
@@ -103,11 +116,16 @@ def test_errors_chart_says_none_when_requests_all_succeeded() -> None:
 
 
 def test_success_rate_and_labelled_share_per_model() -> None:
-    success = pd.DataFrame({"ts": times(2) * 2, "model": ["champion"] * 2 + ["challenger"] * 2,
-                            "success_percent": [90.0, None, 80.0, 85.0], "labelled_percent": [50.0, 0.0, 40.0, 10.0]})
+    success = pd.DataFrame(
+        {
+            "ts": times(2) * 2,
+            "model": ["champion"] * 2 + ["challenger"] * 2,
+            "success_percent": [90.0, None, 80.0, 85.0],
+            "labelled_percent": [50.0, 0.0, 40.0, 10.0],
+        }
+    )
     fig = figs.make_success_figure(success, revision="15m:all")
-    assert [t.name for t in fig.data] == ["challenger success", "challenger labelled", "champion success",
-                                          "champion labelled"]
+    assert [t.name for t in fig.data] == ["challenger success", "challenger labelled", "champion success", "champion labelled"]
     assert fig.data[3].line.dash == "dot"
     assert titles(fig) == ("Success rate as labels arrive", "time (UTC)", "%")
     assert tuple(fig.layout.yaxis.range) == (0, 100)
@@ -116,8 +134,12 @@ def test_success_rate_and_labelled_share_per_model() -> None:
 
 def test_empty_frames_explain_where_predictions_come_from() -> None:
     empty = pd.DataFrame()
-    for fig in (figs.make_throughput_figure(empty, empty), figs.make_latency_figure(empty),
-                figs.make_error_figure(empty, []), figs.make_success_figure(empty)):
+    for fig in (
+        figs.make_throughput_figure(empty, empty),
+        figs.make_latency_figure(empty),
+        figs.make_error_figure(empty, []),
+        figs.make_success_figure(empty),
+    ):
         assert not fig.data
         assert fig.layout.xaxis.visible is False
         assert "No predictions in this range yet" in fig.layout.annotations[0].text
@@ -135,12 +157,36 @@ def test_latency_chart_of_only_failed_requests_says_so() -> None:
 
 
 def test_grid_rows_format_times_and_latency() -> None:
-    rows = prediction_rows([{"id": "a", "timestamp": T0 + timedelta(microseconds=123456), "model": "champion",
-                             "model_version": "1", "score": 0.123456, "predicted_label": 0, "label": None,
-                             "status": "pending", "latency_seconds": 0.0012345, "error_kind": None}])
-    assert rows == [{"id": "a", "timestamp": "2026-11-27 12:00:00.123", "model": "champion", "model_version": "1",
-                     "status": "pending", "score": 0.1235, "predicted_label": 0, "label": None, "latency_ms": 1.23,
-                     "error_kind": None}]
+    rows = prediction_rows(
+        [
+            {
+                "id": "a",
+                "timestamp": T0 + timedelta(microseconds=123456),
+                "model": "champion",
+                "model_version": "1",
+                "score": 0.123456,
+                "predicted_label": 0,
+                "label": None,
+                "status": "pending",
+                "latency_seconds": 0.0012345,
+                "error_kind": None,
+            }
+        ]
+    )
+    assert rows == [
+        {
+            "id": "a",
+            "timestamp": "2026-11-27 12:00:00.123",
+            "model": "champion",
+            "model_version": "1",
+            "status": "pending",
+            "score": 0.1235,
+            "predicted_label": 0,
+            "label": None,
+            "latency_ms": 1.23,
+            "error_kind": None,
+        }
+    ]
     assert {c["field"] for c in COLUMNS} == set(rows[0])
     assert set(ROW_CLASS_RULES) == {f"pw-status-{s}" for s in ("success", "failure", "pending", "error")}
 

@@ -1,5 +1,6 @@
 """Drift, Alerts and fleet builders and the alert shading, built without plotly.py's validation
 (dashboard/fast_figure.py): each output must still validate, and shapes must match plotly's own helpers."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -19,9 +20,15 @@ from tests.unit.dashboard.figure_checks import assert_valid
 BANDS = (PSI_MODERATE, PSI_SIGNIFICANT)
 
 T0 = datetime(2026, 11, 27, 12, 0, 0)
-PERIODS = pd.DataFrame({"start": [T0, T0 + timedelta(minutes=5)], "end": [T0 + timedelta(minutes=1), T0 + timedelta(minutes=9)],
-                        "severity": ["critical", "warning"], "rule": ["cpu high", "cpu warm"],
-                        "metric": ["cpu_percent"] * 2})
+PERIODS = pd.DataFrame(
+    {
+        "start": [T0, T0 + timedelta(minutes=5)],
+        "end": [T0 + timedelta(minutes=1), T0 + timedelta(minutes=9)],
+        "severity": ["critical", "warning"],
+        "rule": ["cpu high", "cpu warm"],
+        "metric": ["cpu_percent"] * 2,
+    }
+)
 
 
 def series(n: int = 4) -> pd.DataFrame:
@@ -30,8 +37,10 @@ def series(n: int = 4) -> pd.DataFrame:
 
 def test_a_malformed_trace_fails_validation() -> None:
     """The check the builders rely on: an unknown property or a bad value is caught by the tests."""
-    for trace in (line(series()["ts"], series()["value"], "v", "#000", bogus=1),
-                  line(series()["ts"], series()["value"], "v", "#000", mode="linez")):
+    for trace in (
+        line(series()["ts"], series()["value"], "v", "#000", bogus=1),
+        line(series()["ts"], series()["value"], "v", "#000", mode="linez"),
+    ):
         with pytest.raises(ValueError):
             assert_valid(frame("t", "r", axis("y"), [trace]))
 
@@ -41,9 +50,18 @@ def test_shading_matches_plotlys_add_vrect() -> None:
     reference = go.Figure()
     for row in PERIODS.itertuples(index=False):
         color = {"critical": "#dc3545", "warning": "#ffc107"}[row.severity]
-        reference.add_vrect(x0=row.start.isoformat(), x1=row.end.isoformat(), fillcolor=color, opacity=0.15,
-                            layer="below", line_width=0, name=f"alert {row.rule}", annotation_text=row.rule,
-                            annotation_position="top left", annotation_font=dict(size=10, color=color))
+        reference.add_vrect(
+            x0=row.start.isoformat(),
+            x1=row.end.isoformat(),
+            fillcolor=color,
+            opacity=0.15,
+            layer="below",
+            line_width=0,
+            name=f"alert {row.rule}",
+            annotation_text=row.rule,
+            annotation_position="top left",
+            annotation_font=dict(size=10, color=color),
+        )
     assert shapes == [s.to_plotly_json() for s in reference.layout.shapes]
     assert notes == [a.to_plotly_json() for a in reference.layout.annotations]
 
@@ -57,8 +75,7 @@ def test_hline_matches_plotlys_add_hline() -> None:
 
 
 def test_shading_is_added_to_a_chart_and_skipped_on_an_empty_state() -> None:
-    fig = add_alert_periods(frame("CPU", "1h", axis("%"), [line(series()["ts"], series()["value"], "total", "#000")]),
-                            PERIODS)
+    fig = add_alert_periods(frame("CPU", "1h", axis("%"), [line(series()["ts"], series()["value"], "total", "#000")]), PERIODS)
     assert [s.name for s in fig.layout.shapes] == ["alert cpu high", "alert cpu warm"]
     assert [a.text for a in fig.layout.annotations] == ["cpu high", "cpu warm"]
     assert_valid(fig)
@@ -67,9 +84,14 @@ def test_shading_is_added_to_a_chart_and_skipped_on_an_empty_state() -> None:
 
 
 def test_drift_figures_are_valid() -> None:
-    drift = pd.DataFrame({"ts": [T0, T0 + timedelta(seconds=30), T0, T0, T0 + timedelta(seconds=30)],
-                          "feature": ["x", "x", "y", "__score__", "__score__"], "psi": [0.01, 0.4, 0.02, 0.3, 0.1],
-                          "ks_statistic": [0.1, 0.3, 0.1, 0.2, 0.1]})
+    drift = pd.DataFrame(
+        {
+            "ts": [T0, T0 + timedelta(seconds=30), T0, T0, T0 + timedelta(seconds=30)],
+            "feature": ["x", "x", "y", "__score__", "__score__"],
+            "psi": [0.01, 0.4, 0.02, 0.3, 0.1],
+            "ks_statistic": [0.1, 0.3, 0.1, 0.2, 0.1],
+        }
+    )
     heat = fd.make_psi_heatmap_figure(drift, BANDS, "24h")
     assert list(heat.data[0].y) == ["x", "y"]
     assert list(heat.data[0].x) == ["2026-11-27T12:00:00", "2026-11-27T12:00:30"]
@@ -79,8 +101,9 @@ def test_drift_figures_are_valid() -> None:
     assert [t.name for t in score.data] == ["PSI", "KS statistic"]
     assert list(score.data[0].y) == [0.3, 0.1]
     assert [a.text for a in score.layout.annotations] == ["PSI moderate", "PSI significant"]
-    shares = pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "reference_share": [0.4, 0.6],
-                           "current_share": [0.5, 0.5]})
+    shares = pd.DataFrame(
+        {"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "reference_share": [0.4, 0.6], "current_share": [0.5, 0.5]}
+    )
     dist = fd.make_distribution_figure(shares, "income", "24h")
     assert [t.name for t in dist.data] == ["reference", "current window"]
     assert list(dist.data[0].x) == [0.5, 1.5]
@@ -100,23 +123,42 @@ def test_alert_figures_are_valid() -> None:
     assert [a.text for a in backtest.layout.annotations] == ["threshold 80 %", "would fire"]
     no_periods = fa.make_backtest_figure(series(), [], 80.0, "CPU", "%")
     assert len(no_periods.layout.shapes) == 1
-    for fig in (timeline, backtest, no_periods, fa.make_alert_timeline_figure(PERIODS.iloc[0:0]),
-                fa.make_backtest_figure(series().iloc[0:0], [], 1.0, "CPU", "%")):
+    for fig in (
+        timeline,
+        backtest,
+        no_periods,
+        fa.make_alert_timeline_figure(PERIODS.iloc[0:0]),
+        fa.make_backtest_figure(series().iloc[0:0], [], 1.0, "CPU", "%"),
+    ):
         assert_valid(fig)
 
 
 def test_fleet_figure_one_colour_per_instance_one_dash_per_metric() -> None:
-    rows = [{"ts": T0 + timedelta(seconds=s), "instance": inst, "metric": m, "value": float(s)}
-            for s in (10, 0) for inst in ("b:9", "a:9") for m in ("host_cpu_percent", "process_cpu_percent")]
-    fig = make_fleet_figure(pd.DataFrame(rows), "Fleet CPU", {"host_cpu_percent": "host", "process_cpu_percent": "proc"},
-                            dict(title="%", rangemode="tozero"), "1h")
+    rows = [
+        {"ts": T0 + timedelta(seconds=s), "instance": inst, "metric": m, "value": float(s)}
+        for s in (10, 0)
+        for inst in ("b:9", "a:9")
+        for m in ("host_cpu_percent", "process_cpu_percent")
+    ]
+    fig = make_fleet_figure(
+        pd.DataFrame(rows),
+        "Fleet CPU",
+        {"host_cpu_percent": "host", "process_cpu_percent": "proc"},
+        dict(title="%", rangemode="tozero"),
+        "1h",
+    )
     assert [t.name for t in fig.data] == ["a:9 host", "a:9 proc", "b:9 host", "b:9 proc"]
     assert [t.line.dash for t in fig.data] == ["solid", "dash", "solid", "dash"]
     assert fig.data[0].line.color == fig.data[1].line.color != fig.data[2].line.color
     assert list(fig.data[0].y) == [0.0, 10.0]  # oldest first
     assert fig.layout.yaxis.title.text == "%"
-    empty = make_fleet_figure(pd.DataFrame(columns=["ts", "instance", "metric", "value"]), "Fleet CPU",
-                              {"host_cpu_percent": ""}, {}, empty="unreachable")
+    empty = make_fleet_figure(
+        pd.DataFrame(columns=["ts", "instance", "metric", "value"]),
+        "Fleet CPU",
+        {"host_cpu_percent": ""},
+        {},
+        empty="unreachable",
+    )
     assert empty.layout.annotations[0].text == "unreachable"
     for built in (fig, empty):
         assert_valid(built)
@@ -141,9 +183,12 @@ def test_a_long_backtest_is_thinned_keeping_every_runs_extremes() -> None:
 
 def test_times_are_iso_text_in_utc_with_gaps_for_missing() -> None:
     from dashboard.fast_figure import times
+
     assert list(times(pd.Series([T0, T0 + timedelta(seconds=1)]))) == ["2026-11-27T12:00:00", "2026-11-27T12:00:01"]
-    assert list(times(pd.Series([T0, T0 + timedelta(milliseconds=500)]))) == ["2026-11-27T12:00:00.000",
-                                                                             "2026-11-27T12:00:00.500"]
+    assert list(times(pd.Series([T0, T0 + timedelta(milliseconds=500)]))) == [
+        "2026-11-27T12:00:00.000",
+        "2026-11-27T12:00:00.500",
+    ]
     assert list(times(pd.Series([T0, None]))) == ["2026-11-27T12:00:00", None]
     assert list(times(pd.Series(pd.to_datetime(["2026-11-27T13:00:00+01:00"])))) == ["2026-11-27T12:00:00"]
     assert list(times([T0])) == ["2026-11-27T12:00:00"]

@@ -1,5 +1,6 @@
 """The Overview's list of firing alerts: worst first, each linking to the Alerts page with its
 rule chosen for the backtest; a sentence when nothing fires."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,16 @@ AT = datetime(2026, 1, 1, 12, 0, 0)
 
 
 def _alert(rule: str, severity: str, state: str = "firing", subject: str | None = None) -> dict:
-    return {"rule": rule, "severity": severity, "state": state, "subject": subject, "value": 97.5,
-            "threshold": 90.0, "fired_at": AT if state == "firing" else None, "started_at": AT}
+    return {
+        "rule": rule,
+        "severity": severity,
+        "state": state,
+        "subject": subject,
+        "value": 97.5,
+        "threshold": 90.0,
+        "fired_at": AT if state == "firing" else None,
+        "started_at": AT,
+    }
 
 
 def _links(component: object) -> list[dcc.Link]:
@@ -27,8 +36,13 @@ def _links(component: object) -> list[dcc.Link]:
 
 
 def test_firing_alerts_link_to_the_alerts_page_worst_first() -> None:
-    listed = firing_list([_alert("cpu:warning", "warning"), _alert("latency p95", "critical", subject="model=a"),
-                          _alert("memory", "critical", state="pending")])
+    listed = firing_list(
+        [
+            _alert("cpu:warning", "warning"),
+            _alert("latency p95", "critical", subject="model=a"),
+            _alert("memory", "critical", state="pending"),
+        ]
+    )
     links = _links(listed)
     assert [link.children for link in links] == ["latency p95 (model=a)", "cpu:warning"]  # pending left out
     assert [link.href for link in links] == ["/alerts?rule=latency%20p95", "/alerts?rule=cpu%3Awarning"]

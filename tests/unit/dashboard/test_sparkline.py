@@ -1,4 +1,5 @@
 """KPI sparklines: bars scaled to the range's values, gaps for missing slices, a note when there is no trend."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """The shared range as one string: URL query strings, absolute windows, zoom events."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,11 +31,14 @@ def test_window_honours_absolute_and_relative_keys() -> None:
 
 
 def test_a_box_zoom_becomes_an_absolute_range() -> None:
-    assert zoomed_range({"xaxis.range[0]": "2026-03-01 10:00:00.25", "xaxis.range[1]": "2026-03-01 12:30"}) \
-        == absolute_key(A, B)
+    assert zoomed_range({"xaxis.range[0]": "2026-03-01 10:00:00.25", "xaxis.range[1]": "2026-03-01 12:30"}) == absolute_key(A, B)
     assert zoomed_range({"xaxis.range": ["2026-03-01T10:00:00", "2026-03-01T12:30:00"]}) == absolute_key(A, B)
-    for event in (None, {"xaxis.autorange": True}, {"yaxis.range[0]": 1, "yaxis.range[1]": 2},
-                  {"xaxis.range[0]": "2026-03-02", "xaxis.range[1]": "2026-03-01"}):
+    for event in (
+        None,
+        {"xaxis.autorange": True},
+        {"yaxis.range[0]": 1, "yaxis.range[1]": 2},
+        {"xaxis.range[0]": "2026-03-02", "xaxis.range[1]": "2026-03-01"},
+    ):
         assert zoomed_range(event) is None
 
 

@@ -1,6 +1,7 @@
 """Categorical features in the per-minute profiles on a real DuckDB, stored by the ingest path: bucket
 counts equal the raw rows', unseen categories count as "other" (and apart), 10,000 distinct categories
 stay K + 2 buckets, and the drift statistics agree with SciPy on the raw rows."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -33,16 +34,31 @@ def store(tmp_path):
     s.close()
 
 
-def log(store: Store, rng: np.random.Generator, prefix: str, n: int, start: datetime, shares: list[float],
-        missing: float = 0.0, extra: dict | None = None) -> list[dict]:
+def log(
+    store: Store,
+    rng: np.random.Generator,
+    prefix: str,
+    n: int,
+    start: datetime,
+    shares: list[float],
+    missing: float = 0.0,
+    extra: dict | None = None,
+) -> list[dict]:
     rows = []
     for i in range(n):
         purpose = None if rng.random() < missing else str(rng.choice(PURPOSES, p=shares))
         features = {"x": float(rng.normal()), "purpose": purpose, "flag": bool(i % 3 == 0), **(extra or {})}
         if callable(features.get("many")):
             features["many"] = features["many"](i)
-        rows.append({"id": f"{prefix}{i}", "model": MODEL, "score": float(rng.random()), "features": features,
-                     "timestamp": start + timedelta(seconds=50 * i / n)})
+        rows.append(
+            {
+                "id": f"{prefix}{i}",
+                "model": MODEL,
+                "score": float(rng.random()),
+                "features": features,
+                "timestamp": start + timedelta(seconds=50 * i / n),
+            }
+        )
     store_predictions(store, ingest_tables(rows, NOW))
     store_outcomes(store, [(r["id"], int(rng.random() < 0.5), NOW, NOW) for r in rows])
     return rows
@@ -67,8 +83,9 @@ def test_buckets_equal_the_raw_rows_and_drift_agrees_with_scipy(store) -> None:
     rng = np.random.default_rng(1)
     reference = log(store, rng, "r", 600, NOW - timedelta(minutes=10), [0.4, 0.3, 0.15, 0.1, 0.05], missing=0.02)
     freeze(store, 600)
-    current = log(store, rng, "c", 900, NOW - timedelta(minutes=3), [0.1, 0.2, 0.3, 0.2, 0.2], missing=0.1,
-                  extra={"purpose_extra": "x"})
+    current = log(
+        store, rng, "c", 900, NOW - timedelta(minutes=3), [0.1, 0.2, 0.3, 0.2, 0.2], missing=0.1, extra={"purpose_extra": "x"}
+    )
     profiles.refresh(store, NOW)
     ref = cp.reference(store, MODEL)
     assert set(ref) == {"purpose", "flag"}  # purpose_extra was never in the reference
@@ -102,8 +119,11 @@ def test_unseen_categories_count_as_other_and_apart(store) -> None:
     freeze(store, 300)
     log(store, rng, "c", 100, NOW - timedelta(minutes=2), [0.2] * 5, extra={"purpose": "crypto"})
     profiles.refresh(store, NOW)
-    rows = store.fetch_all("t", "SELECT bucket, sum(n), sum(unseen) FROM category_profile WHERE feature = 'purpose' "
-                                "AND ts >= ? GROUP BY ALL", [NOW - timedelta(minutes=3)])
+    rows = store.fetch_all(
+        "t",
+        "SELECT bucket, sum(n), sum(unseen) FROM category_profile WHERE feature = 'purpose' AND ts >= ? GROUP BY ALL",
+        [NOW - timedelta(minutes=3)],
+    )
     assert rows == [(cp.OTHER, 100, 100)]
 
 
@@ -113,8 +133,7 @@ def test_ten_thousand_distinct_categories_are_capped_at_k_plus_two_buckets(store
     freeze(store, 2000)
     log(store, rng, "c", 10_000, NOW - timedelta(minutes=2), [0.2] * 5, extra={"many": lambda i: f"new{i}"})
     profiles.refresh(store, NOW)
-    kept = store.fetch_one("t", "SELECT count(*) FILTER (kept), count(*) FROM model_reference_categories "
-                                "WHERE feature = 'many'")
+    kept = store.fetch_one("t", "SELECT count(*) FILTER (kept), count(*) FROM model_reference_categories WHERE feature = 'many'")
     assert kept == (cp.TOP_K + 1, 1001)  # the top K and the missing row; the rest share "other"
     buckets = store.fetch_all("t", "SELECT DISTINCT bucket FROM category_profile WHERE feature = 'many'")
     assert len(buckets) <= cp.TOP_K + 2

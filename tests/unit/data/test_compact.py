@@ -1,5 +1,6 @@
 """`compact` rewrites the file without the blocks retention freed: smaller, every row and object kept,
 and it refuses a file that is open."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,8 +32,9 @@ def trimmed(tmp_path: Path) -> tuple[Path, dict[str, int], int]:
     db = tmp_path / "p.duckdb"
     store = Store(db)
     now = utcnow().replace(microsecond=0)
-    Writer(store).write_arrow({"system_samples": system_chunk(np.random.default_rng(1), _us(now - timedelta(days=DAYS)),
-                                                             DAYS * 86_400)})
+    Writer(store).write_arrow(
+        {"system_samples": system_chunk(np.random.default_rng(1), _us(now - timedelta(days=DAYS)), DAYS * 86_400)}
+    )
     run_pass(store, RetentionPolicy(system_hours=24), now)
     counts, indexes = _counts(store), store.fetch_one("t", "SELECT count(*) FROM duckdb_indexes()")[0]
     store.close()

@@ -1,6 +1,7 @@
 """The Drift page's distribution chart from the per-minute profiles against the same chart from the raw
 rows (the oracle): the reference shares are the same reads of the reference sample; the current shares
 differ only where a value between two neighbouring reference values is drawn at their middle."""
+
 from __future__ import annotations
 
 from datetime import timedelta

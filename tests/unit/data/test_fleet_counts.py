@@ -3,6 +3,7 @@ NumPy's count of the labelled scores, each feature's cumulative buckets count th
 decile edge, PSI from those buckets and the reference shares equals the evaluation job's profile PSI,
 and the counters never go back: not across retention, a late label or a restart (a new collector
 on the same file)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -31,8 +32,11 @@ def samples(store: Store) -> dict[tuple, float]:
     registry = CollectorRegistry()
     registry.register(FleetMetrics(store))
     text = generate_latest(registry).decode()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def refresh(store: Store, now: datetime, new_edges: Sequence[str] = ()) -> None:
@@ -75,16 +79,20 @@ def test_score_histogram_counts_labelled_scores_by_outcome(tmp_path) -> None:
         assert counts.tolist() == expected
         assert found[("model_score_count", (("model", MODEL), ("outcome", outcome)))] == len(mine)
         assert abs(found[("model_score_sum", (("model", MODEL), ("outcome", outcome)))] - mine.sum()) < 1e-6
-    hits = {(p, o): v for (_, lab), v in pick(found, "model_labelled_predictions_total", model=MODEL).items()
-            for p, o in [(dict(lab)["predicted"], dict(lab)["outcome"])]}
+    hits = {
+        (p, o): v
+        for (_, lab), v in pick(found, "model_labelled_predictions_total", model=MODEL).items()
+        for p, o in [(dict(lab)["predicted"], dict(lab)["outcome"])]
+    }
     predicted = scores >= 0.5
     assert hits[("positive", "positive")] == (predicted & (labels == 1)).sum()
     assert hits[("negative", "negative")] == (~predicted & (labels == 0)).sum()
     assert sum(hits.values()) == 3000
     # the trapezoid over the two cumulative histograms (what deploy/fleet-rules.yml computes) is the AUC
     # with ties counted half per bucket: within the bound of pairs sharing a bucket of sklearn's
-    pos, neg = (np.diff(cumulative(found, "model_score_bucket", model=MODEL, outcome=o)[1], prepend=0)
-                for o in ("positive", "negative"))
+    pos, neg = (
+        np.diff(cumulative(found, "model_score_bucket", model=MODEL, outcome=o)[1], prepend=0) for o in ("positive", "negative")
+    )
     auc = np.sum(pos * (np.cumsum(neg) - neg / 2)) / (pos.sum() * neg.sum())
     bound = 0.5 * np.sum(pos * neg) / (pos.sum() * neg.sum())
     assert abs(auc - roc_auc_score(labels, scores)) <= bound
@@ -102,8 +110,9 @@ def test_feature_buckets_and_psi_match_the_profiles(tmp_path) -> None:
         deciles = np.unique(np.quantile(ref[feature], np.arange(1, 10) / 10))  # DuckDB's quantile_cont, to rounding
         assert np.allclose(edges, deciles, rtol=1e-12, atol=0)
         assert counts.tolist() == [(values[feature] <= e).sum() for e in edges] + [len(values[feature])]
-        share = {dict(k[1])["upper"]: v for k, v in pick(found, "model_feature_reference_share", model=MODEL,
-                                                        feature=feature).items()}
+        share = {
+            dict(k[1])["upper"]: v for k, v in pick(found, "model_feature_reference_share", model=MODEL, feature=feature).items()
+        }
         current = np.diff(counts, prepend=0) / counts[-1]
         psi = da.psi_from_shares(np.asarray([share[x] for x in le]), current)
         assert abs(psi - expected_psi[feature]) < 1e-9, feature
@@ -131,8 +140,11 @@ def test_counters_never_go_back_across_retention_late_labels_and_restart(tmp_pat
     assert all(later[k] >= v for k, v in before.items())
     assert sum(pick(later, "model_labelled_predictions_total").values()) == 3000
     # kept incrementally, the totals equal a count over every profile minute
-    direct = store.fetch_all("t", "SELECT least(49, greatest(0, floor(bin / 200)))::INTEGER AS b, outcome, sum(n) "
-                                  "FROM score_profile WHERE outcome >= 0 GROUP BY ALL ORDER BY ALL")
+    direct = store.fetch_all(
+        "t",
+        "SELECT least(49, greatest(0, floor(bin / 200)))::INTEGER AS b, outcome, sum(n) "
+        "FROM score_profile WHERE outcome >= 0 GROUP BY ALL ORDER BY ALL",
+    )
     kept = store.fetch_all("t", "SELECT bucket, outcome, sum(n) FROM fleet_total_scores WHERE n > 0 GROUP BY ALL ORDER BY ALL")
     assert [tuple(map(int, r)) for r in direct] == [tuple(map(int, r)) for r in kept]
     run_pass(store, RetentionPolicy(predictions_days=1.0), NOW + timedelta(days=2))  # every minute deleted
@@ -145,11 +157,25 @@ def test_counters_never_go_back_across_retention_late_labels_and_restart(tmp_pat
 def test_names_are_escaped_unlabelled_models_start_at_zero_and_no_reference_means_no_feature_histogram(tmp_path) -> None:
     store = Store(tmp_path / "names.duckdb")
     odd = 'fraud "v2"\\eu\nwest'
-    insert(store, "predictions", pd.DataFrame({
-        "id": ["a", "b", "c"], "ts": [NOW] * 3, "model": [odd, odd, "fresh"], "model_version": "1",
-        "score": [0.9, 0.1, 0.5],
-        "predicted_label": [1, 0, 1], "latency_seconds": 0.001, "status": "ok", "error_kind": None, "source": "t",
-        "received_at": NOW}))
+    insert(
+        store,
+        "predictions",
+        pd.DataFrame(
+            {
+                "id": ["a", "b", "c"],
+                "ts": [NOW] * 3,
+                "model": [odd, odd, "fresh"],
+                "model_version": "1",
+                "score": [0.9, 0.1, 0.5],
+                "predicted_label": [1, 0, 1],
+                "latency_seconds": 0.001,
+                "status": "ok",
+                "error_kind": None,
+                "source": "t",
+                "received_at": NOW,
+            }
+        ),
+    )
     outcomes(store, ["a", "b"], np.array([1, 0]), NOW)
     refresh(store, NOW + timedelta(seconds=40))
     found = samples(store)

@@ -1,5 +1,6 @@
 """Prediction reads: the outcome join bounded by the window gives what the whole-table join gave, and
 the raw and rollup paths of the success series agree."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -60,8 +61,11 @@ def test_recent_trend_and_performance_see_each_predictions_outcome(store: Store)
         assert row["label"] == (label[0] if label else None)
     assert all(r["status"] == "pending" for r in q.recent(store, 20, "a", "pending", NOW))
     trend = {r["window"]: r for r in q.success_trend(store, NOW)}
-    labelled = store.fetch_one("t", "SELECT count(*) FROM predictions p JOIN outcomes o USING (id) "
-                                    "WHERE p.status = 'ok' AND p.ts >= ?", [NOW - timedelta(hours=1)])[0]
+    labelled = store.fetch_one(
+        "t",
+        "SELECT count(*) FROM predictions p JOIN outcomes o USING (id) WHERE p.status = 'ok' AND p.ts >= ?",
+        [NOW - timedelta(hours=1)],
+    )[0]
     assert trend["1h"]["labelled"] == labelled
     performance = {r["model"]: r for r in q.performance(store, NOW - timedelta(hours=1), NOW)}
     assert sum(r["labelled"] for r in performance.values()) == labelled

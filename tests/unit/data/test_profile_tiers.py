@@ -1,6 +1,7 @@
 """Hour and day tiers of the profiles on a real DuckDB: a window read through the tiers equals the same
 window summed from the minute profiles, after passes that add late labels and backfilled rows to closed
 hours; the plan covers a window exactly once; retention keeps the tiers after the minutes are gone."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,13 +30,16 @@ def minutes_of(slices: list[tuple[str, datetime, datetime]]) -> list[datetime]:
     return found
 
 
-@pytest.mark.parametrize(("first", "last", "hour", "day"), [
-    (datetime(2026, 3, 1, 0, 0), datetime(2026, 3, 31, 23, 59), datetime(2026, 3, 31, 23), datetime(2026, 3, 31)),
-    (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 9, 4, 41), datetime(2026, 3, 9, 4), datetime(2026, 3, 9)),
-    (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 1, 7, 50), datetime(2026, 3, 9, 4), datetime(2026, 3, 9)),
-    (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 3, 7, 50), None, None),
-    (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 3, 7, 50), datetime(2026, 3, 2, 5), datetime(2026, 3, 2)),
-])
+@pytest.mark.parametrize(
+    ("first", "last", "hour", "day"),
+    [
+        (datetime(2026, 3, 1, 0, 0), datetime(2026, 3, 31, 23, 59), datetime(2026, 3, 31, 23), datetime(2026, 3, 31)),
+        (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 9, 4, 41), datetime(2026, 3, 9, 4), datetime(2026, 3, 9)),
+        (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 1, 7, 50), datetime(2026, 3, 9, 4), datetime(2026, 3, 9)),
+        (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 3, 7, 50), None, None),
+        (datetime(2026, 3, 1, 7, 13), datetime(2026, 3, 3, 7, 50), datetime(2026, 3, 2, 5), datetime(2026, 3, 2)),
+    ],
+)
 def test_plan_covers_each_minute_once_from_closed_buckets(first, last, hour, day) -> None:
     slices = profile_tiers.plan(first, last, {"_hour": hour, "_day": day})
     covered = minutes_of(slices)
@@ -46,8 +50,7 @@ def test_plan_covers_each_minute_once_from_closed_buckets(first, last, hour, day
     assert len(covered) == (last - first) // M + 1
     for suffix, _, hi in slices:  # only closed buckets come from a tier
         if suffix:
-            assert hi + {"_hour": timedelta(hours=1), "_day": timedelta(days=1)}[suffix] <= {"_hour": hour,
-                                                                                            "_day": day}[suffix]
+            assert hi + {"_hour": timedelta(hours=1), "_day": timedelta(days=1)}[suffix] <= {"_hour": hour, "_day": day}[suffix]
     if hour and (last - first) > timedelta(days=3):
         assert len(slices) < 200  # a month: days, hours at its ends, minutes at its ragged edges
 
@@ -66,24 +69,42 @@ def merged_scores(rows: list[tuple], coarse: bool) -> list[tuple]:
 
 def minute_only(store: Store, model: str, first: datetime, last: datetime, coarse: bool) -> dict:
     """The window summed from the minute tables alone (what the tiers must equal)."""
-    scores = merged_scores(store.fetch_all(
-        "t", "SELECT bin, outcome, predicted, sum(n), sum(score_sum), min(score_min) FROM score_profile "
-        "WHERE model = ? AND ts >= ? AND ts <= ? GROUP BY ALL", [model, first, last]), coarse)
-    features = store.fetch_all("t", "SELECT feature, bin, sum(n) FROM feature_profile WHERE model = ? AND ts >= ? "
-                               "AND ts <= ? GROUP BY ALL ORDER BY ALL", [model, first, last])
-    categories = store.fetch_all("t", "SELECT feature, bucket, sum(n) FROM category_profile WHERE model = ? "
-                                 "AND ts >= ? AND ts <= ? GROUP BY ALL ORDER BY ALL", [model, first, last])
+    scores = merged_scores(
+        store.fetch_all(
+            "t",
+            "SELECT bin, outcome, predicted, sum(n), sum(score_sum), min(score_min) FROM score_profile "
+            "WHERE model = ? AND ts >= ? AND ts <= ? GROUP BY ALL",
+            [model, first, last],
+        ),
+        coarse,
+    )
+    features = store.fetch_all(
+        "t",
+        "SELECT feature, bin, sum(n) FROM feature_profile WHERE model = ? AND ts >= ? AND ts <= ? GROUP BY ALL ORDER BY ALL",
+        [model, first, last],
+    )
+    categories = store.fetch_all(
+        "t",
+        "SELECT feature, bucket, sum(n) FROM category_profile WHERE model = ? AND ts >= ? AND ts <= ? GROUP BY ALL ORDER BY ALL",
+        [model, first, last],
+    )
     return {"scores": scores, "features": features, "categories": sorted(categories)}
 
 
 def tiered(store: Store, model: str, first: datetime, last: datetime) -> dict:
     cols, _, coarse = pr.score_bins(store, model, first, last)
-    scores = merged_scores(list(zip(*(cols[k].tolist() for k in ("bin", "outcome", "predicted", "n", "score_sum",
-                                                                "score_min")), strict=True)), coarse)
-    features = sorted((f, int(b), int(n)) for f, (bins, ns) in pr.profile_feature_bins(store, model, first, last).items()
-                      for b, n in zip(bins, ns, strict=True))
-    categories = sorted((f, b, n) for f, part in category_profiles.window(store, model, first, last).items()
-                        for b, n in part.items())
+    scores = merged_scores(
+        list(zip(*(cols[k].tolist() for k in ("bin", "outcome", "predicted", "n", "score_sum", "score_min")), strict=True)),
+        coarse,
+    )
+    features = sorted(
+        (f, int(b), int(n))
+        for f, (bins, ns) in pr.profile_feature_bins(store, model, first, last).items()
+        for b, n in zip(bins, ns, strict=True)
+    )
+    categories = sorted(
+        (f, b, n) for f, part in category_profiles.window(store, model, first, last).items() for b, n in part.items()
+    )
     return {"scores": scores, "features": features, "categories": categories, "coarse": coarse}
 
 
@@ -100,8 +121,7 @@ def test_tiered_windows_equal_minute_sums_through_late_labels_and_backfill(tmp_p
         reference(store, rng)
         now, labelled = START, []
         for step in range(14):  # passes 5 h apart over ~3 days: hours and days close between them
-            batch = predictions(store, rng, 400, now - timedelta(hours=5), 5 * 3600, 0.1 * (step % 3), now,
-                                prefix=f"s{step}-")
+            batch = predictions(store, rng, 400, now - timedelta(hours=5), 5 * 3600, 0.1 * (step % 3), now, prefix=f"s{step}-")
             ids = list(batch["id"])
             outcomes(store, ids[::2] + labelled, (rng.random(len(ids[::2]) + len(labelled)) < 0.4).astype(int), now)
             labelled = ids[1::2][:50]  # labelled a pass late: moves rows of closed hours and days
@@ -113,9 +133,12 @@ def test_tiered_windows_equal_minute_sums_through_late_labels_and_backfill(tmp_p
         assert dict(marks)["profiles_day"] == datetime(2026, 3, 10)
         assert store.fetch_one("t", "SELECT count(*) FROM score_profile_day")[0] > 0
         end, coarse_seen = now - timedelta(hours=5), False
-        for first, last in [(START - timedelta(hours=6), end), (START + timedelta(minutes=7), end - timedelta(hours=9)),
-                            (datetime(2026, 3, 8, 0, 0), datetime(2026, 3, 9, 23, 59)),
-                            (end - timedelta(minutes=30), end)]:
+        for first, last in [
+            (START - timedelta(hours=6), end),
+            (START + timedelta(minutes=7), end - timedelta(hours=9)),
+            (datetime(2026, 3, 8, 0, 0), datetime(2026, 3, 9, 23, 59)),
+            (end - timedelta(minutes=30), end),
+        ]:
             first, last = first.replace(second=0), last.replace(second=0, microsecond=0)
             found = tiered(store, MODEL, first, last)
             assert_same(found, minute_only(store, MODEL, first, last, found["coarse"]))
@@ -172,8 +195,11 @@ def test_a_window_of_whole_days_keeps_auc_within_its_stated_bound(tmp_path) -> N
         found = ModelAnswers(store, 100).answer(MODEL, now, [3 * 86400])
         row = dict(zip(EVALUATION_COLUMNS, found["model_evaluations"][0], strict=True))
         first, last = pr.window_minutes(now, 3 * 86400)
-        raw = store.fetch_all("t", "SELECT p.score, o.label FROM predictions p JOIN outcomes o USING (id) "
-                              "WHERE p.ts >= ? AND p.ts < ?", [first, last + timedelta(minutes=1)])
+        raw = store.fetch_all(
+            "t",
+            "SELECT p.score, o.label FROM predictions p JOIN outcomes o USING (id) WHERE p.ts >= ? AND p.ts < ?",
+            [first, last + timedelta(minutes=1)],
+        )
         exact = roc_auc_score([r[1] for r in raw], [r[0] for r in raw])
         assert row["labelled"] == len(raw)
         assert 0 < row["auc_error_bound"] < 0.01

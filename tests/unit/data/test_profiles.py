@@ -1,6 +1,7 @@
 """Per-minute profiles on a real DuckDB against SciPy, NumPy and scikit-learn on the raw rows: KS
 exact (p-value within 0.01 of ks_2samp), PSI equal to NumPy's, late labels moving rows into their
 class in an old minute, bad input in named counters, and incremental upkeep equal to a rebuild."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -42,43 +43,92 @@ def reference(store: Store, rng: np.random.Generator, n: int = 5000) -> dict[str
     values = {f: make(rng, n, 0.0) for f, make in FEATURES.items()}
     values["__score__"] = rng.beta(2, 5, n)
     rows = [(MODEL, None, i, f, float(v), NOW) for f, vs in values.items() for i, v in enumerate(vs)]
-    insert(store, "model_reference", pd.DataFrame(rows, columns=["model", "model_version", "row_id", "feature",
-                                                                 "value", "created_at"]))
+    insert(
+        store,
+        "model_reference",
+        pd.DataFrame(rows, columns=["model", "model_version", "row_id", "feature", "value", "created_at"]),
+    )
     # a categorical feature too (tests/unit/data/test_category_profiles.py has its own): "c" is not kept
-    insert(store, "model_reference_categories", pd.DataFrame({
-        "model": MODEL, "feature": "purpose", "category": ["a", "b", "c", "__missing__"], "rn": [3000, 1500, 400, 100],
-        "kept": [True, True, False, True]}))
+    insert(
+        store,
+        "model_reference_categories",
+        pd.DataFrame(
+            {
+                "model": MODEL,
+                "feature": "purpose",
+                "category": ["a", "b", "c", "__missing__"],
+                "rn": [3000, 1500, 400, 100],
+                "kept": [True, True, False, True],
+            }
+        ),
+    )
     profiles.build_edges(store, MODEL)
     return values
 
 
-def predictions(store: Store, rng: np.random.Generator, n: int, start: datetime, seconds: float, shift: float,
-                received: datetime, prefix: str = "p") -> pd.DataFrame:
+def predictions(
+    store: Store,
+    rng: np.random.Generator,
+    n: int,
+    start: datetime,
+    seconds: float,
+    shift: float,
+    received: datetime,
+    prefix: str = "p",
+) -> pd.DataFrame:
     """n predictions spread over [start, start + seconds) with every feature; returns (id, score)."""
     ts = [start + timedelta(seconds=float(s)) for s in np.sort(rng.random(n) * seconds)]
     ids = [f"{prefix}{i}" for i in range(n)]
     scores = rng.beta(2, 5 - 3 * shift, n)
-    insert(store, "predictions", pd.DataFrame({
-        "id": ids, "ts": ts, "model": MODEL, "model_version": "1", "score": scores,
-        "predicted_label": (scores >= 0.5).astype(np.int32), "latency_seconds": 0.001, "status": "ok",
-        "error_kind": None, "source": "test", "received_at": received}))
-    features = pd.DataFrame([(i, t, MODEL, f, float(v)) for f, make in FEATURES.items()
-                             for i, t, v in zip(ids, ts, make(rng, n, shift), strict=True)],
-                            columns=["id", "ts", "model", "feature", "value"])
+    insert(
+        store,
+        "predictions",
+        pd.DataFrame(
+            {
+                "id": ids,
+                "ts": ts,
+                "model": MODEL,
+                "model_version": "1",
+                "score": scores,
+                "predicted_label": (scores >= 0.5).astype(np.int32),
+                "latency_seconds": 0.001,
+                "status": "ok",
+                "error_kind": None,
+                "source": "test",
+                "received_at": received,
+            }
+        ),
+    )
+    features = pd.DataFrame(
+        [
+            (i, t, MODEL, f, float(v))
+            for f, make in FEATURES.items()
+            for i, t, v in zip(ids, ts, make(rng, n, shift), strict=True)
+        ],
+        columns=["id", "ts", "model", "feature", "value"],
+    )
     insert(store, "prediction_features", features)
-    insert(store, "prediction_categories", pd.DataFrame({"id": ids, "ts": ts, "model": MODEL, "feature": "purpose",
-                                                         "category": rng.choice(["a", "b", "c", "d"], n)}))
+    insert(
+        store,
+        "prediction_categories",
+        pd.DataFrame(
+            {"id": ids, "ts": ts, "model": MODEL, "feature": "purpose", "category": rng.choice(["a", "b", "c", "d"], n)}
+        ),
+    )
     return pd.DataFrame({"id": ids, "score": scores})
 
 
 def outcomes(store: Store, ids: list[str], labels: np.ndarray, received: datetime) -> None:
-    insert(store, "outcomes", pd.DataFrame({"id": ids, "label": labels.astype(np.int32), "ts": received,
-                                            "received_at": received}))
+    insert(
+        store, "outcomes", pd.DataFrame({"id": ids, "label": labels.astype(np.int32), "ts": received, "received_at": received})
+    )
 
 
 def references(store: Store) -> dict[str, bd.ReferenceBins]:
-    return {f: bd.ReferenceBins.from_edges(a["edge"], a["rn"], a["pb_at"], a["pb_after"])
-            for f, a in pr.reference_edges(store, MODEL).items()}
+    return {
+        f: bd.ReferenceBins.from_edges(a["edge"], a["rn"], a["pb_at"], a["pb_after"])
+        for f, a in pr.reference_edges(store, MODEL).items()
+    }
 
 
 def drift(store: Store, current: dict[str, tuple]) -> dict[str, bd.BinnedDrift]:
@@ -89,8 +139,7 @@ def drift(store: Store, current: dict[str, tuple]) -> dict[str, bd.BinnedDrift]:
 def current(store: Store, feature: str) -> np.ndarray:
     if feature == "__score__":
         return np.array([r[0] for r in store.fetch_all("t", "SELECT score FROM predictions")])
-    return np.array([r[0] for r in store.fetch_all("t", "SELECT value FROM prediction_features WHERE feature = ?",
-                                                   [feature])])
+    return np.array([r[0] for r in store.fetch_all("t", "SELECT value FROM prediction_features WHERE feature = ?", [feature])])
 
 
 @pytest.mark.parametrize("shift", [0.0, 0.02, 0.3])
@@ -139,12 +188,20 @@ def test_bad_input_lands_in_named_counters(store: Store) -> None:
     reference(store, rng)
     predictions(store, rng, 300, NOW - timedelta(seconds=20), 10, 0.0, NOW)
     with store.transaction("seed") as cur:  # SQL, not pandas: pandas hands NaN over as NULL
-        cur.execute("INSERT INTO prediction_features VALUES ('p1', ?, ?, 'unknown', 1.0), ('p2', ?, ?, 'income', 'NaN'), "
-                    "('p3', ?, ?, 'income', NULL), ('p4', ?, ?, 'income', 1e300)", [NOW - timedelta(seconds=10), MODEL] * 4)
+        cur.execute(
+            "INSERT INTO prediction_features VALUES ('p1', ?, ?, 'unknown', 1.0), ('p2', ?, ?, 'income', 'NaN'), "
+            "('p3', ?, ?, 'income', NULL), ('p4', ?, ?, 'income', 1e300)",
+            [NOW - timedelta(seconds=10), MODEL] * 4,
+        )
     profiles.refresh(store, NOW)
-    stats = {r["feature"]: r for r in store.fetch_dicts(
-        "t", "SELECT feature, sum(n) AS n, sum(nulls) AS nulls, sum(nans) AS nans, sum(above_reference) AS above, "
-             "sum(no_reference) AS no_reference FROM feature_profile_stats GROUP BY feature")}
+    stats = {
+        r["feature"]: r
+        for r in store.fetch_dicts(
+            "t",
+            "SELECT feature, sum(n) AS n, sum(nulls) AS nulls, sum(nans) AS nans, sum(above_reference) AS above, "
+            "sum(no_reference) AS no_reference FROM feature_profile_stats GROUP BY feature",
+        )
+    }
     assert stats["unknown"]["no_reference"] == 1
     assert stats["income"]["n"] == 303
     assert (stats["income"]["nulls"], stats["income"]["nans"], stats["income"]["above"]) == (1, 1, 1)
@@ -199,7 +256,7 @@ def test_score_bins_in_sql_equal_numpys(store: Store) -> None:
         cur.execute("UPDATE predictions SET score = ? WHERE id = ?", [0.0, "p0"])
         for i, s in enumerate(tails):
             cur.execute("UPDATE predictions SET score = ? WHERE id = ?", [float(s), f"p{i}"])
-    scores = np.concatenate([tails, preds["score"].to_numpy()[len(tails):]])
+    scores = np.concatenate([tails, preds["score"].to_numpy()[len(tails) :]])
     profiles.refresh(store, NOW)
     stored = store.fetch_all("t", "SELECT bin, sum(n) FROM score_profile GROUP BY bin ORDER BY bin")
     ids, counts = np.unique(score_bin(scores), return_counts=True)

@@ -1,4 +1,5 @@
 """Query timing and cursor-pool figures from real queries on a temporary store."""
+
 from __future__ import annotations
 
 import threading
@@ -19,7 +20,11 @@ def test_every_fetch_is_timed_under_its_name_with_its_row_count(store):
     stats, slow = store.timings.drain()
     by_name = {s.query: s for s in stats}
     assert {n: (s.calls, s.rows_returned) for n, s in by_name.items()} == {
-        "t.all": (1, 5), "t.df": (1, 7), "t.dicts": (1, 2), "t.one": (2, 1)}
+        "t.all": (1, 5),
+        "t.df": (1, 7),
+        "t.dicts": (1, 2),
+        "t.one": (2, 1),
+    }
     assert all(0 < s.p50_seconds <= s.p95_seconds <= s.max_seconds < 5 for s in stats)
     assert [q.duration_seconds for q in slow] == sorted((q.duration_seconds for q in slow), reverse=True)
     assert {q.query for q in slow} == set(by_name)
@@ -35,8 +40,7 @@ def test_slow_list_keeps_the_slowest():
     for i, seconds in enumerate([0.001, 0.5, 0.002, 0.3, 0.004, 0.2]):
         timings.record(f"q{i}", seconds, i)
     _, slow = timings.drain()
-    assert [(q.query, q.duration_seconds, q.rows_returned) for q in slow] == [("q1", 0.5, 1), ("q3", 0.3, 3),
-                                                                             ("q5", 0.2, 5)]
+    assert [(q.query, q.duration_seconds, q.rows_returned) for q in slow] == [("q1", 0.5, 1), ("q3", 0.3, 3), ("q5", 0.2, 5)]
 
 
 def test_buckets_are_upper_inclusive():

@@ -1,4 +1,5 @@
 """The store: migrations, cursors per thread, transactions, the lock error."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """Store.snapshot: every read of one answer sees one state, whatever another thread commits meanwhile."""
+
 from __future__ import annotations
 
 import threading
@@ -9,6 +10,7 @@ from data.store import Store
 def test_reads_inside_a_snapshot_do_not_see_a_commit_made_meanwhile(tmp_path) -> None:
     store = Store(tmp_path / "snap.duckdb")
     try:
+
         def count() -> int:
             return store.fetch_one("t", "SELECT count(*) FROM rollup_state")[0]
 

@@ -1,4 +1,5 @@
 """System queries on a temporary DuckDB: bucketing, per-core unnesting, latest rows."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -41,13 +42,17 @@ def test_latest_sample_processes_and_disks(store: Store) -> None:
     assert q.latest_sample(store) is None
     assert q.latest_processes(store) == []
     w = Writer(store)
-    w.write_now({
-        "system_samples": [sample(0, 1.0, [1.0]), sample(5, 9.0, [9.0])],
-        "process_samples": [(T0, "a", 1, True, 1.0, 10, 1, 1),
-                            (T0 + timedelta(seconds=5), "a", 1, False, None, None, None, None),
-                            (T0 + timedelta(seconds=5), "b", 2, True, 2.0, 20, 2, 2)],
-        "disk_samples": [(T0, "/", "sda", 100, 10, 10.0), (T0 + timedelta(seconds=5), "/", "sda", 100, 20, 20.0)],
-    })
+    w.write_now(
+        {
+            "system_samples": [sample(0, 1.0, [1.0]), sample(5, 9.0, [9.0])],
+            "process_samples": [
+                (T0, "a", 1, True, 1.0, 10, 1, 1),
+                (T0 + timedelta(seconds=5), "a", 1, False, None, None, None, None),
+                (T0 + timedelta(seconds=5), "b", 2, True, 2.0, 20, 2, 2),
+            ],
+            "disk_samples": [(T0, "/", "sda", 100, 10, 10.0), (T0 + timedelta(seconds=5), "/", "sda", 100, 20, 20.0)],
+        }
+    )
     latest = q.latest_sample(store)
     assert latest["cpu_percent"] == 9.0
     assert latest["cpu_per_core_percent"] == [9.0]

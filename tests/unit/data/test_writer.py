@@ -1,4 +1,5 @@
 """The batched writer on a real temporary DuckDB file."""
+
 from __future__ import annotations
 
 import threading

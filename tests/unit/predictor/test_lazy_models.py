@@ -1,5 +1,6 @@
 """The built-in models load on first use, so a process that never predicts with them never imports
 scikit-learn (~80 MB of an idle `--no-demo`)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -38,8 +39,9 @@ def test_missing_models_are_trained_at_once(tmp_path: Path) -> None:
 def test_evaluation_leaves_unloaded_built_in_models_alone(models_dir: Path, store) -> None:
     BuiltInModels(models_dir)
     models = BuiltInModels(models_dir)
-    collector = EvaluationCollector(store, Writer(store), Telemetry().quality, models, interval=5,
-                                    windows={"5m": 300}, min_samples=10)
+    collector = EvaluationCollector(
+        store, Writer(store), Telemetry().quality, models, interval=5, windows={"5m": 300}, min_samples=10
+    )
     collector.collect(datetime(2026, 1, 1, 12))
     assert not models.loaded
 

@@ -1,4 +1,5 @@
 """The scenario, the log-to-Arrow conversion, and the service's instrumentation."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -45,7 +46,10 @@ def test_prediction_tables_builds_both_tables_column_wise() -> None:
     assert tables["predictions"].column("id").to_pylist() == ["a", "b", "c"]
     features = tables["prediction_features"].to_pylist()
     assert [(f["id"], f["model"], f["feature"], f["value"]) for f in features] == [
-        ("a", "m", "x", 1.0), ("a", "m", "y", 2.0), ("c", "n", "x", 3.0)]
+        ("a", "m", "x", 1.0),
+        ("a", "m", "y", 2.0),
+        ("c", "n", "x", 3.0),
+    ]
     assert all(f["ts"] == T0 for f in features)
     assert set(prediction_tables(records[1:2])) == {"predictions"}
     assert prediction_tables([]) == {}
