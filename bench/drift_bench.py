@@ -196,7 +196,7 @@ def main() -> None:
         f"  (+ {build_s:.3f} s once, when the reference is stored)"
     )
     print(
-        f"  Predwatch from profiles (issue 16)     {prof_s:8.3f} s  extra {prof_mb:7.1f} MB"
+        f"  Predwatch from profiles               {prof_s:8.3f} s  extra {prof_mb:7.1f} MB"
         f"  (+ {upkeep_s:.3f} s upkeep: edges, and binning the current rows once)"
     )
     print(f"  SciPy ks_2samp + NumPy PSI per column  {base_s:8.3f} s  extra {base_mb:7.1f} MB  (baseline)")

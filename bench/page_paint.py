@@ -117,7 +117,7 @@ def main() -> None:
             browser.close()
             server.stop()
     print(
-        f"goal (issue 18): every page painted within 3 s under the burner (10 s with a second Predwatch); "
+        f"goal: every page painted within 3 s under the burner (10 s with a second Predwatch); "
         f"refresh gap <= 3 x {args.refresh} s"
     )
 
