@@ -21,42 +21,17 @@ from analytics import binned_quality as bq
 from analytics import drift as da
 from analytics import quality as qa
 from answers.categorical import CategoricalDrift, read_parts
+from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
+from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
+from answers.results import BinaryQuality, CurvePoint, curve_rows, evaluation_row
 from data.queries import profile_reads as pr
 from data.queries import profile_tiers, profiles
 from data.queries import quality as q
 from data.store import Store
 
 CURVE_POINTS = 200
-# The row layouts of the tables the answers go to (tests/unit/answers checks them against the schema).
-EVALUATION_COLUMNS = (
-    "ts",
-    "model",
-    "model_version",
-    "window_seconds",
-    "predictions",
-    "labelled",
-    "positives",
-    "auc",
-    "average_precision",
-    "precision",
-    "recall",
-    "f1",
-    "accuracy",
-    "estimated_accuracy",
-    "unlabelled",
-    "brier",
-    "labelled_share",
-    "reference_accuracy",
-    "accuracy_drop",
-    "tp",
-    "fp",
-    "tn",
-    "fn",
-    "status",
-    "auc_error_bound",
-    "ap_error_bound",
-)
-CURVE_COLUMNS = ("ts", "model", "window_seconds", "curve", "point", "x", "y", "threshold", "n")
+# The row layouts of the tables the answers go to (tests/unit/answers checks them against the schema);
+# quality rows are mapped by name from their typed results in answers/results.py.
 DRIFT_COLUMNS = (
     "ts",
     "model",
@@ -120,6 +95,15 @@ class ModelAnswers:
     ) -> dict[str, list[Row]]:
         """Rows for TABLES: quality of every window, drift of every window and of the last `recent_seconds`."""
         out: dict[str, list[Row]] = {table: [] for table in TABLES}
+        for result in self.quality(model, now, windows):
+            out["model_evaluations"].append(evaluation_row(result))
+            out["model_curves"] += curve_rows(result)
+        self.drift(model, now, windows, recent_seconds, has_reference, out)
+        return out
+
+    def quality(self, model: str, now: datetime, windows: Sequence[int]) -> list[BinaryQuality]:
+        """The model's quality over each window (shortest first), from one read of each window's score bins."""
+        found: list[BinaryQuality] = []
         scores = nested_windows(now, windows, lambda first, last: pr.score_bins(self.store, model, first, last))
         for seconds in sorted(windows):
             columns = [part[0] for part in scores[seconds]]
@@ -127,9 +111,21 @@ class ModelAnswers:
             bins = bq.ScoreBins(**{k: np.concatenate([c[k] for c in columns]) for k in columns[0]})
             if any(part[2] for part in scores[seconds]):  # some part read whole days: merge at their width
                 bins = bq.coarsen(bins, profile_tiers.FINE_SCORE_BINS, profile_tiers.COARSE_FACTOR)
-            self._quality(model, now, seconds, bins, version, out)
+            found.append(self._quality(model, now, seconds, bins, version))
+        return found
+
+    def drift(
+        self,
+        model: str,
+        now: datetime,
+        windows: Sequence[int],
+        recent_seconds: int | None,
+        has_reference: bool,
+        out: dict[str, list[Row]],
+    ) -> None:
+        """feature_drift and feature_drift_detail rows of every window and of the last `recent_seconds`, into `out`."""
         if not has_reference or not self.reference_bins(model):
-            return out
+            return
         drift_windows = sorted({*windows, *([recent_seconds] if recent_seconds else [])})
         features = nested_windows(
             now,
@@ -144,48 +140,42 @@ class ModelAnswers:
                 current = merge_feature_bins(features[seconds])
             out["feature_drift"] += drift_rows(self.reference_bins(model), current, now, model, seconds, self.min_samples)
         self._categorical(model, now, drift_windows, out)
-        return out
 
-    def _quality(
-        self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None, out: dict[str, list[Row]]
-    ) -> None:
+    def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None) -> BinaryQuality:
         reference_accuracy = self.reference_accuracy(model)
         sums = bq.summary(bins)
         result = qa.window_quality(sums, reference_accuracy, self.min_samples)
         m = result.confusion
         ok = result.status == "ok"
-        out["model_evaluations"].append(
-            (
-                now,
-                model,
-                version,
-                seconds,
-                sums["predictions"],
-                sums["labelled"],
-                sums["positives"],
-                result.auc,
-                result.average_precision,
-                m.precision if ok else None,
-                m.recall if ok else None,
-                m.f1 if ok else None,
-                result.accuracy,
-                result.estimated_accuracy,
-                sums["unlabelled"],
-                result.brier,
-                result.labelled_share,
-                reference_accuracy,
-                result.accuracy_drop,
-                m.tp,
-                m.fp,
-                m.tn,
-                m.fn,
-                result.status,
-                sums["auc_error_bound"] if result.auc is not None else None,
-                sums["ap_error_bound"] if result.average_precision is not None else None,
-            )
+        return BinaryQuality(
+            ts=now,
+            model=model,
+            model_version=version,
+            window_seconds=seconds,
+            predictions=sums["predictions"],
+            labelled=sums["labelled"],
+            unlabelled=sums["unlabelled"],
+            positives=sums["positives"],
+            status=result.status,
+            labelled_share=result.labelled_share,
+            auc=result.auc,
+            auc_error_bound=sums["auc_error_bound"] if result.auc is not None else None,
+            average_precision=result.average_precision,
+            ap_error_bound=sums["ap_error_bound"] if result.average_precision is not None else None,
+            precision=m.precision if ok else None,
+            recall=m.recall if ok else None,
+            f1=m.f1 if ok else None,
+            accuracy=result.accuracy,
+            estimated_accuracy=result.estimated_accuracy,
+            brier=result.brier,
+            reference_accuracy=reference_accuracy,
+            accuracy_drop=result.accuracy_drop,
+            tp=m.tp,
+            fp=m.fp,
+            tn=m.tn,
+            fn=m.fn,
+            curves=tuple(curve_points(bins)) if ok else (),
         )
-        if ok:
-            out["model_curves"].extend(curve_rows(bins, now, model, seconds))
 
     def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[Row]]) -> None:
         """Categorical features' drift and every feature's missing share (answers/categorical.py)."""
@@ -263,16 +253,16 @@ def merge_feature_bins(parts: Sequence[dict[str, FeatureBins]]) -> dict[str, Fea
     return merged
 
 
-def curve_rows(bins: bq.ScoreBins, now: datetime, model: str, seconds: int) -> list[Row]:
-    """model_curves rows (ROC, PR, calibration) from the same merged bins as the window's figures."""
+def curve_points(bins: bq.ScoreBins) -> list[CurvePoint]:
+    """ROC, PR and calibration points from the same merged bins as the window's figures."""
     lb = bq.labelled_bins(bins)
-    rows: list[Row] = []
+    points: list[CurvePoint] = []
     for name, build in (("roc", qa.roc_from_counts), ("pr", qa.pr_from_counts)):
         curve = qa.downsample(build(lb.threshold, lb.pos, lb.neg), CURVE_POINTS)
-        rows += [
-            (now, model, seconds, name, i, x, y, t, None)
+        points += [
+            CurvePoint(name, i, x, y, t if math.isfinite(t) else None)
             for i, (x, y, t) in enumerate(zip(curve.x, curve.y, curve.thresholds, strict=True))
         ]
     for i, (score, rate, n) in enumerate(bq.calibration_bins(bins, profiles.SCORE_BINS)):
-        rows.append((now, model, seconds, "calibration", i, score, rate, None, n))
-    return [(*r[:7], None if r[7] is not None and not math.isfinite(r[7]) else r[7], r[8]) for r in rows]
+        points.append(CurvePoint("calibration", i, score, rate, None, n))
+    return points

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify
 from analytics.drift import rank_by_impact
 from analytics.importance import pick_importance
 from answers.model_window import ModelAnswers
+from answers.results import BinaryQuality, quality_from_row
 from api import params, windows
 from api.errors import ApiError
 from data.clock import iso_utc
@@ -57,26 +58,31 @@ def _points(curves: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]
     return found
 
 
-def _model_body(row: dict[str, Any], points: dict[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
-    model = row["model"]
+def _model_body(result: BinaryQuality, points: dict[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
+    r = result
     return {
-        "model": model,
-        "model_version": row["model_version"],
-        "evaluated_at": iso_utc(row["ts"]),
-        "status": row["status"],
-        "sample_sizes": {k: row[k] for k in ("predictions", "labelled", "unlabelled", "positives")},
-        "labelled_share": _clean(row["labelled_share"]),
-        "metrics": {k: _clean(row[k]) for k in METRICS},
-        # AUC and AP come from binned scores: each is within this distance of the exact figure.
-        "error_bounds": {"auc": _clean(row["auc_error_bound"]), "average_precision": _clean(row["ap_error_bound"])},
-        "accuracy": {
-            "measured": _clean(row["accuracy"]),
-            "estimated": _clean(row["estimated_accuracy"]),
-            "reference": _clean(row["reference_accuracy"]),
-            "drop": _clean(row["accuracy_drop"]),
+        "model": r.model,
+        "model_version": r.model_version,
+        "evaluated_at": iso_utc(r.ts),
+        "status": r.status,
+        "sample_sizes": {
+            "predictions": r.predictions,
+            "labelled": r.labelled,
+            "unlabelled": r.unlabelled,
+            "positives": r.positives,
         },
-        "confusion_matrix": {k: row[k] for k in ("tp", "fp", "tn", "fn")},
-        "curves": {c: points.get((model, c), []) for c in ("roc", "pr", "calibration")},
+        "labelled_share": _clean(r.labelled_share),
+        "metrics": {k: _clean(getattr(r, k)) for k in METRICS},
+        # AUC and AP come from binned scores: each is within this distance of the exact figure.
+        "error_bounds": {"auc": _clean(r.auc_error_bound), "average_precision": _clean(r.ap_error_bound)},
+        "accuracy": {
+            "measured": _clean(r.accuracy),
+            "estimated": _clean(r.estimated_accuracy),
+            "reference": _clean(r.reference_accuracy),
+            "drop": _clean(r.accuracy_drop),
+        },
+        "confusion_matrix": {"tp": r.tp, "fp": r.fp, "tn": r.tn, "fn": r.fn},
+        "curves": {c: points.get((r.model, c), []) for c in ("roc", "pr", "calibration")},
     }
 
 
@@ -107,13 +113,13 @@ def _performance(store: Store, answers: ModelAnswers, window: windows.Window, mi
     model = params.text("model")
     if window.stored:
         with store.snapshot():  # the counts and the curves beside them from one state
-            rows = mv.latest_evaluations(store, model, seconds)
+            results = [quality_from_row(r) for r in mv.latest_evaluations(store, model, seconds)]
             curves = mv.latest_curves(store, model, seconds)
     else:
         known = mv.evaluated_models(store)
-        rows, curves = windows.performance(store, answers, [model] if model in known else [] if model else known, seconds)
+        results, curves = windows.performance(store, answers, [model] if model in known else [] if model else known, seconds)
     points = _points(curves)
-    if model and not rows:
+    if model and not results:
         raise ApiError(
             404,
             "not_found",
@@ -126,7 +132,7 @@ def _performance(store: Store, answers: ModelAnswers, window: windows.Window, mi
             "window_seconds": seconds,
             "source": _source(window),
             "min_samples": min_samples,
-            "models": [_model_body(r, points) for r in rows],
+            "models": [_model_body(r, points) for r in results],
         }
     )
 

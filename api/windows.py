@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from answers.model_window import CURVE_COLUMNS, DETAIL_COLUMNS, DRIFT_COLUMNS, EVALUATION_COLUMNS, ModelAnswers
+from answers.model_window import DETAIL_COLUMNS, DRIFT_COLUMNS, TABLES, ModelAnswers, Row
+from answers.results import BinaryQuality, curve_frame
 from api import params
 from api.errors import ApiError
 from data.clock import utcnow
@@ -47,23 +48,20 @@ def choose(stored: dict[str, int]) -> Window:
     return Window(label, int(label[:-1]) * _UNIT[label[-1]], False)
 
 
-def performance(
-    store: Store, answers: ModelAnswers, models: list[str], seconds: int
-) -> tuple[list[dict[str, Any]], pd.DataFrame]:
-    """Evaluation rows (as dicts) and curve points of each model over the last `seconds`."""
-    now, rows, curves = utcnow(), [], []
+def performance(store: Store, answers: ModelAnswers, models: list[str], seconds: int) -> tuple[list[BinaryQuality], pd.DataFrame]:
+    """Each model's quality over the last `seconds` and its curve points (as the stored curves are read)."""
+    now, found = utcnow(), []
     with store.snapshot():
         for model in models:
-            found = answers.answer(model, now, [seconds])
-            rows += [dict(zip(EVALUATION_COLUMNS, r, strict=True)) for r in found["model_evaluations"]]
-            curves += found["model_curves"]
-    return rows, pd.DataFrame(curves, columns=list(CURVE_COLUMNS))
+            found += answers.quality(model, now, [seconds])
+    return found, curve_frame(found)
 
 
 def drift(store: Store, answers: ModelAnswers, model: str, seconds: int) -> list[dict[str, Any]]:
     """Drift rows (as dicts, with their detail) of every feature of `model` over the last `seconds`."""
+    found: dict[str, list[Row]] = {table: [] for table in TABLES}
     with store.snapshot():
-        found = answers.answer(model, utcnow(), [seconds])
+        answers.drift(model, utcnow(), [seconds], None, True, found)
     detail = {r[3]: dict(zip(DETAIL_KEYS, r[4:], strict=True)) for r in found["feature_drift_detail"]}
     empty = {**dict.fromkeys(DETAIL_KEYS), "kind": "numeric"}  # as the stored read coalesces it
     return [{**dict(zip(DRIFT_COLUMNS, r, strict=True)), **detail.get(r[3], empty)} for r in found["feature_drift"]]

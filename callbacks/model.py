@@ -6,6 +6,7 @@ from datetime import datetime
 
 from dash import Dash, Input, Output, State, no_update
 
+from answers.results import named, quality_from_row
 from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
 from dashboard import compare, ids
@@ -90,14 +91,15 @@ def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int)
             model = choose(None, mv.evaluated_models(store))  # not every model's points as one zigzag line
         revision = f"{range_key}:{window_label}:{model}"
         with store.snapshot():  # the figures side by side from one state of the store
-            evaluations = mv.latest_evaluations(store, None, seconds)
+            evaluations = [quality_from_row(r) for r in mv.latest_evaluations(store, None, seconds)]
             curves = mv.latest_curves(store, None, seconds)
-        chosen = next((e for e in evaluations if e["model"] == model), None)
+        found = next((e for e in evaluations if e.model == model), None)
+        chosen = named(found) if found else None  # the page's builders read figures by name
         quality = mv.quality_series(store, model, seconds, since, until)
         earlier = earlier_quality(store, model, seconds, since, until, compare_key)
         return (
-            figs.make_roc_figure(curves, {e["model"]: e["auc"] for e in evaluations}, revision),
-            figs.make_pr_figure(curves, {e["model"]: e["average_precision"] for e in evaluations}, revision),
+            figs.make_roc_figure(curves, {e.model: e.auc for e in evaluations}, revision),
+            figs.make_pr_figure(curves, {e.model: e.average_precision for e in evaluations}, revision),
             figs.make_confusion_figure(chosen, revision),
             figs.make_calibration_figure(curves, revision),
             add_alert_periods(

@@ -29,8 +29,9 @@ import duckdb
 import numpy as np
 
 from analytics.importance import model_importance, permutation_importance
-from answers.model_window import DRIFT_COLUMNS, EVALUATION_COLUMNS, ModelAnswers
+from answers.model_window import DRIFT_COLUMNS, ModelAnswers
 from answers.model_window import TABLES as ANSWER_TABLES
+from answers.results import curve_rows, evaluation_row
 from data.queries import category_profiles, fleet_counts, profiles
 from data.queries import drift as dq
 from data.queries import quality as q
@@ -107,13 +108,16 @@ class EvaluationCollector:
 
     def answer(self, model: str, now: datetime, has_reference: bool, out: dict[str, list[tuple]]) -> None:
         """Quality and drift of every window from the profiles as they stand (refreshed by `collect`)."""
-        found = self.answers.answer(model, now, self.windows, self.recent_seconds, has_reference)
+        for result in self.answers.quality(model, now, self.windows):
+            out["model_evaluations"].append(evaluation_row(result))
+            out["model_curves"] += curve_rows(result)
+            label = str(result.window_seconds)
+            self.metrics.put(self.metrics.auc, result.auc, model, label)
+            self.metrics.put(self.metrics.accuracy, result.accuracy, model, label)
+        found: dict[str, list[tuple]] = {table: [] for table in ANSWER_TABLES}
+        self.answers.drift(model, now, self.windows, self.recent_seconds, has_reference, found)
         for table, rows in found.items():
             out.setdefault(table, []).extend(rows)
-        for evaluation in (_named(EVALUATION_COLUMNS, row) for row in found["model_evaluations"]):
-            label = str(evaluation["window_seconds"])
-            self.metrics.put(self.metrics.auc, evaluation["auc"], model, label)
-            self.metrics.put(self.metrics.accuracy, evaluation["accuracy"], model, label)
         for drift in (_named(DRIFT_COLUMNS, row) for row in found["feature_drift"]):
             self.metrics.put(self.metrics.psi, drift["psi"], model, drift["feature"], str(drift["window_seconds"]))
 

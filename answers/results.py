@@ -1,0 +1,166 @@
+"""A model's quality over one window as a typed result, one frozen dataclass per task, and the one place
+that maps a result to its stored rows (model_evaluations, model_curves) and back, by column name.
+
+Binary classifiers are the only task answered today; multiclass and regression results will sit beside
+`BinaryQuality` as their own dataclasses with the same common fields (`QualityResult`), listed in
+`QUALITY_TYPES`. A table column a task has no figure for is stored as NULL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, ClassVar, Literal, Protocol, get_args
+
+import pandas as pd
+
+Task = Literal["binary", "multiclass", "regression"]
+TASKS: tuple[Task, ...] = get_args(Task)
+Row = tuple[Any, ...]  # one stored row, in its table's column order
+
+# The tables' columns in their schema order (the writer takes rows in that order; tests/unit/answers checks it).
+EVALUATION_COLUMNS = (
+    "ts",
+    "model",
+    "model_version",
+    "window_seconds",
+    "predictions",
+    "labelled",
+    "positives",
+    "auc",
+    "average_precision",
+    "precision",
+    "recall",
+    "f1",
+    "accuracy",
+    "estimated_accuracy",
+    "unlabelled",
+    "brier",
+    "labelled_share",
+    "reference_accuracy",
+    "accuracy_drop",
+    "tp",
+    "fp",
+    "tn",
+    "fn",
+    "status",
+    "auc_error_bound",
+    "ap_error_bound",
+)
+CURVE_COLUMNS = ("ts", "model", "window_seconds", "curve", "point", "x", "y", "threshold", "n")
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """One point of a curve. roc: x = false positive rate, y = true positive rate; pr: x = recall,
+    y = precision; calibration: x = mean score, y = observed positive rate, n = rows in the bin."""
+
+    curve: str
+    point: int
+    x: float | None
+    y: float | None
+    threshold: float | None = None  # None where it is not finite (the ROC curve's first point)
+    n: int | None = None
+
+
+class QualityResult(Protocol):
+    """What every task's result has: which window of which model, how many rows, and whether enough."""
+
+    task: ClassVar[Task]
+
+    @property
+    def ts(self) -> datetime: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def model_version(self) -> str | None: ...
+    @property
+    def window_seconds(self) -> int: ...
+    @property
+    def predictions(self) -> int: ...
+    @property
+    def labelled(self) -> int: ...
+    @property
+    def unlabelled(self) -> int: ...
+    @property
+    def status(self) -> str: ...  # "ok" | "insufficient_data"
+    @property
+    def curves(self) -> tuple[CurvePoint, ...]: ...
+
+
+@dataclass(frozen=True)
+class BinaryQuality:
+    """A binary classifier's quality over one window. Figures are None below the sample-size gate
+    (status "insufficient_data") or where undefined; AUC and AP come from binned scores and are each
+    within their error bound of the exact figure."""
+
+    task: ClassVar[Task] = "binary"
+    ts: datetime
+    model: str
+    model_version: str | None
+    window_seconds: int
+    predictions: int
+    labelled: int
+    unlabelled: int
+    positives: int
+    status: str
+    labelled_share: float | None = None
+    auc: float | None = None
+    auc_error_bound: float | None = None
+    average_precision: float | None = None
+    ap_error_bound: float | None = None
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    accuracy: float | None = None
+    estimated_accuracy: float | None = None
+    brier: float | None = None
+    reference_accuracy: float | None = None
+    accuracy_drop: float | None = None
+    tp: int = 0
+    fp: int = 0
+    tn: int = 0
+    fn: int = 0
+    # ROC, PR and calibration points of the same bins (when status is "ok"); empty when read back from
+    # model_evaluations, whose curves are stored apart in model_curves.
+    curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
+
+
+QUALITY_TYPES: dict[Task, type[BinaryQuality]] = {"binary": BinaryQuality}
+_STORED = {task: [f.name for f in fields(kind) if f.name in EVALUATION_COLUMNS] for task, kind in QUALITY_TYPES.items()}
+
+
+def named(result: QualityResult) -> dict[str, Any]:
+    """The result's stored figures by column name (what the evaluation table holds for it)."""
+    return {name: getattr(result, name) for name in _STORED[result.task]}
+
+
+def evaluation_row(result: QualityResult) -> Row:
+    """The result as a model_evaluations row (columns its task has no figure for are NULL)."""
+    found = named(result)
+    return tuple(found.get(column) for column in EVALUATION_COLUMNS)
+
+
+def curve_rows(result: QualityResult) -> list[Row]:
+    """The result's curve points as model_curves rows."""
+    key = {"ts": result.ts, "model": result.model, "window_seconds": result.window_seconds}
+    return [tuple(key[c] if c in key else getattr(p, c) for c in CURVE_COLUMNS) for p in result.curves]
+
+
+def quality_from_row(row: Mapping[str, Any], task: Task = "binary") -> BinaryQuality:
+    """A stored model_evaluations row (by column name) back as its task's result."""
+    kind = QUALITY_TYPES[task]
+    return kind(**{name: _value(row.get(name)) for name in _STORED[task]})
+
+
+def _value(value: Any) -> Any:
+    """A stored NaN is an undefined figure: None, as the answer that was stored had it."""
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def curve_frame(results: Sequence[QualityResult]) -> pd.DataFrame:
+    """The results' curve points as the stored ones are read (data/queries/model_views.py latest_curves)."""
+    rows = [(r.model, p.curve, p.point, p.x, p.y, p.threshold, p.n) for r in results for p in r.curves]
+    return pd.DataFrame(rows, columns=["model", "curve", "point", "x", "y", "threshold", "n"])
