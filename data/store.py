@@ -153,13 +153,14 @@ class Store:
                 except BaseException:
                     cur.execute("ROLLBACK")
                     raise
+                wal_before = self.disk.wal_bytes()  # the commit's size tells the disk watch what fits
                 cur.execute("COMMIT")
         except (duckdb.Error, OSError) as exc:
             self.disk.failed(exc)
             if isinstance(exc, duckdb.FatalException) or self._dead:
                 self._reopen()
             raise
-        self.disk.succeeded()
+        self.disk.succeeded(max(0, self.disk.wal_bytes() - wal_before))
 
     def _reopen(self) -> None:
         """DuckDB invalidates a database whose checkpoint failed (a full disk): every statement then fails
@@ -189,7 +190,7 @@ class Store:
         if self._locked_down:
             self.lock_down()
 
-    def execute(self, purpose: str, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def execute(self, purpose: str, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """One statement that changes data, in its own transaction, timed under `name`."""
         started = perf_counter()
         with self.transaction(purpose) as cur:
@@ -216,7 +217,7 @@ class Store:
         self.timings.record(name, perf_counter() - started, table.num_rows)
         return table
 
-    def fetch_all(self, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def fetch_all(self, name: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         check_read_only(sql)
         started = perf_counter()
         with self.cursor() as cur:
@@ -235,7 +236,7 @@ class Store:
         self.timings.record(name, perf_counter() - started, len(rows))
         return rows
 
-    def fetch_one(self, name: str, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+    def fetch_one(self, name: str, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         # fetchall: DuckDB 2 refuses the cursor's next statement while a result is half read.
         check_read_only(sql)
         started = perf_counter()

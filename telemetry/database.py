@@ -39,6 +39,7 @@ class DatabaseMetrics(Collector):
         sizes = file_sizes(self.store.path)
         yield family("db_file_size_bytes", value=sizes.db_bytes)
         yield family("db_wal_size_bytes", value=sizes.wal_bytes)
+        yield family("db_disk_full", value=1.0 if self.store.disk.since is not None else 0.0)
         rows = family("db_table_rows")
         size = family("db_table_size_bytes")
         for table in self.state.tables:

@@ -42,6 +42,11 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "db_cursor_waits": ("counter", "Times a thread waited for the store's cursor pool", ()),
     "db_file_size_bytes": ("gauge", "Size of the DuckDB file", ()),
     "db_wal_size_bytes": ("gauge", "Size of the DuckDB write-ahead log", ()),
+    "db_disk_full": (
+        "gauge",
+        "1 while writes are refused for want of disk space (the store component is critical), until the refused size fits",
+        (),
+    ),
     "db_table_rows": ("gauge", "Rows per store table (newest database sample)", ("table",)),
     "db_table_size_bytes": ("gauge", "On-disk bytes per store table", ("table",)),
     "data_quality_check_passed": ("gauge", "1 when the newest data-quality check passed", ("check", "table")),

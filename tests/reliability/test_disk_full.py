@@ -105,7 +105,10 @@ def test_a_full_disk_is_507_critical_logged_once_and_recovers(make_app, small_di
             )
             acked += 1
             eventually(
-                lambda: _health_store(client)["status"] == "ok", timeout=WAIT, interval=0.2, message="the store reported ok again"
+                lambda: _health_store(client)["status"] == "ok",
+                timeout=WAIT,
+                interval=0.2,
+                message=lambda: f"the store reported ok again: {_health_store(client)} {os.statvfs(small_disk).f_bavail * 4096}",
             )
     started = [r for r in caplog.records if r.name == "data.disk_full" and r.levelno == logging.ERROR]
     assert len(started) == len(HEADROOMS), [r.getMessage() for r in started]
@@ -113,3 +116,37 @@ def test_a_full_disk_is_507_critical_logged_once_and_recovers(make_app, small_di
     print(f"\n{len(HEADROOMS)} full-disk episodes, {len(reopened)} of them invalidated the database (reopened)")
     assert not [r for r in caplog.records if r.name == "api.errors"], "a traceback was logged for a full disk"
     assert store.fetch_one("test.count", "SELECT count(*) FROM predictions")[0] == acked
+
+
+def _disk_full_gauge(client) -> float:
+    for line in client.get("/metrics").get_data(as_text=True).splitlines():
+        if line.startswith("db_disk_full "):
+            return float(line.split()[1])
+    raise AssertionError("db_disk_full is not on /metrics")
+
+
+def test_the_store_stays_critical_while_large_writes_fail_though_small_ones_pass(make_app, small_disk) -> None:
+    """A small write fits in the space a refused 2,000-row batch left: it must not read as the disk having
+    room again while the next batch still gets 507 (health, /metrics and the log stay in one episode)."""
+    app = make_app(db=small_disk / "predwatch.duckdb", health_cache_seconds=0)
+    client = app.server.test_client()
+    filler = _fill(small_disk, 6 * MB)
+    _ingest_until_full(client, 0)
+    small_passed, statuses, gauges = 0, [], []
+    for n in range(15):
+        outcome = {"outcomes": [{"id": f"e0-b0-{n}", "label": n % 2}]}
+        small_passed += client.post("/api/outcomes", json=outcome).status_code == 200
+        statuses.append(_health_store(client)["status"])
+        gauges.append(_disk_full_gauge(client))
+        assert client.post("/api/predictions", json=_batch(1, n)).status_code == 507
+        statuses.append(_health_store(client)["status"])
+        gauges.append(_disk_full_gauge(client))
+    print(f"\n{small_passed} of 15 small writes passed between refused 2,000-row batches; store statuses {set(statuses)}")
+    assert small_passed > 0, "no small write passed: this run cannot show a flip"
+    assert set(statuses) == {"critical"}, statuses
+    assert set(gauges) == {1.0}, gauges
+    assert "writes stay refused until about" in _health_store(client)["error"]
+    filler.unlink()
+    eventually(lambda: _health_store(client)["status"] == "ok", timeout=WAIT, interval=0.2, message="ok once space is freed")
+    assert _disk_full_gauge(client) == 0.0
+    assert client.post("/api/predictions", json=_batch(2, 0)).status_code == 200
