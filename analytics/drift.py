@@ -1,5 +1,13 @@
 """Input drift statistics: PSI with quantile bins taken from the reference, and the two-sample
-Kolmogorov-Smirnov test, as small pure functions with their default thresholds (DESIGN.md §7)."""
+Kolmogorov-Smirnov test, as small pure functions, and the verdict rule.
+
+Verdict: by effect size, never by a p-value (at 100k rows a KS p-value is near 0 for shifts no one
+cares about). A feature is "significant" when its PSI or its distance (Wasserstein in reference
+standard deviations for numbers, Jensen-Shannon for categories) passes the significant level of the
+threshold table (analytics/thresholds.py DriftBands), "moderate" when one passes the moderate level,
+else "none"; "insufficient_data" below the sample gate: both samples need `min_samples` rows and
+`rows_per_bucket` rows for each bucket the PSI compares (10 x 10 deciles, 10 x 52 category buckets:
+PSI over 52 buckets from 480 rows is noise, about 0.1 expected from sampling alone)."""
 
 from __future__ import annotations
 
@@ -9,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from analytics.thresholds import DRIFT_BANDS, DriftBands
+
 PSI_BINS = 10
 PSI_EPSILON = 1e-4  # stands in for an empty bin's share, so ln() stays finite
-PSI_MODERATE, PSI_SIGNIFICANT = 0.1, 0.25
+PSI_MODERATE, PSI_SIGNIFICANT = DRIFT_BANDS.psi
 VERDICTS = ("none", "moderate", "significant", "insufficient_data")
 
 
@@ -93,13 +103,31 @@ def ks_test(reference: np.ndarray, current: np.ndarray) -> KsResult:
     return KsResult(d, ks_pvalue(d, np.size(reference), np.size(current)))
 
 
-def verdict(psi_value: float | None, reference_count: int, current_count: int, min_samples: int) -> str:
-    """none < 0.1 <= moderate <= 0.25 < significant; no verdict from fewer than `min_samples` rows."""
-    if psi_value is None or reference_count < min_samples or current_count < min_samples:
+def sample_gate(min_samples: int, buckets: int, bands: DriftBands = DRIFT_BANDS) -> int:
+    """Fewest rows on each side for a verdict over `buckets` PSI buckets."""
+    return max(min_samples, bands.rows_per_bucket * buckets)
+
+
+def verdict(
+    psi_value: float | None,
+    reference_count: int,
+    current_count: int,
+    min_samples: int,
+    buckets: int = PSI_BINS,
+    distance: float | None = None,
+    distance_levels: tuple[float, float] | None = None,
+    bands: DriftBands = DRIFT_BANDS,
+) -> str:
+    """The verdict rule (module docstring): the worse of the PSI's band and the distance's."""
+    gate = sample_gate(min_samples, buckets, bands)
+    if psi_value is None or reference_count < gate or current_count < gate:
         return "insufficient_data"
-    if psi_value > PSI_SIGNIFICANT:
+    found = [(psi_value, bands.psi)]
+    if distance is not None and distance_levels is not None:
+        found.append((distance, distance_levels))
+    if any(value > levels[1] for value, levels in found):
         return "significant"
-    return "moderate" if psi_value >= PSI_MODERATE else "none"
+    return "moderate" if any(value >= levels[0] for value, levels in found) else "none"
 
 
 def impact(psi_value: float | None, importance: float | None) -> float | None:

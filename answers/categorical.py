@@ -1,4 +1,4 @@
-"""Categorical and missing-value drift of one window (issue 20), beside the numeric drift of
+"""Categorical and missing-value drift of one window, beside the numeric drift of
 answers/model_window.py: each categorical feature's bucket counts against its reference's (PSI,
 chi-squared p-value, Jensen-Shannon distance; a feature_drift row like a numeric feature's, with no
 KS), and every feature's missing-value share against the reference's (feature_drift_detail rows)."""
@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from analytics import categorical_drift as cd
+from analytics.thresholds import DRIFT_BANDS, DriftBands
 from data.queries import category_profiles as cp
 from data.store import Store
 
@@ -19,8 +20,8 @@ Parts = tuple[dict[str, dict[str, int]], dict[str, tuple[int, int]]]
 class CategoricalDrift:
     """One model's categorical references, read once per reference, and its rows per window."""
 
-    def __init__(self, store: Store, model: str, min_samples: int) -> None:
-        self.store, self.model, self.min_samples = store, model, min_samples
+    def __init__(self, store: Store, model: str, min_samples: int, bands: DriftBands = DRIFT_BANDS) -> None:
+        self.store, self.model, self.min_samples, self.bands = store, model, min_samples, bands
         self.buckets = cp.reference(store, model)  # feature -> bucket -> reference rows
         self.reference_missing = cp.reference_missing(store, model)
 
@@ -40,7 +41,7 @@ class CategoricalDrift:
         for feature, reference in sorted(self.buckets.items()):
             order = sorted(reference)
             found = cd.categorical_drift(cp.as_arrays(reference, order), cp.as_arrays(current.get(feature, {}), order))
-            verdict = cd.categorical_verdict(found, self.min_samples)
+            verdict = cd.categorical_verdict(found, self.min_samples, len(order), self.bands)
             enough = verdict != "insufficient_data"
             drift.append(
                 (
@@ -54,6 +55,8 @@ class CategoricalDrift:
                     found.reference_count,
                     found.current_count,
                     verdict,
+                    None,
+                    None,
                     None,
                 )
             )

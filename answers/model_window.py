@@ -20,10 +20,12 @@ from analytics import binned_drift as bd
 from analytics import binned_quality as bq
 from analytics import drift as da
 from analytics import quality as qa
+from analytics.thresholds import DRIFT_BANDS, DriftBands
 from answers.categorical import CategoricalDrift, read_parts
 from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
 from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
 from answers.results import BinaryQuality, CurvePoint, curve_rows, evaluation_row
+from data.queries import drift as dq
 from data.queries import profile_reads as pr
 from data.queries import profile_tiers, profiles
 from data.queries import quality as q
@@ -44,6 +46,8 @@ DRIFT_COLUMNS = (
     "current_count",
     "verdict",
     "ks_error_bound",
+    "wasserstein",
+    "wasserstein_error_bound",
 )
 DETAIL_COLUMNS = (
     "ts",
@@ -65,8 +69,8 @@ Part = TypeVar("Part")
 
 
 class ModelAnswers:
-    def __init__(self, store: Store, min_samples: int) -> None:
-        self.store, self.min_samples = store, min_samples
+    def __init__(self, store: Store, min_samples: int, bands: DriftBands = DRIFT_BANDS) -> None:
+        self.store, self.min_samples, self.bands = store, min_samples, bands
         self._references: dict[str, dict[str, bd.ReferenceBins]] = {}  # model -> feature -> its reference bins
         self._categories: dict[str, CategoricalDrift] = {}  # model -> its categorical references
         self._accuracy: dict[str, float | None] = {}  # model -> its reference accuracy
@@ -127,18 +131,20 @@ class ModelAnswers:
         if not has_reference or not self.reference_bins(model):
             return
         drift_windows = sorted({*windows, *([recent_seconds] if recent_seconds else [])})
-        features = nested_windows(
-            now,
-            [w for w in drift_windows if w >= 60],
-            lambda first, last: pr.profile_feature_bins(self.store, model, first, last),
-        )
+        minutes = [w for w in drift_windows if w >= 60]
+        features = nested_windows(now, minutes, lambda first, last: pr.profile_feature_bins(self.store, model, first, last))
+        ranges = nested_windows(now, minutes, lambda first, last: dq.window_ranges(self.store, model, first, last))
         for seconds in drift_windows:
             if seconds < 60:  # shorter than a profile minute: its raw rows, binned the same way
                 edges = {feature: reference.edges for feature, reference in self.reference_bins(model).items()}
-                current = pr.raw_feature_bins(self.store, model, now - timedelta(seconds=seconds), now, edges)
+                since = now - timedelta(seconds=seconds)
+                current = pr.raw_feature_bins(self.store, model, since, now, edges)
+                extents = dq.raw_ranges(self.store, model, since, now)
             else:
-                current = merge_feature_bins(features[seconds])
-            out["feature_drift"] += drift_rows(self.reference_bins(model), current, now, model, seconds, self.min_samples)
+                current, extents = merge_feature_bins(features[seconds]), dq.merge_ranges(ranges[seconds])
+            out["feature_drift"] += drift_rows(
+                self.reference_bins(model), current, extents, (now, model, seconds), self.min_samples, self.bands
+            )
         self._categorical(model, now, drift_windows, out)
 
     def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None) -> BinaryQuality:
@@ -180,7 +186,7 @@ class ModelAnswers:
     def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[Row]]) -> None:
         """Categorical features' drift and every feature's missing share (answers/categorical.py)."""
         if model not in self._categories:
-            self._categories[model] = CategoricalDrift(self.store, model, self.min_samples)
+            self._categories[model] = CategoricalDrift(self.store, model, self.min_samples, self.bands)
         found = self._categories[model]
         parts = nested_windows(
             now, [w for w in windows if w >= 60], lambda first, last: read_parts(self.store, model, first, last)
@@ -194,16 +200,21 @@ class ModelAnswers:
 def drift_rows(
     references: dict[str, bd.ReferenceBins],
     current: dict[str, FeatureBins],
-    now: datetime,
-    model: str,
-    seconds: int,
+    extents: dict[str, dq.Range],
+    key: tuple[datetime, str, int],
     min_samples: int,
+    bands: DriftBands = DRIFT_BANDS,
 ) -> list[Row]:
-    """feature_drift rows of every numeric feature (and the score) of one window."""
+    """feature_drift rows of every numeric feature (and the score) of one window; `key` is (now, model,
+    window seconds), `extents` each feature's smallest and largest value in the window."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
     names = sorted(references)
     found = [bd.binned_drift(references[name], *current.get(name, empty), da.PSI_EPSILON) for name in names]
-    verdicts = [da.verdict(f.psi, f.reference_count, f.current_count, min_samples) for f in found]
+    distances = [bd.wasserstein(references[name], *current.get(name, empty), *extents.get(name, (None, None))) for name in names]
+    verdicts = [
+        da.verdict(f.psi, f.reference_count, f.current_count, min_samples, da.PSI_BINS, w.distance, bands.wasserstein, bands)
+        for f, w in zip(found, distances, strict=True)
+    ]
     enough = [v != "insufficient_data" for v in verdicts]
     pvalues = da.ks_pvalues(
         [f.ks_statistic if e else None for f, e in zip(found, enough, strict=True)],
@@ -212,9 +223,7 @@ def drift_rows(
     )
     return [
         (
-            now,
-            model,
-            seconds,
+            *key,
             name,
             f.psi if ok else None,
             f.ks_statistic if ok else None,
@@ -223,8 +232,10 @@ def drift_rows(
             f.current_count,
             verdict,
             f.ks_error_bound if ok else None,
+            w.distance if ok else None,
+            w.error_bound if ok else None,
         )
-        for name, f, verdict, ok, pvalue in zip(names, found, verdicts, enough, pvalues, strict=True)
+        for name, f, w, verdict, ok, pvalue in zip(names, found, distances, verdicts, enough, pvalues, strict=True)
     ]
 
 

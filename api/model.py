@@ -25,6 +25,8 @@ DRIFT_KEYS = (
     "ks_statistic",
     "ks_pvalue",
     "ks_error_bound",
+    "wasserstein",
+    "wasserstein_error_bound",
     "verdict",
     "reference_count",
     "current_count",
@@ -234,6 +236,8 @@ DRIFT_SCHEMA = {
                     "ks_statistic": _NUM,
                     "ks_pvalue": _NUM,
                     "ks_error_bound": _NUM,
+                    "wasserstein": _NUM,
+                    "wasserstein_error_bound": _NUM,
                     "verdict": {"enum": ["none", "moderate", "significant", "insufficient_data"]},
                     # categorical features (issue 20): PSI over categories, no KS; chi-squared and JS instead
                     "kind": {"enum": ["numeric", "categorical"]},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from analytics.alert_rules import Rule
-from analytics.thresholds import Levels, levels_by_metric
+from analytics.thresholds import Levels, drift_bands, levels_by_metric
 from answers.model_window import ModelAnswers
 from data.prediction_log import prediction_tables
 from data.store import Store
@@ -32,7 +32,7 @@ class Runtime:
     health: HealthService = field(init=False)  # the one health report of the Overview and /api/system_health
 
     def __post_init__(self) -> None:
-        self.answers = ModelAnswers(self.store, self.settings.min_eval_samples)
+        self.answers = ModelAnswers(self.store, self.settings.min_eval_samples, drift_bands(self.rules))
         self.health = HealthService(
             self.store,
             self.writer,

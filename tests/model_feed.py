@@ -13,12 +13,15 @@ from predictor.models import CHALLENGER, CHAMPION
 from predictor.scenario import Drift, Scenario
 
 
-def feed(app, n: int, seed: int, drift: Drift | None = None, label_share: float = 0.8) -> None:
-    """n champion and n challenger predictions of the scenario; `label_share` of them get their outcome."""
+def feed(app, n: int, seed: int, drift: Drift | None = None, label_share: float = 0.8, at: datetime | None = None) -> None:
+    """n champion and n challenger predictions of the scenario; `label_share` of them get their outcome.
+    `at`: the time they are stamped and received (the service's clock), else now."""
     runtime, service = app.predwatch.runtime, app.server.extensions["predwatch.service"]
     rng = np.random.default_rng(seed)
     frame, labels = Scenario().sample(n, rng, drift or Drift())
-    records, now, outcomes = frame.to_dict("records"), utcnow(), []
+    records, now, outcomes = frame.to_dict("records"), at or utcnow(), []
+    if at is not None:
+        service.clock = lambda: at
     for model in (CHAMPION, CHALLENGER):
         for pred, label in zip(service.predict_many(records, model=model), labels.tolist(), strict=True):
             if rng.random() < label_share:

@@ -93,13 +93,15 @@ def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Obser
 
 def _drift(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
     """The newest PSI of each model's five most important features (by each feature's newest
-    importance; every feature while a model has none yet): one observation per model and feature."""
+    importance; every feature while a model has none yet): one observation per model and feature.
+    Each from the shortest window of the newest evaluation that met the verdict's sample gate (a row
+    below it has no PSI): never the last interval's few rows alone, however few they are."""
     rows = store.fetch_all(
         "alerts.drift",
         """
         WITH latest AS (
             SELECT model, feature, psi, current_count FROM feature_drift WHERE ts >= ? AND ts <= ? AND psi IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC) = 1),
+            QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC, window_seconds) = 1),
         importance AS (
             SELECT model, feature, importance FROM feature_importance
             QUALIFY row_number() OVER (PARTITION BY model, feature ORDER BY ts DESC) = 1),
@@ -156,8 +158,10 @@ _SERIES = {
     "host": "SELECT ts, {column} AS value, 1 AS samples FROM system_samples WHERE ts >= ? AND ts <= ? ORDER BY ts",
     "accuracy_drop_points": """SELECT ts, max(100 * accuracy_drop) AS value, min(labelled) AS samples
         FROM model_evaluations WHERE status = 'ok' AND ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
-    "drift_psi_max": """SELECT ts, max(psi) AS value, min(current_count) AS samples FROM feature_drift
-        WHERE ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
+    "drift_psi_max": """SELECT ts, max(psi) AS value, min(current_count) AS samples FROM (
+            SELECT ts, psi, current_count FROM feature_drift WHERE ts >= ? AND ts <= ? AND psi IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY ts, model, feature ORDER BY window_seconds) = 1)
+        GROUP BY ts ORDER BY ts""",
     "process_up": """SELECT ts, min(up::INTEGER)::DOUBLE AS value, count(*) AS samples FROM process_samples
         WHERE ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
 }

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from data.queries import profile_tiers
 from data.store import Store
 from settings import Settings
 
@@ -116,3 +117,41 @@ def drift_windows(settings: Settings) -> dict[str, int]:
     """The windows drift is computed over: "recent" (the last evaluation interval: the second pass after a
     drift starts sees only drifted rows, so it stands out within two passes) and each evaluation window."""
     return {"recent": max(1, round(settings.eval_interval)), **settings.eval_window_seconds}
+
+
+# A window's smallest and largest finite value per feature (the Wasserstein bound's outer extents).
+RANGE_SQL = "SELECT feature, min(vmin) AS lo, max(vmax) AS hi FROM {source} GROUP BY feature"
+RAW_RANGE_SQL = f"""
+SELECT feature, min(value) AS lo, max(value) AS hi FROM (
+  SELECT feature, value FROM prediction_features WHERE model = ? AND ts > ? AND ts <= ? AND isfinite(value)
+  UNION ALL
+  SELECT '{SCORE}', score FROM predictions WHERE model = ? AND ts > ? AND ts <= ? AND status = 'ok' AND isfinite(score)
+) GROUP BY feature
+"""
+Range = tuple[float | None, float | None]
+
+
+def window_ranges(store: Store, model: str, first: datetime, last: datetime) -> dict[str, Range]:
+    """Per feature: the smallest and largest value of the profile minutes [first, last]."""
+    sql, params, _ = profile_tiers.window_source(store, "feature_profile_stats", model, first, last)
+    rows = store.fetch_all("drift.window_ranges", RANGE_SQL.format(source=sql), params)
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def raw_ranges(store: Store, model: str, since: datetime, until: datetime) -> dict[str, Range]:
+    """The same from the raw rows in (since, until] (windows shorter than a profile minute)."""
+    rows = store.fetch_all("drift.raw_ranges", RAW_RANGE_SQL, [model, since, until] * 2)
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def merge_ranges(parts: list[dict[str, Range]]) -> dict[str, Range]:
+    merged: dict[str, Range] = {}
+    for part in parts:
+        for feature, (lo, hi) in part.items():
+            old_lo, old_hi = merged.get(feature, (None, None))
+            merged[feature] = (_pick(min, old_lo, lo), _pick(max, old_hi, hi))
+    return merged
+
+
+def _pick(how: Any, a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else how(a, b)
