@@ -27,7 +27,7 @@ from analytics.alert_lifecycle import (
     evaluate,
 )
 from analytics.alert_rules import Rule, duration_text
-from data.queries import alert_metrics
+from data.queries import alert_buckets, alert_metrics
 from data.queries import alerts as q
 from data.store import Store
 from external.webhook import WebhookNotifier
@@ -90,6 +90,7 @@ class AlertingCollector:
         self.gauges = expose_alerts(telemetry, list(self.by_id.values()))
         self.transitions = self.gauges.transitions
         self._restored = False
+        self.recent: alert_buckets.RecentBuckets | None = None  # 10 s prediction buckets of the longest window
 
     def state(self, rule_id: str, subject: str | None = None) -> AlertState:
         return self.states.get((rule_id, subject), AlertState())
@@ -257,7 +258,11 @@ class AlertingCollector:
             self.restore(now)
         self.started_at = self.started_at or now
         windows = [r.window_seconds for r in self.rules if r.spec.windowed]
-        values = alert_metrics.current_values(self.store, now, self.stale_seconds, windows)
+        if windows:  # the latency and error-rate rules read 10 s buckets: bring them up to now first
+            if self.recent is None or self.recent.span.total_seconds() < max(windows):
+                self.recent = alert_buckets.RecentBuckets(self.store, timedelta(seconds=max(windows)))
+            self.recent.refresh(now)
+        values = alert_metrics.current_values(self.store, now, self.stale_seconds, windows, recent=self.recent)
         out: tuple[list[dict], list[dict]] = ([], [])
         for rule in self.rules:
             key = (rule.metric, rule.window_seconds if rule.spec.windowed else 0.0)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from data.queries import alert_buckets
 from data.store import Store
 
 # metric -> the table it reads; host metrics come from one row of system_samples.
@@ -19,8 +20,8 @@ SOURCES = {
     "cpu_percent": "system_samples",
     "memory_percent": "system_samples",
     "disk_used_percent": "system_samples",
-    "latency_seconds_avg": "predictions",
-    "error_percent": "predictions",
+    "latency_seconds_avg": "prediction_buckets",
+    "error_percent": "prediction_buckets",
     "accuracy_drop_points": "model_evaluations",
     "drift_psi_max": "feature_drift",
     "process_up": "process_samples",
@@ -62,17 +63,18 @@ def _host(store: Store, now: datetime, stale_seconds: float) -> dict[str, list[O
     return {m: [Observation(row[i] if row else None, 1 if row and row[i] is not None else 0, None)] for i, m in enumerate(HOST)}
 
 
-def _predictions(store: Store, now: datetime, window_seconds: float) -> dict[str, list[Observation]]:
-    row = store.fetch_one(
-        "alerts.predictions",
-        "SELECT avg(latency_seconds) FILTER (status = 'ok'), count(*) FILTER (status = 'ok'), "
-        "100.0 * count(*) FILTER (status = 'error') / nullif(count(*), 0), count(*) "
-        "FROM predictions WHERE ts > ? AND ts <= ?",
-        [now - timedelta(seconds=window_seconds), now],
-    )
+def _predictions(
+    store: Store, now: datetime, window_seconds: float, recent: alert_buckets.RecentBuckets | None
+) -> dict[str, list[Observation]]:
+    """From the alerting pass's 10 s buckets and the raw rows at the window's two ends (without them,
+    from raw rows: a one-off read)."""
+    if recent is None:
+        recent = alert_buckets.RecentBuckets(store, timedelta(seconds=window_seconds))
+        recent.refresh(now)
+    sums = recent.window_sums(now - timedelta(seconds=window_seconds), now)
     return {
-        "latency_seconds_avg": [Observation(row[0], int(row[1]), None)],
-        "error_percent": [Observation(row[2], int(row[3]), None)],
+        "latency_seconds_avg": [Observation(sums.latency_avg, sums.ok_requests, None)],
+        "error_percent": [Observation(sums.error_percent, sums.requests, None)],
     }
 
 
@@ -134,17 +136,23 @@ def _process(store: Store, now: datetime, stale_seconds: float) -> list[Observat
 
 
 def current_values(
-    store: Store, now: datetime, stale_seconds: float, windows: Iterable[float], max_age_seconds: float = 3600.0
+    store: Store,
+    now: datetime,
+    stale_seconds: float,
+    windows: Iterable[float],
+    max_age_seconds: float = 3600.0,
+    recent: alert_buckets.RecentBuckets | None = None,
 ) -> dict[tuple[str, float], list[Observation]]:
     """(metric, window seconds; 0 for unwindowed metrics) -> its observations at `now`: one
-    observation (subject None) for host and prediction metrics, one per subject for the others."""
+    observation (subject None) for host and prediction metrics, one per subject for the others.
+    `recent`: the caller's 10 s buckets, refreshed to `now`, covering the longest window."""
     tables = existing_tables(store)
     out: dict[tuple[str, float], list[Observation]] = {}
     if "system_samples" in tables:
         out.update({(m, 0.0): o for m, o in _host(store, now, stale_seconds).items()})
     if "predictions" in tables:
         for window in sorted(set(windows)):
-            out.update({(m, window): o for m, o in _predictions(store, now, window).items()})
+            out.update({(m, window): o for m, o in _predictions(store, now, window, recent).items()})
     if "model_evaluations" in tables:
         out["accuracy_drop_points", 0.0] = _accuracy(store, now, max_age_seconds)
     if "feature_drift" in tables:
@@ -168,26 +176,24 @@ _SERIES = {
 
 
 def _windowed_series(store: Store, metric: str, since: datetime, until: datetime, window: float) -> pd.DataFrame:
-    """The windowed prediction metric every BUCKET_SECONDS: sums over the trailing window of buckets."""
+    """The windowed prediction metric every BUCKET_SECONDS: sums over the trailing window of 10 s buckets
+    (stored ones where the alerting pass keeps them, raw rows elsewhere)."""
     value = (
-        "sum(s) OVER w / nullif(sum(n_ok) OVER w, 0)"
+        "sum(s) OVER w / nullif(sum(n_lat) OVER w, 0)"
         if metric == "latency_seconds_avg"
         else "100.0 * sum(n_err) OVER w / nullif(sum(n) OVER w, 0)"
     )
     samples = "sum(n_ok) OVER w" if metric == "latency_seconds_avg" else "sum(n) OVER w"
+    r = alert_buckets.ranges(since - timedelta(seconds=window), until, alert_buckets.stored_until(store))
     return store.fetch_df(
         f"alerts.series.{metric}",
         f"""
-        WITH b AS (
-            SELECT time_bucket(to_seconds(?), ts) + to_seconds(?) AS ts,
-                   sum(latency_seconds) FILTER (status = 'ok') AS s, count(*) FILTER (status = 'ok') AS n_ok,
-                   count(*) FILTER (status = 'error') AS n_err, count(*) AS n
-            FROM predictions WHERE ts > ? AND ts <= ? GROUP BY 1)
+        WITH b AS ({alert_buckets.SERIES_BUCKETS})
         SELECT ts, {value} AS value, {samples} AS samples FROM b
         WINDOW w AS (ORDER BY ts RANGE BETWEEN to_seconds(?) PRECEDING AND CURRENT ROW)
         QUALIFY ts >= ? ORDER BY ts
         """,
-        [BUCKET_SECONDS, BUCKET_SECONDS, since - timedelta(seconds=window), until, window - BUCKET_SECONDS, since],
+        [*alert_buckets.series_params(r), window - BUCKET_SECONDS, since],
     )
 
 

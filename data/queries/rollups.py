@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from data.queries import alert_buckets
 from data.store import Store
 
 MINUTE, HOUR = 60, 3600
@@ -129,6 +130,21 @@ def rebuild(store: Store, resolution: int, since: datetime, until: datetime) -> 
                 [resolution, since, until],
             )
             written += _run(store, cur, f"rollups.build_{table}", f"INSERT INTO {table} {select}", [since, until])
+        if resolution == MINUTE:  # the alert backtest's 10 s buckets (data/queries/alert_buckets.py) ride along
+            _run(
+                store,
+                cur,
+                "rollups.clear_prediction_buckets",
+                "DELETE FROM prediction_buckets WHERE ts >= ? AND ts < ?",
+                [since, until],
+            )
+            written += _run(
+                store,
+                cur,
+                "rollups.build_prediction_buckets",
+                f"INSERT INTO prediction_buckets {alert_buckets.ROLLUP_SQL}",
+                [since, until],
+            )
     return written
 
 
@@ -154,7 +170,7 @@ def set_state(store: Store, name: str, rolled_until: datetime, now: datetime) ->
 
 # Raw tables and the timestamp column retention compares; outcomes go with their prediction.
 RAW_SYSTEM = ("system_samples", "disk_samples", "process_samples", "service_samples")
-RAW_PREDICTIONS = ("prediction_features", "prediction_categories", "predictions")
+RAW_PREDICTIONS = ("prediction_features", "prediction_categories", "predictions", "prediction_buckets")
 # The evaluation job's results: kept as long as the raw predictions they came from (the quality series
 # lives on in the model-metrics rollups); never pruned before, they grew by ~10^5 rows a day at 30 s passes
 # and each newest-row read scanned them all.
@@ -175,6 +191,7 @@ def delete_before(store: Store, tables: Sequence[str], cutoff: datetime, resolut
                     "DELETE FROM outcomes WHERE id IN (SELECT id FROM predictions WHERE ts < ?)",
                     [cutoff],
                 )
+            params: list[int | datetime]
             if resolution is None:
                 sql, params = f"DELETE FROM {table} WHERE ts < ?", [cutoff]
             else:
