@@ -6,6 +6,7 @@ Row-by-row `executemany` manages ~800 rows/s here; one Arrow table insert over a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +23,7 @@ _SIMPLE_TYPES = {
     "DOUBLE[]": pa.list_(pa.float64()),
     "MAP(VARCHAR, DOUBLE)": pa.map_(pa.string(), pa.float64()),
 }
+Row = tuple[Any, ...]  # one row of a table, its values in the table's column order
 
 
 def arrow_type(duckdb_type: str) -> pa.DataType:
@@ -41,7 +43,7 @@ def table_schema(cur: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
     return pa.schema([(name, arrow_type(kind)) for name, kind in rows])
 
 
-def rows_to_arrow(schema: pa.Schema, rows: Sequence[Sequence]) -> pa.Table:
+def rows_to_arrow(schema: pa.Schema, rows: Sequence[Sequence[Any]]) -> pa.Table:
     """Rows are tuples in the table's column order."""
     width = len(schema)
     if any(len(row) != width for row in rows):
@@ -51,7 +53,7 @@ def rows_to_arrow(schema: pa.Schema, rows: Sequence[Sequence]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def columns_to_arrow(schema: pa.Schema, columns: Mapping[str, Sequence]) -> pa.Table:
+def columns_to_arrow(schema: pa.Schema, columns: Mapping[str, Sequence[Any]]) -> pa.Table:
     """Columns by name; a column the mapping lacks is stored as NULL."""
     length = len(next(iter(columns.values()))) if columns else 0
     arrays = [pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(length, f.type) for f in schema]

@@ -33,7 +33,7 @@ def compact(path: Path) -> CompactResult:
         try:
             connection.execute("CHECKPOINT")
             before = path.stat().st_size
-            name = connection.execute("SELECT current_database()").fetchone()[0]
+            [(name,)] = connection.execute("SELECT current_database()").fetchall()
             connection.execute(f"ATTACH {_quoted(str(fresh), chr(39))} AS predwatch_compact")
             connection.execute(f"COPY FROM DATABASE {_quoted(name, chr(34))} TO predwatch_compact")
             connection.execute("DETACH predwatch_compact")

@@ -9,18 +9,14 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from data.clock import utcnow
+from data.arrow_batches import Row
 from data.prediction_log import outcome_table
-from data.queries import model_tasks
 from data.store import Store
 
 
-def store_predictions(store: Store, tables: dict[str, pa.Table], task: str | None = None) -> set[str]:
-    """Store predictions with their features (from `prediction_log`); return the ids that were new. A model
-    new to the store gets `task` (or the inferred one); a `task` other than a model's own raises TaskConflict
-    before anything is written."""
+def store_predictions(store: Store, tables: dict[str, pa.Table]) -> set[str]:
+    """Store predictions with their features (from `prediction_log`); return the ids that were new."""
     with store.transaction("ingest") as cur:
-        model_tasks.claim(cur, tables["predictions"].column("model").unique().to_pylist(), task, utcnow())
         cur.register("ingest_predictions", tables["predictions"])
         new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
         cur.unregister("ingest_predictions")
@@ -29,7 +25,7 @@ def store_predictions(store: Store, tables: dict[str, pa.Table], task: str | Non
     return {row[0] for row in new}
 
 
-def _insert_long(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | None, new: list, total: int) -> None:
+def _insert_long(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | None, new: list[Row], total: int) -> None:
     """A long table's rows of the predictions that were new (`new` of `total`)."""
     if rows is None or not new:
         return
@@ -48,7 +44,7 @@ class OutcomeCounts(NamedTuple):
     orphans: int  # of those, the ones with no prediction (yet)
 
 
-def store_outcomes(store: Store, rows: Sequence[tuple]) -> OutcomeCounts:
+def store_outcomes(store: Store, rows: Sequence[Row]) -> OutcomeCounts:
     """Store outcome rows (id, label, ts, received_at); count the new ones and their orphans."""
     with store.transaction("ingest") as cur:
         cur.register("ingest_outcomes", outcome_table(rows))

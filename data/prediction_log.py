@@ -15,8 +15,11 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from data.arrow_batches import Row
 
 RECORD_FIELDS = (
     "id",
@@ -59,7 +62,7 @@ OUTCOME_SCHEMA = pa.schema(
 )
 
 
-def prediction_tables(records: Sequence[tuple]) -> dict[str, pa.Table]:
+def prediction_tables(records: Sequence[Row]) -> dict[str, pa.Table]:
     """{"predictions": ..., "prediction_features": ..., "prediction_categories": ...} for a list of log
     records (a long table only when it has rows)."""
     if not records:
@@ -69,7 +72,7 @@ def prediction_tables(records: Sequence[tuple]) -> dict[str, pa.Table]:
     return tables_from_arrays(arrays, columns[-1])
 
 
-def tables_from_arrays(arrays: Sequence[pa.Array], features: Sequence[dict | None]) -> dict[str, pa.Table]:
+def tables_from_arrays(arrays: Sequence[pa.Array], features: Sequence[Mapping[str, Any] | None]) -> dict[str, pa.Table]:
     """Both tables from the predictions' Arrow columns (in PREDICTION_SCHEMA order) and their
     feature dicts; the feature table's id, ts and model columns are taken by index, not per row."""
     predictions = pa.Table.from_arrays(list(arrays), schema=PREDICTION_SCHEMA)
@@ -99,7 +102,7 @@ def _category(value: str | bool) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else value
 
 
-def _long(predictions: pa.Table, index: np.ndarray, names: list, values: list, schema: pa.Schema) -> pa.Table:
+def _long(predictions: pa.Table, index: npt.NDArray[np.intp], names: list[str], values: list[Any], schema: pa.Schema) -> pa.Table:
     """Long-table rows: row `index[k]`'s id, ts and model, taken by index, with names[k] and values[k]."""
     take = pa.array(index)
     return pa.Table.from_arrays(
@@ -139,7 +142,7 @@ def ingest_tables(rows: Sequence[Mapping[str, Any]], received_at: datetime, sour
     return tables_from_arrays(arrays, [r.get("features") for r in rows])
 
 
-def outcome_table(rows: Sequence[tuple]) -> pa.Table:
+def outcome_table(rows: Sequence[Row]) -> pa.Table:
     """Outcome rows are (id, label, ts, received_at)."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(OUTCOME_SCHEMA)
     return pa.Table.from_arrays(

@@ -13,11 +13,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from data.arrow_batches import columns_to_arrow, insert_arrow, rows_to_arrow, table_schema
+from data.arrow_batches import Row, columns_to_arrow, insert_arrow, rows_to_arrow, table_schema
 from data.clock import utcnow
 from data.store import Store, StoreClosedError
 
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 # The store itself failing (disk full, I/O error, closed): worth retrying the same rows later. A checkpoint that
 # fails on a full disk invalidates the database (FatalException) until the store reopens it: also transient.
 _TRANSIENT = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException, StoreClosedError, OSError, MemoryError)
-Converter = Callable[[Sequence[tuple]], dict[str, pa.Table]]
+Converter = Callable[[Sequence[Row]], dict[str, pa.Table]]
 
 
 @dataclass
@@ -35,7 +37,7 @@ class WriterStats:
     dropped: int = 0
     rejected: int = 0
     failures: int = 0
-    last_flush_at: object = None
+    last_flush_at: datetime | None = None
     last_batch_seconds: float = 0.0
     last_error: str | None = None
 
@@ -55,7 +57,7 @@ class Writer:
         self.capacity = capacity
         self.flush_interval = flush_interval
         self.stats = WriterStats()
-        self._queues: dict[str, deque] = {}
+        self._queues: dict[str, deque[Row]] = {}
         self._schemas: dict[str, pa.Schema] = {}
         self._flush_lock = threading.Lock()
         self._failed_this_flush = False
@@ -64,7 +66,7 @@ class Writer:
         self._thread: threading.Thread | None = None
 
     # -- hot path -------------------------------------------------------------------
-    def enqueue(self, table: str, row: tuple) -> bool:
+    def enqueue(self, table: str, row: Row) -> bool:
         """Queue one row (a tuple in column order). False, and counted, if the queue is full."""
         queue = self._queues.get(table)
         if queue is None:
@@ -75,7 +77,7 @@ class Writer:
         queue.append(row)
         return True
 
-    def enqueue_many(self, table: str, rows: Sequence[tuple]) -> int:
+    def enqueue_many(self, table: str, rows: Sequence[Row]) -> int:
         return sum(self.enqueue(table, row) for row in rows)
 
     @property
@@ -90,7 +92,7 @@ class Writer:
                 schema = self._schemas[table] = table_schema(cur, table)
         return schema
 
-    def write_now(self, batches: Mapping[str, Sequence[tuple]]) -> int:
+    def write_now(self, batches: Mapping[str, Sequence[Row]]) -> int:
         """Insert rows for several tables in one transaction; all are stored or none."""
         tables: dict[str, pa.Table] = {}
         for name, rows in batches.items():
@@ -100,7 +102,7 @@ class Writer:
             tables.update(converter(rows) if converter else {name: rows_to_arrow(self.schema(name), rows)})
         return self.write_arrow(tables)
 
-    def write_columns(self, table: str, columns: Mapping[str, Sequence]) -> int:
+    def write_columns(self, table: str, columns: Mapping[str, Sequence[Any]]) -> int:
         return self.write_arrow({table: columns_to_arrow(self.schema(table), columns)})
 
     def write_arrow(self, tables: Mapping[str, pa.Table]) -> int:
@@ -135,7 +137,7 @@ class Writer:
             self._failed_this_flush = False
             return count
 
-    def _write_table(self, name: str, rows: list) -> int:
+    def _write_table(self, name: str, rows: list[Row]) -> int:
         try:
             return self.write_now({name: rows})
         except _TRANSIENT as exc:
@@ -164,7 +166,7 @@ class Writer:
         self.stats.last_error = f"{type(exc).__name__}: {exc}"
         self._failed_this_flush = True
 
-    def _requeue(self, name: str, rows: list) -> None:
+    def _requeue(self, name: str, rows: list[Row]) -> None:
         queue = self._queues[name]
         room = max(0, self.capacity - len(queue))
         keep = rows[-room:] if room else []

@@ -9,13 +9,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 
-from prometheus_client.core import Metric
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from analytics.alert_lifecycle import FIRING, PENDING, AlertState
 from analytics.alert_rules import METRICS, Rule, subject_labels
 from data.queries.alert_metrics import SubjectValue
-from telemetry.metrics import SCRAPED, alert_transitions_counter, family
+from telemetry.metrics import SCRAPED, alert_transitions_counter, family, labelled
 
 # The unwindowed metrics: PromQL reads these gauges (METRICS[...].promql); windowed ones come from
 # Predwatch's prediction counters and histograms.
@@ -45,7 +45,7 @@ class AlertGauges(Collector):
             }
 
     def _alert_families(self, states: dict[tuple[str, str | None], str]) -> Iterator[Metric]:
-        firing, pending = family("alerts_firing"), family("alerts_pending")
+        firing, pending = labelled(GaugeMetricFamily, "alerts_firing"), labelled(GaugeMetricFamily, "alerts_pending")
         for rule in self._rules:
             subjects = {s for (rule_id, s) in states if rule_id == rule.id} | {None}  # a 0 series for every rule
             for subject in sorted(subjects, key=lambda s: s or ""):
@@ -70,7 +70,7 @@ class AlertGauges(Collector):
             if not spec.subjects:
                 yield family(name, values[name][0].value, help_text)
                 continue
-            gauge = family(name, None, help_text, spec.subjects)
+            gauge = labelled(GaugeMetricFamily, name, help_text, spec.subjects)
             for reading in values[name]:
                 labels = subject_labels(reading.subject)
                 gauge.add_metric([labels.get(k, "") for k in spec.subjects], reading.value)

@@ -1,4 +1,4 @@
-"""/metrics counts that make model quality mergeable across a fleet (issue 17), built at scrape time from
+"""/metrics counts that make model quality mergeable across a fleet, built at scrape time from
 the running totals of data/queries/fleet_counts.py (kept in DuckDB, so they only grow, across retention
 and restarts too). The evaluation pass brings the totals up to date right after its profile refresh; a
 scrape only reads them (no write transaction on a read), and rebuilds the families only when the totals'
@@ -17,19 +17,23 @@ histogram (/api/drift says why).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import cast
 
 import numpy as np
-from prometheus_client.core import Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
 from data.queries import fleet_counts as fc
 from data.store import Store
-from telemetry.metrics import family
+from telemetry.metrics import labelled
 
+# floatToGoString carries no annotations in prometheus_client: it writes a bound as the `le` label does
+# (0.5, 1e+06, +Inf), so these labels match the ones prometheus_client's own histograms write.
+_go_float = cast(Callable[[float], str], floatToGoString)
 OUTCOMES = {1: "positive", 0: "negative"}
-SCORE_LE = [floatToGoString(edge) for edge in fc.SCORE_EDGES]
+SCORE_LE = [_go_float(edge) for edge in fc.SCORE_EDGES]
 
 
 class FleetMetrics(Collector):
@@ -48,11 +52,12 @@ class FleetMetrics(Collector):
         yield from families
 
     def _scores(self) -> list[Metric]:
-        lower = family("model_score_bucket_lower")
+        lower = labelled(GaugeMetricFamily, "model_score_bucket_lower")
         for le, below in zip([*SCORE_LE[1:], "+Inf"], SCORE_LE, strict=True):
             lower.add_metric([le, below], 1.0)
         lower.add_metric([SCORE_LE[0], "0.0"], 1.0)
-        histogram, labelled = family("model_score"), family("model_labelled_predictions")
+        histogram = labelled(HistogramMetricFamily, "model_score")
+        by_label = labelled(CounterMetricFamily, "model_labelled_predictions")
         counts: dict[str, np.ndarray] = {}
         sums: dict[str, np.ndarray] = {}
         for t in fc.score_totals(self.store):
@@ -65,18 +70,19 @@ class FleetMetrics(Collector):
                 buckets = [*zip(SCORE_LE, cumulative.tolist(), strict=True), ("+Inf", int(cumulative[-1]))]
                 histogram.add_metric([model, name], buckets, float(sums[model][outcome]))
                 for predicted, predicted_name in OUTCOMES.items():
-                    labelled.add_metric([model, predicted_name, name], float(c[outcome, predicted].sum()))
-        return [histogram, labelled, lower]
+                    by_label.add_metric([model, predicted_name, name], float(c[outcome, predicted].sum()))
+        return [histogram, by_label, lower]
 
     def _features(self) -> list[Metric]:
-        histogram, shares = family("model_feature_value"), family("model_feature_reference_share")
+        histogram = labelled(HistogramMetricFamily, "model_feature_value")
+        shares = labelled(GaugeMetricFamily, "model_feature_reference_share")
         references = fc.reference_bins(self.store)
         totals: dict[tuple[str, str], np.ndarray] = {}
         for f in fc.feature_totals(self.store):
             if 0 <= f.psi_bin < 10:
                 totals.setdefault((f.model, f.feature), np.zeros(10, dtype=np.int64))[f.psi_bin] += f.n
         for key, ref in sorted(references.items()):
-            le = [floatToGoString(float(e)) for e in ref.edge] + ["+Inf"]
+            le = [_go_float(float(e)) for e in ref.edge] + ["+Inf"]
             bin_of = np.searchsorted(ref.pb_at, np.arange(10), side="left")  # PSI bin -> le bin
             current = np.bincount(bin_of, weights=totals.get(key, np.zeros(10)), minlength=len(le))
             reference = np.bincount(bin_of, weights=ref.reference, minlength=len(le))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from prometheus_client import (
     GC_COLLECTOR,
@@ -29,7 +30,14 @@ COLLECT_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 HTTP_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
-_FAMILIES = {"counter": CounterMetricFamily, "gauge": GaugeMetricFamily, "histogram": HistogramMetricFamily}
+# Their constructors take different arguments (a histogram has no single `value`): held as callables that
+# build a Metric; labelled() returns the exact kind, whose `add_metric` the type checker then knows.
+_FAMILIES: dict[str, Callable[..., Metric]] = {
+    "counter": CounterMetricFamily,
+    "gauge": GaugeMetricFamily,
+    "histogram": HistogramMetricFamily,
+}
+Family = TypeVar("Family", CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily)
 
 # name -> (type, help, labels) of the metrics computed at scrape time.
 SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -66,8 +74,8 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "1 while the rule's alert about the subject is pending",
         ("rule", "severity", "model", "feature", "process"),
     ),
-    # Fleet-mergeable model quality (telemetry/fleet.py, issue 17): running totals that only grow, summed
-    # across instances by deploy/fleet-rules.yml into fleet AUC, accuracy and PSI.
+    # Fleet-mergeable model quality (telemetry/fleet.py): running totals that only grow, so instances'
+    # series can be summed by deploy/fleet-rules.yml into fleet AUC, accuracy and PSI.
     "model_score": (
         "histogram",
         "Labelled predictions by score (50 fixed buckets on [0, 1]) and outcome, counted when the outcome arrives",
@@ -107,6 +115,15 @@ def family(name: str, value: float | None = None, help_text: str | None = None, 
     if value is not None:
         return _FAMILIES[kind](name, help_text or text, value=value)
     return _FAMILIES[kind](name, help_text or text, labels=list(labels))
+
+
+def labelled(kind: type[Family], name: str, help_text: str | None = None, labels: tuple[str, ...] = ()) -> Family:
+    """An empty labelled family of `kind` for a name declared in `SCRAPED` as that kind (`help_text` and
+    `labels` for a gauge declared elsewhere): typed, so its `add_metric` is the kind's own."""
+    declared, text, labels = SCRAPED.get(name, ("gauge", help_text or name, labels))
+    if _FAMILIES[declared] is not kind:
+        raise TypeError(f"{name} is declared a {declared}, not a {kind.__name__}")
+    return kind(name, help_text or text, labels=list(labels))
 
 
 @dataclass

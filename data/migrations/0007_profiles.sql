@@ -1,4 +1,4 @@
--- per-model, per-minute profiles of features and scores (issue 16); error bounds of binned KS, AUC and AP
+-- per-model, per-minute profiles of features and scores; error bounds of binned KS, AUC and AP
 -- A model's reference edges: every distinct reference value of each feature (and '__score__') plus
 -- the 9 PSI decile edges, i = 0.. in ascending order. rn counts the reference values equal to the
 -- edge; pb_at / pb_after are the PSI bins of the edge itself and of the values just above it.

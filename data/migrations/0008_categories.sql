@@ -1,4 +1,4 @@
--- categorical, boolean and missing feature values (issue 20)
+-- categorical, boolean and missing feature values
 -- A feature value that is a string (or a boolean, stored as 'true' / 'false') is a category: it is kept
 -- here, one row per value, beside the numeric long table (prediction_features keeps numbers and nulls:
 -- a null, of either kind of feature, is a prediction_features row with value NULL). A table of its own

@@ -1,4 +1,4 @@
--- running totals behind the fleet counters on /metrics (issue 17: data/queries/fleet_counts.py)
+-- running totals behind the fleet counters on /metrics (data/queries/fleet_counts.py)
 -- Each profile minute's labelled scores per fleet bucket (0..49), outcome (1 positive, 0 negative) and
 -- predicted label, and its feature values per PSI decile bin (0..9): what it last added to the totals.
 CREATE TABLE fleet_minute_scores (

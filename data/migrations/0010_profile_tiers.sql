@@ -1,4 +1,4 @@
--- hour and day tiers of the per-minute profiles (issue 16): the same columns, ts = the bucket's start;
+-- hour and day tiers of the per-minute profiles: the same columns, ts = the bucket's start;
 -- rolled from the tier below by data/queries/profile_tiers.py, kept for the rollups' hour retention
 CREATE TABLE score_profile_hour AS FROM score_profile LIMIT 0;
 CREATE TABLE feature_profile_hour AS FROM feature_profile LIMIT 0;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from data.store import Store
 
@@ -31,7 +31,7 @@ class Volume(NamedTuple):
     baseline_seconds: float  # of those, the seconds that have data
 
 
-def _counts(row: tuple | None) -> Counts:
+def _counts(row: tuple[Any, ...] | None) -> Counts:
     if row is None:
         return Counts(0, 0, None)
     return Counts(int(row[0] or 0), int(row[1] or 0), row[2])
@@ -252,8 +252,32 @@ def history(store: Store, since: datetime, check: str | None, limit: int) -> lis
     )
 
 
-def rows_of(results: Sequence[Any], now: datetime) -> list[tuple]:
-    """quality_checks rows from result objects with the QualityResult fields."""
+class CheckResult(Protocol):
+    """The fields of analytics.data_quality.QualityResult that a quality_checks row keeps (data/ does not
+    import analytics/: rooms on one line stay independent)."""
+
+    @property
+    def check_name(self) -> str: ...
+    @property
+    def table_name(self) -> str: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def offending(self) -> int: ...
+    @property
+    def example_id(self) -> str | None: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def checked_rows(self) -> int: ...
+
+
+# ts, check_name, table_name, passed, offending, example_id, detail, checked_rows (quality_checks' column order)
+CheckRow = tuple[datetime, str, str, bool, int, str | None, str, int]
+
+
+def rows_of(results: Sequence[CheckResult], now: datetime) -> list[CheckRow]:
+    """quality_checks rows from the checks' results."""
     return [(now, r.check_name, r.table_name, r.passed, r.offending, r.example_id, r.detail, r.checked_rows) for r in results]
 
 

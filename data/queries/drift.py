@@ -8,7 +8,7 @@ single value, as for integer or two-valued features, is exact). A reference neve
 stored, so its edges and bin counts are computed once (`build_reference_bins`) and each pass bins
 only the current window's rows. Measured in bench/drift_bench.py.
 
-Since issue 16 the evaluation job measures drift from the per-minute profiles instead (exact KS,
+The evaluation job measures drift from the per-minute profiles instead (exact KS,
 data/queries/profiles.py); this raw-row path stays as the benchmarks' baseline.
 """
 
@@ -106,7 +106,7 @@ def feature_drift(store: Store, model: str, since: datetime, until: datetime, ep
     )
 
 
-def table_drift(store: Store, model: str, current_table: str, epsilon: float) -> list[tuple]:
+def table_drift(store: Store, model: str, current_table: str, epsilon: float) -> list[tuple[Any, ...]]:
     """The same computation with the current rows read from a (feature, value) table: benchmarks and
     tests use it on synthetic data. The table name is the caller's constant, never user input."""
     sql = DRIFT_SQL.format(current=f"SELECT feature, value FROM {current_table} WHERE value IS NOT NULL")

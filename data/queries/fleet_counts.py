@@ -1,4 +1,4 @@
-"""Running totals behind the fleet counters on /metrics (issue 17): per model, labelled scores in 50
+"""Running totals behind the fleet counters on /metrics: per model, labelled scores in 50
 fixed buckets by outcome and predicted label, and per feature its values in the reference's PSI decile
 bins (migration 0009).
 

@@ -71,7 +71,7 @@ def latest_drift(store: Store, model: str, window_seconds: int) -> list[dict[str
     newest = _newest("feature_drift", "window_seconds = ? AND model = ?")
     return store.fetch_dicts(
         "model_views.latest_drift",
-        # with what feature_drift_detail adds (kind, chi-squared, Jensen-Shannon, missing shares: issue 20); the
+        # with what feature_drift_detail adds (kind, chi-squared, Jensen-Shannon, missing shares); the
         # detail rows are narrowed to that ts first, else DuckDB hashes the whole table for the join
         f"SELECT x.*, {_DETAIL} FROM feature_drift x LEFT JOIN (SELECT * FROM feature_drift_detail "
         f"WHERE window_seconds = ? AND model = ? AND ts = {newest}) d USING (ts, model, window_seconds, feature) "
@@ -91,7 +91,7 @@ def latest_importance(store: Store, model: str) -> pd.DataFrame:
 
 
 def quality_series(store: Store, model: str | None, window_seconds: int, since: datetime, until: datetime) -> pd.DataFrame:
-    if resolution := rollup_reads.resolution_for(since, until):  # long ranges: per-bucket means (issue 7)
+    if resolution := rollup_reads.resolution_for(since, until):  # long ranges: per-bucket means, not every stored row
         return rollup_reads.quality_series(store, model, window_seconds, since, until, resolution)
     return store.fetch_df(
         "model_views.quality_series",

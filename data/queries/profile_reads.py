@@ -19,6 +19,7 @@ from data.queries.drift import SCORE
 from data.store import Store
 
 LONG_WINDOW = 86_400
+BinCounts = tuple[np.ndarray, np.ndarray]  # (bin ids, counts) of one feature, ascending bin ids
 
 
 def window_minutes(until: datetime, seconds: int) -> tuple[datetime, datetime]:
@@ -65,7 +66,7 @@ def reference_edges(store: Store, model: str) -> dict[str, dict[str, np.ndarray]
     return {feature: {c: np.asarray(a) for c, a in part.items()} for feature, part in split_rows(table, "feature").items()}
 
 
-def profile_feature_bins(store: Store, model: str, first: datetime, last: datetime) -> dict[str, tuple]:
+def profile_feature_bins(store: Store, model: str, first: datetime, last: datetime) -> dict[str, BinCounts]:
     """Per feature: (bin ids, counts) of the profile minutes [first, last] merged."""
     sql, params, _ = profile_tiers.window_source(store, "feature_profile", model, first, last)
     table = store.fetch_arrow(
@@ -85,14 +86,14 @@ AND score IS NOT NULL AND NOT isnan(score)
 
 def raw_feature_bins(
     store: Store, model: str, since: datetime, until: datetime, edges: dict[str, np.ndarray]
-) -> dict[str, tuple]:
+) -> dict[str, BinCounts]:
     """The same from the raw rows in (since, until], binned on the fly against `edges` (per feature)."""
     rows = store.fetch_arrow("profiles.raw_window", RAW_SQL, [model, since, until] * 2)
     if rows.num_rows == 0:
         return {}
     names = pc.dictionary_encode(rows.column("feature")).combine_chunks()
     index, values = np.asarray(names.indices), np.asarray(rows.column("value"))
-    out = {}
+    out: dict[str, BinCounts] = {}
     for k, feature in enumerate(names.dictionary.to_pylist()):
         if feature in edges:
             counts = np.bincount(bin_values(edges[feature], values[index == k]))

@@ -66,7 +66,7 @@ def ceil(ts: datetime, seconds: int) -> datetime:
 MARKS_SQL = "SELECT name, rolled_until FROM rollup_state WHERE name LIKE 'profiles\\_%' ESCAPE '\\'"
 
 
-def _by_tier(rows: list[tuple]) -> dict[str, datetime | None]:
+def _by_tier(rows: Sequence[tuple[str, datetime | None]]) -> dict[str, datetime | None]:
     found = dict(rows)
     return {suffix: found.get(STATE.format(suffix=suffix)) for suffix, _, _ in TIERS}
 
@@ -83,7 +83,9 @@ def plan(first: datetime, last: datetime, tier_marks: dict[str, datetime | None]
     return _cover(first, last + MINUTE, list(reversed(TIERS)), tier_marks)
 
 
-def _cover(start: datetime, end: datetime, tiers: list, tier_marks: dict) -> list[tuple[str, datetime, datetime]]:
+def _cover(
+    start: datetime, end: datetime, tiers: list[tuple[str, int, str]], tier_marks: dict[str, datetime | None]
+) -> list[tuple[str, datetime, datetime]]:
     if start >= end:
         return []
     if not tiers:
@@ -99,7 +101,7 @@ def _cover(start: datetime, end: datetime, tiers: list, tier_marks: dict) -> lis
 
 def source(
     table: str, slices: Sequence[tuple[str, datetime, datetime]], where: str = "model = ?", where_params: Sequence[Any] = ()
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """A UNION ALL of `table`'s tiers over the slices (with `where` on each), as SQL and its parameters."""
     parts, params = [], []
     for suffix, lo, hi in slices:
@@ -141,10 +143,10 @@ def roll(
         for model in drop_models:
             for table in FEATURE_TABLES:
                 cur.execute(f"DELETE FROM {table}{suffix} WHERE model = ?", [model])
-        mark = floor(now, seconds)
-        if old[suffix] is not None:
-            mark = max(mark, old[suffix])  # a clock stepping back never un-closes a bucket
-        dirty = _dirty(cur, changed, below, seconds, unit, old[suffix], mark)
+        mark, previous = floor(now, seconds), old[suffix]
+        if previous is not None:
+            mark = max(mark, previous)  # a clock stepping back never un-closes a bucket
+        dirty = _dirty(cur, changed, below, seconds, unit, previous, mark)
         _roll(cur, dirty, below, suffix, unit, seconds)
         cur.execute("INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)", [STATE.format(suffix=suffix), mark, now])
         done[suffix] = len(dirty)
@@ -160,7 +162,13 @@ def _merge(rows: Iterable[tuple[str, datetime, bool]]) -> dict[tuple[str, dateti
 
 
 def _dirty(
-    cur: duckdb.DuckDBPyConnection, changed: list, below: str, seconds: int, unit: str, old: datetime | None, mark: datetime
+    cur: duckdb.DuckDBPyConnection,
+    changed: Iterable[tuple[str, datetime, bool]],
+    below: str,
+    seconds: int,
+    unit: str,
+    old: datetime | None,
+    mark: datetime,
 ) -> dict[tuple[str, datetime], bool]:
     """Closed buckets to (re)roll, and whether their feature rows too: those holding a changed slice
     below, and those that closed since the last pass (every bucket below `mark` on the first pass)."""
@@ -211,7 +219,7 @@ def delete_before(store: Store, cutoff: datetime) -> dict[str, int]:
 
 def window_source(
     store: Store, table: str, model: str, first: datetime, last: datetime, feature: str | None = None
-) -> tuple[str, list, bool]:
+) -> tuple[str, list[Any], bool]:
     """`table`'s rows of `model` (and of one `feature`) over the minutes [first, last], from the coarsest
     tiers that hold them, and whether a slice comes from the coarse-score tier."""
     slices = plan(first, last, read_marks(store))

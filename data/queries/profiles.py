@@ -8,7 +8,7 @@ edges i and i+1 (or above the last). No reference value lies strictly inside a b
 edges the reference CDF is flat and the largest CDF gap is at a bin's end: KS from these bins equals
 the exact two-sample statistic, and the PSI deciles are unions of bins. Scores are also counted in
 fine bins (below) by outcome and predicted label, with the sums for Brier score and calibration.
-Categorical features (issue 20) get bucket counts in category_profile, rebuilt with the same minutes
+Categorical features get bucket counts in category_profile, rebuilt with the same minutes
 (data/queries/category_profiles.py); numeric profiles are unchanged and count nulls in `nulls`.
 
 Freshness. Each evaluation pass first rebuilds the minutes that changed since the last pass: those
@@ -142,14 +142,14 @@ def build_edges(store: Store, model: str) -> None:
         cur.execute(EDGES_SQL, [model, model])
 
 
-def _run(store: Store, cur: duckdb.DuckDBPyConnection, name: str, sql: str, params: Sequence[Any]) -> list[tuple]:
+def _run(store: Store, cur: duckdb.DuckDBPyConnection, name: str, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     started = perf_counter()
     rows = cur.execute(sql, list(params)).fetchall()
     store.timings.record(name, perf_counter() - started, len(rows))
     return rows
 
 
-def _changed(store: Store, cur: duckdb.DuckDBPyConnection, rebuild_models: Sequence[str]) -> dict[tuple, bool]:
+def _changed(store: Store, cur: duckdb.DuckDBPyConnection, rebuild_models: Sequence[str]) -> dict[tuple[str, datetime], bool]:
     """(model, minute) -> whether its features changed too: everything on a first pass, else what arrived
     since the watermark (a late outcome changes only its minute's scores)."""
     state = _run(store, cur, "profiles.state", "SELECT rolled_until FROM rollup_state WHERE name = ?", [STATE])
@@ -162,13 +162,13 @@ def _changed(store: Store, cur: duckdb.DuckDBPyConnection, rebuild_models: Seque
             for table in ("feature_profile", "feature_profile_stats", "category_profile"):
                 _run(store, cur, f"profiles.drop_{table}", f"DELETE FROM {table} WHERE model = ?", [model])
             rows += _run(store, cur, "profiles.all_minutes", ALL_SQL, [model, False])
-    found: dict[tuple, bool] = {}
+    found: dict[tuple[str, datetime], bool] = {}
     for model, minute, features in rows:
         found[(model, minute)] = found.get((model, minute), False) or features
     return found
 
 
-def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str], pairs: Sequence[tuple]) -> None:
+def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str], pairs: Sequence[tuple[str, datetime]]) -> None:
     models, minutes = [p[0] for p in pairs], [p[1] for p in pairs]
     span = [min(minutes), max(minutes) + timedelta(minutes=1)]
     for table in tables:
@@ -189,7 +189,7 @@ def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str]
     _run(store, cur, "profiles.scores", SCORE_SQL, [models, minutes, *span])
 
 
-def _bin_features(store: Store, cur: duckdb.DuckDBPyConnection, params: list) -> None:
+def _bin_features(store: Store, cur: duckdb.DuckDBPyConnection, params: list[Any]) -> None:
     started = perf_counter()
     edges = cur.sql(EDGE_ARRAYS_SQL).to_arrow_table()
     rows = cur.sql(KEYED_SQL, params=params).to_arrow_table()

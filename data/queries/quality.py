@@ -4,8 +4,8 @@ Heavy work stays in SQL: AUC (Mann-Whitney with average ranks for ties) and aver
 exact window sums over the distinct scores; only a few hundred rows (score buckets for drawing the
 curves, calibration bins) ever reach Python.
 
-Since issue 16 the evaluation job reads quality from the per-minute score profiles
-(data/queries/profile_reads.py); these raw-row reads stay for tests, benchmarks and references.
+The evaluation job reads quality from the per-minute score profiles instead (data/queries/profile_reads.py:
+no raw-row scan per pass); these raw-row reads stay for tests, benchmarks and references.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def quality_summary(store: Store, model: str, since: datetime, until: datetime) 
     return store.fetch_dicts("quality.summary", SUMMARY_SQL, [model, since, until] * 2)[0]
 
 
-def score_buckets(store: Store, model: str, since: datetime, until: datetime, decimals: int = 3) -> list[tuple]:
+def score_buckets(store: Store, model: str, since: datetime, until: datetime, decimals: int = 3) -> list[tuple[float, int, int]]:
     """(score rounded to `decimals`, positives, negatives) ascending: enough to draw ROC and PR curves."""
     return store.fetch_all(
         "quality.score_buckets",
@@ -60,7 +60,9 @@ def score_buckets(store: Store, model: str, since: datetime, until: datetime, de
     )
 
 
-def calibration_bins(store: Store, model: str, since: datetime, until: datetime, bins: int = 10) -> list[tuple]:
+def calibration_bins(
+    store: Store, model: str, since: datetime, until: datetime, bins: int = 10
+) -> list[tuple[float, float, int]]:
     """(mean score, observed positive rate, rows) per equal-width score bin with rows, as analytics.quality."""
     return store.fetch_all(
         "quality.calibration",
@@ -70,14 +72,14 @@ def calibration_bins(store: Store, model: str, since: datetime, until: datetime,
     )
 
 
-def labelled_rows(store: Store, model: str, since: datetime, until: datetime) -> list[tuple]:
+def labelled_rows(store: Store, model: str, since: datetime, until: datetime) -> list[tuple[Any, ...]]:
     """(score, predicted_label, label) of every labelled prediction: for tests and benchmarks."""
     return store.fetch_all("quality.labelled_rows", _LABELLED, [model, since, until])
 
 
 def labelled_features(
     store: Store, model: str, features: Sequence[str], since: datetime, until: datetime, limit: int
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """The newest `limit` labelled predictions as (label, feature values in `features` order)."""
     picks = ", ".join("first(f.value) FILTER (f.feature = ?)" for _ in features)
     return store.fetch_all(
