@@ -1,21 +1,36 @@
 """/metrics for the database, built at scrape time: the query-duration histogram (from the store's own counters, so the
-query path never touches prometheus_client), cursor pool figures, file sizes, and the newest
-data-quality and PostgreSQL readings that the collectors leave in a DatabaseState."""
+query path never touches prometheus_client; per query family, on coarser bounds, so its series stay few), cursor pool
+figures, file sizes, and the newest data-quality and PostgreSQL readings that the collectors leave in a DatabaseState."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import HistogramMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from data.queries.database import file_sizes
-from data.query_timing import BUCKETS_SECONDS
+from data.query_timing import BUCKETS_SECONDS, HistogramSnapshot
 from data.store import Store
 from state.databases import DatabaseState
-from telemetry.metrics import family
+from telemetry.metrics import DB_QUERY_BUCKETS, family, labelled
 
 PG_STATES = ("active", "idle", "idle_in_transaction")
+# Each exported bound's index in the store's bounds: the store's buckets up to it are merged into it.
+_BOUND_AT = [BUCKETS_SECONDS.index(b) for b in DB_QUERY_BUCKETS]
+
+
+def query_family(name: str) -> str:
+    """`profiles.minutes` -> `profiles`: names are `<family>.<query>` by convention."""
+    return name.split(".", 1)[0]
+
+
+def family_buckets(snaps: list[HistogramSnapshot]) -> tuple[list[tuple[str, float]], float]:
+    """Several queries' histograms as one, on DB_QUERY_BUCKETS: cumulative (le, count) pairs and the sum."""
+    per_bound = [sum(counts) for counts in zip(*(s.buckets for s in snaps), strict=True)]
+    cumulative = [sum(per_bound[: i + 1]) for i in range(len(per_bound))]
+    pairs = [(str(bound), float(cumulative[i])) for bound, i in zip(DB_QUERY_BUCKETS, _BOUND_AT, strict=True)]
+    return [*pairs, ("+Inf", float(cumulative[-1]))], sum(s.sum_seconds for s in snaps)
 
 
 class DatabaseMetrics(Collector):
@@ -24,13 +39,13 @@ class DatabaseMetrics(Collector):
         self.state = state
 
     def _histogram(self) -> HistogramMetricFamily:
-        histogram: HistogramMetricFamily = family("db_query_duration_seconds")
-        for name, snap in sorted(self.store.timings.histograms().items()):
-            cumulative, buckets = 0, []
-            for bound, count in zip((*map(str, BUCKETS_SECONDS), "+Inf"), snap.buckets, strict=True):
-                cumulative += count
-                buckets.append((bound, cumulative))
-            histogram.add_metric([name], buckets, snap.sum_seconds)
+        histogram = labelled(HistogramMetricFamily, "db_query_duration_seconds")
+        families: dict[str, list[HistogramSnapshot]] = {}
+        for name, snap in self.store.timings.histograms().items():
+            families.setdefault(query_family(name), []).append(snap)
+        for name, snaps in sorted(families.items()):
+            buckets, total = family_buckets(snaps)
+            histogram.add_metric([name], buckets, total)
         return histogram
 
     def _store(self) -> Iterator[Metric]:
@@ -40,8 +55,8 @@ class DatabaseMetrics(Collector):
         yield family("db_file_size_bytes", value=sizes.db_bytes)
         yield family("db_wal_size_bytes", value=sizes.wal_bytes)
         yield family("db_disk_full", value=1.0 if self.store.disk.since is not None else 0.0)
-        rows = family("db_table_rows")
-        size = family("db_table_size_bytes")
+        rows = labelled(GaugeMetricFamily, "db_table_rows")
+        size = labelled(GaugeMetricFamily, "db_table_size_bytes")
         for table in self.state.tables:
             rows.add_metric([table["table_name"]], table.get("row_count") or 0)
             size.add_metric([table["table_name"]], table.get("size_bytes") or 0)
@@ -49,8 +64,8 @@ class DatabaseMetrics(Collector):
         yield size
 
     def _quality(self) -> Iterator[Metric]:
-        passed = family("data_quality_check_passed")
-        offending = family("data_quality_offending_rows")
+        passed = labelled(GaugeMetricFamily, "data_quality_check_passed")
+        offending = labelled(GaugeMetricFamily, "data_quality_offending_rows")
         for result in self.state.quality:
             labels = [result.check_name, result.table_name]
             passed.add_metric(labels, 1.0 if result.passed else 0.0)
@@ -59,11 +74,11 @@ class DatabaseMetrics(Collector):
         yield offending
 
     def _postgres(self) -> Iterator[Metric]:
-        up = family("postgres_up")
-        conns = family("postgres_connections")
-        limit = family("postgres_max_connections")
-        hit = family("postgres_cache_hit_ratio")
-        size = family("postgres_database_size_bytes")
+        up = labelled(GaugeMetricFamily, "postgres_up")
+        conns = labelled(GaugeMetricFamily, "postgres_connections")
+        limit = labelled(GaugeMetricFamily, "postgres_max_connections")
+        hit = labelled(GaugeMetricFamily, "postgres_cache_hit_ratio")
+        size = labelled(GaugeMetricFamily, "postgres_database_size_bytes")
         for target, s in sorted(self.state.postgres.items()):
             up.add_metric([target], 1.0 if s.get("up") else 0.0)
             if not s.get("up"):

@@ -29,6 +29,9 @@ from prometheus_client.gc_collector import GCCollector
 COLLECT_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 HTTP_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# Store queries on /metrics: a bounds subset of data.query_timing.BUCKETS_SECONDS (merged exactly), per
+# family (the query name before its first dot): about 100 names x 17 buckets was 60 % of an instance's series.
+DB_QUERY_BUCKETS = (0.0005, 0.001, 0.0025, 0.01, 0.05, 0.25, 1.0, 5.0)
 
 # Their constructors take different arguments (a histogram has no single `value`): held as callables that
 # build a Metric; labelled() returns the exact kind, whose `add_metric` the type checker then knows.
@@ -45,7 +48,11 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "writer_dropped": ("counter", "Rows dropped because the writer queue was full", ()),
     "writer_rejected": ("counter", "Rows the store refused (set aside so the others are stored)", ()),
     "writer_failures": ("counter", "Writer flushes that failed (their rows are retried)", ()),
-    "db_query_duration_seconds": ("histogram", "Store query time by query name", ("query",)),
+    "db_query_duration_seconds": (
+        "histogram",
+        "Store query time by query family (the query name before its first dot: alerts, profiles, ...)",
+        ("family",),
+    ),
     "db_cursor_pool_size": ("gauge", "Store cursors opened (one per thread)", ()),
     "db_cursor_waits": ("counter", "Times a thread waited for the store's cursor pool", ()),
     "db_file_size_bytes": ("gauge", "Size of the DuckDB file", ()),
@@ -73,6 +80,11 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "gauge",
         "1 while the rule's alert about the subject is pending",
         ("rule", "severity", "model", "feature", "process"),
+    ),
+    "feature_importance_rank": (
+        "gauge",
+        "A feature's rank by its newest importance within its model (1 = most important; the drift rule watches 1-5)",
+        ("model", "feature"),
     ),
     # Fleet-mergeable model quality (telemetry/fleet.py): running totals that only grow, so instances'
     # series can be summed by deploy/fleet-rules.yml into fleet AUC, accuracy and PSI.
