@@ -6,19 +6,49 @@ emitted as a JSON string, which is valid YAML."""
 
 # No `from __future__ import annotations` here: it would bind the name of this module's annotations().
 import json
+import re
 from collections.abc import Sequence
 
 from analytics.alert_rules import Rule, duration_text, subject_labels
 
 GROUP = "predwatch"
+# How long an exported alert holds its last value when missing data keeps the state and the rule sets no
+# `no_data_for`: a failed scrape or a restart marks every series of the instance stale at once.
+DEFAULT_GAP_SECONDS = 600.0
+RANK_GAUGE = "feature_importance_rank"  # the drift rule's ranking (analytics.alert_rules.METRICS)
+
+
+def gap_seconds(rule: Rule) -> float:
+    """The data gap an exported alert rides out: none with no_data "ok" (missing data ends it), else the
+    rule's no_data_for (where its own no-data alert takes over), or DEFAULT_GAP_SECONDS."""
+    if rule.no_data == "ok" or rule.spec.windowed:  # a rate over the window already spans a short gap
+        return 0.0
+    return rule.no_data_for_seconds or DEFAULT_GAP_SECONDS
+
+
+def _query(rule: Rule) -> str:
+    return rule.spec.promql.format(window=duration_text(rule.window_seconds), alert=alert_name(rule))
+
+
+def _held(rule: Rule, query: str) -> str:
+    """Each gauge as its last value within the gap: through a failed scrape or a restart the value
+    stands (a firing alert fires on, a pending one keeps its clock), as Predwatch's keep_state does, and
+    a fresh sample that fails the condition resolves at once (keep_firing_for would also hold that)."""
+    gap = duration_text(gap_seconds(rule))
+    return re.sub(rf"\b({re.escape(rule.metric)}|{RANK_GAUGE})\b", rf"last_over_time(\1[{gap}])", query)
 
 
 def expression(rule: Rule) -> str:
-    query = rule.spec.promql.format(window=duration_text(rule.window_seconds))
-    expr = f"({query}) {rule.comparison} {rule.threshold:g}"
+    query = _query(rule)
+    held = _held(rule, query) if gap_seconds(rule) > 0 else query
+    expr = f"({held}) {rule.comparison} {rule.threshold:g}"
     if rule.spec.windowed and rule.min_samples > 1:  # the sample-size gate, over the same window
         window = duration_text(rule.window_seconds)
         expr += f" and on(instance) sum by (instance) (increase(predictions_total[{window}])) >= {rule.min_samples}"
+    if rule.no_data == "alerting" and gap_seconds(rule) > 0:
+        # missing data counts as holding: a subject seen within the gap but not now, labelled as its alert
+        by = ", ".join(("instance", *rule.spec.subjects))
+        expr += f" or ({held}) unless on({by}) ({query})"
     return expr
 
 

@@ -24,15 +24,16 @@ class MetricSpec:
 
     description: str
     unit: str
-    promql: str  # `{window}` is replaced by the rule's window, e.g. 5m
+    promql: str  # `{window}` is replaced by the rule's window, e.g. 5m; `{alert}` by its alert name
     windowed: bool = False
     subjects: tuple[str, ...] = ()  # the labels of one alert's subject (one alert per model, ...)
 
 
 METRICS: dict[str, MetricSpec] = {
-    "cpu_percent": MetricSpec("host CPU use", "%", "cpu_percent"),
-    "memory_percent": MetricSpec("host memory use", "%", "memory_percent"),
-    "disk_used_percent": MetricSpec("fullest filesystem's use", "%", "disk_used_percent"),
+    # `by (instance)` everywhere: an exported alert carries the labels Predwatch's own does, not `job` or scrape labels.
+    "cpu_percent": MetricSpec("host CPU use", "%", "max by (instance) (cpu_percent)"),
+    "memory_percent": MetricSpec("host memory use", "%", "max by (instance) (memory_percent)"),
+    "disk_used_percent": MetricSpec("fullest filesystem's use", "%", "max by (instance) (disk_used_percent)"),
     "latency_seconds_avg": MetricSpec(
         "average prediction latency",
         "s",
@@ -56,7 +57,12 @@ METRICS: dict[str, MetricSpec] = {
     "drift_psi_max": MetricSpec(
         "PSI of one of a model's five most important features",
         "PSI",
-        "max by (instance, model, feature) (drift_psi_max)",
+        # Ranked in PromQL over every feature's PSI: a top-five feature, or one whose alert ({alert}, this
+        # rule's) is already active, so a firing alert lasts while the drift does whatever the ranking does;
+        # every feature of a model with no importance yet.
+        "max by (instance, model, feature) (drift_psi_max) and on(instance, model, feature)"
+        ' (feature_importance_rank <= 5 or ALERTS{{alertname="{alert}"}})'
+        " or max by (instance, model, feature) (drift_psi_max) unless on(instance, model) feature_importance_rank",
         subjects=("model", "feature"),
     ),
     "process_up": MetricSpec(

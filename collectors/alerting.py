@@ -27,7 +27,7 @@ from analytics.alert_lifecycle import (
     evaluate,
 )
 from analytics.alert_rules import Rule, duration_text
-from data.queries import alert_buckets, alert_metrics
+from data.queries import alert_buckets, alert_metrics, drift_ranks
 from data.queries import alerts as q
 from data.store import Store
 from external.webhook import WebhookNotifier
@@ -268,7 +268,9 @@ class AlertingCollector:
             key = (rule.metric, rule.window_seconds if rule.spec.windowed else 0.0)
             self._evaluate(rule, values.get(key, []), now, out)
         q.save(self.store, *out)
-        self.gauges.update(self.states, alert_metrics.latest_values(values))
+        # every feature's PSI and rank for /metrics (the exported drift rule ranks in PromQL)
+        ranked = drift_ranks.ranked_drift(self.store, now) if ("drift_psi_max", 0.0) in values else []
+        self.gauges.update(self.states, alert_metrics.latest_values(values), ranked)
         if self.notifier is not None:
             self._notify(now)
         return {}

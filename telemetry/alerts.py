@@ -2,7 +2,8 @@
 (0 or 1; one series per alert subject, the subject labels empty for host and prediction rules),
 `alert_transitions_total{rule,severity,state}`, and the values the rules watch under the names and
 labels the exported Prometheus rules use (`cpu_percent`, `drift_psi_max{model,feature}`, ...), as of
-the last evaluation."""
+the last evaluation. `drift_psi_max` carries every feature with a fresh PSI and `feature_importance_rank`
+each feature's rank, so the exported rule ranks in PromQL: no series comes and goes with the ranking."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from prometheus_client.registry import Collector
 
 from analytics.alert_lifecycle import FIRING, PENDING, AlertState
 from analytics.alert_rules import METRICS, Rule, subject_labels
-from data.queries.alert_metrics import SubjectValue
+from data.queries.alert_metrics import SubjectValue, subject_text
+from data.queries.drift_ranks import RankedDrift
 from telemetry.metrics import SCRAPED, alert_transitions_counter, family, labelled
 
 # The unwindowed metrics: PromQL reads these gauges (METRICS[...].promql); windowed ones come from
@@ -35,14 +37,22 @@ class AlertGauges(Collector):
         self._lock = threading.Lock()
         self._states: dict[tuple[str, str | None], str] = {}
         self._values: dict[str, list[SubjectValue]] = {}
+        self._ranks: list[tuple[str, str, int]] = []  # model, feature, rank
         self.transitions = alert_transitions_counter()  # exposed through collect() below
 
-    def update(self, states: Mapping[tuple[str, str | None], AlertState], values: Values) -> None:
+    def update(
+        self, states: Mapping[tuple[str, str | None], AlertState], values: Values, drift: Sequence[RankedDrift] = ()
+    ) -> None:
+        """`drift`: every feature's PSI and rank; its PSI replaces the top five's in `drift_psi_max`."""
         with self._lock:
             self._states = {key: s.state for key, s in states.items()}
             self._values = {
                 k: [SubjectValue(r.subject, float(r.value)) for r in rows] for k, rows in values.items() if k in VALUE_GAUGES
             }
+            if drift:
+                every = [SubjectValue(subject_text(model=d.model, feature=d.feature), d.psi) for d in drift if d.psi is not None]
+                self._values["drift_psi_max"] = every
+            self._ranks = [(d.model, d.feature, d.rank) for d in drift if d.rank is not None]
 
     def _alert_families(self, states: dict[tuple[str, str | None], str]) -> Iterator[Metric]:
         firing, pending = labelled(GaugeMetricFamily, "alerts_firing"), labelled(GaugeMetricFamily, "alerts_pending")
@@ -58,9 +68,13 @@ class AlertGauges(Collector):
 
     def collect(self) -> Iterator[Metric]:
         with self._lock:
-            states, values = dict(self._states), dict(self._values)
+            states, values, ranks = dict(self._states), dict(self._values), list(self._ranks)
         yield from self._alert_families(states)
         yield from self.transitions.collect()
+        rank = labelled(GaugeMetricFamily, "feature_importance_rank")
+        for model, feature, place in ranks:
+            rank.add_metric([model, feature], place)
+        yield rank
         for name in VALUE_GAUGES:
             if not values.get(name):
                 continue
