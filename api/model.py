@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify
 from analytics.drift import rank_by_impact
 from analytics.importance import pick_importance
 from answers.model_window import ModelAnswers
-from answers.results import BinaryQuality, quality_from_row
+from answers.results import TASKS, BinaryQuality, quality_from_row
 from api import params, windows
 from api.errors import ApiError
 from data.clock import iso_utc
@@ -64,6 +64,7 @@ def _model_body(result: BinaryQuality, points: dict[tuple[str, str], list[dict[s
     r = result
     return {
         "model": r.model,
+        "task": r.task,
         "model_version": r.model_version,
         "evaluated_at": iso_utc(r.ts),
         "status": r.status,
@@ -206,6 +207,7 @@ PERFORMANCE_SCHEMA = {
                 "type": "object",
                 "properties": {
                     "model": {"type": "string"},
+                    "task": {"enum": list(TASKS)},
                     "status": {"enum": ["ok", "insufficient_data"]},
                     "metrics": {"type": "object", "properties": {k: _NUM for k in METRICS}},
                     "error_bounds": {"type": "object", "properties": {"auc": _NUM, "average_precision": _NUM}},

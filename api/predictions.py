@@ -10,11 +10,12 @@ from flask import Blueprint, Response, jsonify
 from api.auth import token_required
 from api.body_gate import release_memory
 from api.errors import ApiError
-from api.schemas import OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest, log_problems
+from api.schemas import INGESTED_TASKS, OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest, log_problems
 from api.validation import parse_body
 from data.clock import to_utc_naive, utcnow
 from data.ingest import store_outcomes, store_predictions
 from data.prediction_log import ingest_tables
+from data.queries import model_tasks
 from data.store import Store
 from predictor.service import PredictionError, PredictionService
 from telemetry.metrics import PredictionMetrics
@@ -100,15 +101,40 @@ def _count(metrics: PredictionMetrics, rows: list[dict], new_ids: set[str]) -> N
 
 
 def _ingest_predictions(store: Store, metrics: PredictionMetrics) -> Response:
-    rows = parse_body(PREDICTION_BATCH)["predictions"]
+    body = parse_body(PREDICTION_BATCH)
+    rows, task = body["predictions"], body.get("task")
     _reject_duplicates_and_rules(rows, log_problems(rows))
+    models = sorted({row["model"] for row in rows})
+    _check_task(store, models, task)
     tables, received = ingest_tables(rows, utcnow()), len(rows)
     counted = [{k: row.get(k) for k in COUNTED} for row in rows]
-    del rows  # the feature dicts (most of a big body's memory) go before DuckDB takes its share
+    del rows, body  # the feature dicts (most of a big body's memory) go before DuckDB takes its share
     release_memory()
-    new_ids = store_predictions(store, tables)
+    try:
+        new_ids = store_predictions(store, tables, task)
+    except model_tasks.TaskConflict as exc:  # declared by another batch between the check and this one
+        raise _conflict(exc) from None
     _count(metrics, counted, new_ids)
     return jsonify({"received": received, "stored": len(new_ids), "duplicates": received - len(new_ids)})
+
+
+def _check_task(store: Store, models: list[str], task: str | None) -> None:
+    """A task other than a model's own is a 409; a task not ingested yet a 422 (nothing is written)."""
+    try:
+        model_tasks.check(store, models, task)
+    except model_tasks.TaskConflict as exc:
+        raise _conflict(exc) from None
+    if task is not None and task not in INGESTED_TASKS:
+        raise ApiError(
+            422,
+            "validation_error",
+            f"task {task!r} is not accepted yet: only {', '.join(INGESTED_TASKS)} predictions can be logged so far",
+            [{"field": "task", "error": f"one of {', '.join(INGESTED_TASKS)}"}],
+        )
+
+
+def _conflict(exc: model_tasks.TaskConflict) -> ApiError:
+    return ApiError(409, "task_conflict", str(exc), [{"field": "task", "model": exc.model, "task": exc.recorded}])
 
 
 def _ingest_outcomes(store: Store, metrics: PredictionMetrics) -> Response:

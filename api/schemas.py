@@ -143,11 +143,20 @@ UNIQUE_TEXT = (
 )
 
 
+TASK_TEXT = (
+    "the task of every model in the batch, recorded with a model's first batch and fixed from then on (a "
+    "different task for a model that has data is a 409: log it under a new model name); without it a new "
+    "model is binary (a score in [0, 1], integer 0/1 labels). Only binary predictions are accepted so far"
+)
+INGESTED_TASKS = ("binary",)
+
+
 @with_config(INGEST_CONFIG)
 class PredictionBatch(TypedDict):
     predictions: Annotated[
         list[PredictionLogIn], Field(min_length=1, max_length=MAX_BATCH, description=UNIQUE_TEXT, json_schema_extra=UNIQUE_IDS)
     ]
+    task: NotRequired[Annotated[Literal["binary", "multiclass", "regression"], Field(description=TASK_TEXT)]]
 
 
 @with_config(INGEST_CONFIG)

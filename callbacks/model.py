@@ -16,6 +16,7 @@ from dashboard.compare import Earlier
 from dashboard.pages.model_text import summary_text
 from data.clock import utcnow
 from data.queries import alerts as alert_queries
+from data.queries import model_tasks
 from data.queries import model_views as mv
 from data.store import Store
 
@@ -66,7 +67,8 @@ def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int)
     )
     def selects(_n: int, current_window: str | None, model: str | None, model_options: list | None) -> tuple:
         models = mv.evaluated_models(store)
-        new_options = options(models)
+        recorded = model_tasks.tasks(store)
+        new_options = options(models, {m: f"{m} ({model_tasks.task_of(recorded, m)})" for m in models})
         return (
             options(list(windows)),
             choose(current_window, list(windows)),

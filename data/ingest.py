@@ -10,13 +10,18 @@ import duckdb
 import pyarrow as pa
 
 from data.arrow_batches import Row
+from data.clock import utcnow
 from data.prediction_log import outcome_table
+from data.queries import model_tasks
 from data.store import Store
 
 
-def store_predictions(store: Store, tables: dict[str, pa.Table]) -> set[str]:
-    """Store predictions with their features (from `prediction_log`); return the ids that were new."""
+def store_predictions(store: Store, tables: dict[str, pa.Table], task: str | None = None) -> set[str]:
+    """Store predictions with their features (from `prediction_log`); return the ids that were new. A model
+    new to the store gets `task` (or the inferred one); a `task` other than a model's own raises TaskConflict
+    before anything is written."""
     with store.transaction("ingest") as cur:
+        model_tasks.claim(cur, tables["predictions"].column("model").unique().to_pylist(), task, utcnow())
         cur.register("ingest_predictions", tables["predictions"])
         new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
         cur.unregister("ingest_predictions")

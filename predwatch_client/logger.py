@@ -40,6 +40,10 @@ class PredictionLogger:
     Counters (records): `sent` (acknowledged by the server, a repeated id included), `dropped` (the queue
     was full, or close()'s deadline came first), `rejected` (refused by the server as bad); `retried`
     counts requests sent again after a connection error or a 5xx/408/429.
+
+    `task` ("binary", "multiclass" or "regression"), when given, is declared with every prediction batch: the
+    server records it for each model the logger names and refuses (409, counted as rejected) a model that
+    already has another task. Without it a new model is binary.
     """
 
     # Set by _start(), again in a forked child.
@@ -61,6 +65,7 @@ class PredictionLogger:
         request_timeout: float = 10.0,
         max_backoff: float = 10.0,
         exit_timeout: float = 5.0,
+        task: str | None = None,
     ) -> None:
         if batch_size < 1 or max_queue < 1 or flush_interval <= 0:
             raise ValueError("batch_size and max_queue must be >= 1 and flush_interval > 0")
@@ -69,7 +74,13 @@ class PredictionLogger:
         self.exit_timeout = exit_timeout
         self._max_queue = max_queue
         self._new_sender = functools.partial(
-            Sender, url=url, token=token, flush_interval=flush_interval, request_timeout=request_timeout, max_backoff=max_backoff
+            Sender,
+            url=url,
+            token=token,
+            flush_interval=flush_interval,
+            request_timeout=request_timeout,
+            max_backoff=max_backoff,
+            task=task,
         )
         self._start()
         atexit.register(self._at_exit)

@@ -28,9 +28,10 @@ class Sender(threading.Thread):
         request_timeout: float,
         max_backoff: float,
         base_backoff: float = 0.1,
+        task: str | None = None,
     ) -> None:
         super().__init__(name="predwatch-client-sender", daemon=True)  # exit is flushed by close(), not by joining
-        self.buffer, self.token = buffer, token
+        self.buffer, self.token, self.task = buffer, token, task
         self.urls = {kind: url.rstrip("/") + path for kind, (path, _) in ROUTES.items()}
         self.flush_interval, self.request_timeout = flush_interval, request_timeout
         self.base_backoff, self.max_backoff = base_backoff, max_backoff
@@ -101,7 +102,7 @@ class Sender(threading.Thread):
 
     def _post_retrying(self, kind: int, items: list[Item]) -> Reply | None:
         try:
-            body = encode(kind, items)
+            body = encode(kind, items, self.task)
         except (ValueError, TypeError) as exc:  # NaN or an object JSON cannot carry: split like a 400
             return Reply(400, f"not sendable as JSON: {exc}")
         attempt = 0

@@ -109,11 +109,15 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def encode(kind: int, items: list[Item]) -> bytes:
-    """Raises ValueError or TypeError when a row cannot be JSON (NaN score, an odd object)."""
+def encode(kind: int, items: list[Item], task: str | None = None) -> bytes:
+    """Raises ValueError or TypeError when a row cannot be JSON (NaN score, an odd object). `task` goes
+    with prediction batches when the logger declares one."""
     to_row = prediction_row if kind == PREDICTION else outcome_row
     key = ROUTES[kind][1]
-    return json.dumps({key: [to_row(item) for item in items]}, allow_nan=False, default=_plain).encode()
+    body: dict[str, Any] = {key: [to_row(item) for item in items]}
+    if task is not None and kind == PREDICTION:
+        body["task"] = task
+    return json.dumps(body, allow_nan=False, default=_plain).encode()
 
 
 def _read_error(status: int, raw: bytes) -> Reply:
