@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dash
 from flask import Flask
@@ -70,15 +71,21 @@ class Service:
         self.started = False
 
 
-def _dash_app(server: Flask, refresh_interval: float) -> dash.Dash:
-    app = dash.Dash(
+class PredwatchApp(dash.Dash):
+    """The Dash app with its `predwatch` (the runtime and the collectors) to start and stop."""
+
+    predwatch: Service
+
+
+def _dash_app(server: Flask, refresh_interval: float) -> PredwatchApp:
+    app = PredwatchApp(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # dash types `server` as bool or a callable; it documents a Flask instance
         use_pages=True,
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
         title="Predwatch",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # dash types it str; its docs say None keeps the tab title still
         suppress_callback_exceptions=True,
         serve_locally=True,
     )
@@ -123,7 +130,7 @@ def _collectors(
     return found
 
 
-def create_app(settings: Settings) -> dash.Dash:
+def create_app(settings: Settings) -> PredwatchApp:
     """Build one Predwatch app on `settings.db`; `app.predwatch.start()` starts its threads."""
     runtime = Runtime.open(settings)
     try:
@@ -161,7 +168,7 @@ def _raise_interrupt(signum: int, _frame: object) -> None:
 # small buffer, not a thread, so many are allowed (the default 100 let 200 slow sockets lock everyone out);
 # an idle one is closed after 30 s, checked every 5 s; poll() because select() cannot watch fds above 1024.
 CONNECTION_LIMIT = 2000
-SERVER_LIMITS = {
+SERVER_LIMITS: dict[str, Any] = {  # waitress adjustments, given to create_server by keyword
     "channel_timeout": 30,
     "cleanup_interval": 5,
     "backlog": 2048,
@@ -187,11 +194,11 @@ def _connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
     return wanted if soft == resource.RLIM_INFINITY else max(100, min(wanted, (soft - 256) // 3))
 
 
-def serve(app: dash.Dash, settings: Settings) -> int:
-    import waitress
+def serve(app: PredwatchApp, settings: Settings) -> int:
+    from waitress.server import create_server
 
     try:
-        server = waitress.create_server(
+        server = create_server(
             app.server,
             host=settings.host,
             port=settings.port,

@@ -169,7 +169,7 @@ _HELP = {
     "dashboard_auth": "protect the dashboard: off, basic or token (default: off on 127.0.0.1/localhost, on otherwise)",
     "dashboard_user": "user name of the dashboard's basic auth",
     "dashboard_password": "password of the dashboard's basic auth",
-    "health_cache_seconds": "how long /api/system_health reuses a computed report (0: computed on every request)",
+    "health_cache_seconds": "how long the Overview and /api/system_health reuse one health report (0: computed on every request)",
 }
 
 # Fields whose default is None: the type their value is read as.

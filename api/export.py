@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from itertools import chain
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -56,9 +57,10 @@ def _csv(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
 
 
 def _parquet(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
-    sink, writer = _Chunks(), None
-    for batch in batches:
-        writer = writer or pq.ParquetWriter(sink, batch.schema)
+    first = next(batches)  # q.batches yields at least one (maybe empty) batch: the file's schema
+    sink = _Chunks()
+    writer = pq.ParquetWriter(sink, first.schema)
+    for batch in chain([first], batches):
         writer.write_batch(batch)
         yield sink.take()
     writer.close()
@@ -79,7 +81,7 @@ def _export(store: Store) -> Response:
     table = params.choice("table", q.EXPORTABLE)
     if table is None:
         raise ApiError(400, "bad_parameter", "table is required", [{"field": "table", "allowed": list(q.EXPORTABLE)}])
-    fmt = params.choice("format", FORMATS, "csv")
+    fmt = params.choice("format", FORMATS) or "csv"
     until = params.timestamp("to", utcnow())
     since = params.timestamp("from", max(params.EARLIEST, until - timedelta(hours=24)))
     if since >= until:

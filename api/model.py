@@ -156,7 +156,9 @@ def _drift(store: Store, answers: ModelAnswers, window: windows.Window) -> Respo
         raise ApiError(
             404, "not_found", f"model {model!r} has no drift result over {label} yet", [{"field": "model", "known": known}]
         )
-    importance, method = pick_importance(mv.latest_importance(store, model).itertuples(index=False)) if model else ({}, None)
+    importance, method = (
+        pick_importance(list(mv.latest_importance(store, model).itertuples(index=False, name=None))) if model else ({}, None)
+    )
     score = next((r for r in rows if r["feature"] == "__score__"), None)
     features = rank_by_impact([_drift_row(r) for r in rows if r["feature"] != "__score__"], importance)
     return jsonify(
@@ -241,7 +243,7 @@ DRIFT_SCHEMA = {
                     "wasserstein": _NUM,
                     "wasserstein_error_bound": _NUM,
                     "verdict": {"enum": ["none", "moderate", "significant", "insufficient_data"]},
-                    # categorical features (issue 20): PSI over categories, no KS; chi-squared and JS instead
+                    # categorical features: PSI over categories, no KS; chi-squared and JS instead
                     "kind": {"enum": ["numeric", "categorical"]},
                     "chi2_pvalue": _NUM,
                     "js_distance": _NUM,

@@ -136,7 +136,7 @@ def _export_paths() -> dict[str, Any]:
 
 
 def _paths() -> dict[str, Any]:
-    secured = [{"bearer": []}]
+    secured: list[dict[str, list[str]]] = [{"bearer": []}]
     return {
         "/api/ping": {"get": {"summary": "Liveness", "responses": {"200": _json(OBJECT)}}},
         "/api/system_health": {"get": {"summary": "Overall status, resources, components", "responses": {"200": _json(OBJECT)}}},

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
     with_config,
 )
+from pydantic.config import JsonDict
 from pydantic_core import core_schema
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
@@ -113,7 +114,7 @@ INGEST_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 # log_problems' cross-field rule, said in the OpenAPI document: 'ok' (the default) needs a score, 'error' an error_kind.
-LOG_RULE = {
+LOG_RULE: JsonDict = {
     "if": {"required": ["status"], "properties": {"status": {"const": "error"}}},
     "then": {"required": ["error_kind"], "properties": {"error_kind": {"type": "string"}}},
     "else": {"required": ["score"], "properties": {"score": {"type": "number"}}},

@@ -51,8 +51,9 @@ def allow_inline_scripts(server: Flask, script_hashes: Callable[[], Sequence[str
 
 
 def _same(given: str | None, expected: str | None) -> bool:
-    # Constant time, and an unset credential never matches (not even an empty one).
-    return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
+    if not expected:  # an unset credential never matches (not even an empty one)
+        return False
+    return hmac.compare_digest((given or "").encode(), expected.encode())  # constant time
 
 
 def dashboard_allowed(settings: Settings) -> bool:

@@ -47,7 +47,7 @@ def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
     )
     def selects(_n: int, model: str | None, window_label: str | None, feature: str | None, feature_options: list | None) -> tuple:
         model = choose(model, mv.evaluated_models(store))
-        window_label = choose(window_label, list(windows))
+        window_label = window_label if window_label in windows else next(iter(windows))  # windows always has 'recent'
         features = [r["feature"] for r in mv.latest_drift(store, model, windows[window_label])] if model else []
         features = sorted(f for f in features if f != SCORE) + ([SCORE] if SCORE in features else [])
         new_features = options(features, {SCORE: "model score"})
@@ -78,7 +78,7 @@ def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
         categories = (
             cp.category_shares(store, model, feature, until - timedelta(seconds=seconds), until) if model and feature else None
         )  # None unless the feature is categorical
-        importance, _ = pick_importance(mv.latest_importance(store, model or "").itertuples(index=False))
+        importance, _ = pick_importance(list(mv.latest_importance(store, model or "").itertuples(index=False, name=None)))
         latest = [r for r in mv.latest_drift(store, model or "", seconds) if r["feature"] != SCORE]
         return (
             figs.make_psi_heatmap_figure(series, PSI_BANDS, revision),

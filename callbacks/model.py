@@ -108,8 +108,8 @@ def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int)
                 figs.make_quality_figure(quality, model, revision, earlier),
                 periods_for(alert_queries.periods(store, since, until), "accuracy_drop_points"),
             ),
-            figs.make_importance_figure(mv.latest_importance(store, model), model, revision),
-            figs.make_importance_time_figure(mv.importance_series(store, model, since, until), revision),
+            figs.make_importance_figure(mv.latest_importance(store, model or ""), model, revision),
+            figs.make_importance_time_figure(mv.importance_series(store, model or "", since, until), revision),
             summary_text(chosen, min_samples),
             compare.quality_changes(quality, earlier),
         )

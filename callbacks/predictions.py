@@ -33,10 +33,11 @@ def read_earlier(
         return None, None, None
     offset, label = chosen
     a, b = compare.earlier_window(since, until, offset)
-    return tuple(
+    throughput, histogram, success = (
         compare.shift(read(store, a, b, model), offset, label)
         for read in (q.throughput_series, q.latency_histogram, q.success_series)
     )
+    return throughput, histogram, success
 
 
 def register(app: Dash, store: Store) -> None:

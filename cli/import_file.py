@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from tqdm import tqdm
 
 from api.schemas import OUTCOME_BATCH, PREDICTION_BATCH, log_problems
@@ -104,7 +104,8 @@ def rows_of(table: pa.Table) -> Iterator[list[dict[str, Any]]]:
 
 
 def _validate(kind: str, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]] | None, list[str]]:
-    adapter = PREDICTION_BATCH if kind == "predictions" else OUTCOME_BATCH
+    # The batch's one key is the kind, known only at run time: the adapter's body type cannot say which.
+    adapter: TypeAdapter[Any] = PREDICTION_BATCH if kind == "predictions" else OUTCOME_BATCH
     try:
         valid = adapter.validate_json(json.dumps({kind: rows}))[kind]
     except ValidationError as exc:

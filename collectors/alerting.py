@@ -15,7 +15,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from analytics.alert_export import alert_labels, annotations
+from analytics.alert_export import alert_labels
+from analytics.alert_export import annotations as alert_annotations  # not the __future__ import's name
 from analytics.alert_lifecycle import (
     FIRING,
     INACTIVE,
@@ -95,12 +96,12 @@ class AlertingCollector:
     def state(self, rule_id: str, subject: str | None = None) -> AlertState:
         return self.states.get((rule_id, subject), AlertState())
 
-    def _enqueue(self, row: dict[str, Any], status: str) -> None:
+    def _enqueue(self, notifier: WebhookNotifier, row: dict[str, Any], status: str) -> None:
         rule = self.by_id.get(row["rule"])
         if rule is None:  # a rule since removed from the file: its stored name and severity still label it
             rule = Rule(row["name"], row["severity"], row["metric"], ">", row["threshold"] or 0.0)
-        self.notifier.enqueue(
-            row, status, alert_labels(rule, row.get("subject"), self.instance), annotations(rule, row.get("value"))
+        notifier.enqueue(
+            row, status, alert_labels(rule, row.get("subject"), self.instance), alert_annotations(rule, row.get("value"))
         )
 
     def restore(self, now: datetime) -> None:
@@ -113,7 +114,7 @@ class AlertingCollector:
         if self.notifier is not None:
             for row in q.unnotified(self.store):
                 if row["state"] == FIRING or (row["resolved_at"] or now) >= now - RENOTIFY_LOOKBACK:
-                    self._enqueue(row, row["state"])
+                    self._enqueue(self.notifier, row, row["state"])
         self._restored = True
         self.gauges.update(self.states, {})
 
@@ -121,6 +122,8 @@ class AlertingCollector:
         key = (rule.id, state.subject)
         row = self.rows.get(key)
         if row is None:
+            if state.active_at is None:  # the lifecycle starts every pending alert with its start time
+                raise ValueError(f"alert {rule.id} has no start time")
             subject = f"{{{state.subject}}}" if state.subject else ""
             row = {
                 "id": f"{rule.id}{subject}@{state.active_at.isoformat()}",
@@ -194,7 +197,7 @@ class AlertingCollector:
                 rule.threshold,
             )
             if self.notifier is not None and move.to_state in (FIRING, RESOLVED):
-                self._enqueue(row, move.to_state)
+                self._enqueue(self.notifier, row, move.to_state)
         if state.active:
             changed.append(dict(self._row(rule, state, now)))
 
@@ -239,15 +242,15 @@ class AlertingCollector:
             # Not yet seen since this start and not yet long enough: unknown, so a restored alert stands.
             self._step(no_data, None, None if since is None and gap < no_data.threshold else gap, 1, now, out)
 
-    def _repeat(self, now: datetime) -> None:
+    def _repeat(self, notifier: WebhookNotifier, now: datetime) -> None:
         due = now - timedelta(seconds=self.repeat_interval)
         for row in self.rows.values():
             if row["state"] == FIRING and row.get("notified_state") == FIRING and row["notified_at"] <= due:
-                self._enqueue(row, FIRING)
+                self._enqueue(notifier, row, FIRING)
 
-    def _notify(self, now: datetime) -> None:
-        self._repeat(now)
-        for alert_id, status in self.notifier.deliver(now):
+    def _notify(self, notifier: WebhookNotifier, now: datetime) -> None:
+        self._repeat(notifier, now)
+        for alert_id, status in notifier.deliver(now):
             q.mark_notified(self.store, alert_id, status, now)
             for row in self.rows.values():
                 if row["id"] == alert_id:
@@ -272,7 +275,7 @@ class AlertingCollector:
         ranked = drift_ranks.ranked_drift(self.store, now) if ("drift_psi_max", 0.0) in values else []
         self.gauges.update(self.states, alert_metrics.latest_values(values), ranked)
         if self.notifier is not None:
-            self._notify(now)
+            self._notify(self.notifier, now)
         return {}
 
 

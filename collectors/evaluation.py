@@ -2,7 +2,7 @@
 predictions joined with their outcomes, drift of every feature and of the score against the
 model's reference sample, and feature importance, stored for trend charts.
 
-Profiles (issue 16): a pass first brings the per-minute profiles and their hour and day tiers up to
+Profiles: a pass first brings the per-minute profiles and their hour and day tiers up to
 date (the minutes that changed since the last pass, data/queries/profiles.py), then answers every
 model and window by merging profile slices (answers/model_window.py, shared with the API's on-demand
 windows). Only this thread writes profiles, so every model of a pass reads the same snapshot (one
@@ -179,7 +179,7 @@ def reference_rows(bundle: ModelBundle, now: datetime) -> list[tuple]:
         **{f: ref[f] for f in bundle.features},
         dq.SCORE: ref["score"],
         dq.LABEL: ref["label"],
-        q.PREDICTED: (ref["score"] >= bundle.threshold).astype(int),
+        dq.PREDICTED: (ref["score"] >= bundle.threshold).astype(int),
     }
     return [
         (bundle.name, bundle.version, i, name, float(v), now)

@@ -1,4 +1,4 @@
-"""Compare periods (issue 7): the same range a day or a week earlier, shifted forward onto the current
+"""Compare periods: the same range a day or a week earlier, shifted forward onto the current
 time axis so both periods line up. Pure: frames in, frames, labels and trace dicts out; no I/O."""
 
 from __future__ import annotations

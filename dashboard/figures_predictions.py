@@ -8,7 +8,7 @@ With `earlier` (dashboard/compare.py) a chart overlays the same range a day or a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from functools import partial
 from typing import Any
 
@@ -189,7 +189,9 @@ def make_latency_figure(series: pd.DataFrame, revision: str = "", earlier: Earli
     )
 
 
-def make_error_figure(errors: pd.DataFrame, buckets: Sequence, revision: str = "", earlier: Earlier | None = None) -> go.Figure:
+def make_error_figure(
+    errors: pd.DataFrame, buckets: Collection[Any], revision: str = "", earlier: Earlier | None = None
+) -> go.Figure:
     """The share of requests that failed, stacked by error kind, over every bucket with requests; with
     `earlier` (the earlier throughput series) the earlier period's total error rate as a dotted line."""
     if len(buckets) == 0:

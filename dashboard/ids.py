@@ -1,5 +1,7 @@
 """Every component id, once."""
 
+from dash.dependencies import Wildcard
+
 # shell
 NAVBAR = "navbar"
 RANGE = "time-range"
@@ -99,7 +101,7 @@ def fleet_part(panel_id: str, part: str) -> str:
     return f"{panel_id}-{part}"
 
 
-# history exploration (issue 7): the range in the URL, the absolute from-to picker, the live toggle
+# history exploration: the range in the URL, the absolute from-to picker, the live toggle
 HISTORY_URL = "history-url"
 HISTORY_URL_SYNC = "history-url-sync"
 HISTORY_RESTORE = "history-restore"
@@ -111,16 +113,16 @@ RANGE_MESSAGE = "range-message"  # why the from-to pick was refused
 LIVE_TOGGLE = "live-toggle"
 
 
-def chart_csv(graph_id: str) -> dict[str, str]:
+def chart_csv(graph_id: str | Wildcard) -> dict[str, str | Wildcard]:
     """The CSV button of a chart card (pattern-matched: one clientside callback serves every card)."""
     return {"type": "chart-csv", "graph": graph_id}
 
 
-def chart_csv_download(graph_id: str) -> dict[str, str]:
+def chart_csv_download(graph_id: str | Wildcard) -> dict[str, str | Wildcard]:
     return {"type": "chart-csv-download", "graph": graph_id}
 
 
-# compare periods (issue 7): overlay the same range a day or a week earlier
+# compare periods: overlay the same range a day or a week earlier
 PRED_COMPARE = "predictions-compare"
 PRED_COMPARE_NOTE = "predictions-compare-note"
 MODEL_COMPARE = "model-compare"

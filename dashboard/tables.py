@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from dash import html
@@ -31,7 +31,7 @@ def process_table(processes: Sequence[Mapping[str, Any]]) -> html.Div:
     )
 
 
-def disk_table(disks: Sequence[Mapping[str, Any]]) -> html.Div:
+def disk_table(disks: Sequence[Mapping[Hashable, Any]]) -> html.Div:
     rows = [
         (d["mountpoint"], d["device"], bytes_text(d["used_bytes"]), bytes_text(d["total_bytes"]), percent_text(d["used_percent"]))
         for d in disks

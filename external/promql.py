@@ -39,7 +39,7 @@ PREDICTION_QUERIES: dict[str, tuple[str, str]] = {
         "s",
     ),
 }
-# Model quality (issue 17): the fleet's own figures, recorded by deploy/fleet-rules.yml over the last hour from
+# Model quality: the fleet's own figures, recorded by deploy/fleet-rules.yml over the last hour from
 # every instance's merged counts, beside each instance's latest gauges. Their series are named by instance
 # ("fleet" for the merged ones), model, feature and window (`series_name`).
 QUALITY_QUERIES: dict[str, tuple[str, str]] = {
