@@ -1,6 +1,6 @@
 """Forged dashboard inputs: every server callback listed at /_dash-dependencies gets forged
-values for each of its inputs and states in turn, and never answers 5xx (callbacks/guard.py gives the
-default view instead). Callbacks with pattern-matching ids are left out (their ids are not concrete)."""
+values for each of its inputs and states in turn, and never answers 5xx (callbacks/guard.py refuses it with a
+4xx or gives the default view). Callbacks with pattern-matching ids are left out (their ids are not concrete)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from callbacks import guard
+from callbacks import guard_values
 from dashboard.theme import DEFAULT_RANGE
 from tests.reliability.helpers import LONG
 
@@ -102,38 +102,24 @@ def test_every_callback_answers_forged_inputs_without_a_server_error(make_app) -
     assert not failures, failures[:20]
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        {"a": 1},
-        [1, 2, 3],
-        True,
-        -1,
-        float("inf"),
-        float("nan"),
-        "x",
-        None,
-        "abs:0001-01-01T00:00:00/9999-12-31T23:59:59",
-        "abs:2026-01-02/2026-01-01",
-    ],
-)
-def test_a_forged_range_is_the_default_range(value) -> None:
-    assert guard.range_key(value) == DEFAULT_RANGE
+@pytest.mark.parametrize("value", [{"a": 1}, [1, 2, 3], True, -1, float("inf"), float("nan"), "x" * 5000])
+def test_a_range_of_another_type_is_refused(value) -> None:
+    with pytest.raises(guard_values.Refused):
+        guard_values.range_key(value)
+
+
+@pytest.mark.parametrize("value", ["x", None, "abs:0001-01-01T00:00:00/9999-12-31T23:59:59", "abs:2026-01-02/2026-01-01"])
+def test_text_no_page_offers_is_the_default_range(value) -> None:
+    assert guard_values.range_key(value) == DEFAULT_RANGE
 
 
 def test_real_values_pass_the_guard_unchanged() -> None:
-    assert guard.range_key("1h") == "1h"
-    assert guard.range_key("abs:2026-03-01T00:00:00/2026-03-02T00:00:00") == "abs:2026-03-01T00:00:00/2026-03-02T00:00:00"
-    assert guard.selection("credit-gbm") == "credit-gbm"
-    assert guard.strings(["a", "b"]) == ["a", "b"]
-    assert guard.selection(["a"]) is None
-    assert guard.number(0.5) == 0.5
-    assert guard.number(True) is None
-    assert guard.count(3) == 3
-    body = {
-        "inputs": [{"id": "time-range", "property": "value", "value": "1h"}, {"id": "x", "property": "n_clicks", "value": 2}],
-        "state": [],
-    }
-    before = json.dumps(body)
-    guard.clean_body(body)
-    assert json.dumps(body) == before
+    assert guard_values.range_key("1h") == "1h"
+    assert guard_values.range_key("abs:2026-03-01T00:00:00/2026-03-02T00:00:00") == "abs:2026-03-01T00:00:00/2026-03-02T00:00:00"
+    assert guard_values.text("credit-gbm") == "credit-gbm"
+    assert guard_values.strings(["a", "b"]) == ["a", "b"]
+    assert guard_values.number(0.5) == 0.5
+    assert guard_values.count(3) == 3
+    for check, value in [(guard_values.text, ["a"]), (guard_values.number, True)]:
+        with pytest.raises(guard_values.Refused):
+            check(value)
