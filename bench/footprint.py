@@ -1,13 +1,14 @@
 """Idle footprint: resident memory and percent of one core of `python app.py --no-demo` (and, with
 --demo, of the built-in demo at its default rate) on a fresh store, sampled once a second after a
-warm-up, the CPU split into the demo's traffic thread and everything else, plus whether scikit-learn
-and SciPy were loaded (their shared objects in /proc/PID/maps).
+warm-up, the CPU split into the demo's traffic thread and everything else, plus whether scikit-learn,
+SciPy, pandas and pyarrow were loaded (their shared objects in /proc/PID/maps).
 
 The models are trained first, in this process, so the child only loads them (as every start after
-the first does). `--app` runs another checkout's app.py (e.g. an export of HEAD) for a before/after
-in the same run. Prints figures; asserts nothing.
+the first does); `--fresh` trains none beforehand (a first start on a fresh store and models folder).
+`--app` runs another checkout's app.py (e.g. an export of HEAD) for a before/after in the same run.
+Prints figures; asserts nothing.
 
-    .venv/bin/python -m bench.footprint [--seconds 30] [--warmup 10] [--demo] [--app PATH/app.py]
+    .venv/bin/python -m bench.footprint [--seconds 30] [--warmup 10] [--demo] [--fresh] [--app PATH/app.py]
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def measure(app: Path, folder: Path, demo: bool, warmup: float, seconds: float) 
                 "threads": proc.num_threads(),
                 "sklearn": loaded(child.pid, "/sklearn/"),
                 "scipy": loaded(child.pid, "/scipy/"),
+                "pandas": loaded(child.pid, "/pandas/"),
+                "pyarrow": loaded(child.pid, "/pyarrow/"),
             }
         finally:
             child.terminate()
@@ -115,25 +118,31 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10.0)
     parser.add_argument("--demo", action="store_true", help="also measure the built-in demo at its default rate")
     parser.add_argument("--app", type=Path, action="append", help="app.py to run (repeatable; default: this tree's)")
+    parser.add_argument(
+        "--fresh", action="store_true", help="a first start: no models trained beforehand (each run its own folder)"
+    )
     args = parser.parse_args()
     apps = [a.resolve() for a in args.app] if args.app else [ROOT / "app.py"]
     with tempfile.TemporaryDirectory() as tmp:
-        from predictor.models import load_or_train
+        if not args.fresh:
+            from predictor.models import load_or_train
 
-        load_or_train(Path(tmp) / "models")  # trained once here: every child only loads them
+            load_or_train(Path(tmp) / "models")  # trained once here: every child only loads them
         print(
             f"{'app':40} {'mode':9} {'RSS mean MB':>11} {'RSS max MB':>10} {'% of a core':>11} "
-            f"{'threads':>7} sklearn scipy {'traffic %':>9} {'monitoring %':>12}"
+            f"{'threads':>7} sklearn scipy pandas pyarrow {'traffic %':>9} {'monitoring %':>12}"
         )
         for app in apps:
             for demo in [False, True] if args.demo else [False]:
                 folder = Path(tmp) / f"run-{len(list(Path(tmp).glob('run-*')))}"
                 folder.mkdir()
-                (folder / "models").symlink_to(Path(tmp) / "models")
+                if not args.fresh:
+                    (folder / "models").symlink_to(Path(tmp) / "models")
                 r = measure(app, folder, demo, args.warmup, args.seconds)
                 print(
                     f"{str(app)[-40:]:40} {'demo' if demo else 'no-demo':9} {r['rss_mean']:11.1f} "
                     f"{r['rss_max']:10.1f} {r['cpu']:11.2f} {r['threads']:7} {str(r['sklearn']):7} {str(r['scipy']):5} "
+                    f"{str(r['pandas']):6} {str(r['pyarrow']):7} "
                     f"{r['traffic']:9.2f} {r['monitoring']:12.2f}"
                 )
     print(

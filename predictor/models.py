@@ -1,7 +1,8 @@
 """The built-in models: a champion (gradient boosting) and a challenger (logistic regression),
-trained on the scenario on first start and saved with joblib under the data directory beside a
-reference sample of their training inputs and scores; later starts load them on first use
-(`BuiltInModels`), so a process that never predicts with them never imports scikit-learn (~80 MB)."""
+trained on the scenario the first time one is asked for (the demo asks at start) and saved with joblib
+under the data directory beside a reference sample of their training inputs and scores; later starts
+load them on first use (`BuiltInModels`), so a process that never predicts with them never imports
+scikit-learn (~80 MB)."""
 
 from __future__ import annotations
 
@@ -111,15 +112,15 @@ class BuiltInModels(Mapping[str, ModelBundle]):
     """The built-in models by name, loaded (or trained) on the first look-up of one of them.
 
     Their names are known without loading; a look-up of any other name (an ingested model) loads
-    nothing. Models missing on disk are trained at once, as before: a first prediction must not wait
-    for a training run."""
+    nothing. Models missing on disk are trained on that first look-up too, not at start: a `--no-demo`
+    process on a fresh store that nobody asks for a built-in prediction never trains them, nor maps
+    scikit-learn, SciPy and pandas (~130 MB idle); the first POST /api/predict there waits for the
+    training (a few seconds), outside its own time limit (predictor/service.py)."""
 
     def __init__(self, models_dir: Path) -> None:
         self.models_dir = models_dir
         self._bundles: dict[str, ModelBundle] | None = None
         self._lock = threading.Lock()
-        if not all(_path(models_dir, name).exists() for name in NAMES):
-            self.load()
 
     def load(self) -> dict[str, ModelBundle]:
         """Every built-in model, loading them the first time (one thread loads, others wait)."""

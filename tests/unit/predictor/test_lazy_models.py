@@ -32,8 +32,32 @@ def test_names_are_known_without_loading_and_a_look_up_loads(models_dir: Path) -
     assert models.loaded
 
 
-def test_missing_models_are_trained_at_once(tmp_path: Path) -> None:
-    assert BuiltInModels(tmp_path / "models").loaded
+def test_missing_models_are_trained_on_the_first_look_up_not_at_start(tmp_path: Path) -> None:
+    models = BuiltInModels(tmp_path / "models")
+    assert not models.loaded
+    assert not list((tmp_path / "models").glob("*.joblib"))
+    assert models[CHALLENGER].name == CHALLENGER
+    assert models.loaded
+    assert len(list((tmp_path / "models").glob("*.joblib"))) == 2
+
+
+def test_a_fresh_no_demo_app_trains_nothing_and_imports_no_scikit_learn_after_api_reads(tmp_path: Path) -> None:
+    """On a fresh store and a fresh models folder: start, a few API reads, then look at sys.modules."""
+    models_dir = tmp_path / "fresh-models"
+    script = (
+        "import sys; from pathlib import Path; from app import create_app; from settings import Settings; "
+        f"app = create_app(Settings(db=Path({str(tmp_path / 'fresh.duckdb')!r}), demo=False, "
+        f"models_dir=Path({str(models_dir)!r}))); "
+        "client = app.server.test_client(); "
+        "codes = [client.get(p).status_code for p in ('/api/system_health', '/api/alerts', '/api/models', '/metrics')]; "
+        "print(codes, sorted(m for m in ('sklearn', 'scipy') if m in sys.modules)); app.predwatch.stop()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    codes, loaded = done.stdout.strip().splitlines()[-1].split("] ")
+    assert loaded == "[]"
+    assert all(code in ("200", "404") for code in codes.strip("[").split(", ")), codes
+    assert not models_dir.exists() or not list(models_dir.glob("*.joblib"))
 
 
 def test_evaluation_leaves_unloaded_built_in_models_alone(models_dir: Path, store) -> None:
