@@ -1,8 +1,10 @@
 """Opening the DuckDB file: one open per file per process, the lock message naming the process that
-holds it, the read-only check before a read-write open, and DuckDB's memory and thread settings."""
+holds it, the read-only check before a read-write open, a copy of a WAL left to replay, and DuckDB's
+memory and thread settings."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -10,7 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from data.file_check import DatabaseFileError, check_file, describe
+from data.file_check import DatabaseFileError, check_file, describe, row_counts
+from data.wal_copy import KEEP, WalCopies, keep_copies, pending_wal_bytes
+
+log = logging.getLogger(__name__)
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 # Database files a Store of this process holds open. DuckDB would hand a second connect() in the same
@@ -49,7 +54,7 @@ def release(key: Path) -> None:
 MB = 1024 * 1024
 
 
-def duckdb_config() -> dict[str, str | int]:
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """DuckDB's memory limit and worker threads, chosen for a monitor that shares its host.
 
     DuckDB's defaults take 80 % of RAM and a worker per core. A monitor must stay small beside what it
@@ -66,12 +71,49 @@ def duckdb_config() -> dict[str, str | int]:
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open read-write only a file that passed the read-only check: a damaged file is never written to."""
+    """Open read-write only a file that passed the read-only check: a damaged file is never written to,
+    and a WAL left by an unclean stop is copied (with the file) and named in one log line before replay."""
     try:
-        check_file(path)
+        counts = check_file(path)
+        wal_bytes = pending_wal_bytes(path)
+        if wal_bytes:
+            log.warning("%s", _replay_line(path, wal_bytes, _keep_copies(path), counts))
         return duckdb.connect(str(path), config=duckdb_config())
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():
             raise DatabaseFileError(path, describe(exc)) from exc
         match = _LOCK_PID.search(str(exc))
         raise StoreLockedError(path, int(match.group(1)) if match else None) from exc
+    except duckdb.Error as exc:  # the read-only check read it whole: what fails here is the replay itself
+        raise DatabaseFileError(path, describe(exc), damaged=True) from exc
+
+
+def _keep_copies(path: Path) -> WalCopies:
+    try:
+        return keep_copies(path)
+    except OSError as exc:
+        raise DatabaseFileError(
+            path,
+            f"has a WAL to replay but no copy of it could be kept beside it ({exc.strerror or exc}); nothing was "
+            f"modified: free {pending_wal_bytes(path) + path.stat().st_size} bytes there and start again",
+        ) from exc
+
+
+def _replay_line(path: Path, wal_bytes: int, copies: WalCopies, counts: dict[str, int]) -> str:
+    """One line: what was found, where the copies are, what replaying changes, how to recover from them."""
+    kept = f"{copies.wal}" + (f" and {copies.db}" if copies.db else "")
+    before = row_counts(copies.db) if copies.db else {}
+    changed = {t: n - before.get(t, 0) for t, n in counts.items() if n != before.get(t, 0)}
+    if changed:
+        effect = "replaying it changes row counts by " + ", ".join(f"{t} {n:+,}" for t, n in sorted(changed.items()))
+    else:
+        effect = (
+            "replaying it changes no table's row count (DuckDB skips a WAL it cannot read and stops at a damaged "
+            "or torn end without saying so)"
+        )
+    pruned = f"; {copies.removed} older pair(s) of copies removed (the newest {KEEP} are kept)" if copies.removed else ""
+    return (
+        f"database {path}: found a {wal_bytes:,}-byte WAL left by a stop that did not close the file; kept {kept} "
+        f"before replaying it; {effect}; if rows are missing, `python app.py salvage --from-backup {copies.wal} "
+        f"NEW.duckdb` copies what the copies hold{pruned}"
+    )

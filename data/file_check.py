@@ -19,6 +19,7 @@ TABLES_SQL = (
     "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name"
 )
 BATCH_ROWS = 65_536
+WAL_PROBLEM = "has a WAL that DuckDB cannot replay"
 
 
 class DatabaseFileError(RuntimeError):
@@ -26,12 +27,13 @@ class DatabaseFileError(RuntimeError):
 
     def __init__(self, path: Path, problem: str, damaged: bool = False) -> None:
         advice = ""
+        aside = "the file and its .wal" if problem.startswith(WAL_PROBLEM) else "the file"
         if damaged and problem.startswith(("is empty", "is not a DuckDB")):
             advice = "; it was not modified: check that --db names the right file, or move it aside to start empty"
         elif damaged:
             advice = (
                 f"; it was not modified: copy what can still be read with `python app.py salvage {path} "
-                "NEW.duckdb` and start on NEW.duckdb (or move the file aside to start empty)"
+                f"NEW.duckdb` and start on NEW.duckdb (or move {aside} aside to start empty)"
             )
         super().__init__(f"database {path} {problem}{advice}")
         self.path, self.problem, self.damaged = path, problem, damaged
@@ -45,6 +47,8 @@ def first_line(exc: BaseException) -> str:
 def describe(exc: BaseException) -> str:
     """What a DuckDB error on reading the file says about the file, in words an operator can act on."""
     text = str(exc)
+    if "replaying WAL" in text:
+        return f"{WAL_PROBLEM} ({first_line(exc).split(': ', 1)[-1]})"
     if "not a valid DuckDB database file" in text:
         return "is not a DuckDB database file (another kind of file, or its header is damaged)"
     if "Could not read enough bytes" in text:
@@ -56,12 +60,23 @@ def describe(exc: BaseException) -> str:
     return f"cannot be read ({first_line(exc)})"
 
 
-def read_every_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Stream every row of every table and drop it: raises the first read error."""
+def read_every_table(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Stream every row of every table and drop it: raises the first read error; returns rows per table."""
+    counts = {}
     for (table,) in con.execute(TABLES_SQL).fetchall():
         quoted = '"' + table.replace('"', '""') + '"'
-        for _batch in con.sql(f"SELECT * FROM {quoted}").to_arrow_reader(BATCH_ROWS):
-            pass
+        counts[table] = sum(batch.num_rows for batch in con.sql(f"SELECT * FROM {quoted}").to_arrow_reader(BATCH_ROWS))
+    return counts
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    """Rows per table of a file read on its own (a copy's name has no .wal beside it)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [row[0] for row in con.execute(TABLES_SQL).fetchall()]
+        return {t: con.execute('SELECT count(*) FROM "' + t.replace('"', '""') + '"').fetchall()[0][0] for t in tables}
+    finally:
+        con.close()
 
 
 def check_folder(path: Path) -> None:
@@ -76,12 +91,13 @@ def check_folder(path: Path) -> None:
         raise DatabaseFileError(path, "cannot be opened for writing: the file is read-only")
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path) -> dict[str, int]:
     """Raise DatabaseFileError unless `path` is absent (a new database) or a whole DuckDB database in a
-    writable folder. Reads only; a lock held by another process raises duckdb.IOException as connect does."""
+    writable folder; return its rows per table (its WAL replayed, in memory only). Reads only; a lock held
+    by another process raises duckdb.IOException as connect does."""
     check_folder(path)
     if not path.exists():
-        return
+        return {}
     if not path.is_file():
         raise DatabaseFileError(path, "is not a regular file")
     if path.stat().st_size == 0:
@@ -95,7 +111,7 @@ def check_file(path: Path) -> None:
     except duckdb.Error as exc:
         raise DatabaseFileError(path, describe(exc), damaged=True) from exc
     try:
-        read_every_table(con)
+        return read_every_table(con)
     except (duckdb.Error, OSError) as exc:  # a read error can also come through Arrow's stream as OSError
         raise DatabaseFileError(path, describe(exc), damaged=True) from exc
     finally:

@@ -225,3 +225,112 @@ def test_random_damage_anywhere_either_refuses_unmodified_or_starts(healthy, tmp
         assert proc.returncode == 2, err[-2000:]
         assert len(err.strip().splitlines()) == 1, err[-2000:]
         assert _fingerprint(path) == before
+
+
+@pytest.fixture(scope="module")
+def with_wal(healthy, tmp_path_factory, models_dir) -> Path:
+    """`healthy` plus a WAL holding five acknowledged 300-row batches (the child stopped without closing)."""
+    path = tmp_path_factory.mktemp("with-wal") / "history.duckdb"
+    shutil.copy(healthy, path)
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.reliability.wal_child", str(path), str(models_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "acknowledged 1500" in child.stdout, child.stdout + child.stderr
+    assert Path(str(path) + ".wal").stat().st_size > 0
+    return path
+
+
+def _noise(path: Path) -> None:
+    path.write_bytes(random.Random(28).randbytes(path.stat().st_size))
+
+
+def _zeros(path: Path) -> None:
+    path.write_bytes(bytes(path.stat().st_size))
+
+
+def _append_garbage(path: Path) -> None:
+    with open(path, "ab") as file:
+        file.write(random.Random(29).randbytes(4096))
+
+
+WAL_DAMAGES = {
+    "random bytes": _noise,
+    "zeros": _zeros,
+    "garbage appended": _append_garbage,
+    "truncated to half": _truncate(lambda size: size // 2),
+}
+
+
+def _batches(path: Path) -> dict[str, int]:
+    """Rows per acknowledged batch (wal-b<k>-<i>) in a closed database file."""
+    store = Store(path)
+    try:
+        rows = store.fetch_all(
+            "test.batches", "SELECT split_part(id, '-', 2), count(*) FROM predictions WHERE id LIKE 'wal-%' GROUP BY 1"
+        )
+    finally:
+        store.close()
+    return dict(rows)
+
+
+@pytest.mark.parametrize("case", list(WAL_DAMAGES))
+def test_a_wal_is_copied_and_named_in_one_line_before_replay_and_salvage_reads_the_copy(
+    case, with_wal, tmp_path, start_server
+) -> None:
+    path, wal = tmp_path / "pw.duckdb", tmp_path / "pw.duckdb.wal"
+    shutil.copy(with_wal, path)
+    shutil.copy(str(with_wal) + ".wal", wal)
+    WAL_DAMAGES[case](wal)
+    before_db, before_wal = path.read_bytes(), wal.read_bytes()
+    # retention would spend the stop deleting the seeded history (months old): keep it
+    server = start_server("--retention-system-hours", "1e6", "--retention-predictions-days", "1e5", db=path)
+    assert server.stop() == 0, server.log()[-2000:]
+    lines = [line for line in server.log().splitlines() if "WAL" in line]
+    assert len(lines) == 1, lines
+    wal_copies = sorted(tmp_path.glob("pw.duckdb.wal.*.bak"))
+    db_copies = sorted(tmp_path.glob("pw.duckdb.2*.bak"))
+    assert len(wal_copies) == len(db_copies) == 1, list(tmp_path.iterdir())
+    assert wal_copies[0].read_bytes() == before_wal and db_copies[0].read_bytes() == before_db
+    assert str(wal_copies[0]) in lines[0] and f"{len(before_wal):,}-byte WAL" in lines[0]
+    assert "salvage --from-backup" in lines[0]
+    salvaged = tmp_path / "from-copy.duckdb"
+    result = _run("salvage", "--from-backup", str(wal_copies[0]), str(salvaged))
+    assert result.returncode == 0, result.stdout + result.stderr
+    held, live = _batches(salvaged), _batches(path)
+    print(f"\n{case}: the copy holds {held}; after replay the file holds {live}; {lines[0].split('; ', 2)[2]}")
+    assert live == held  # every acknowledged row the copy holds is in the file, and nothing else
+    if case == "garbage appended":
+        assert held == {f"b{b}": 300 for b in range(5)}
+
+
+def test_a_wal_duckdb_refuses_exits_2_unmodified_and_salvage_keeps_the_file_as_of_its_checkpoint(
+    with_wal, healthy, tmp_path, models_dir
+) -> None:
+    path, wal = tmp_path / "pw.duckdb", tmp_path / "pw.duckdb.wal"
+    shutil.copy(with_wal, path)
+    shutil.copy(str(with_wal) + ".wal", wal)
+    size = wal.stat().st_size
+    _overwrite(size // 3, random.Random(30).randbytes(size // 3))(wal)
+    before = (_fingerprint(path), _fingerprint(wal))
+    result = _start(path, models_dir)
+    _assert_one_line_exit_2(result, path, "has a WAL that DuckDB cannot replay")
+    assert "salvage" in result.stderr
+    assert (_fingerprint(path), _fingerprint(wal)) == before
+    salvaged = tmp_path / "salvaged.duckdb"
+    out = _run("salvage", str(path), str(salvaged))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "cannot be replayed" in out.stdout and "as of its last checkpoint" in out.stdout
+    store = Store(healthy)
+    try:
+        expected = table_counts(store)
+    finally:
+        store.close()
+    store = Store(salvaged)
+    try:
+        assert table_counts(store)["predictions"] == expected["predictions"]
+    finally:
+        store.close()
