@@ -35,6 +35,13 @@ def text(value: Any) -> str | None:
     raise Refused(f"must be text of at most {MAX_TEXT} characters or null")
 
 
+def typed(value: Any) -> str | None:
+    """Text a user types or pastes (an input box, the URL): too long is nothing typed, not a forgery."""
+    if value is None or isinstance(value, str):
+        return value if value is None or len(value) <= MAX_TEXT else None
+    raise Refused("must be text or null")
+
+
 def range_key(value: Any) -> str:
     """A key of theme.RANGES or an absolute window within EARLIEST..LATEST; other text (an old or edited URL's)
     the default range."""
@@ -68,7 +75,7 @@ def flag(value: Any) -> bool | None:
 
 def path(value: Any) -> str:
     """A page path: Dash's page router needs one that starts with "/"."""
-    value = text(value)
+    value = typed(value)
     return value if value and value.startswith("/") else "/"
 
 
@@ -111,15 +118,18 @@ BY_ID: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.ZOOM_REQUEST, "data"): mapping,
     (ids.LIVE_TOGGLE, "value"): flag,
     (ids.DEMO_SWITCHES, "value"): strings,
+    (ids.RANGE_FROM, "value"): typed,
+    (ids.RANGE_TO, "value"): typed,
+    (ids.BACKTEST_FOR, "value"): typed,
 }
 BY_PROPERTY: dict[str, Callable[[Any], Any]] = {
     "value": text,
     "options": options,
     "id": text,
     "pathname": path,
-    "search": text,
-    "hash": text,
-    "href": text,
+    "search": typed,
+    "hash": typed,
+    "href": typed,
     "n_clicks": count,
     "n_intervals": count,
     "relayoutData": mapping,

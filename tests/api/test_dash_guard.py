@@ -181,6 +181,8 @@ def test_values_are_coerced_within_their_type_or_refused() -> None:
     assert gv.range_key("zzz") == gv.DEFAULT_RANGE
     assert gv.range_key("1h") == "1h"
     assert gv.path("nope") == "/"
+    assert gv.path("/" + "x" * 5000) == "/"  # a pasted URL: the page still renders
+    assert gv.typed("9" * 5000) is None  # typed into a box: nothing usable, not a forgery
     assert gv.text("credit-gbm") == "credit-gbm"
     for check, bad in [(gv.text, True), (gv.text, 1e30), (gv.range_key, -1), (gv.count, -1), (gv.flag, "yes"), (gv.number, True)]:
         with pytest.raises(Refused):
