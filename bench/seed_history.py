@@ -201,8 +201,10 @@ def evaluation_tables(writer: Writer, start_us: int, end_us: int, episodes: list
         pa.array(np.full(rows * k, 5000)),
         pa.array(np.full(rows * k, 1200)),
         pa.array(np.where(psi > 0.25, "significant", "none")),
-        pa.array(np.zeros(rows * k)),
-    ]  # ks_error_bound (migration 0007): KS from profile bins is exact
+        pa.array(np.zeros(rows * k)),  # ks_error_bound: KS from profile bins is exact
+    ]
+    # columns added later (the Wasserstein distance and its bound) stay null in the seeded history
+    drift_cols += [pa.nulls(rows * k, f.type) for f in list(drift_schema)[len(drift_cols) :]]
     return {"model_evaluations": eval_table, "feature_drift": pa.Table.from_arrays(drift_cols, schema=drift_schema)}
 
 
