@@ -101,22 +101,22 @@ class Settings:
         return {label: duration_seconds(label) for label in self.eval_windows}
 
 
-_DURATION = re.compile(r"^(\d+)([smhd]?)$")
+_DURATION = re.compile(r"([0-9]{1,12})([smhd]?)")  # matched whole: ASCII digits (int() takes any script's), no final newline
 
 
 def duration_seconds(text: str) -> int:
-    match = _DURATION.match(text.strip())
+    match = _DURATION.fullmatch(text.strip())
     if not match or int(match.group(1)) <= 0:
         raise SettingsError(f"{text!r} is not a duration such as 90s, 15m, 24h or 7d")
     return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
 
 
-_TARGET_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]{0,39})=(.+)$")
+_TARGET_NAME = re.compile(r"([A-Za-z][A-Za-z0-9_.-]{0,39})=(.+)")
 _LIBPQ_KEYS = {"host", "hostaddr", "port", "dbname", "user", "password", "service", "sslmode", "options"}
 
 
 def postgres_target(spec: str, number: int) -> tuple[str, str]:
-    match = _TARGET_NAME.match(spec.strip())
+    match = _TARGET_NAME.fullmatch(spec.strip())
     if match and match.group(1) not in _LIBPQ_KEYS:
         return match.group(1), match.group(2).strip()
     return f"target{number}", spec.strip()

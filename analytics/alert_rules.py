@@ -11,7 +11,10 @@ from typing import Any
 
 SEVERITIES = ("warning", "critical")  # ordered, least severe first
 COMPARISONS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+# Matched whole (fullmatch), ASCII digits and blanks only: the OpenAPI document states this pattern for the
+# backtest's `for`, and JSON Schema's \d and \s are not Python's (other scripts' digits, a final newline).
+DURATION = r"[ \t]*([0-9]{1,12}(?:\.[0-9]{1,12})?)[ \t]*(ms|s|m|h|d)?[ \t]*"
+_DURATION = re.compile(DURATION)
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 # What a missing value (no sample, a stale one, fewer than min_samples) does, as Grafana names it:
 # keep the alert's state, count as the condition holding, or count as the condition false.
@@ -64,6 +67,12 @@ METRICS: dict[str, MetricSpec] = {
         ' (feature_importance_rank <= 5 or ALERTS{{alertname="{alert}"}})'
         " or max by (instance, model, feature) (drift_psi_max) unless on(instance, model) feature_importance_rank",
         subjects=("model", "feature"),
+    ),
+    "multivariate_drift": MetricSpec(
+        "a model's multivariate drift: its PCA reconstruction error over the top of its reference band",
+        "x band",
+        "max by (instance, model) (multivariate_drift)",
+        subjects=("model",),
     ),
     "process_up": MetricSpec(
         "a watched process's state (1 up, 0 down)", "", "min by (instance, process) (process_up)", subjects=("process",)
@@ -177,7 +186,7 @@ def parse_duration(raw: object) -> float:
     if isinstance(raw, int | float):
         seconds = float(raw)
     else:
-        match = _DURATION.match(str(raw))
+        match = _DURATION.fullmatch(str(raw))
         if not match:
             raise ValueError(f"{raw!r} is not a duration like '90s', '5m' or '1h'")
         seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"]
@@ -268,7 +277,7 @@ def _fields(table: Mapping[str, Any], text: str, source: str, line: int) -> dict
             values[_ATTR.get(key, key)] = _field_value(table, key)
         except ValueError as exc:
             raise RulesError(f"{where}: {key}: {exc}") from None
-    if not values.get("name") or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", values["name"]):
+    if not values.get("name") or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", values["name"]):
         raise RulesError(f"{source} line {line}: each rule needs a name of letters, digits and _")
     return values
 

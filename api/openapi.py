@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 from pydantic import TypeAdapter
 
-from analytics.alert_rules import Rule
+from analytics.alert_rules import DURATION, Rule
 from analytics.data_quality import CHECKS
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
 from api.params import MAX_TIME_LENGTH, TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
@@ -274,7 +274,7 @@ def document() -> dict[str, Any]:
     }
 
 
-DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$"  # analytics.alert_rules.parse_duration
+DURATION_PATTERN = "^" + DURATION + "$"  # analytics.alert_rules.parse_duration, matched whole
 
 
 @dataclass(frozen=True)

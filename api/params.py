@@ -10,6 +10,10 @@ from flask import request
 
 from api.errors import ApiError
 
+# Patterns are matched whole (fullmatch): a closing "$" also matches before a final newline in Python, so
+# "90m\n" passed and failed later as a 500. The OpenAPI document keeps "^...$", which JSON Schema (ECMA-262)
+# reads as the whole string; classes are spelled [0-9], never \d, which in Python also takes other scripts' digits.
+_INTEGER = re.compile("-?[0-9]{1,64}")
 WINDOWS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "6h": 21600, "24h": 86400}
 
 
@@ -26,10 +30,9 @@ def bounded_int(name: str, default: int, low: int, high: int) -> int:
     raw = _single(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, "bad_parameter", f"{name} must be an integer", [{"field": name}]) from None
+    if not _INTEGER.fullmatch(raw):  # int() also takes " 5", "1_0" and other scripts' digits ("٣", "１")
+        raise ApiError(400, "bad_parameter", f"{name} must be an integer", [{"field": name}])
+    value = int(raw)
     if value < low:
         raise ApiError(400, "bad_parameter", f"{name} must be at least {low}", [{"field": name}])
     return min(value, high)
@@ -79,7 +82,7 @@ MAX_TIME_LENGTH = 64
 
 def parse_time(raw: str) -> datetime:
     """A time of TIME_PATTERN's form (aware, or naive for UTC), else ValueError."""
-    if not _TIME.match(raw):
+    if not _TIME.fullmatch(raw):
         raise ValueError(f"must be a time {TIME_TEXT} {TIME_RANGE_TEXT}")
     return datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))  # RFC 3339 allows t and z; Python not
 
@@ -112,4 +115,4 @@ def timestamp(name: str, default: datetime) -> datetime:
 
 
 def window_seconds(default: str = "5m") -> int:
-    return WINDOWS[choice("window", list(WINDOWS), default)]
+    return WINDOWS[choice("window", list(WINDOWS), default) or default]

@@ -37,7 +37,7 @@ def choose(stored: dict[str, int]) -> Window:
     label = params.text("window", 16) or next(iter(stored))
     if label in stored:
         return Window(label, stored[label], True)
-    if not _LENGTH.match(label):
+    if not _LENGTH.fullmatch(label):  # whole: "$" alone lets "90m\n" through
         raise ApiError(
             400,
             "bad_parameter",
