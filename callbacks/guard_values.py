@@ -29,15 +29,24 @@ class Refused(ValueError):
     """Why a callback request is not one the app's callback map describes."""
 
 
+def _unicode(value: str) -> bool:
+    """Whether `value` is real text: JSON's \\ud800 escapes give a lone surrogate, which DuckDB cannot take."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def text(value: Any) -> str | None:
-    if value is None or isinstance(value, str) and len(value) <= MAX_TEXT:
+    if value is None or isinstance(value, str) and len(value) <= MAX_TEXT and _unicode(value):
         return value
     raise Refused(f"must be text of at most {MAX_TEXT} characters or null")
 
 
 def typed(value: Any) -> str | None:
     """Text a user types or pastes (an input box, the URL): too long is nothing typed, not a forgery."""
-    if value is None or isinstance(value, str):
+    if value is None or isinstance(value, str) and _unicode(value):
         return value if value is None or len(value) <= MAX_TEXT else None
     raise Refused("must be text or null")
 

@@ -17,6 +17,7 @@ ROUTE = "/_dash-update-component"
 REAL = {("time-range", "value"): "1h", ("refresh-tick", "data"): 3, ("live-toggle", "value"): True}
 # Raw JSON: 1e309, NaN and deep nests cannot come out of json.dumps, but a forger can send them.
 WRONG_TYPES = ["true", "-1", "1e30", "1e308", "1e309", "NaN", "-Infinity", '{"a": 1}', "[1, 2]", '"' + "9" * 5000 + '"']
+WRONG_TYPES += ['"\\ud800"']  # a lone surrogate: JSON can escape one, UTF-8 (and DuckDB) cannot hold it
 DEEP = ["[" * n + "]" * n for n in (17, 5_000, 100_000)]
 QUERIED_SELECTS = ("model-select", "drift-model", "drift-feature", "predictions-model", "predictions-status")
 
