@@ -20,6 +20,7 @@ from flask import Flask
 import api
 import callbacks
 from analytics.alert_rules import RulesError
+from api import compression
 from api.security import allow_inline_scripts
 from cli import COMMANDS
 from collectors.alerting import alerting_collector
@@ -153,6 +154,7 @@ def create_app(settings: Settings) -> PredwatchApp:
         raise
     server = Flask(__name__)
     api.register(server, runtime, service, controls)
+    compression.register(server)  # the dashboard's bundles gzip-encoded and cached by fingerprint
     app = _dash_app(server, settings.refresh_interval)
     callbacks.register_all(app, runtime, controls)
     allow_inline_scripts(server, app.csp_hashes)
