@@ -91,4 +91,4 @@ class WorkloadCollector:
             for features, label in zip(frame.to_dict("records"), labels.tolist(), strict=True):
                 self._send(features, label, now)
             self.sent += count
-        return {"outcomes": self._due_outcomes(now)}
+        return {"outcomes": self._due_outcomes(now), "demo_switches": self.controls.drain_changes()}

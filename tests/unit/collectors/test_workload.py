@@ -38,7 +38,7 @@ def test_predictions_now_and_outcomes_later(parts) -> None:
     )
     now = utcnow()
     first = workload.collect(now)
-    assert first == {"outcomes": []}  # labels are never immediate
+    assert first["outcomes"] == []  # labels are never immediate
     by_model = dict(rows(runtime, "SELECT model, count(*) FROM predictions WHERE status = 'ok' GROUP BY 1"))
     assert by_model["credit-gbm"] == by_model["credit-logreg"] > 10  # the challenger shadows every valid request
     errors = rows(runtime, "SELECT error_kind, count(*) FROM predictions WHERE status = 'error' GROUP BY 1")
@@ -100,3 +100,27 @@ def test_scheduled_switch_turns_on_by_itself() -> None:
     assert not controls.scheduled
     with pytest.raises(ValueError):
         controls.set({"nonsense": True})
+
+
+def test_switch_changes_are_returned_once_with_their_times(parts) -> None:
+    """Every switch's state at the start, then each change at the clock's time; a repeated state records nothing."""
+    _, service, _ = parts
+    clock = {"now": utcnow()}
+    controls = DemoControls(clock=lambda: clock["now"], scheduled={"error_burst": 5.0})
+    mono = {"t": 0.0}
+    workload = WorkloadCollector(service, controls, rate=0, seed=1, monotonic=lambda: mono["t"])
+    start = clock["now"]
+    assert workload.collect(start)["demo_switches"] == [
+        (start, "input_drift", False),
+        (start, "concept_drift", False),
+        (start, "load_spike", False),
+        (start, "error_burst", False),
+    ]
+    clock["now"] = start + timedelta(seconds=2)
+    controls.set({"load_spike": True, "input_drift": False})
+    mono["t"], clock["now"] = 6.0, start + timedelta(seconds=6)
+    assert workload.collect(clock["now"])["demo_switches"] == [
+        (start + timedelta(seconds=2), "load_spike", True),
+        (start + timedelta(seconds=6), "error_burst", True),  # the schedule's switch, at the pass that applied it
+    ]
+    assert workload.collect(clock["now"])["demo_switches"] == []
