@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from analytics.alert_rules import DURATION, Rule
 from analytics.data_quality import CHECKS
+from api.backtest_params import EPISODES_MAX_LENGTH, EPISODES_TEXT, MAX_EPISODES, NUMBER_PATTERN
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
 from api.params import MAX_TIME_LENGTH, TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
@@ -96,16 +97,50 @@ def _alert_paths() -> dict[str, Any]:
         "/api/alerts/backtest": {
             "get": {
                 "summary": "When a rule (optionally with another threshold or duration) would have fired",
+                "description": BACKTEST_TEXT,
                 "parameters": [
                     {**_query("rule", {"type": "string", "minLength": 1, "maxLength": 128}, "rule id"), "required": True},
-                    _query("threshold", {"type": "number"}, "threshold to try instead"),
+                    _query("threshold", {"type": "string", "pattern": NUMBER_PATTERN}, "threshold to try instead"),
                     _query("for", {"type": "string"}, "duration to try instead, e.g. 5m"),
-                    _query("window", {"type": "string", "enum": list(WINDOWS)}, "history to replay"),
+                    *_history_params(),
                 ],
                 "responses": {"200": _json(OBJECT), **_errors(400)},
             }
         },
+        "/api/alerts/backtest/summary": {
+            "get": {
+                "summary": "The backtest's figures for every rule in force, over one history",
+                "description": BACKTEST_TEXT,
+                "parameters": _history_params(),
+                "responses": {"200": _json(OBJECT), **_errors(400)},
+            }
+        },
     }
+
+
+BACKTEST_TEXT = (
+    "Besides the periods: `alerts_per_week` (firing periods / weeks of history holding data: a step between "
+    "samples over twice the median step is a gap, not counted; `covered_seconds` states the time counted), "
+    "`firing_share` (of that time), and `detection` {episodes, detected, missed, unobserved, median_delay_seconds, "
+    "max_delay_seconds}: a fault episode that started in the history is detected when a firing began inside it "
+    "(delay: its start to that firing), unobserved when no sample falls inside. Episodes are the caller's "
+    "(`episodes`, for every rule) or else the demo's recorded switches, each metric matched to the faults it "
+    "should catch (`fault_kinds`): latency -> load_spike, errors -> error_burst, drift and multivariate drift "
+    "-> input_drift, accuracy -> concept_drift; other metrics have none."
+)
+
+
+def _history_params() -> list[dict[str, Any]]:
+    return [
+        _query("window", {"type": "string", "enum": list(WINDOWS)}, "history to replay, ending at `to` (default 24h)"),
+        _query("from", TIME, f"start of the history instead of `to` - window; at most 31 days before `to`, {TIME_TEXT}"),
+        _query("to", TIME, f"end of the history (default: now), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
+        _query(
+            "episodes",
+            {"type": "string", "maxLength": EPISODES_MAX_LENGTH},
+            f"{EPISODES_TEXT}; at most {MAX_EPISODES} pairs, each ending after it starts",
+        ),
+    ]
 
 
 def _export_paths() -> dict[str, Any]:
