@@ -1,20 +1,21 @@
-"""GET /api/alerts (current and past alerts), /api/alerts/rules (the rules in force) and
-/api/alerts/backtest (when a rule, possibly with another threshold or duration, would have fired)."""
+"""GET /api/alerts (current and past alerts), /api/alerts/rules (the rules in force),
+/api/alerts/backtest (when a rule, possibly with another threshold or duration, would have fired, how
+often a week and how soon it caught known fault episodes) and /api/alerts/backtest/summary (every rule)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+import numpy as np
+from flask import Blueprint, Response, jsonify
 
-from analytics.alert_backtest import backtest
-from analytics.alert_rules import Rule, parse_duration, subject_labels
-from api import params
-from api.errors import ApiError
+from analytics.alert_backtest import Backtest, backtest
+from analytics.alert_quality import FAULT_KINDS, Coverage, Quality, coverage, episodes_for, quality
+from analytics.alert_rules import Rule, subject_labels
+from api import backtest_params, params
 from data.clock import iso_utc, utcnow
-from data.queries import alert_metrics
+from data.queries import alert_metrics, demo_episodes
 from data.queries import alerts as q
 from data.store import Store
 
@@ -43,7 +44,11 @@ def blueprint(store: Store, rules: list[Rule], rules_source: str) -> Blueprint:
 
     @routes.get("/alerts/backtest")
     def alert_backtest() -> Response:
-        return _backtest(store, _edited_rule(rules))
+        return _backtest(store, backtest_params.edited_rule(rules))
+
+    @routes.get("/alerts/backtest/summary")
+    def alert_backtest_summary() -> Response:
+        return _summary(store, rules)
 
     return routes
 
@@ -57,52 +62,86 @@ def _alerts(store: Store) -> Response:
     return jsonify({"alerts": rows, "count": len(rows), "firing": sum(counts.values()), "firing_by_severity": counts})
 
 
-def _float_param(name: str) -> float | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ApiError(400, "bad_parameter", f"{name} must be a number", [{"field": name}]) from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ApiError(400, "bad_parameter", f"{name} must be a finite number", [{"field": name}])
-    return value
+EPOCH = datetime(1970, 1, 1)
+Episodes = list[tuple[str | None, float, float]]
 
 
-def _edited_rule(rules: list[Rule]) -> Rule:
-    rule_id = params.text("rule")
-    found = {r.id: r for r in rules}
-    if rule_id not in found:
-        raise ApiError(
-            400,
-            "bad_parameter",
-            "rule must be the id of a rule in force (GET /api/alerts/rules)",
-            [{"field": "rule", "allowed": list(found)}],
-        )
-    rule = found[rule_id]
-    threshold = _float_param("threshold")
-    raw_for = request.args.get("for")
-    try:
-        for_seconds = rule.for_seconds if raw_for is None else parse_duration(raw_for)
-    except ValueError as exc:
-        raise ApiError(400, "bad_parameter", f"for: {exc}", [{"field": "for"}]) from None
-    return replace(rule, threshold=rule.threshold if threshold is None else threshold, for_seconds=for_seconds)
-
-
-def _backtest(store: Store, rule: Rule) -> Response:
-    seconds = params.window_seconds("24h")
-    now = utcnow()
-    series = alert_metrics.metric_series(store, rule.metric, now - timedelta(seconds=seconds), now, rule.window_seconds)
-    t = series["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6
-    result = backtest(rule, t, series["value"].to_numpy(dtype=float), series["samples"].to_numpy(dtype=float))
-    periods = [
-        {"fired_at": iso_utc(_from_epoch(a)), "resolved_at": iso_utc(_from_epoch(b)) if b else None} for a, b in result.periods
-    ]
-    return jsonify(
-        {"rule": rule.as_dict(), "window_seconds": seconds, "samples": result.samples, "fired": result.fired, "periods": periods}
-    )
+def _epoch(value: datetime) -> float:
+    return (value - EPOCH).total_seconds()
 
 
 def _from_epoch(seconds: float) -> datetime:
-    return datetime(1970, 1, 1) + timedelta(seconds=seconds)
+    return EPOCH + timedelta(seconds=seconds)
+
+
+class _Replay:
+    """One answer's reads: the history, its episodes (the caller's or the demo's) and each metric's series
+    read once, all inside one snapshot."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.since, self.until = backtest_params.history(utcnow())  # the parameters, checked before any read
+        self._caller = backtest_params.episodes()
+        self.source = "demo_switches" if self._caller is None else "caller"
+        self.episodes: Episodes = []
+        self._series: dict[tuple[str, float], tuple[np.ndarray, np.ndarray, np.ndarray, Coverage]] = {}
+
+    def read_episodes(self) -> None:
+        caller, store = self._caller, self.store
+        pairs: list[tuple[str | None, datetime, datetime]]
+        if caller is None:
+            found = demo_episodes.episodes(store, self.since, self.until)
+            pairs = [(e.kind, e.start, min(e.end or self.until, self.until)) for e in found]
+        else:
+            pairs = [(None, a, min(b, self.until)) for a, b in caller if self.since <= a < self.until]
+        self.episodes = [(k, _epoch(a), _epoch(b)) for k, a, b in pairs]
+
+    def series(self, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndarray, Coverage]:
+        key = (rule.metric, rule.window_seconds)
+        if key not in self._series:
+            frame = alert_metrics.metric_series(self.store, rule.metric, self.since, self.until, rule.window_seconds)
+            t = frame["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6
+            values = frame["value"].to_numpy(dtype=float)
+            self._series[key] = (t, values, frame["samples"].to_numpy(dtype=float), coverage(t, values))
+        return self._series[key]
+
+    def run(self, rule: Rule) -> tuple[Backtest, Quality]:
+        t, values, counts, cov = self.series(rule)
+        result = backtest(rule, t, values, counts)
+        return result, quality(result.periods, cov, episodes_for(rule.metric, self.episodes))
+
+    def history(self) -> dict[str, Any]:
+        return {
+            "from": iso_utc(self.since),
+            "to": iso_utc(self.until),
+            "window_seconds": (self.until - self.since).total_seconds(),
+            "episodes_from": self.source,
+            "episodes_known": len(self.episodes),
+        }
+
+
+def _figures(result: Backtest, found: Quality) -> dict[str, Any]:
+    return {"samples": result.samples, **found.as_dict()}
+
+
+def _backtest(store: Store, rule: Rule) -> Response:
+    replay = _Replay(store)
+    with store.snapshot():
+        replay.read_episodes()
+        result, found = replay.run(rule)
+    periods = [
+        {"fired_at": iso_utc(_from_epoch(a)), "resolved_at": iso_utc(_from_epoch(b)) if b else None} for a, b in result.periods
+    ]
+    kinds = list(FAULT_KINDS.get(rule.metric, ())) if replay.source == "demo_switches" else None
+    return jsonify(
+        {"rule": rule.as_dict(), **replay.history(), "fault_kinds": kinds, **_figures(result, found), "periods": periods}
+    )
+
+
+def _summary(store: Store, rules: list[Rule]) -> Response:
+    replay = _Replay(store)
+    with store.snapshot():
+        replay.read_episodes()
+        answers = [{"rule": rule.id, "metric": rule.metric, **_figures(*replay.run(rule))} for rule in rules]
+    kinds = {k: list(v) for k, v in FAULT_KINDS.items()} if replay.source == "demo_switches" else None
+    return jsonify({**replay.history(), "fault_kinds": kinds, "rules": answers})

@@ -133,7 +133,12 @@ BACKTEST_TEXT = (
 def _history_params() -> list[dict[str, Any]]:
     return [
         _query("window", {"type": "string", "enum": list(WINDOWS)}, "history to replay, ending at `to` (default 24h)"),
-        _query("from", TIME, f"start of the history instead of `to` - window; at most 31 days before `to`, {TIME_TEXT}"),
+        _query(
+            "from",
+            TIME,
+            f"start of the history (default: `to` - window); without `to`, the history is `window` from it (up to now); "
+            f"at most 31 days before `to`, {TIME_TEXT}",
+        ),
         _query("to", TIME, f"end of the history (default: now), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
         _query(
             "episodes",

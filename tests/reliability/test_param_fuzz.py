@@ -22,7 +22,7 @@ from tests.reliability.helpers import LONG, get_operations
 EXAMPLES = 2000 if LONG else 300
 # Valid values the document cannot give as an enum; a parameter with an enum uses its first value.
 GOOD = {"model": CHAMPION, "limit": "10", "from": "2026-03-01T00:00:00Z", "to": "2026-03-02T00:00:00Z"}
-GOOD |= {"threshold": "0.5", "for": "5m"}
+GOOD |= {"threshold": "0.5", "for": "5m", "episodes": "2026-03-01T00:00:00Z/2026-03-01T01:00:00Z"}
 PARTS = [
     *(chr(c) for c in (*range(0x20), 0x7F)),
     *("\r\n", " ", "\u00a0", "\u2028", "\u3000", "\ufeff", "\u200b", "\u0301"),
