@@ -7,10 +7,11 @@ from datetime import datetime
 
 from flask import Blueprint, Response, jsonify
 
+from api import regression_rows
 from api.auth import token_required
 from api.body_gate import release_memory
 from api.errors import ApiError
-from api.schemas import INGESTED_TASKS, OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest, log_problems
+from api.schemas import INGESTED_TASKS, OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest
 from api.validation import parse_body
 from data.clock import to_utc_naive, utcnow
 from data.ingest import store_outcomes, store_predictions
@@ -103,9 +104,11 @@ def _count(metrics: PredictionMetrics, rows: list[dict], new_ids: set[str]) -> N
 def _ingest_predictions(store: Store, metrics: PredictionMetrics) -> Response:
     body = parse_body(PREDICTION_BATCH)
     rows, task = body["predictions"], body.get("task")
-    _reject_duplicates_and_rules(rows, log_problems(rows))
     models = sorted({row["model"] for row in rows})
-    _check_task(store, models, task)
+    _check_task(store, models, task)  # before the rows' rules: another task makes them all wrong
+    tasks = regression_rows.row_tasks(store, rows, task)
+    _reject_duplicates_and_rules(rows, regression_rows.problems(rows, tasks))
+    regression_rows.as_scored(rows, tasks)
     tables, received = ingest_tables(rows, utcnow()), len(rows)
     counted = [{k: row.get(k) for k in COUNTED} for row in rows]
     del rows, body  # the feature dicts (most of a big body's memory) go before DuckDB takes its share
@@ -139,10 +142,11 @@ def _conflict(exc: model_tasks.TaskConflict) -> ApiError:
 
 def _ingest_outcomes(store: Store, metrics: PredictionMetrics) -> Response:
     batch = parse_body(OUTCOME_BATCH)["outcomes"]
-    _reject_duplicates_and_rules(batch, [])
+    labels, values = regression_rows.split_labels(batch)
+    _reject_duplicates_and_rules(batch, regression_rows.value_problems(store, batch, values))
     now = utcnow()
-    rows = [(o["id"], o["label"], _when(o.get("timestamp"), now), now) for o in batch]
-    counts = store_outcomes(store, rows)
+    rows = [(o["id"], label, _when(o.get("timestamp"), now), now) for o, label in zip(batch, labels, strict=True)]
+    counts = store_outcomes(store, rows, [(batch[i]["id"], value) for i, value in values])
     metrics.outcomes.labels("matched").inc(counts.stored - counts.orphans)
     metrics.outcomes.labels("orphan").inc(counts.orphans)
     return jsonify(

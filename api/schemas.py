@@ -113,11 +113,22 @@ class PredictRequest(Strict):
 INGEST_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
+PREDICTION_TEXT = "a regression model's predicted value (any finite number; binary models log score instead)"
+# A regression label: any finite number. An integer in [0, 1,000,000] is tried first, so labels of the
+# classifiers stay integers; other numbers are kept exactly as doubles (data/ingest.py, outcome_values).
+RegressionLabel = Annotated[float, Field(ge=-FLOAT_MAX, le=FLOAT_MAX)]
+OutcomeLabel = Annotated[
+    Label | RegressionLabel,
+    Field(union_mode="left_to_right", description="0/1 for a binary model; any finite number for a regression model"),
+]
+
+
 # log_problems' cross-field rule, said in the OpenAPI document: 'ok' (the default) needs a score, 'error' an error_kind.
 LOG_RULE: JsonDict = {
     "if": {"required": ["status"], "properties": {"status": {"const": "error"}}},
     "then": {"required": ["error_kind"], "properties": {"error_kind": {"type": "string"}}},
-    "else": {"required": ["score"], "properties": {"score": {"type": "number"}}},
+    # a regression model's 'ok' row carries its predicted value in 'prediction' instead (api/regression_rows.py)
+    "else": {"anyOf": [{"required": ["score"]}, {"required": ["prediction"]}]},
 }
 
 
@@ -129,6 +140,7 @@ class PredictionLogIn(TypedDict):
     model_version: NotRequired[Annotated[str, StringConstraints(max_length=64)] | None]
     features: NotRequired[Annotated[dict[FeatureName, FeatureValue], Field(max_length=500)] | None]
     score: NotRequired[Annotated[float, Field(ge=0.0, le=1.0)] | None]
+    prediction: NotRequired[Annotated[float, Field(ge=-FLOAT_MAX, le=FLOAT_MAX, description=PREDICTION_TEXT)] | None]
     predicted_label: NotRequired[Label | None]
     latency_seconds: NotRequired[Annotated[float, Field(ge=0.0, le=86_400.0)] | None]
     status: NotRequired[Literal["ok", "error"]]
@@ -147,9 +159,10 @@ UNIQUE_TEXT = (
 TASK_TEXT = (
     "the task of every model in the batch, recorded with a model's first batch and fixed from then on (a "
     "different task for a model that has data is a 409: log it under a new model name); without it a new "
-    "model is binary (a score in [0, 1], integer 0/1 labels). Only binary predictions are accepted so far"
+    "model is binary (a score in [0, 1], integer 0/1 labels). A regression model logs its predicted value as "
+    "`prediction` (any finite number, no score) and its outcomes' labels as numbers. Multiclass is not accepted yet"
 )
-INGESTED_TASKS = ("binary",)
+INGESTED_TASKS = ("binary", "regression")
 
 
 @with_config(INGEST_CONFIG)
@@ -163,7 +176,7 @@ class PredictionBatch(TypedDict):
 @with_config(INGEST_CONFIG)
 class OutcomeIn(TypedDict):
     id: Id
-    label: Label
+    label: OutcomeLabel
     timestamp: NotRequired[Timestamp | None]
 
 

@@ -49,15 +49,28 @@ class OutcomeCounts(NamedTuple):
     orphans: int  # of those, the ones with no prediction (yet)
 
 
-def store_outcomes(store: Store, rows: Sequence[Row]) -> OutcomeCounts:
-    """Store outcome rows (id, label, ts, received_at); count the new ones and their orphans."""
+def store_outcomes(store: Store, rows: Sequence[Row], values: Sequence[tuple[str, float]] = ()) -> OutcomeCounts:
+    """Store outcome rows (id, label, ts, received_at) and the numeric labels of regression ones (id, value; their
+    row's label is None), in one transaction; count the new ones and their orphans."""
     with store.transaction("ingest") as cur:
         cur.register("ingest_outcomes", outcome_table(rows))
         new = cur.execute("INSERT OR IGNORE INTO outcomes SELECT * FROM ingest_outcomes RETURNING id").fetchall()
         cur.unregister("ingest_outcomes")
         if not new:
             return OutcomeCounts(0, 0)
+        _insert_values(cur, {row[0] for row in new}, values)
         cur.register("ingest_new_ids", pa.table({"id": [row[0] for row in new]}))
         orphans = cur.execute("SELECT count(*) FROM ingest_new_ids n ANTI JOIN predictions p ON p.id = n.id").fetchall()[0][0]
         cur.unregister("ingest_new_ids")
     return OutcomeCounts(len(new), int(orphans))
+
+
+def _insert_values(cur: duckdb.DuckDBPyConnection, new: set[str], values: Sequence[tuple[str, float]]) -> None:
+    """The numeric labels of the new outcomes only: a retried id keeps the label it was stored with."""
+    import pyarrow as pa
+
+    kept = [v for v in values if v[0] in new]
+    if kept:
+        ids, numbers = zip(*kept, strict=True)
+        table = pa.table({"id": pa.array(ids, pa.string()), "value": pa.array(numbers, pa.float64())})
+        cur.from_arrow(table).insert_into("outcome_values")

@@ -117,8 +117,10 @@ class PredictionLogger:
         status: str = "ok",
         error_kind: str | None = None,
         model: str | None = None,
+        prediction: float | None = None,
     ) -> None:
-        """Queue one prediction log. `timestamp` (datetime, ISO string or epoch seconds) defaults to now."""
+        """Queue one prediction log. `timestamp` (datetime, ISO string or epoch seconds) defaults to now. A
+        regression model (task="regression") logs its predicted value as `prediction` (any finite number)."""
         try:
             if type(features) is dict:
                 features = features.copy()  # the caller may reuse its dict for the next request
@@ -130,7 +132,7 @@ class PredictionLogger:
                     self.model_version,
                     _now() if timestamp is None else timestamp,
                     features,
-                    score,
+                    score if prediction is None else prediction,
                     predicted_label,
                     latency_seconds,
                     status,

@@ -117,6 +117,10 @@ def encode(kind: int, items: list[Item], task: str | None = None) -> bytes:
     body: dict[str, Any] = {key: [to_row(item) for item in items]}
     if task is not None and kind == PREDICTION:
         body["task"] = task
+    if task == "regression" and kind == PREDICTION:  # a regression model's value travels as `prediction`
+        for row in body[key]:
+            if "score" in row:
+                row["prediction"] = row.pop("score")
     return json.dumps(body, allow_nan=False, default=_plain).encode()
 
 

@@ -49,8 +49,8 @@ def test_a_model_logged_without_a_recorded_task_is_binary(app, client) -> None:
     assert response.get_json()["error"]["details"][0]["task"] == "binary"
 
 
-def test_a_task_not_ingested_yet_is_a_422_naming_the_field(app, client) -> None:
-    response = post(client, {"task": "regression", "predictions": [log(0, model="prices")]})
+def test_an_unknown_task_is_a_422_naming_the_field(app, client) -> None:
+    response = post(client, {"task": "ranking", "predictions": [log(0, model="grades")]})
     assert response.status_code == 422
     assert response.get_json()["error"]["details"][0]["field"] == "task"
     assert table_counts(app)["predictions"] == 0 and recorded(app) == {}
