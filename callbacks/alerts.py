@@ -9,14 +9,15 @@ import numpy as np
 from dash import Dash, Input, Output, State
 
 from analytics.alert_backtest import backtest
+from analytics.alert_quality import FAULT_KINDS, Quality, coverage, episodes_for, quality
 from analytics.alert_rules import Rule, parse_duration
 from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.timerange import window
 from dashboard import ids
 from dashboard.figures_alerts import make_alert_timeline_figure, make_backtest_figure
-from dashboard.tables_alerts import active_table, alert_badge, backtest_summary, rules_table
+from dashboard.tables_alerts import active_table, alert_badge, backtest_panel, rules_table
 from data.clock import utcnow
-from data.queries import alert_metrics
+from data.queries import alert_metrics, demo_episodes
 from data.queries import alerts as q
 from data.store import Store
 
@@ -32,13 +33,23 @@ def edited_rule(rule: Rule, threshold: float | None, for_text: str | None) -> Ru
     return replace(rule, threshold=rule.threshold if threshold is None else float(threshold), for_seconds=for_seconds)
 
 
+def _epoch(value: datetime) -> float:
+    return (value - EPOCH).total_seconds()
+
+
 def run_backtest(store: Store, rule: Rule, since: datetime, until: datetime) -> tuple:
-    """The stored series of the rule's metric and the periods the rule would have fired in it."""
-    series = alert_metrics.metric_series(store, rule.metric, since, until, rule.window_seconds)
+    """The stored series of the rule's metric, the periods the rule would have fired in it, and its quality
+    against the demo's recorded fault episodes of the kinds its metric should catch."""
+    with store.snapshot():  # the series and the episodes from one state
+        series = alert_metrics.metric_series(store, rule.metric, since, until, rule.window_seconds)
+        found = demo_episodes.episodes(store, since, until)
     t = (series["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6) if len(series) else np.array([])
-    result = backtest(rule, t, series["value"].to_numpy(dtype=float), series["samples"].to_numpy(dtype=float))
+    values = series["value"].to_numpy(dtype=float)
+    result = backtest(rule, t, values, series["samples"].to_numpy(dtype=float))
     periods = [(EPOCH + timedelta(seconds=a), EPOCH + timedelta(seconds=b) if b else until) for a, b in result.periods]
-    return series, periods, result
+    episodes = [(e.kind, _epoch(e.start), _epoch(min(e.end or until, until))) for e in found]
+    figures: Quality = quality(result.periods, coverage(t, values), episodes_for(rule.metric, episodes))
+    return series, periods, result, figures
 
 
 def register(app: Dash, store: Store, rules: list[Rule]) -> None:
@@ -86,7 +97,9 @@ def register(app: Dash, store: Store, rules: list[Rule]) -> None:
         rule = by_id.get(rule_id or "") or next(iter(by_id.values()))
         rule = edited_rule(rule, threshold, for_text)
         since, until = window(range_key, utcnow())
-        series, periods, result = run_backtest(store, rule, since, until)
+        series, periods, result, figures = run_backtest(store, rule, since, until)
         title = f"Backtest of {rule.id}: {rule.metric} {rule.comparison} {rule.threshold:g} for {rule.for_seconds:g} s"
         figure = make_backtest_figure(series, periods, rule.threshold, title, rule.spec.unit, range_key)
-        return figure, backtest_summary(result.fired, result.samples, rule.id), f"{by_id[rule.id].threshold:g}"
+        kinds = FAULT_KINDS.get(rule.metric, ())
+        panel = backtest_panel(result.fired, result.samples, rule.id, figures.as_dict(), kinds, (until - since).total_seconds())
+        return figure, panel, f"{by_id[rule.id].threshold:g}"

@@ -136,3 +136,64 @@ def backtest_summary(fired: int, samples: int, rule_id: str) -> dbc.Alert:
         color="warning" if fired else "success",
         className="mb-2",
     )
+
+
+def _span(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
+
+
+def _delay(seconds: float | None) -> str:
+    return "–" if seconds is None else _span(seconds)
+
+
+def _detection_rows(detection: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    found = detection["episodes"]
+    return [
+        ("fault episodes caught", f"{detection['detected']} of {found}", f"a firing began inside; {detection['missed']} missed"),
+        ("median detection delay", _delay(detection["median_delay_seconds"]), "from an episode's start to its first firing"),
+        ("max detection delay", _delay(detection["max_delay_seconds"]), "the slowest caught episode"),
+    ]
+
+
+def backtest_quality(figures: Mapping[str, Any], fault_kinds: Sequence[str], range_seconds: float) -> html.Div:
+    """Alerts per week over the time that holds data, the share of it spent firing, and how soon the rule
+    caught the demo's recorded fault episodes of the kinds its metric should catch."""
+    covered = figures["covered_seconds"]
+    per_week, share = figures["alerts_per_week"], figures["firing_share"]
+    rows: list[tuple[str, str, str]] = [
+        (
+            "alerts per week",
+            "–" if per_week is None else f"{per_week:.3g}",
+            f"firing periods per 7 d of data: {_span(covered)} of the {_span(range_seconds)} range held data (gaps not counted)",
+        ),
+        ("time firing", "–" if share is None else f"{100 * share:.3g} %", "share of the time that held data"),
+    ]
+    detection = figures["detection"]
+    if detection["episodes"]:
+        rows += _detection_rows(detection)
+    kinds = " or ".join(fault_kinds)
+    unobserved = detection["unobserved"]
+    if not detection["episodes"]:
+        empty = (
+            f"No {kinds} episode of the demo with data in this range: no detection delay to show"
+            if kinds
+            else "This rule's metric watches no fault the demo injects: no detection delay to show"
+        )
+        note: Any = html.Div(empty + ".", className="text-muted fst-italic empty-state backtest-no-episodes")
+    else:
+        note = html.Div(
+            f"Episodes: the demo's {kinds} switch, as recorded"
+            + (f"; {unobserved} more without data inside" if unobserved else ""),
+            className="text-muted small",
+        )
+    return html.Div([simple_table(["figure", "value", "what it counts"], rows, ""), note], className="backtest-quality mb-2")
+
+
+def backtest_panel(
+    fired: int, samples: int, rule_id: str, figures: Mapping[str, Any], fault_kinds: Sequence[str], range_seconds: float
+) -> html.Div:
+    """How often the rule would have fired, then its quality figures."""
+    return html.Div([backtest_summary(fired, samples, rule_id), backtest_quality(figures, fault_kinds, range_seconds)])
