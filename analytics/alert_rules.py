@@ -69,8 +69,8 @@ METRICS: dict[str, MetricSpec] = {
         subjects=("model", "feature"),
     ),
     "multivariate_drift": MetricSpec(
-        "a model's multivariate drift: its PCA reconstruction error over the top of its reference band",
-        "x band",
+        "a model's PCA reconstruction error as a multiple of its reference band's top",
+        "",
         "max by (instance, model) (multivariate_drift)",
         subjects=("model",),
     ),

@@ -57,13 +57,19 @@ class Reconstruction:
     contributions: dict[str, float]  # feature -> its share of the error
 
 
-def fit(reference: np.ndarray, features: tuple[str, ...], variance_kept: float = VARIANCE_KEPT) -> Pca | None:
+def fit(
+    reference: np.ndarray,
+    features: tuple[str, ...],
+    variance_kept: float = VARIANCE_KEPT,
+    standardise: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Pca | None:
     """The PCA of the reference's complete rows (n x d); None with fewer than two features or rows, or a
-    feature constant in the reference (it cannot be standardised)."""
+    feature constant in the reference (it cannot be standardised). `standardise` gives the (mean, sd)
+    already stored with the profiles (the same figures up to rounding), else they are computed here."""
     rows = complete(np.asarray(reference, dtype=float))
     if rows.shape[1] < 2 or rows.shape[0] < 2:
         return None
-    mean, sd = rows.mean(axis=0), rows.std(axis=0)
+    mean, sd = standardise if standardise is not None else (rows.mean(axis=0), rows.std(axis=0))
     if np.any(sd <= 0):
         return None
     z = (rows - mean) / sd

@@ -22,6 +22,7 @@ from analytics import drift as da
 from analytics import quality as qa
 from analytics.thresholds import DRIFT_BANDS, DriftBands
 from answers.categorical import CategoricalDrift, read_parts
+from answers.multivariate import MultivariateDrift
 from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
 from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
 from answers.results import BinaryQuality, CurvePoint, curve_rows, evaluation_row
@@ -61,7 +62,7 @@ DETAIL_COLUMNS = (
     "reference_missing_share",
     "missing_verdict",
 )
-TABLES = ("model_evaluations", "feature_drift", "model_curves", "feature_drift_detail")
+TABLES = ("model_evaluations", "feature_drift", "model_curves", "feature_drift_detail", "multivariate_drift")
 
 Row = tuple[Any, ...]  # one row of a table in TABLES, in its columns' order
 FeatureBins = tuple[np.ndarray, np.ndarray]  # (bin ids, counts) of one feature; a bin id may repeat
@@ -74,11 +75,13 @@ class ModelAnswers:
         self._references: dict[str, dict[str, bd.ReferenceBins]] = {}  # model -> feature -> its reference bins
         self._categories: dict[str, CategoricalDrift] = {}  # model -> its categorical references
         self._accuracy: dict[str, float | None] = {}  # model -> its reference accuracy
+        self.multivariate = MultivariateDrift(store)
 
     def forget(self, model: str) -> None:
         """The model's reference changed: read it again when next needed."""
         for cache in (self._references, self._categories, self._accuracy):
             cache.pop(model, None)
+        self.multivariate.forget(model)
 
     def reference_accuracy(self, model: str) -> float | None:
         if model not in self._accuracy:
@@ -127,7 +130,8 @@ class ModelAnswers:
         has_reference: bool,
         out: dict[str, list[Row]],
     ) -> None:
-        """feature_drift and feature_drift_detail rows of every window and of the last `recent_seconds`, into `out`."""
+        """feature_drift, feature_drift_detail and multivariate_drift rows of every window and of the last
+        `recent_seconds` (multivariate: windows of a minute or more), into `out`."""
         if not has_reference or not self.reference_bins(model):
             return
         drift_windows = sorted({*windows, *([recent_seconds] if recent_seconds else [])})
@@ -146,6 +150,8 @@ class ModelAnswers:
                 self.reference_bins(model), current, extents, (now, model, seconds), self.min_samples, self.bands
             )
         self._categorical(model, now, drift_windows, out)
+        sums = nested_windows(now, minutes, lambda first, last: self.multivariate.read(model, first, last))
+        out["multivariate_drift"] += self.multivariate.rows(model, now, minutes, sums)
 
     def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None) -> BinaryQuality:
         reference_accuracy = self.reference_accuracy(model)

@@ -14,8 +14,9 @@ from answers.model_window import ModelAnswers
 from answers.results import TASKS, BinaryQuality, quality_from_row
 from api import params, windows
 from api.errors import ApiError
-from data.clock import iso_utc
+from data.clock import iso_utc, utcnow
 from data.queries import model_views as mv
+from data.queries import multivariate as mq
 from data.queries import profiles, quality
 from data.store import Store
 
@@ -171,8 +172,26 @@ def _drift(store: Store, answers: ModelAnswers, window: windows.Window) -> Respo
             "importance_method": method,
             "features": features,
             "score": _drift_row(score) if score else None,
+            "multivariate": _multivariate(store, answers, model, window) if model else None,
         }
     )
+
+
+def _multivariate(store: Store, answers: ModelAnswers, model: str, window: windows.Window) -> dict[str, Any] | None:
+    """The window's multivariate drift (None below a minute or without two standardised features)."""
+    if window.stored:
+        row = mq.latest(store, model, window.seconds)
+    else:
+        with store.snapshot():
+            found = answers.multivariate.rows(model, utcnow(), [window.seconds])
+        row = mq.decoded(dict(zip(mq.RESULT_COLUMNS, found[0], strict=True))) if found else None
+    if row is None:
+        return None
+    keys = ("error", "band_low", "band_high", "verdict", "n", "skipped", "components", "top_features")
+    return {k: _clean(row[k]) for k in keys} | {
+        "error_bound": 0.0,
+        "note": "exact: the mean squared PCA reconstruction error from the window's summed z and z z^T, no binning",
+    }
 
 
 def _no_reference(store: Store, model: str, known: list[str]) -> None:
@@ -257,5 +276,24 @@ DRIFT_SCHEMA = {
             },
         },
         "score": {"type": ["object", "null"]},
+        # the PCA reconstruction error of the window against the reference band (answers/multivariate.py)
+        "multivariate": {
+            "type": ["object", "null"],
+            "properties": {
+                "error": _NUM,
+                "band_low": _NUM,
+                "band_high": _NUM,
+                "verdict": {"enum": ["none", "drift", "insufficient_data"]},
+                "n": {"type": "integer"},
+                "skipped": {"type": "integer"},
+                "components": {"type": ["integer", "null"]},
+                "error_bound": {"type": "number"},
+                "note": {"type": "string"},
+                "top_features": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"feature": {"type": "string"}, "contribution": _NUM}},
+                },
+            },
+        },
     },
 }

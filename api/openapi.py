@@ -269,6 +269,11 @@ def _paths() -> dict[str, Any]:
         "/api/drift": {
             "get": {
                 "summary": "Latest drift of each feature and the score against the reference, ranked by impact",
+                "description": "`multivariate`: the window's mean squared PCA reconstruction error (PCA of the "
+                "standardised reference keeping 65 % of its variance), exact from summed z and z z^T, against the "
+                "reference band (mean +- 3 sd over 10 reference chunks), with the features contributing most; null "
+                "for windows under a minute and models with fewer than two numeric features; `insufficient_data` "
+                "below a reference chunk's rows.",
                 "parameters": [
                     _query("model", {"type": "string", "minLength": 1, "maxLength": 128}, "one model"),
                     _query(

@@ -1,5 +1,5 @@
 """Drift page: the model, window and feature selects, the heatmap, the distribution overlay, the
-impact table and the score's drift."""
+impact table, the score's drift and the multivariate drift."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.model import choose, options
 from callbacks.timerange import window
 from dashboard import figures_drift as figs
+from dashboard import figures_drift_multivariate as figs_mv
 from dashboard import ids
 from dashboard.alert_shading import add_alert_periods, periods_for
 from dashboard.tables_drift import drift_table
@@ -20,11 +21,12 @@ from data.clock import utcnow
 from data.queries import alerts as alert_queries
 from data.queries import category_profiles as cp
 from data.queries import model_views as mv
+from data.queries import multivariate as mq
 from data.queries.drift import SCORE
 from data.store import Store
 
 PSI_BANDS = (PSI_MODERATE, PSI_SIGNIFICANT)  # the verdict bands the figures draw
-GRAPHS = (ids.DRIFT_HEATMAP_GRAPH, ids.DRIFT_DISTRIBUTION_GRAPH, ids.DRIFT_SCORE_GRAPH)
+GRAPHS = (ids.DRIFT_HEATMAP_GRAPH, ids.DRIFT_DISTRIBUTION_GRAPH, ids.DRIFT_SCORE_GRAPH, ids.DRIFT_MULTIVARIATE_GRAPH)
 WINDOW_LABELS = {"recent": "Since the last evaluation"}
 
 
@@ -80,6 +82,8 @@ def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
         )  # None unless the feature is categorical
         importance, _ = pick_importance(list(mv.latest_importance(store, model or "").itertuples(index=False, name=None)))
         latest = [r for r in mv.latest_drift(store, model or "", seconds) if r["feature"] != SCORE]
+        # multivariate drift has no window under a minute: "recent" shows the shortest one it has
+        joint = seconds if seconds >= 60 else min((w for w in windows.values() if w >= 60), default=seconds)
         return (
             figs.make_psi_heatmap_figure(series, PSI_BANDS, revision),
             figs.make_category_figure(categories, feature or "", f"{revision}:{feature}")
@@ -90,5 +94,6 @@ def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
                 figs.make_score_drift_figure(series, PSI_BANDS, revision),
                 periods_for(alert_queries.periods(store, since, until), "drift_psi_max"),
             ),
+            figs_mv.make_multivariate_figure(mq.series(store, model or "", joint, since, until), f"{revision}:{joint}"),
             drift_table(rank_by_impact(latest, importance)),
         )

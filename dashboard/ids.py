@@ -89,6 +89,7 @@ DRIFT_FEATURE = "drift-feature"
 DRIFT_HEATMAP_GRAPH = "drift-heatmap-graph"
 DRIFT_DISTRIBUTION_GRAPH = "drift-distribution-graph"
 DRIFT_SCORE_GRAPH = "drift-score-graph"
+DRIFT_MULTIVARIATE_GRAPH = "drift-multivariate-graph"
 DRIFT_TABLE = "drift-table"
 
 # fleet views (System and Predictions pages, shown only with --prometheus-url)

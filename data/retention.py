@@ -87,7 +87,7 @@ def run_pass(store: Store, policy: RetentionPolicy, now: datetime) -> RetentionR
     due = cutoffs(policy, now)
     report.deleted.update(q.delete_before(store, q.RAW_SYSTEM, due["system"]))
     report.deleted.update(q.delete_before(store, q.RAW_PREDICTIONS, due["predictions"]))
-    report.deleted.update(q.delete_before(store, q.RAW_EVALUATIONS, due["predictions"]))
+    report.deleted.update(q.delete_before(store, (*q.RAW_EVALUATIONS, "multivariate_drift"), due["predictions"]))
     # Minute profiles go with the raw rows they summarise (per minute they are nearly as many at low
     # traffic), with their share of the fleet totals' upkeep; their hour and day tiers stay as long as
     # the hourly rollups.

@@ -1,5 +1,5 @@
 """Drift: PSI of every feature over time, one feature's reference vs current distribution, the
-features ranked by impact with their verdicts, and the score's drift."""
+features ranked by impact with their verdicts, the score's drift and the multivariate drift."""
 
 from __future__ import annotations
 
@@ -31,5 +31,6 @@ def layout(**_query: str) -> html.Div:
                 className="mb-3",
             ),
             dbc.Row([dbc.Col(graph_card(ids.DRIFT_SCORE_GRAPH), lg=12)]),
+            dbc.Row([dbc.Col(graph_card(ids.DRIFT_MULTIVARIATE_GRAPH), lg=12)]),
         ]
     )

@@ -38,3 +38,15 @@ CREATE TABLE multivariate_drift (
     verdict VARCHAR NOT NULL,
     top_features VARCHAR
 );
+-- models with a reference already: their standardisation now (as data/queries/multivariate.py builds
+-- it); their minutes get sums from the next rows on, older minutes are not rebuilt
+INSERT INTO multivariate_reference
+WITH r AS (SELECT model, row_id, feature, value FROM model_reference
+           WHERE feature NOT IN ('__label__', '__predicted__', '__score__')),
+f AS (SELECT model, feature FROM r GROUP BY ALL HAVING count(*) FILTER (isfinite(value)) > 0),
+d AS (SELECT model, count(*) AS dim FROM f GROUP BY model),
+ok AS (SELECT r.model, r.row_id FROM r SEMI JOIN f USING (model, feature) JOIN d USING (model)
+       GROUP BY r.model, r.row_id, d.dim HAVING count(*) FILTER (isfinite(r.value)) = d.dim AND count(*) = d.dim),
+s AS (SELECT model, feature, avg(value) AS mean, stddev_pop(value) AS sd FROM r SEMI JOIN f USING (model, feature)
+      SEMI JOIN ok USING (model, row_id) GROUP BY ALL)
+SELECT model, (row_number() OVER (PARTITION BY model ORDER BY feature) - 1)::INTEGER, feature, mean, sd FROM s WHERE sd > 0;

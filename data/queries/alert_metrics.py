@@ -24,6 +24,7 @@ SOURCES = {
     "error_percent": "prediction_buckets",
     "accuracy_drop_points": "model_evaluations",
     "drift_psi_max": "feature_drift",
+    "multivariate_drift": "multivariate_drift",
     "process_up": "process_samples",
 }
 HOST = ("cpu_percent", "memory_percent", "disk_used_percent")
@@ -121,6 +122,22 @@ def _drift(store: Store, now: datetime, max_age_seconds: float) -> list[Observat
     return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2], feature=r[3])) for r in rows]
 
 
+def _multivariate(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
+    """Each model's multivariate error over its band's top (above 1: outside the band), from the shortest
+    window of its newest pass with at least a reference chunk's rows (answers/multivariate.py)."""
+    rows = store.fetch_all(
+        "alerts.multivariate",
+        f"SELECT model, value, n FROM ({_MULTIVARIATE}) WHERE ts >= ? AND ts <= ? "
+        "QUALIFY row_number() OVER (PARTITION BY model ORDER BY ts DESC, window_seconds) = 1 ORDER BY model",
+        [now - timedelta(seconds=max_age_seconds), now],
+    )
+    return [Observation(float(r[1]), int(r[2]), subject_text(model=r[0])) for r in rows]
+
+
+_MULTIVARIATE = """SELECT ts, model, window_seconds, error / band_high AS value, n FROM multivariate_drift
+    WHERE error IS NOT NULL AND band_high > 0 AND verdict <> 'insufficient_data'"""
+
+
 def _process(store: Store, now: datetime, stale_seconds: float) -> list[Observation]:
     """Each watched process's newest fresh sample, up 1 or down 0: one observation per process."""
     rows = store.fetch_all(
@@ -157,6 +174,8 @@ def current_values(
         out["accuracy_drop_points", 0.0] = _accuracy(store, now, max_age_seconds)
     if "feature_drift" in tables:
         out["drift_psi_max", 0.0] = _drift(store, now, max_age_seconds)
+    if "multivariate_drift" in tables:
+        out["multivariate_drift", 0.0] = _multivariate(store, now, max_age_seconds)
     if "process_samples" in tables:
         out["process_up", 0.0] = _process(store, now, stale_seconds)
     return out
@@ -169,6 +188,10 @@ _SERIES = {
     "drift_psi_max": """SELECT ts, max(psi) AS value, min(current_count) AS samples FROM (
             SELECT ts, psi, current_count FROM feature_drift WHERE ts >= ? AND ts <= ? AND psi IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY ts, model, feature ORDER BY window_seconds) = 1)
+        GROUP BY ts ORDER BY ts""",
+    "multivariate_drift": f"""SELECT ts, max(value) AS value, min(n) AS samples FROM (
+            SELECT * FROM ({_MULTIVARIATE}) WHERE ts >= ? AND ts <= ?
+            QUALIFY row_number() OVER (PARTITION BY ts, model ORDER BY window_seconds) = 1)
         GROUP BY ts ORDER BY ts""",
     "process_up": """SELECT ts, min(up::INTEGER)::DOUBLE AS value, count(*) AS samples FROM process_samples
         WHERE ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",

@@ -26,7 +26,9 @@ from data.store import Store
 TIERS = (("_hour", 3600, "hour"), ("_day", 86400, "day"))
 MINUTE = timedelta(minutes=1)
 EPOCH = datetime(1970, 1, 1)
-# Per profile table: the columns a bucket keeps apart, and how a column merges.
+# How a list column merges (data/queries/multivariate.py's sums): element by element.
+LIST_SUM = "list_reduce(list({c}), lambda a, b: list_transform(a, lambda v, i: v + b[i]))"
+# Per profile table: the columns a bucket keeps apart, and how a column merges (a function or a template).
 COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "score_profile": (
         ("model_version", "bin", "outcome", "predicted"),
@@ -39,8 +41,9 @@ COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         | {"vmin": "min", "vmax": "max"},
     ),
     "category_profile": (("feature", "bucket"), {"n": "sum", "unseen": "sum"}),
+    "multivariate_profile": ((), {"n": "sum", "skipped": "sum", "z": LIST_SUM, "zz": LIST_SUM}),
 }
-FEATURE_TABLES = ("feature_profile", "feature_profile_stats", "category_profile")
+FEATURE_TABLES = ("feature_profile", "feature_profile_stats", "category_profile", "multivariate_profile")
 # The day tier keeps scores in 1,000 equal-width bins, each ten of profiles.SCORE_BINS' 10,000 (their ids
 # become the first of the ten; the log-spaced tails stay as they are): a day of low traffic filled tens
 # of thousands of fine bins, so a 30-day window read as many rows as the raw predictions. A window that
@@ -114,12 +117,12 @@ def source(
 
 def _roll_sql(table: str, below: str, suffix: str, unit: str) -> str:
     keys, merges = COLUMNS[table]
-    aggs = ", ".join(f"{how}({c}) AS {c}" for c, how in merges.items())
+    aggs = [f"{how.format(c=c) if '{c}' in how else f'{how}({c})'} AS {c}" for c, how in merges.items()]
     coarse = table == "score_profile" and suffix == COARSE_TIER
-    columns = ", ".join(_COARSE_BIN if coarse and k == "bin" else "s." + k for k in keys)
+    columns = [_COARSE_BIN if coarse and k == "bin" else "s." + k for k in keys]
     return (
         f"INSERT INTO {table}{suffix} BY NAME SELECT s.model, date_trunc('{unit}', s.ts) AS ts, "
-        f"{columns}, {aggs} FROM {table}{below} s "
+        f"{', '.join([*columns, *aggs])} FROM {table}{below} s "
         f"SEMI JOIN tier_dirty d ON d.model = s.model AND d.b = date_trunc('{unit}', s.ts) "
         f"WHERE s.ts >= ? AND s.ts < ? GROUP BY ALL"
     )

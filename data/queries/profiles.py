@@ -9,7 +9,8 @@ edges the reference CDF is flat and the largest CDF gap is at a bin's end: KS fr
 the exact two-sample statistic, and the PSI deciles are unions of bins. Scores are also counted in
 fine bins (below) by outcome and predicted label, with the sums for Brier score and calibration.
 Categorical features get bucket counts in category_profile, rebuilt with the same minutes
-(data/queries/category_profiles.py); numeric profiles are unchanged and count nulls in `nulls`.
+(data/queries/category_profiles.py); numeric profiles are unchanged and count nulls in `nulls`. The
+sums of multivariate drift (n, sum z, sum z z^T of complete rows) too (data/queries/multivariate.py).
 
 Freshness. Each evaluation pass first rebuilds the minutes that changed since the last pass: those
 holding a prediction, or the prediction of an outcome, received after the stored watermark (the
@@ -35,7 +36,7 @@ import duckdb
 import pyarrow as pa
 
 from data.profile_bins import bin_keyed, split_edges
-from data.queries import category_profiles, profile_tiers
+from data.queries import category_profiles, multivariate, profile_tiers
 from data.queries.drift import LABEL, PREDICTED, PSI_QUANTILES, SCORE
 from data.store import Store
 
@@ -47,7 +48,7 @@ SCORE_BINS, TAIL, TAIL_STEPS = 10_000, 1e-4, 100
 LOW_BIN, HIGH_BIN = -1 - 16 * TAIL_STEPS, SCORE_BINS + 16 * TAIL_STEPS
 SETTLE = timedelta(seconds=30)
 STATE = "profiles"
-PROFILE_TABLES = ("feature_profile", "feature_profile_stats", "score_profile", "category_profile")
+PROFILE_TABLES = ("feature_profile", "feature_profile_stats", "score_profile", "category_profile", "multivariate_profile")
 _MINUTE = "time_bucket(INTERVAL 1 MINUTE, {ts})"
 
 EDGES_SQL = f"""
@@ -140,6 +141,7 @@ def build_edges(store: Store, model: str) -> None:
     with store.transaction("reference") as cur:
         cur.execute("DELETE FROM model_reference_edges WHERE model = ?", [model])
         cur.execute(EDGES_SQL, [model, model])
+        multivariate.build_reference(cur, model)
 
 
 def _run(store: Store, cur: duckdb.DuckDBPyConnection, name: str, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -159,7 +161,7 @@ def _changed(store: Store, cur: duckdb.DuckDBPyConnection, rebuild_models: Seque
     else:
         rows = _run(store, cur, "profiles.changed", CHANGED_SQL, [mark - SETTLE] * 2)
         for model in rebuild_models:  # bins of other edges cannot be merged: drop those past raw retention too
-            for table in ("feature_profile", "feature_profile_stats", "category_profile"):
+            for table in profile_tiers.FEATURE_TABLES:
                 _run(store, cur, f"profiles.drop_{table}", f"DELETE FROM {table} WHERE model = ?", [model])
             rows += _run(store, cur, "profiles.all_minutes", ALL_SQL, [model, False])
     found: dict[tuple[str, datetime], bool] = {}
@@ -186,6 +188,9 @@ def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str]
         started = perf_counter()
         category_profiles.rebuild(cur, models, minutes, span)
         store.timings.record("profiles.categories", perf_counter() - started, 0)
+        started = perf_counter()
+        rows = multivariate.rebuild(cur, models, minutes, span)
+        store.timings.record("profiles.multivariate", perf_counter() - started, rows)
     _run(store, cur, "profiles.scores", SCORE_SQL, [models, minutes, *span])
 
 

@@ -142,3 +142,13 @@ def test_drift_page_heatmap_table_distribution_and_score(page, server):
     overlay = wait_typed(page, ids.DRIFT_DISTRIBUTION_GRAPH, "bar")
     assert overlay["xtitle"] == "income (value)"
     assert {t["name"] for t in overlay["traces"]} == {"reference", "current window"}
+
+
+def test_drift_page_paints_the_multivariate_error_inside_its_band(page, server):
+    page.goto(server.url + "/drift")
+    expect(page.locator("h2")).to_have_text("Drift")
+    page.locator(f"#{ids.DRIFT_WINDOW}").select_option("15m")
+    chart = wait_typed(page, ids.DRIFT_MULTIVARIATE_GRAPH, "scatter")
+    assert chart["title"] == "Multivariate drift (PCA reconstruction error)"
+    assert (chart["xtitle"], chart["ytitle"]) == ("time (UTC)", "mean squared error (standardised)")
+    assert {"reconstruction error", "reference band (mean +- 3 sd)"} <= {t["name"] for t in chart["traces"]}

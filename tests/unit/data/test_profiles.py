@@ -224,6 +224,9 @@ def assert_same_profiles(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame])
         for column in left.columns:
             if pd.api.types.is_float_dtype(left[column]):
                 np.testing.assert_allclose(left[column], right[column], rtol=1e-12, err_msg=f"{table}.{column}")
+            elif isinstance(left[column].iloc[0], np.ndarray):  # multivariate sums: lists of floats
+                flat = [np.concatenate(side[column].tolist()) for side in (left, right)]
+                np.testing.assert_allclose(*flat, rtol=1e-12, atol=1e-9, err_msg=f"{table}.{column}")
             else:
                 assert left[column].tolist() == right[column].tolist(), f"{table}.{column}"
 
