@@ -3,16 +3,22 @@ prediction logs and outcomes from external services."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections import Counter
 from datetime import datetime
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, g, jsonify, request
 
 from api import regression_rows
 from api.auth import token_required
 from api.body_gate import release_memory
 from api.errors import ApiError
+from api.ingest_stream import COUNTED, store_streamed
+from api.json_stream import PIECE, NotStreamable
 from api.schemas import INGESTED_TASKS, OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest
 from api.validation import parse_body
+from data.arrow_batches import Row
 from data.clock import to_utc_naive, utcnow
 from data.ingest import store_outcomes, store_predictions
 from data.prediction_log import ingest_tables
@@ -22,7 +28,6 @@ from predictor.service import PredictionError, PredictionService
 from telemetry.metrics import PredictionMetrics
 
 ERROR_STATUS = {"validation_error": 422, "model_error": 500, "timeout": 504}
-COUNTED = ("id", "model", "status", "error_kind", "latency_seconds")
 
 
 def blueprint(service: PredictionService, store: Store, metrics: PredictionMetrics, api_token: str | None) -> Blueprint:
@@ -87,22 +92,48 @@ def _reject_duplicates_and_rules(rows: list[dict], extra: list[dict]) -> None:
         )
 
 
-def _count(metrics: PredictionMetrics, rows: list[dict], new_ids: set[str]) -> None:
-    """Ingested predictions count like built-in ones; a retried one counts once."""
-    for row in rows:
-        if row["id"] not in new_ids:
+def _count(metrics: PredictionMetrics, rows: list[Row], new_ids: set[str]) -> None:
+    """Ingested predictions count like built-in ones; a retried one counts once. Rows are COUNTED's values;
+    the counters move once per model (and error kind), not once per row."""
+    ok: Counter[str] = Counter()
+    failed: Counter[tuple[str, str]] = Counter()
+    for pid, model, status, error_kind, latency in rows:
+        if pid not in new_ids:
             continue
-        bound = metrics.model(row["model"])
-        if (row.get("status") or "ok") == "ok":
-            bound.ok.inc()
+        if (status or "ok") == "ok":
+            ok[model] += 1
         else:
-            metrics.failed(row["model"], row["error_kind"])
-        if row.get("latency_seconds") is not None:
-            bound.duration.observe(row["latency_seconds"])
+            failed[model, error_kind] += 1
+        if latency is not None:
+            metrics.model(model).duration.observe(latency)
+    for model, n in ok.items():
+        metrics.model(model).ok.inc(n)
+    for (model, error_kind), n in failed.items():
+        metrics.failed(model, error_kind, n)
 
 
 def _ingest_predictions(store: Store, metrics: PredictionMetrics) -> Response:
-    body = parse_body(PREDICTION_BATCH)
+    if not (g.get("large_body") and request.is_json):
+        return _ingest_whole(store, metrics)
+    with tempfile.TemporaryFile() as spool:  # the body once more on disk: the whole-body path may need it
+        shutil.copyfileobj(request.stream, spool, PIECE)
+        spool.seek(0)
+        try:
+            streamed = store_streamed(store, spool, utcnow())
+        except NotStreamable:
+            spool.seek(0)
+            return _ingest_whole(store, metrics, spool.read())
+    _count(metrics, streamed.counted, streamed.new_ids)
+    return _stored(streamed.received, streamed.new_ids)
+
+
+def _stored(received: int, new_ids: set[str]) -> Response:
+    return jsonify({"received": received, "stored": len(new_ids), "duplicates": received - len(new_ids)})
+
+
+def _ingest_whole(store: Store, metrics: PredictionMetrics, raw: bytes | None = None) -> Response:
+    body = parse_body(PREDICTION_BATCH, raw)
+    del raw
     rows, task = body["predictions"], body.get("task")
     models = sorted({row["model"] for row in rows})
     _check_task(store, models, task)  # before the rows' rules: another task makes them all wrong
@@ -110,7 +141,7 @@ def _ingest_predictions(store: Store, metrics: PredictionMetrics) -> Response:
     _reject_duplicates_and_rules(rows, regression_rows.problems(rows, tasks))
     regression_rows.as_scored(rows, tasks)
     tables, received = ingest_tables(rows, utcnow()), len(rows)
-    counted = [{k: row.get(k) for k in COUNTED} for row in rows]
+    counted = [tuple(row.get(k) for k in COUNTED) for row in rows]
     del rows, body  # the feature dicts (most of a big body's memory) go before DuckDB takes its share
     release_memory()
     try:
@@ -118,7 +149,7 @@ def _ingest_predictions(store: Store, metrics: PredictionMetrics) -> Response:
     except model_tasks.TaskConflict as exc:  # declared by another batch between the check and this one
         raise _conflict(exc) from None
     _count(metrics, counted, new_ids)
-    return jsonify({"received": received, "stored": len(new_ids), "duplicates": received - len(new_ids)})
+    return _stored(received, new_ids)
 
 
 def _check_task(store: Store, models: list[str], task: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import datetime
 from typing import Annotated, Any, Literal, NotRequired
@@ -61,13 +62,17 @@ def _integral(value: Any) -> Any:
 Label = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_integral)]
 
 
+# The rows of a batch share few distinct times: each is parsed and checked once (a ValueError is not cached).
+_parsed, _checked = functools.lru_cache(maxsize=1024)(parse_time), functools.lru_cache(maxsize=1024)(utc_in_range)
+
+
 def _in_range(value: datetime) -> datetime:
-    utc_in_range(value)  # checked only: storage converts it to UTC itself
+    _checked(value)  # checked only: storage converts it to UTC itself
     return value
 
 
 def _form(value: Any) -> Any:
-    return parse_time(value) if isinstance(value, str) else value
+    return _parsed(value) if isinstance(value, str) else value
 
 
 # A time far enough out (0001-01-01T00:00:00+14:00) overflowed converting to UTC: a 500, now a 422 naming it.
@@ -188,6 +193,8 @@ class OutcomeBatch(TypedDict):
 
 
 PREDICTION_BATCH = TypeAdapter(PredictionBatch)
+# A large body's parts, validated a chunk of rows at a time (api/ingest_stream.py).
+PREDICTION_ROWS = TypeAdapter(list[PredictionLogIn])
 OUTCOME_BATCH = TypeAdapter(OutcomeBatch)
 
 

@@ -27,10 +27,11 @@ def _location(loc: tuple) -> dict[str, object]:
     return out
 
 
-def parse_body(model: type[M] | TypeAdapter) -> Any:
+def parse_body(model: type[M] | TypeAdapter, raw: bytes | None = None) -> Any:
+    """The request's body, or `raw` when the caller has read it already."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json")
-    raw = request.get_data(cache=False)
+    raw = request.get_data(cache=False) if raw is None else raw
     try:
         if isinstance(model, TypeAdapter):
             return model.validate_json(raw)

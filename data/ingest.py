@@ -3,7 +3,7 @@ is skipped, so a client that retries a batch never stores a row twice."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import duckdb
@@ -15,19 +15,42 @@ from data.prediction_log import outcome_table
 from data.queries import model_tasks
 from data.store import Store
 
+Chunk = tuple["dict[str, pa.Table]", "str | None"]  # one part of a batch's tables, and the batch's task
+CONFLICT_TRIES = 3  # concurrent first batches of one model both record its task: the later commit conflicts
+
 
 def store_predictions(store: Store, tables: dict[str, pa.Table], task: str | None = None) -> set[str]:
     """Store predictions with their features (from `prediction_log`); return the ids that were new. A model
     new to the store gets `task` (or the inferred one); a `task` other than a model's own raises TaskConflict
-    before anything is written."""
+    before anything is written. A commit that conflicts with a concurrent batch (the same new model, the same
+    id) is tried again: the retry sees what that batch committed."""
+    for attempt in range(CONFLICT_TRIES):
+        try:
+            return store_prediction_chunks(store, [(tables, task)])
+        except duckdb.TransactionException:
+            if attempt == CONFLICT_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def store_prediction_chunks(store: Store, chunks: Iterable[Chunk]) -> set[str]:
+    """The parts of one batch in one transaction: all stored, or none when `chunks` raises (or a commit
+    conflicts); the ids that were new."""
+    new: set[str] = set()
     with store.transaction("ingest") as cur:
-        model_tasks.claim(cur, tables["predictions"].column("model").unique().to_pylist(), task, utcnow())
-        cur.register("ingest_predictions", tables["predictions"])
-        new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
-        cur.unregister("ingest_predictions")
-        for table in ("prediction_features", "prediction_categories"):
-            _insert_long(cur, table, tables.get(table), new, tables["predictions"].num_rows)
-    return {row[0] for row in new}
+        for tables, task in chunks:
+            new.update(_insert(cur, tables, task))
+    return new
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], task: str | None) -> list[str]:
+    model_tasks.claim(cur, tables["predictions"].column("model").unique().to_pylist(), task, utcnow())
+    cur.register("ingest_predictions", tables["predictions"])
+    new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
+    cur.unregister("ingest_predictions")
+    for table in ("prediction_features", "prediction_categories"):
+        _insert_long(cur, table, tables.get(table), new, tables["predictions"].num_rows)
+    return [row[0] for row in new]
 
 
 def _insert_long(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | None, new: list[Row], total: int) -> None:
