@@ -85,6 +85,7 @@ def _dash_app(server: Flask, refresh_interval: float) -> PredwatchApp:
         use_pages=True,
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
+        assets_path_ignore=["lazy"],  # served, not listed in the page: loaded when needed (assets/plotly-bundle.js)
         title="Predwatch",
         update_title=None,  # type: ignore[arg-type]  # dash types it str; its docs say None keeps the tab title still
         suppress_callback_exceptions=True,

@@ -22,13 +22,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, *args: str) -> None:
+    def __init__(self, db: Path, *args: str, root: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(db.parent / f"server-{self.port}.log", "wb")
         cmd = [
             sys.executable,
-            str(ROOT / "app.py"),
+            str(root / "app.py"),  # root: another checkout, for a benchmark comparing two
             "--db",
             str(db),
             "--port",
@@ -38,7 +38,7 @@ class Server:
             "warning",
             *args,
         ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, cwd=root, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 60.0) -> Server:
         deadline = time.monotonic() + timeout
