@@ -21,14 +21,15 @@ from analytics import binned_quality as bq
 from analytics import drift as da
 from analytics import quality as qa
 from analytics.thresholds import DRIFT_BANDS, DriftBands
+from answers import multiclass as am
 from answers.categorical import CategoricalDrift, read_parts
 from answers.multivariate import MultivariateDrift
 from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
 from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
-from answers.results import BinaryQuality, CurvePoint, curve_rows, evaluation_row
+from answers.results import BinaryQuality, CurvePoint, MulticlassQuality, curve_rows, evaluation_row
 from data.queries import drift as dq
+from data.queries import model_tasks, profile_tiers, profiles
 from data.queries import profile_reads as pr
-from data.queries import profile_tiers, profiles
 from data.queries import quality as q
 from data.store import Store
 
@@ -75,6 +76,7 @@ class ModelAnswers:
         self._references: dict[str, dict[str, bd.ReferenceBins]] = {}  # model -> feature -> its reference bins
         self._categories: dict[str, CategoricalDrift] = {}  # model -> its categorical references
         self._accuracy: dict[str, float | None] = {}  # model -> its reference accuracy
+        self._multiclass: set[str] = set()  # models recorded as multiclass
         self.multivariate = MultivariateDrift(store)
 
     def forget(self, model: str) -> None:
@@ -107,6 +109,15 @@ class ModelAnswers:
             out["model_curves"] += curve_rows(result)
         self.drift(model, now, windows, recent_seconds, has_reference, out)
         return out
+
+    def multiclass(self, model: str, now: datetime, windows: Sequence[int]) -> list[MulticlassQuality] | None:
+        """A multiclass model's quality over each window (shortest first); None for a model of another task."""
+        if model not in self._multiclass:
+            task = model_tasks.task_of(model_tasks.tasks_of(self.store, [model]), model)
+            if task != "multiclass":
+                return None
+            self._multiclass.add(model)  # a task never changes once recorded
+        return [am.window_quality(self.store, model, now, s, self.min_samples) for s in sorted(windows)]
 
     def quality(self, model: str, now: datetime, windows: Sequence[int]) -> list[BinaryQuality]:
         """The model's quality over each window (shortest first), from one read of each window's score bins."""

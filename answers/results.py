@@ -128,7 +128,101 @@ class BinaryQuality:
     curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
 
 
-QUALITY_TYPES: dict[Task, type[BinaryQuality]] = {"binary": BinaryQuality}
+@dataclass(frozen=True)
+class ClassFigures:
+    """One class of a multiclass window (scikit-learn's per-class figures: 0 where a denominator is 0);
+    auc is its one-vs-rest ROC AUC (None without probabilities, or without both outcomes), within its bound."""
+
+    name: str
+    support: int  # labelled rows whose true class this is
+    predicted: int  # labelled rows predicted as this class
+    precision: float
+    recall: float
+    f1: float
+    auc: float | None = None
+    auc_error_bound: float | None = None
+
+
+@dataclass(frozen=True)
+class MulticlassQuality:
+    """A multiclass model's quality over one window, from its merged profiles (answers/multiclass.py).
+    precision, recall and f1 are macro averages and auc the macro one-vs-rest AUC (these sit in
+    model_evaluations by name); the rest goes to the MULTICLASS_COLUMNS tables."""
+
+    task: ClassVar[Task] = "multiclass"
+    ts: datetime
+    model: str
+    model_version: str | None
+    window_seconds: int
+    predictions: int
+    labelled: int
+    unlabelled: int
+    status: str
+    labelled_share: float | None = None
+    accuracy: float | None = None
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    micro_precision: float | None = None
+    micro_recall: float | None = None
+    micro_f1: float | None = None
+    weighted_precision: float | None = None
+    weighted_recall: float | None = None
+    weighted_f1: float | None = None
+    auc: float | None = None
+    auc_error_bound: float | None = None
+    log_loss: float | None = None
+    scored: int = 0  # labelled rows that sent probabilities (log loss and AUC are over these)
+    other: int = 0  # labelled rows whose true class was folded into __other__ (the model's class set was full)
+    classes: tuple[ClassFigures, ...] = ()
+    confusion: tuple[tuple[str, str, int], ...] = ()  # (true class, predicted class, rows), non-zero cells
+    curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
+
+
+# What model_evaluations cannot hold, by table and column (migration 0017); columns are fields by name.
+MULTICLASS_COLUMNS = {
+    "multiclass_evaluations": (
+        "ts", "model", "window_seconds", "scored", "other", "micro_precision", "micro_recall", "micro_f1",
+        "weighted_precision", "weighted_recall", "weighted_f1", "log_loss",
+    ),
+    "multiclass_class_evaluations": (
+        "ts", "model", "window_seconds", "class", "support", "predicted", "precision", "recall", "f1", "auc", "auc_error_bound",
+    ),
+    "multiclass_confusion": ("ts", "model", "window_seconds", "true_class", "predicted", "n"),
+}  # fmt: skip
+
+
+def multiclass_rows(result: MulticlassQuality) -> dict[str, list[Row]]:
+    """The result's MULTICLASS_COLUMNS rows (its model_evaluations row is `evaluation_row`)."""
+    key = {"ts": result.ts, "model": result.model, "window_seconds": result.window_seconds}
+    classes = [{**key, **vars(c), "class": c.name} for c in result.classes]
+    cells = [{**key, "true_class": t, "predicted": p, "n": n} for t, p, n in result.confusion]
+    named_rows = {
+        "multiclass_evaluations": [{**key, **vars(result)}],
+        "multiclass_class_evaluations": classes,
+        "multiclass_confusion": cells,
+    }
+    return {table: [tuple(r[c] for c in MULTICLASS_COLUMNS[table]) for r in rows] for table, rows in named_rows.items()}
+
+
+def multiclass_from_rows(
+    evaluation: Mapping[str, Any], extra: Mapping[str, Any], classes: Sequence[Mapping[str, Any]], cells: Sequence[Row]
+) -> MulticlassQuality:
+    """Stored rows (by column name) back as the result: its model_evaluations row, its multiclass_evaluations
+    row, its class rows and its (true class, predicted, n) cells."""
+    stored = {name: _value(evaluation.get(name)) for name in _STORED["multiclass"]}
+    more = {c: _value(extra.get(c)) for c in MULTICLASS_COLUMNS["multiclass_evaluations"][3:]}
+    figures = tuple(
+        ClassFigures(**{f.name: _value(c.get("class" if f.name == "name" else f.name)) for f in fields(ClassFigures)})
+        for c in classes
+    )
+    return MulticlassQuality(**stored, **more, classes=figures, confusion=tuple((t, p, int(n)) for t, p, n in cells))
+
+
+QUALITY_TYPES: dict[Task, type[BinaryQuality] | type[MulticlassQuality]] = {
+    "binary": BinaryQuality,
+    "multiclass": MulticlassQuality,
+}
 _STORED = {task: [f.name for f in fields(kind) if f.name in EVALUATION_COLUMNS] for task, kind in QUALITY_TYPES.items()}
 
 
@@ -150,9 +244,9 @@ def curve_rows(result: QualityResult) -> list[Row]:
 
 
 def quality_from_row(row: Mapping[str, Any], task: Task = "binary") -> BinaryQuality:
-    """A stored model_evaluations row (by column name) back as its task's result."""
-    kind = QUALITY_TYPES[task]
-    return kind(**{name: _value(row.get(name)) for name in _STORED[task]})
+    """A stored model_evaluations row (by column name) back as its task's result (multiclass results need
+    their own tables too: `multiclass_from_rows`)."""
+    return BinaryQuality(**{name: _value(row.get(name)) for name in _STORED[task]})
 
 
 def _value(value: Any) -> Any:

@@ -16,6 +16,7 @@ from api.body_gate import release_memory
 from api.errors import ApiError
 from api.ingest_stream import COUNTED, store_streamed
 from api.json_stream import PIECE, NotStreamable
+from api.multiclass_rules import MULTICLASS, class_name_problems, multiclass_problems, outcome_class_table, split_class_names
 from api.schemas import INGESTED_TASKS, OUTCOME_BATCH, PREDICTION_BATCH, PredictRequest
 from api.validation import parse_body
 from data.arrow_batches import Row
@@ -23,6 +24,7 @@ from data.clock import to_utc_naive, utcnow
 from data.ingest import store_outcomes, store_predictions
 from data.prediction_log import ingest_tables
 from data.queries import model_tasks
+from data.queries import multiclass as mq
 from data.store import Store
 from predictor.service import PredictionError, PredictionService
 from telemetry.metrics import PredictionMetrics
@@ -132,15 +134,18 @@ def _stored(received: int, new_ids: set[str]) -> Response:
 
 
 def _ingest_whole(store: Store, metrics: PredictionMetrics, raw: bytes | None = None) -> Response:
+    from data.multiclass_log import multiclass_tables
+
     body = parse_body(PREDICTION_BATCH, raw)
     del raw
     rows, task = body["predictions"], body.get("task")
     models = sorted({row["model"] for row in rows})
     _check_task(store, models, task)  # before the rows' rules: another task makes them all wrong
     tasks = regression_rows.row_tasks(store, rows, task)
-    _reject_duplicates_and_rules(rows, regression_rows.problems(rows, tasks))
+    multiclass = task == MULTICLASS  # declared: a multiclass batch is read whole, never streamed
+    _reject_duplicates_and_rules(rows, multiclass_problems(rows) if multiclass else regression_rows.problems(rows, tasks))
     regression_rows.as_scored(rows, tasks)
-    tables, received = ingest_tables(rows, utcnow()), len(rows)
+    tables, received = (multiclass_tables if multiclass else ingest_tables)(rows, utcnow()), len(rows)
     counted = [tuple(row.get(k) for k in COUNTED) for row in rows]
     del rows, body  # the feature dicts (most of a big body's memory) go before DuckDB takes its share
     release_memory()
@@ -148,6 +153,8 @@ def _ingest_whole(store: Store, metrics: PredictionMetrics, raw: bytes | None = 
         new_ids = store_predictions(store, tables, task)
     except model_tasks.TaskConflict as exc:  # declared by another batch between the check and this one
         raise _conflict(exc) from None
+    except mq.ClassLimit as exc:
+        raise ApiError(422, "validation_error", str(exc), [{"row": exc.row, "field": exc.field, "error": str(exc)}]) from None
     _count(metrics, counted, new_ids)
     return _stored(received, new_ids)
 
@@ -158,7 +165,7 @@ def _check_task(store: Store, models: list[str], task: str | None) -> None:
         model_tasks.check(store, models, task)
     except model_tasks.TaskConflict as exc:
         raise _conflict(exc) from None
-    if task is not None and task not in INGESTED_TASKS:
+    if task is not None and task not in (*INGESTED_TASKS, MULTICLASS):
         raise ApiError(
             422,
             "validation_error",
@@ -174,10 +181,13 @@ def _conflict(exc: model_tasks.TaskConflict) -> ApiError:
 def _ingest_outcomes(store: Store, metrics: PredictionMetrics) -> Response:
     batch = parse_body(OUTCOME_BATCH)["outcomes"]
     labels, values = regression_rows.split_labels(batch)
-    _reject_duplicates_and_rules(batch, regression_rows.value_problems(store, batch, values))
+    labels, named = split_class_names(labels)
+    problems = regression_rows.value_problems(store, batch, values) + class_name_problems(store, batch, named)
+    _reject_duplicates_and_rules(batch, problems)
     now = utcnow()
     rows = [(o["id"], label, _when(o.get("timestamp"), now), now) for o, label in zip(batch, labels, strict=True)]
-    counts = store_outcomes(store, rows, [(batch[i]["id"], value) for i, value in values])
+    classes = outcome_class_table(batch, named, now)
+    counts = store_outcomes(store, rows, [(batch[i]["id"], value) for i, value in values], classes)
     metrics.outcomes.labels("matched").inc(counts.stored - counts.orphans)
     metrics.outcomes.labels("orphan").inc(counts.orphans)
     return jsonify(

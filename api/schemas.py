@@ -24,6 +24,7 @@ from pydantic.config import JsonDict
 from pydantic_core import core_schema
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
+from api.multiclass_rules import MAX_CLASSES, foreign_class_problem
 from api.params import TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, parse_time, utc_in_range
 
 MAX_BATCH = 10_000
@@ -60,6 +61,24 @@ def _integral(value: Any) -> Any:
 
 
 Label = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_integral)]
+# A multiclass model's class: a name, or an integer (a Label; 3 and "3" are one class: api/multiclass_rules.py);
+# one union with one error naming the field, as for feature values.
+ClassName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CATEGORY)]
+CLASS_TEXT = f"a class: a name of 1 to {MAX_CATEGORY} characters, or an integer in [0, 1000000]"
+_CLASS_VALUE = core_schema.union_schema(
+    [
+        core_schema.no_info_before_validator_function(_integral, core_schema.int_schema(strict=True, ge=0, le=1_000_000)),
+        core_schema.str_schema(strict=True, min_length=1, max_length=MAX_CATEGORY),
+    ],
+    mode="left_to_right",
+    custom_error_type="class_value",
+    custom_error_message=f"a predicted label must be {CLASS_TEXT}",
+    metadata={
+        "pydantic_js_updates": {"description": f"The predicted label: 0/1 for a binary model, {CLASS_TEXT} for a multiclass one."}
+    },
+)
+ClassValue = Annotated[Any, GetPydanticSchema(lambda _type, _handler: _CLASS_VALUE)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 # The rows of a batch share few distinct times: each is parsed and checked once (a ValueError is not cached).
@@ -123,8 +142,11 @@ PREDICTION_TEXT = "a regression model's predicted value (any finite number; bina
 # classifiers stay integers; other numbers are kept exactly as doubles (data/ingest.py, outcome_values).
 RegressionLabel = Annotated[float, Field(ge=-FLOAT_MAX, le=FLOAT_MAX)]
 OutcomeLabel = Annotated[
-    Label | RegressionLabel,
-    Field(union_mode="left_to_right", description="0/1 for a binary model; any finite number for a regression model"),
+    Label | RegressionLabel | ClassName,
+    Field(
+        union_mode="left_to_right",
+        description="0/1 for a binary model; any finite number for a regression model; a class for a multiclass model",
+    ),
 ]
 
 
@@ -146,7 +168,8 @@ class PredictionLogIn(TypedDict):
     features: NotRequired[Annotated[dict[FeatureName, FeatureValue], Field(max_length=500)] | None]
     score: NotRequired[Annotated[float, Field(ge=0.0, le=1.0)] | None]
     prediction: NotRequired[Annotated[float, Field(ge=-FLOAT_MAX, le=FLOAT_MAX, description=PREDICTION_TEXT)] | None]
-    predicted_label: NotRequired[Label | None]
+    predicted_label: NotRequired[ClassValue | None]
+    probabilities: NotRequired[Annotated[dict[ClassName, Probability], Field(min_length=1, max_length=MAX_CLASSES)] | None]
     latency_seconds: NotRequired[Annotated[float, Field(ge=0.0, le=86_400.0)] | None]
     status: NotRequired[Literal["ok", "error"]]
     error_kind: NotRequired[Annotated[str, StringConstraints(min_length=1, max_length=64)] | None]
@@ -165,7 +188,8 @@ TASK_TEXT = (
     "the task of every model in the batch, recorded with a model's first batch and fixed from then on (a "
     "different task for a model that has data is a 409: log it under a new model name); without it a new "
     "model is binary (a score in [0, 1], integer 0/1 labels). A regression model logs its predicted value as "
-    "`prediction` (any finite number, no score) and its outcomes' labels as numbers. Multiclass is not accepted yet"
+    "`prediction` (any finite number, no score) and its outcomes' labels as numbers. A multiclass model logs "
+    "predicted_label (a class) and optional probabilities, and its outcomes' labels as classes"
 )
 INGESTED_TASKS = ("binary", "regression")
 
@@ -215,6 +239,8 @@ def log_problems(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "error": "a prediction with status 'error' needs an error_kind",
                 }
             )
+        if isinstance(row.get("predicted_label"), str) or row.get("probabilities") is not None:
+            problems.append(foreign_class_problem(i, row))
     return problems
 
 

@@ -31,7 +31,7 @@ import numpy as np
 from analytics.importance import model_importance, permutation_importance
 from answers.model_window import DRIFT_COLUMNS, ModelAnswers
 from answers.model_window import TABLES as ANSWER_TABLES
-from answers.results import curve_rows, evaluation_row
+from answers.results import MulticlassQuality, curve_rows, evaluation_row, multiclass_rows
 from data.queries import category_profiles, fleet_counts, profiles
 from data.queries import drift as dq
 from data.queries import quality as q
@@ -108,9 +108,13 @@ class EvaluationCollector:
 
     def answer(self, model: str, now: datetime, has_reference: bool, out: dict[str, list[tuple]]) -> None:
         """Quality and drift of every window from the profiles as they stand (refreshed by `collect`)."""
-        for result in self.answers.quality(model, now, self.windows):
+        results = self.answers.multiclass(model, now, self.windows) or self.answers.quality(model, now, self.windows)
+        for result in results:
             out["model_evaluations"].append(evaluation_row(result))
             out["model_curves"] += curve_rows(result)
+            if isinstance(result, MulticlassQuality):  # what model_evaluations cannot hold goes to its own tables
+                for table, rows in multiclass_rows(result).items():
+                    out.setdefault(table, []).extend(rows)
             label = str(result.window_seconds)
             self.metrics.put(self.metrics.auc, result.auc, model, label)
             self.metrics.put(self.metrics.accuracy, result.accuracy, model, label)

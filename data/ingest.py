@@ -12,7 +12,7 @@ import pyarrow as pa
 from data.arrow_batches import Row
 from data.clock import utcnow
 from data.prediction_log import outcome_table
-from data.queries import model_tasks
+from data.queries import model_tasks, multiclass
 from data.store import Store
 
 Chunk = tuple["dict[str, pa.Table]", "str | None"]  # one part of a batch's tables, and the batch's task
@@ -45,10 +45,11 @@ def store_prediction_chunks(store: Store, chunks: Iterable[Chunk]) -> set[str]:
 
 def _insert(cur: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], task: str | None) -> list[str]:
     model_tasks.claim(cur, tables["predictions"].column("model").unique().to_pylist(), task, utcnow())
+    multiclass.claim_classes(cur, tables.get("class_appearances"))
     cur.register("ingest_predictions", tables["predictions"])
     new = cur.execute("INSERT OR IGNORE INTO predictions SELECT * FROM ingest_predictions RETURNING id").fetchall()
     cur.unregister("ingest_predictions")
-    for table in ("prediction_features", "prediction_categories"):
+    for table in ("prediction_features", "prediction_categories", "prediction_classes", "prediction_probabilities"):
         _insert_long(cur, table, tables.get(table), new, tables["predictions"].num_rows)
     return [row[0] for row in new]
 
@@ -72,15 +73,19 @@ class OutcomeCounts(NamedTuple):
     orphans: int  # of those, the ones with no prediction (yet)
 
 
-def store_outcomes(store: Store, rows: Sequence[Row], values: Sequence[tuple[str, float]] = ()) -> OutcomeCounts:
+def store_outcomes(
+    store: Store, rows: Sequence[Row], values: Sequence[tuple[str, float]] = (), classes: pa.Table | None = None
+) -> OutcomeCounts:
     """Store outcome rows (id, label, ts, received_at) and the numeric labels of regression ones (id, value; their
-    row's label is None), in one transaction; count the new ones and their orphans."""
+    row's label is None) and the class names of multiclass ones (`classes`: id, label, ts; their row's label is
+    None too), in one transaction; count the new ones and their orphans."""
     with store.transaction("ingest") as cur:
         cur.register("ingest_outcomes", outcome_table(rows))
         new = cur.execute("INSERT OR IGNORE INTO outcomes SELECT * FROM ingest_outcomes RETURNING id").fetchall()
         cur.unregister("ingest_outcomes")
         if not new:
             return OutcomeCounts(0, 0)
+        multiclass.store_outcome_classes(cur, classes, new)
         _insert_values(cur, {row[0] for row in new}, values)
         cur.register("ingest_new_ids", pa.table({"id": [row[0] for row in new]}))
         orphans = cur.execute("SELECT count(*) FROM ingest_new_ids n ANTI JOIN predictions p ON p.id = n.id").fetchall()[0][0]

@@ -70,5 +70,11 @@ def tasks(store: Store) -> dict[str, str]:
     return dict(store.fetch_all("model_tasks.all", "SELECT model, task FROM model_tasks"))
 
 
+def tasks_of(store: Store, models: Sequence[str]) -> dict[str, str]:
+    """model -> task of those of `models` with a recorded task."""
+    sql = "SELECT model, task FROM model_tasks WHERE list_contains(?, model)"
+    return dict(store.fetch_all("model_tasks.of", sql, [list(models)]))
+
+
 def task_of(recorded: dict[str, str], model: str) -> str:
     return recorded.get(model, DEFAULT_TASK)

@@ -42,7 +42,11 @@ COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     ),
     "category_profile": (("feature", "bucket"), {"n": "sum", "unseen": "sum"}),
     "multivariate_profile": ((), {"n": "sum", "skipped": "sum", "z": LIST_SUM, "zz": LIST_SUM}),
+    "multiclass_profile": (("true_class", "predicted"), {"n": "sum", "scored": "sum", "log_loss_sum": "sum"}),
+    "class_score_profile": (("class", "bin", "positive"), {"n": "sum", "p_min": "min", "p_max": "max"}),
 }
+# The tables a late label changes (re-rolled for a bucket whose minutes changed their outcomes only).
+SCORE_TABLES = ("score_profile", "multiclass_profile", "class_score_profile")
 FEATURE_TABLES = ("feature_profile", "feature_profile_stats", "category_profile", "multivariate_profile")
 # The day tier keeps scores in 1,000 equal-width bins, each ten of profiles.SCORE_BINS' 10,000 (their ids
 # become the first of the ten; the log-spaced tails stay as they are): a day of low traffic filled tens
@@ -182,8 +186,10 @@ def _dirty(
         for model, bucket in cur.execute(
             f"SELECT DISTINCT model, date_trunc('{unit}', ts) FROM score_profile{below} WHERE ts >= ? AND ts < ? "
             f"UNION SELECT DISTINCT model, date_trunc('{unit}', ts) FROM feature_profile_stats{below} "
+            "WHERE ts >= ? AND ts < ? "
+            f"UNION SELECT DISTINCT model, date_trunc('{unit}', ts) FROM multiclass_profile{below} "
             "WHERE ts >= ? AND ts < ?",
-            [since, mark] * 2,
+            [since, mark] * 3,
         ).fetchall():
             dirty[(model, bucket)] = True
     return dirty
@@ -194,7 +200,7 @@ def _roll(
 ) -> None:
     for tables, pairs in (
         (tuple(COLUMNS), [p for p, f in dirty.items() if f]),
-        (("score_profile",), [p for p, f in dirty.items() if not f]),
+        (SCORE_TABLES, [p for p, f in dirty.items() if not f]),
     ):
         if not pairs:
             continue

@@ -36,7 +36,7 @@ import duckdb
 import pyarrow as pa
 
 from data.profile_bins import bin_keyed, split_edges
-from data.queries import category_profiles, multivariate, profile_tiers
+from data.queries import category_profiles, multiclass, multivariate, profile_tiers
 from data.queries.drift import LABEL, PREDICTED, PSI_QUANTILES, SCORE
 from data.store import Store
 
@@ -192,6 +192,9 @@ def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str]
         rows = multivariate.rebuild(cur, models, minutes, span)
         store.timings.record("profiles.multivariate", perf_counter() - started, rows)
     _run(store, cur, "profiles.scores", SCORE_SQL, [models, minutes, *span])
+    started = perf_counter()
+    multiclass.rebuild(cur, models, minutes, span)
+    store.timings.record("profiles.multiclass", perf_counter() - started, 0)
 
 
 def _bin_features(store: Store, cur: duckdb.DuckDBPyConnection, params: list[Any]) -> None:
