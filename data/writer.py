@@ -1,5 +1,6 @@
 """The single writer: hot paths append rows to bounded in-memory queues; one thread drains
-them every `flush_interval` seconds into one Arrow insert per table, in one transaction.
+them every `flush_interval` seconds into one insert per table (Arrow for a large batch, a VALUES
+list for a small one: data/arrow_batches.py), in one transaction.
 
 `enqueue` is the hot path (a prediction being logged): one dict lookup, one length check and
 one `deque.append`, all safe across threads without a lock.
@@ -14,20 +15,32 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import duckdb
-import pyarrow as pa
 
-from data.arrow_batches import Row, columns_to_arrow, insert_arrow, rows_to_arrow, table_schema
+from data.arrow_batches import (
+    SMALL_BATCH,
+    Columns,
+    Row,
+    arrow_schema,
+    columns_to_arrow,
+    insert_arrow,
+    insert_rows,
+    rows_to_arrow,
+    table_columns,
+)
 from data.clock import utcnow
 from data.store import Store, StoreClosedError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 # The store itself failing (disk full, I/O error, closed): worth retrying the same rows later. A checkpoint that
 # fails on a full disk invalidates the database (FatalException) until the store reopens it: also transient.
 _TRANSIENT = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException, StoreClosedError, OSError, MemoryError)
-Converter = Callable[[Sequence[Row]], dict[str, pa.Table]]
+Converter: TypeAlias = "Callable[[Sequence[Row]], dict[str, pa.Table]]"
 
 
 @dataclass
@@ -58,6 +71,7 @@ class Writer:
         self.flush_interval = flush_interval
         self.stats = WriterStats()
         self._queues: dict[str, deque[Row]] = {}
+        self._columns: dict[str, Columns] = {}
         self._schemas: dict[str, pa.Schema] = {}
         self._flush_lock = threading.Lock()
         self._failed_this_flush = False
@@ -85,22 +99,36 @@ class Writer:
         return sum(len(q) for q in list(self._queues.values()))
 
     # -- synchronous writes (ingest: answer only after commit) ------------------------
+    def columns(self, table: str) -> Columns:
+        found = self._columns.get(table)
+        if found is None:
+            with self.store.cursor() as cur:
+                found = self._columns[table] = table_columns(cur, table)
+        return found
+
     def schema(self, table: str) -> pa.Schema:
         schema = self._schemas.get(table)
         if schema is None:
-            with self.store.cursor() as cur:
-                schema = self._schemas[table] = table_schema(cur, table)
+            schema = self._schemas[table] = arrow_schema(self.columns(table))
         return schema
 
     def write_now(self, batches: Mapping[str, Sequence[Row]]) -> int:
         """Insert rows for several tables in one transaction; all are stored or none."""
+        small = {n: rows for n, rows in batches.items() if 0 < len(rows) < SMALL_BATCH and n not in self.converters}
         tables: dict[str, pa.Table] = {}
         for name, rows in batches.items():
-            if not rows:
+            if not rows or name in small:
                 continue
             converter = self.converters.get(name)
             tables.update(converter(rows) if converter else {name: rows_to_arrow(self.schema(name), rows)})
-        return self.write_arrow(tables)
+        columns = {name: self.columns(name) for name in small}
+        with self.store.transaction("writer") as cur:
+            for name, rows in small.items():
+                insert_rows(cur, name, columns[name], rows)
+            for name, batch in tables.items():
+                insert_arrow(cur, name, batch)
+        stored: int = sum(map(len, small.values())) + sum(t.num_rows for t in tables.values())
+        return stored
 
     def write_columns(self, table: str, columns: Mapping[str, Sequence[Any]]) -> int:
         return self.write_arrow({table: columns_to_arrow(self.schema(table), columns)})

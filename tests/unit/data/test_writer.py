@@ -6,8 +6,10 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from data.arrow_batches import SMALL_BATCH
 from data.store import Store
 from data.writer import Writer
 from tests.waiting import eventually
@@ -129,3 +131,31 @@ def test_write_columns_fills_missing_columns_with_null(store: Store) -> None:
     writer.write_columns("process_samples", {"ts": [T0, T0], "name": ["a", "b"], "up": [True, False]})
     rows = store.fetch_all("r", "SELECT name, up, pid FROM process_samples ORDER BY name")
     assert rows == [("a", True, None), ("b", False, None)]
+
+
+def test_a_small_batch_stores_what_the_arrow_path_stores(store: Store) -> None:
+    """Below SMALL_BATCH rows go as column lists (no pyarrow), above as one Arrow table: the same values
+    either way, NumPy scalars and arrays, NULLs and lists included."""
+    writer = Writer(store)
+    sample = [
+        (T0, np.float64(2.5), np.array([1.0, 2.0]), None, np.int64(7)) + (None,) * 12,
+        (T0, 1, [], 3.0, None) + (None,) * 12,
+        (T0, None, None, None, 2**40) + (None,) * 12,
+    ]
+    small = [(T0 + timedelta(seconds=i), *row[1:]) for i, row in enumerate(sample)]
+    large = [(T0 + timedelta(days=1, seconds=i), *sample[i % 3][1:]) for i in range(SMALL_BATCH)]
+    assert writer.write_now({"system_samples": small}) == 3
+    assert writer.write_now({"system_samples": large}) == SMALL_BATCH
+    read = "SELECT * EXCLUDE (ts) FROM system_samples WHERE ts {} ORDER BY ts LIMIT 3"
+    assert store.fetch_all("s", read.format(f"< '{T0 + timedelta(days=1)}'")) == store.fetch_all(
+        "l", read.format(f">= '{T0 + timedelta(days=1)}'")
+    )
+    assert store.fetch_all("s", read.format(f"< '{T0 + timedelta(days=1)}'"))[0][:4] == (2.5, [1.0, 2.0], None, 7)
+
+
+def test_a_small_batch_keeps_keyed_inserts_idempotent(store: Store) -> None:
+    writer = Writer(store)
+    outcome = [("p-1", 1, T0, T0)]
+    assert writer.write_now({"outcomes": outcome}) == 1
+    writer.write_now({"outcomes": outcome})
+    assert count(store, "outcomes") == 1
