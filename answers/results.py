@@ -12,9 +12,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, get_args
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 Task = Literal["binary", "multiclass", "regression"]
 TASKS: tuple[Task, ...] = get_args(Task)
@@ -48,6 +50,20 @@ EVALUATION_COLUMNS = (
     "status",
     "auc_error_bound",
     "ap_error_bound",
+    # regression (migration 0018)
+    "mae",
+    "rmse",
+    "mape",
+    "mape_count",
+    "smape",
+    "r2",
+    "mean_error",
+    "abs_error_p50",
+    "abs_error_p90",
+    "abs_error_p99",
+    "abs_error_p50_bound",
+    "abs_error_p90_bound",
+    "abs_error_p99_bound",
 )
 CURVE_COLUMNS = ("ts", "model", "window_seconds", "curve", "point", "x", "y", "threshold", "n")
 
@@ -219,9 +235,42 @@ def multiclass_from_rows(
     return MulticlassQuality(**stored, **more, classes=figures, confusion=tuple((t, p, int(n)) for t, p, n in cells))
 
 
-QUALITY_TYPES: dict[Task, type[BinaryQuality] | type[MulticlassQuality]] = {
+@dataclass(frozen=True)
+class RegressionQuality:
+    """A regression model's quality over one window, from its merged profiles (analytics/regression.py says
+    how): sums-based figures exact, |error| quantiles within their bound; None below the sample-size gate
+    (status "insufficient_data") or where undefined (MAPE without a label != 0)."""
+
+    task: ClassVar[Task] = "regression"
+    ts: datetime
+    model: str
+    model_version: str | None
+    window_seconds: int
+    predictions: int
+    labelled: int
+    unlabelled: int
+    status: str
+    labelled_share: float | None = None
+    mae: float | None = None
+    rmse: float | None = None
+    mape: float | None = None
+    mape_count: int | None = None  # labelled rows with a label != 0 (MAPE's denominator)
+    smape: float | None = None
+    r2: float | None = None
+    mean_error: float | None = None  # bias: mean of prediction - label
+    abs_error_p50: float | None = None
+    abs_error_p90: float | None = None
+    abs_error_p99: float | None = None
+    abs_error_p50_bound: float | None = None
+    abs_error_p90_bound: float | None = None
+    abs_error_p99_bound: float | None = None
+    curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
+
+
+QUALITY_TYPES: dict[Task, type[BinaryQuality] | type[MulticlassQuality] | type[RegressionQuality]] = {
     "binary": BinaryQuality,
     "multiclass": MulticlassQuality,
+    "regression": RegressionQuality,
 }
 _STORED = {task: [f.name for f in fields(kind) if f.name in EVALUATION_COLUMNS] for task, kind in QUALITY_TYPES.items()}
 
@@ -249,6 +298,11 @@ def quality_from_row(row: Mapping[str, Any], task: Task = "binary") -> BinaryQua
     return BinaryQuality(**{name: _value(row.get(name)) for name in _STORED[task]})
 
 
+def regression_from_row(row: Mapping[str, Any]) -> RegressionQuality:
+    """A stored model_evaluations row (by column name) back as a regression result."""
+    return RegressionQuality(**{name: _value(row.get(name)) for name in _STORED["regression"]})
+
+
 def _value(value: Any) -> Any:
     """A stored NaN is an undefined figure: None, as the answer that was stored had it."""
     return None if isinstance(value, float) and math.isnan(value) else value
@@ -256,5 +310,7 @@ def _value(value: Any) -> Any:
 
 def curve_frame(results: Sequence[QualityResult]) -> pd.DataFrame:
     """The results' curve points as the stored ones are read (data/queries/model_views.py latest_curves)."""
+    import pandas as pd
+
     rows = [(r.model, p.curve, p.point, p.x, p.y, p.threshold, p.n) for r in results for p in r.curves]
     return pd.DataFrame(rows, columns=["model", "curve", "point", "x", "y", "threshold", "n"])

@@ -12,7 +12,6 @@ import ctypes.util
 import gc
 import threading
 
-import pyarrow as pa
 from flask import Flask, Response, g, request
 
 from api.errors import error_response
@@ -29,6 +28,8 @@ def release_memory() -> None:
     back to the OS (a no-op without glibc, and for a small body, where it would only cost time)."""
     if not g.get("large_body"):
         return
+    import pyarrow as pa  # here: a process that never took a large body never loads pyarrow
+
     gc.collect()
     pa.default_memory_pool().release_unused()  # Arrow's mimalloc/jemalloc keeps freed columns otherwise
     try:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import chain
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 from flask import Blueprint, Response
 
 from api import params
@@ -16,6 +14,9 @@ from api.errors import ApiError
 from data.clock import utcnow
 from data.queries import export as q
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMATS = ("csv", "parquet")
 DEFAULT_ROWS, MAX_ROWS = 1_000_000, 5_000_000
@@ -50,6 +51,9 @@ class _Chunks:
 
 
 def _csv(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     for i, batch in enumerate(batches):
         sink = pa.BufferOutputStream()
         pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=i == 0))
@@ -57,6 +61,8 @@ def _csv(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
 
 
 def _parquet(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
+    import pyarrow.parquet as pq
+
     first = next(batches)  # q.batches yields at least one (maybe empty) batch: the file's schema
     sink = _Chunks()
     writer = pq.ParquetWriter(sink, first.schema)

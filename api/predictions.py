@@ -22,7 +22,6 @@ from api.validation import parse_body
 from data.arrow_batches import Row
 from data.clock import to_utc_naive, utcnow
 from data.ingest import store_outcomes, store_predictions
-from data.prediction_log import ingest_tables
 from data.queries import model_tasks
 from data.queries import multiclass as mq
 from data.store import Store
@@ -135,6 +134,7 @@ def _stored(received: int, new_ids: set[str]) -> Response:
 
 def _ingest_whole(store: Store, metrics: PredictionMetrics, raw: bytes | None = None) -> Response:
     from data.multiclass_log import multiclass_tables
+    from data.prediction_log import ingest_tables  # pyarrow: loaded by the first ingest, not at start
 
     body = parse_body(PREDICTION_BATCH, raw)
     del raw

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-import pandas as pd
 from dash import Dash, Input, Output
 
 from callbacks.livegraph import figure_outputs, keep_zoom
@@ -52,6 +51,8 @@ def register(app: Dash, store: Store, postgres_targets: Sequence[tuple[str, str]
     # Two callbacks, so the store's and PostgreSQL's charts are drawn in parallel requests.
     @app.callback(*figure_outputs(*STORE_GRAPHS), Input(ids.TICK, "data"), Input(ids.RANGE, "value"))
     def store_charts(_n: int, range_key: str) -> tuple:
+        import pandas as pd
+
         since, until = window(range_key, utcnow())
         return (
             figures.make_query_latency_figure(q.query_series(store, since, until), range_key),

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Dash, Input, Output, html
 
 from analytics.thresholds import Levels, classify_metric
@@ -23,6 +23,9 @@ from data.queries import predictions as prediction_queries
 from data.queries import system as system_queries
 from data.store import Store
 from runtime.health import HealthService
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Prediction KPIs cover the last 5 minutes, as the latency and error rules' windows do; their colours
 # come from those rules' thresholds.

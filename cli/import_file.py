@@ -18,12 +18,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 from pydantic import TypeAdapter, ValidationError
 from tqdm import tqdm
 
@@ -32,10 +28,12 @@ from data.clock import to_utc_naive, utcnow
 from data.connection import StoreLockedError
 from data.file_check import DatabaseFileError
 from data.ingest import store_outcomes, store_predictions
-from data.prediction_log import ingest_tables
 from data.retention import roll_up
 from data.store import Store
 from settings import Settings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 BATCH_ROWS = 1_000
 RENAMED = {"ts": "timestamp"}  # GET /api/export writes the store's column names
@@ -64,6 +62,11 @@ class ImportSummary:
 
 
 def read_table(path: Path) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
     if path.is_dir():  # partition keys (day=..., model=...) only place the files; the rows carry their own fields
         dataset = ds.dataset(path, format="parquet", partitioning="hive")
         keys = set(dataset.partitioning.schema.names) if dataset.partitioning else set()
@@ -121,6 +124,8 @@ def _validate(kind: str, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any
 
 
 def _store(store: Store, kind: str, rows: list[dict[str, Any]]) -> int:
+    from data.prediction_log import ingest_tables
+
     now = utcnow()
     if kind == "predictions":
         return len(store_predictions(store, ingest_tables(rows, now, source="import")))
@@ -150,6 +155,8 @@ def import_table(store: Store, table: pa.Table, progress: bool = True) -> Import
 
 
 def main(argv: Sequence[str]) -> int:
+    import pyarrow as pa
+
     parser = argparse.ArgumentParser(prog="app.py import", description="Import prediction logs or outcomes.")
     parser.add_argument("file", type=Path, help=".csv, .parquet, .jsonl, or a folder of (Hive-partitioned) parquet")
     parser.add_argument("--db", type=Path, default=Settings().db, help="DuckDB database file")

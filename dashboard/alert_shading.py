@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
 from dashboard.fast_figure import decorate, times
 from dashboard.theme import STATUS_HEX
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHADE_OPACITY = 0.15
 

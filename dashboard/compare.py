@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard.fast_figure import numbers, times
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OFF = "off"
 # select value -> (how far back, the label traces and notes carry)
@@ -42,6 +44,8 @@ def earlier_window(since: datetime, until: datetime, offset: timedelta) -> tuple
 def shift(frame: pd.DataFrame, offset: timedelta, label: str) -> Earlier:
     """Move each row's `ts` forward by `offset`; the real time stays in EARLIER_TIME as text for the hover
     (plotly cannot date-format customdata). Values are unchanged."""
+    import pandas as pd
+
     moved = frame.copy()
     if "ts" in moved and not moved.empty:
         real = pd.to_datetime(moved["ts"])
@@ -64,6 +68,8 @@ def note(earlier: Earlier | None) -> str | None:
 
 def change_text(metric: str, now: float | None, before: float | None, unit: str, label: str) -> str | None:
     """ "p95 latency 41 ms vs 38 ms 1 d earlier (+8 %)", or None when either period has no value."""
+    import pandas as pd
+
     if now is None or before is None or pd.isna(now) or pd.isna(before):
         return None
     change = f" ({(now - before) / before:+.0%})".replace("%", " %") if before else ""
@@ -118,6 +124,8 @@ def _mean_rate(series: pd.DataFrame) -> float | None:
 
 def _typical_p95_ms(series: pd.DataFrame) -> float | None:
     """The median of the buckets' p95 latencies (the frames hold per-bucket quantiles, not the raw rows)."""
+    import pandas as pd
+
     value = series["p95"].median() if not series.empty else None
     return None if value is None or pd.isna(value) else float(value) * 1000
 

@@ -5,17 +5,19 @@ builder using these is validated in its unit tests instead."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.theme import FIGURE_LAYOUT, TEMPLATE
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # A chart's column of values: a frame's column, an index, an array or a plain list.
-Column = pd.Series | pd.Index | np.ndarray | Sequence[Any]
+Column: TypeAlias = "pd.Series | pd.Index | np.ndarray | Sequence[Any]"
 
 
 def axis(title: str, **options: object) -> dict:
@@ -110,6 +112,8 @@ def nothing_to_draw(values: Column | pd.DataFrame) -> bool:
 def times(values: Column) -> np.ndarray:
     """Timestamps as ISO text (naive UTC), all at once: plotly's JSON encoder turns each pandas Timestamp
     into text through a chain of failed encoders, ~10 µs a point. Missing times become None."""
+    import pandas as pd
+
     if (
         isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype) and values.dtype.kind == "M" and not values.hasnans
     ):  # a query's naive column: numpy alone, half the time of the general path

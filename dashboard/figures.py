@@ -7,11 +7,15 @@ passing a new revision (a new time range) resets the view. Figures are built unv
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
 from dashboard.fast_figure import LEAN_TEMPLATE, axis, empty_figure, frame, line
 from dashboard.theme import SERIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["empty_figure"]  # the shared empty state lives in fast_figure; figure modules import it from here
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.alert_shading import add_alert_periods
@@ -15,12 +15,17 @@ from dashboard.fast_figure import LEAN_TEMPLATE, axis, decorate, frame, hline, l
 from dashboard.figures import empty_figure
 from dashboard.theme import SERIES, STATUS_HEX
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 MAX_POINTS = 2000  # a chart is ~1000 px wide: a 7 d replay of 1 s samples (600k points) took seconds to send
 
 
 def thinned(series: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
     """At most `max_points` rows, in time order: each of max_points / 2 equal runs keeps its lowest and its
     highest value, so every excursion across a threshold still shows."""
+    import pandas as pd
+
     if len(series) <= max_points:
         return series
     values = series["value"].to_numpy(dtype=float)
@@ -79,6 +84,8 @@ def make_backtest_figure(
 ) -> go.Figure:
     """The rule's metric over the range (thinned to MAX_POINTS), its threshold, and the periods it would
     have fired shaded."""
+    import pandas as pd
+
     if series.empty:
         return empty_figure(title, "No stored samples of this metric in the range: nothing to replay")
     points = thinned(series)

@@ -6,14 +6,16 @@ Query durations are stored in seconds and charted in ms. Live charts take a `rev
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.fast_figure import axis, frame
 from dashboard.figures import empty_figure
 from dashboard.theme import SERIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOP_SERIES = 8  # more lines than this are unreadable; the busiest are shown
 NO_DB_SAMPLES = "No database samples in this range yet:<br>the database collector samples every minute"

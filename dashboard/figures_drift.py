@@ -4,12 +4,16 @@ Built unvalidated (dashboard/fast_figure.py); the unit tests validate them."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
 from dashboard.fast_figure import LEAN_TEMPLATE, TIME, axis, decorate, frame, hline, line, nothing_to_draw, numbers, times
 from dashboard.figures import empty_figure
 from dashboard.theme import SERIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCORE = "__score__"
 # The PSI verdict bands (moderate, significant) come from analytics.drift through the callback: the

@@ -5,14 +5,17 @@ that external/fleet.py returns (columns ts, instance, metric, value). Built unva
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.fast_figure import LEAN_TEMPLATE, line
 from dashboard.fast_figure import frame as new_frame
 from dashboard.figures import empty_figure
 from dashboard.theme import SERIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DASHES = ("solid", "dash", "dot", "dashdot")
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.compare import Earlier, earlier_line, note_margin, titled
 from dashboard.fast_figure import LEAN_TEMPLATE, TIME, axis, frame, nothing_to_draw, numbers, times
 from dashboard.figures import empty_figure
 from dashboard.theme import FIGURE_LAYOUT, SERIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNIT_AXIS = dict(range=[0, 1.02], tickformat=".1f")
 NO_EVALUATION = "No evaluation with enough labelled predictions yet (the evaluation job runs every interval)"
@@ -34,6 +36,8 @@ _frame = partial(frame, template=LEAN_TEMPLATE)
 
 
 def _area_text(value: float | None) -> str:
+    import pandas as pd
+
     return "undefined" if value is None or pd.isna(value) else f"{value:.3f}"
 
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.compare import EARLIER_TIME, Earlier, earlier_line, note_margin, titled
 from dashboard.fast_figure import LEAN_TEMPLATE, Column, axis, frame, numbers, times
 from dashboard.figures import empty_figure
 from dashboard.theme import FIGURE_LAYOUT, SERIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NO_PREDICTIONS = "No predictions in this range yet:<br>the built-in workload sends ~20/s, or POST /api/predictions"
 NO_LATENCIES = "No successful predictions in this range yet,<br>so there are no latencies to show"
@@ -194,6 +196,8 @@ def make_error_figure(
 ) -> go.Figure:
     """The share of requests that failed, stacked by error kind, over every bucket with requests; with
     `earlier` (the earlier throughput series) the earlier period's total error rate as a dotted line."""
+    import pandas as pd
+
     if len(buckets) == 0:
         return empty_figure("Errors by kind", NO_PREDICTIONS)
     index = pd.Index(sorted(set(buckets)), name="ts")

@@ -4,16 +4,18 @@ is skipped, so a client that retries a batch never stores a row twice."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
-import pyarrow as pa
 
 from data.arrow_batches import Row
 from data.clock import utcnow
-from data.prediction_log import outcome_table
 from data.queries import model_tasks, multiclass
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 
 Chunk = tuple["dict[str, pa.Table]", "str | None"]  # one part of a batch's tables, and the batch's task
 CONFLICT_TRIES = 3  # concurrent first batches of one model both record its task: the later commit conflicts
@@ -56,6 +58,8 @@ def _insert(cur: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], task: s
 
 def _insert_long(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | None, new: list[Row], total: int) -> None:
     """A long table's rows of the predictions that were new (`new` of `total`)."""
+    import pyarrow as pa
+
     if rows is None or not new:
         return
     if len(new) == total:
@@ -79,6 +83,10 @@ def store_outcomes(
     """Store outcome rows (id, label, ts, received_at) and the numeric labels of regression ones (id, value; their
     row's label is None) and the class names of multiclass ones (`classes`: id, label, ts; their row's label is
     None too), in one transaction; count the new ones and their orphans."""
+    import pyarrow as pa
+
+    from data.prediction_log import outcome_table  # pyarrow: loaded by the first outcome, not at start
+
     with store.transaction("ingest") as cur:
         cur.register("ingest_outcomes", outcome_table(rows))
         new = cur.execute("INSERT OR IGNORE INTO outcomes SELECT * FROM ingest_outcomes RETURNING id").fetchall()

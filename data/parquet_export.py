@@ -10,14 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.dataset as ds
-
 from data.queries import export as q
 from data.store import Store
 
 PARTITION_COLUMN = "date"
-HIVE_DAY = ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.string())]), flavor="hive")
 
 
 @dataclass
@@ -33,6 +29,10 @@ class ExportSummary:
 
 def export_parquet(store: Store, table: str, out: Path) -> ExportSummary:
     """Write every row of `table` under `out/date=YYYY-MM-DD/<table>-0.parquet`."""
+    import pyarrow as pa  # here, not at the top: the app imports this module for its subcommand
+    import pyarrow.dataset as ds
+
+    hive_day = ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.string())]), flavor="hive")
     summary = ExportSummary(table, out)
     out.mkdir(parents=True, exist_ok=True)
     for day in q.days(store, table):
@@ -44,7 +44,7 @@ def export_parquet(store: Store, table: str, out: Path) -> ExportSummary:
             arrow,
             out,
             format="parquet",
-            partitioning=HIVE_DAY,
+            partitioning=hive_day,
             basename_template=f"{table}-{{i}}.parquet",
             existing_data_behavior="delete_matching",
         )

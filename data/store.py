@@ -13,10 +13,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from data.connection import claim, connect, duckdb_config, release
 from data.disk_full import DiskFullWatch
@@ -24,6 +23,9 @@ from data.file_check import DatabaseFileError
 from data.migrate import migrate
 from data.query_timing import QueryTimings
 from data.write_paths import check_purpose, check_read_only
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 REOPEN_EVERY_SECONDS = 2.0  # how often an invalidated database is tried again (each try replays the WAL)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from data.clock import utcnow
 from external import promql
 from external.prometheus import PrometheusError, PrometheusSource
 from state.status import StatusBoard
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COMPONENT = "prometheus"
 COLUMNS = ["ts", "instance", "metric", "value"]
@@ -32,6 +34,8 @@ class FleetView:
 
 
 def _frame(rows: list[tuple[datetime, str, str, float]]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -5,11 +5,12 @@ statements when pg_stat_statements is there. Every call has a short connect and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import psycopg
+from typing import TYPE_CHECKING, Any
 
 from data.queries.postgres_catalog import EXTENSION_SQL, INDEXES_SQL, STATEMENTS_SQL, SUMMARY_SQL, TABLES_SQL
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass
@@ -37,6 +38,8 @@ SUMMARY_KEYS = (
 
 
 def _statements(cur: psycopg.Cursor, limit: int) -> tuple[list[tuple], str | None]:
+    import psycopg
+
     if cur.execute(EXTENSION_SQL).fetchone() is None:
         return [], "not available: the pg_stat_statements extension is not installed in this database"
     try:
@@ -47,6 +50,8 @@ def _statements(cur: psycopg.Cursor, limit: int) -> tuple[list[tuple], str | Non
 
 def read_target(dsn: str, timeout_seconds: float, limit: int = 50) -> TargetReading:
     """One poll. Never raises for the target's sake: a failure is a reading with up=False."""
+    import psycopg  # here, not at the top: ~9 MB only an app watching a PostgreSQL needs
+
     # libpq's connect_timeout is whole seconds, at least 2; the statement timeout bounds each query.
     options = f"-c statement_timeout={int(timeout_seconds * 1000)}"
     try:
@@ -72,6 +77,8 @@ def read_target(dsn: str, timeout_seconds: float, limit: int = 50) -> TargetRead
 
 def redact(dsn: str) -> str:
     """The DSN without a password, for display."""
+    import psycopg
+
     try:
         info = psycopg.conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError:

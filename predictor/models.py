@@ -12,14 +12,15 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import joblib
 import numpy as np
-import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from predictor.scenario import FEATURES, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 CHAMPION, CHALLENGER = "credit-gbm", "credit-logreg"
@@ -43,12 +44,18 @@ class ModelBundle:
     estimator: Estimator
     features: tuple[str, ...]
     threshold: float = 0.5
-    reference: pd.DataFrame = field(default_factory=pd.DataFrame)  # features + score + label
+    reference: pd.DataFrame = field(default_factory=lambda: _empty_frame())  # features + score + label
     trained_seconds: float = 0.0
 
     def predict_scores(self, rows: np.ndarray) -> np.ndarray:
         """Probability of the positive class for each row (columns in `features` order)."""
         return self.estimator.predict_proba(rows)[:, 1]
+
+
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd  # here, not at the top: an app that never loads a model never imports pandas
+
+    return pd.DataFrame()
 
 
 def _estimators() -> dict[str, Estimator]:
@@ -82,6 +89,8 @@ def _path(models_dir: Path, name: str) -> Path:
 
 def load_or_train(models_dir: Path, scenario: Scenario | None = None) -> dict[str, ModelBundle]:
     """Load each model from `models_dir`, training (and saving) those that are missing."""
+    import joblib  # here, with the models: an app that never loads them never imports it
+
     models_dir.mkdir(parents=True, exist_ok=True)
     scenario = scenario or Scenario()
     bundles: dict[str, ModelBundle] = {}

@@ -8,9 +8,12 @@ the features relate to the label, so a model trained before it loses accuracy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FEATURES = (
     "income",
@@ -61,6 +64,8 @@ class Scenario:
 
     @staticmethod
     def _to_features(z: np.ndarray) -> pd.DataFrame:
+        import pandas as pd
+
         col = {name: z[:, i] for i, name in enumerate(FEATURES)}
         return pd.DataFrame(
             {

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from analytics.alert_rules import Rule
 from analytics.thresholds import Levels, drift_bands, levels_by_metric
 from answers.model_window import ModelAnswers
-from data.prediction_log import prediction_tables
 from data.store import Store
 from data.writer import Writer
 from runtime.health import HealthService
@@ -17,6 +18,18 @@ from state.databases import DatabaseState
 from state.status import StatusBoard
 from telemetry.exposition import expose_storage
 from telemetry.metrics import Telemetry
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from data.arrow_batches import Row
+
+
+def _prediction_tables(records: Sequence[Row]) -> dict[str, pa.Table]:
+    # imported on the first logged prediction: pyarrow (~40 MB) is not loaded by an app that logs none
+    from data.prediction_log import prediction_tables
+
+    return prediction_tables(records)
 
 
 @dataclass
@@ -54,7 +67,7 @@ class Runtime:
             store,
             capacity=settings.writer_queue_size,
             flush_interval=settings.writer_flush_interval,
-            converters={"predictions": prediction_tables},
+            converters={"predictions": _prediction_tables},
         )
         telemetry = telemetry or Telemetry()
         expose_storage(telemetry, store, writer)

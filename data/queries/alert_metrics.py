@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from data.queries import alert_buckets
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # metric -> the table it reads; host metrics come from one row of system_samples.
 SOURCES = {
@@ -222,6 +223,8 @@ def _windowed_series(store: Store, metric: str, since: datetime, until: datetime
 
 def metric_series(store: Store, metric: str, since: datetime, until: datetime, window_seconds: float = 300.0) -> pd.DataFrame:
     """Columns ts, value, samples between since and until, oldest first (empty if no table yet)."""
+    import pandas as pd
+
     if SOURCES[metric] not in existing_tables(store):
         return pd.DataFrame({"ts": pd.Series(dtype="datetime64[us]"), "value": [], "samples": []})
     if metric in ("latency_seconds_avg", "error_percent"):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = (
     "id",

@@ -14,13 +14,15 @@ feature_profile_stats.nulls).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from data.queries import profile_tiers
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOP_K = 50
 OTHER, MISSING = "__other__", "__missing__"
@@ -146,6 +148,8 @@ def category_shares(store: Store, model: str, feature: str, since: datetime, unt
     """The Drift page's bars: bucket, reference_share, current_share (current: the raw rows in (since,
     until]), the reference's kept categories by count, then "other" and "missing"; None when `feature` is
     not categorical for `model`."""
+    import pandas as pd
+
     reference_buckets = reference(store, model).get(feature)
     if reference_buckets is None:
         return None

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from data.queries.system import bucket_seconds
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class FileSizes(NamedTuple):

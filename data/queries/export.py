@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from time import perf_counter
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from data.queries.rollups import ROLLUP_TABLES
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 BATCH_ROWS = 50_000
 # Tables a user may export, each filtered on its `ts` column: raw rows and the rollups.
@@ -55,6 +57,8 @@ def batches(
     store: Store, table: str, since: datetime, until: datetime, max_rows: int, text_lists: bool = False
 ) -> Iterator[pa.RecordBatch]:
     """Rows with since <= ts < until, oldest first; always yields at least one (maybe empty) batch."""
+    import pyarrow as pa
+
     _check(table)
     sql = f"SELECT {_select_list(store, table, text_lists)} FROM {table} WHERE ts >= ? AND ts < ? ORDER BY ts LIMIT ?"
     started, rows = perf_counter(), 0

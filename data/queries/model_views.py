@@ -5,14 +5,15 @@ long ranges come back in a bounded number of time buckets (about one per pixel a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from data.queries import profile_tiers, rollup_reads
 from data.queries.drift import LABEL, PREDICTED
 from data.queries.profile_reads import window_minutes
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 # The newest rows of a key (a model and window, or a model and method): the tables grow by a pass every

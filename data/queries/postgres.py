@@ -4,12 +4,13 @@ pg_statements), newest poll per target."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from data.queries.system import bucket_seconds
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def latest_samples(store: Store) -> list[dict[str, Any]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from data.queries import rollup_reads
 from data.queries.system import bucket_seconds
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A prediction's outcome status: error (the request failed), pending (no label yet), success or failure.
 STATUS_SQL = """CASE WHEN p.status = 'error' THEN 'error' WHEN o.id IS NULL THEN 'pending'

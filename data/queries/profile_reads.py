@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-import pyarrow.compute as pc
 
 from data.profile_bins import bin_values
 from data.queries import profile_tiers
@@ -88,6 +87,8 @@ def raw_feature_bins(
     store: Store, model: str, since: datetime, until: datetime, edges: dict[str, np.ndarray]
 ) -> dict[str, BinCounts]:
     """The same from the raw rows in (since, until], binned on the fly against `edges` (per feature)."""
+    import pyarrow.compute as pc
+
     rows = store.fetch_arrow("profiles.raw_window", RAW_SQL, [model, since, until] * 2)
     if rows.num_rows == 0:
         return {}
@@ -105,6 +106,8 @@ def raw_feature_bins(
 def split_rows(table: Any, column: str) -> dict[str, dict[str, np.ndarray]]:
     """Rows as {value of `column`: {other column: array}}, keeping the rows' order within a value. Grouped on
     the column's dictionary codes: comparing hundreds of thousands of Python strings cost more than the read."""
+    import pyarrow.compute as pc
+
     if table.num_rows == 0:
         return {}
     names = pc.dictionary_encode(table.column(column)).combine_chunks()

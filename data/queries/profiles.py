@@ -33,10 +33,9 @@ from time import perf_counter
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from data.profile_bins import bin_keyed, split_edges
-from data.queries import category_profiles, multiclass, multivariate, profile_tiers
+from data.queries import category_profiles, multiclass, multivariate, profile_tiers, regression_profiles
 from data.queries.drift import LABEL, PREDICTED, PSI_QUANTILES, SCORE
 from data.store import Store
 
@@ -115,6 +114,7 @@ SELECT p.model, {_MINUTE.format(ts="p.ts")}, p.model_version,
 FROM predictions p SEMI JOIN d ON d.model = p.model AND d.m = {_MINUTE.format(ts="p.ts")}
 LEFT JOIN outcomes o ON o.id = p.id
 WHERE p.ts >= ? AND p.ts < ? AND p.status = 'ok' AND p.score IS NOT NULL AND NOT isnan(p.score)
+  AND p.model NOT IN (SELECT model FROM model_tasks WHERE task = 'regression')  -- their score is a value, not in [0, 1]
 GROUP BY ALL
 """
 # The score's bin (tests/unit/analytics/test_binned_quality.py has the same in NumPy)
@@ -195,9 +195,14 @@ def _rebuild(store: Store, cur: duckdb.DuckDBPyConnection, tables: Sequence[str]
     started = perf_counter()
     multiclass.rebuild(cur, models, minutes, span)
     store.timings.record("profiles.multiclass", perf_counter() - started, 0)
+    started = perf_counter()
+    regression_profiles.rebuild(cur, models, minutes, span)
+    store.timings.record("profiles.regression", perf_counter() - started, 0)
 
 
 def _bin_features(store: Store, cur: duckdb.DuckDBPyConnection, params: list[Any]) -> None:
+    import pyarrow as pa
+
     started = perf_counter()
     edges = cur.sql(EDGE_ARRAYS_SQL).to_arrow_table()
     rows = cur.sql(KEYED_SQL, params=params).to_arrow_table()

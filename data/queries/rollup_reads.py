@@ -7,11 +7,13 @@ each reader returns the same columns as its raw twin in data/queries/system.py o
 from __future__ import annotations
 
 from datetime import datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from data.queries.rollups import BUCKETS_PER_DECADE, EVAL_AVG, HOUR, MINUTE, SYSTEM_AVG
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_POINTS = 300
 # Points per series (about: step_seconds rounds) where the evaluation job's results are drawn: one a minute

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from data.queries import rollup_reads
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TARGET_POINTS = 600
 
