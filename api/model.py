@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from flask import Blueprint, Response, jsonify
 
 from analytics.drift import rank_by_impact
@@ -19,6 +18,9 @@ from data.queries import model_views as mv
 from data.queries import multivariate as mq
 from data.queries import profiles, quality
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DRIFT_KEYS = (
     "feature",

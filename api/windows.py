@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from answers.model_window import DETAIL_COLUMNS, DRIFT_COLUMNS, TABLES, ModelAnswers, Row
 from answers.results import BinaryQuality, curve_frame
@@ -18,6 +16,9 @@ from api import params
 from api.errors import ApiError
 from data.clock import utcnow
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LENGTH_PATTERN = "^[1-9][0-9]{0,4}[mhd]$"
 _LENGTH = re.compile(LENGTH_PATTERN)
