@@ -22,15 +22,17 @@ from analytics import drift as da
 from analytics import quality as qa
 from analytics.thresholds import DRIFT_BANDS, DriftBands
 from answers import multiclass as am
+from answers import regression as ar
 from answers.categorical import CategoricalDrift, read_parts
 from answers.multivariate import MultivariateDrift
 from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
 from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
-from answers.results import BinaryQuality, CurvePoint, MulticlassQuality, curve_rows, evaluation_row
+from answers.results import BinaryQuality, CurvePoint, MulticlassQuality, RegressionQuality, curve_rows, evaluation_row
 from data.queries import drift as dq
 from data.queries import model_tasks, profile_tiers, profiles
 from data.queries import profile_reads as pr
 from data.queries import quality as q
+from data.queries import regression_profiles as rp
 from data.store import Store
 
 CURVE_POINTS = 200
@@ -77,6 +79,7 @@ class ModelAnswers:
         self._categories: dict[str, CategoricalDrift] = {}  # model -> its categorical references
         self._accuracy: dict[str, float | None] = {}  # model -> its reference accuracy
         self._multiclass: set[str] = set()  # models recorded as multiclass
+        self._regression: set[str] = set()  # models recorded as regression
         self.multivariate = MultivariateDrift(store)
 
     def forget(self, model: str) -> None:
@@ -118,6 +121,15 @@ class ModelAnswers:
                 return None
             self._multiclass.add(model)  # a task never changes once recorded
         return [am.window_quality(self.store, model, now, s, self.min_samples) for s in sorted(windows)]
+
+    def regression(self, model: str, now: datetime, windows: Sequence[int]) -> list[RegressionQuality] | None:
+        """A regression model's quality over each window (shortest first); None for a model of another task."""
+        if model not in self._regression:
+            if model_tasks.task_of(model_tasks.tasks(self.store), model) != "regression":
+                return None
+            self._regression.add(model)  # a task never changes once recorded
+        parts = nested_windows(now, windows, lambda first, last: rp.read(self.store, model, first, last))
+        return [ar.window_quality(model, now, s, parts[s], self.min_samples) for s in sorted(windows)]
 
     def quality(self, model: str, now: datetime, windows: Sequence[int]) -> list[BinaryQuality]:
         """The model's quality over each window (shortest first), from one read of each window's score bins."""

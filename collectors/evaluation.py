@@ -108,7 +108,11 @@ class EvaluationCollector:
 
     def answer(self, model: str, now: datetime, has_reference: bool, out: dict[str, list[tuple]]) -> None:
         """Quality and drift of every window from the profiles as they stand (refreshed by `collect`)."""
-        results = self.answers.multiclass(model, now, self.windows) or self.answers.quality(model, now, self.windows)
+        results = (
+            self.answers.regression(model, now, self.windows)
+            or self.answers.multiclass(model, now, self.windows)
+            or self.answers.quality(model, now, self.windows)
+        )
         for result in results:
             out["model_evaluations"].append(evaluation_row(result))
             out["model_curves"] += curve_rows(result)
@@ -116,8 +120,8 @@ class EvaluationCollector:
                 for table, rows in multiclass_rows(result).items():
                     out.setdefault(table, []).extend(rows)
             label = str(result.window_seconds)
-            self.metrics.put(self.metrics.auc, result.auc, model, label)
-            self.metrics.put(self.metrics.accuracy, result.accuracy, model, label)
+            self.metrics.put(self.metrics.auc, getattr(result, "auc", None), model, label)  # a classifier's figures
+            self.metrics.put(self.metrics.accuracy, getattr(result, "accuracy", None), model, label)
         found: dict[str, list[tuple]] = {table: [] for table in ANSWER_TABLES}
         self.answers.drift(model, now, self.windows, self.recent_seconds, has_reference, found)
         for table, rows in found.items():

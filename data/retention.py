@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from time import perf_counter
 
-from data.queries import fleet_counts, multiclass, profile_tiers
+from data.queries import fleet_counts, multiclass, profile_tiers, regression_profiles
 from data.queries import rollups as q
 from data.store import Store
 from settings import Settings
@@ -89,6 +89,7 @@ def run_pass(store: Store, policy: RetentionPolicy, now: datetime) -> RetentionR
     report.deleted.update(q.delete_before(store, q.RAW_PREDICTIONS, due["predictions"]))
     report.deleted.update(q.delete_before(store, (*multiclass.RAW_TABLES, *multiclass.ANSWER_TABLES), due["predictions"]))
     report.deleted.update(fleet_counts.delete_before(store, due["predictions"], multiclass.TABLES))
+    report.deleted.update(fleet_counts.delete_before(store, due["predictions"], regression_profiles.TABLES))
     report.deleted.update(q.delete_before(store, (*q.RAW_EVALUATIONS, "multivariate_drift"), due["predictions"]))
     # Minute profiles go with the raw rows they summarise (per minute they are nearly as many at low
     # traffic), with their share of the fleet totals' upkeep; their hour and day tiers stay as long as

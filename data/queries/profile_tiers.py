@@ -28,6 +28,8 @@ MINUTE = timedelta(minutes=1)
 EPOCH = datetime(1970, 1, 1)
 # How a list column merges (data/queries/multivariate.py's sums): element by element.
 LIST_SUM = "list_reduce(list({c}), lambda a, b: list_transform(a, lambda v, i: v + b[i]))"
+# regression_profile's sums (data/queries/regression_profiles.py SUMS, which imports this module)
+REGRESSION_SUMS = ("n", "p_sum", "p_sq", "labelled", "y_sum", "y_sq", "e_sum", "e_sq", "abs_sum", "ape_n", "ape_sum", "smape_sum")
 # Per profile table: the columns a bucket keeps apart, and how a column merges (a function or a template).
 COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "score_profile": (
@@ -44,9 +46,11 @@ COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "multivariate_profile": ((), {"n": "sum", "skipped": "sum", "z": LIST_SUM, "zz": LIST_SUM}),
     "multiclass_profile": (("true_class", "predicted"), {"n": "sum", "scored": "sum", "log_loss_sum": "sum"}),
     "class_score_profile": (("class", "bin", "positive"), {"n": "sum", "p_min": "min", "p_max": "max"}),
+    "regression_profile": ((), dict.fromkeys(REGRESSION_SUMS, "sum")),
+    "regression_error_profile": (("bin",), {"n": "sum"}),
 }
 # The tables a late label changes (re-rolled for a bucket whose minutes changed their outcomes only).
-SCORE_TABLES = ("score_profile", "multiclass_profile", "class_score_profile")
+SCORE_TABLES = ("score_profile", "multiclass_profile", "class_score_profile", "regression_profile", "regression_error_profile")
 FEATURE_TABLES = ("feature_profile", "feature_profile_stats", "category_profile", "multivariate_profile")
 # The day tier keeps scores in 1,000 equal-width bins, each ten of profiles.SCORE_BINS' 10,000 (their ids
 # become the first of the ten; the log-spaced tails stay as they are): a day of low traffic filled tens

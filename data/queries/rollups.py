@@ -191,6 +191,13 @@ def delete_before(store: Store, tables: Sequence[str], cutoff: datetime, resolut
                     "DELETE FROM outcomes WHERE id IN (SELECT id FROM predictions WHERE ts < ?)",
                     [cutoff],
                 )
+                deleted["outcome_values"] = _run(  # regression labels go with their outcomes
+                    store,
+                    cur,
+                    "retention.delete_outcome_values",
+                    "DELETE FROM outcome_values WHERE id IN (SELECT id FROM predictions WHERE ts < ?)",
+                    [cutoff],
+                )
             params: list[int | datetime]
             if resolution is None:
                 sql, params = f"DELETE FROM {table} WHERE ts < ?", [cutoff]
