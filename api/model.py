@@ -10,8 +10,8 @@ from flask import Blueprint, Response, jsonify
 from analytics.drift import rank_by_impact
 from analytics.importance import pick_importance
 from answers.model_window import ModelAnswers
-from answers.results import TASKS, BinaryQuality, quality_from_row
-from api import params, windows
+from answers.results import TASKS, BinaryQuality, MulticlassQuality, RegressionQuality
+from api import multiclass_body, params, regression_body, windows
 from api.errors import ApiError
 from data.clock import iso_utc, utcnow
 from data.queries import model_views as mv
@@ -92,6 +92,13 @@ def _model_body(result: BinaryQuality, points: dict[tuple[str, str], list[dict[s
     }
 
 
+def _body(r: BinaryQuality | MulticlassQuality | RegressionQuality, points: dict[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
+    """A model's entry: each task's own figures beside the shared keys."""
+    if isinstance(r, RegressionQuality):
+        return regression_body.body(r)
+    return multiclass_body.body(r) if isinstance(r, MulticlassQuality) else _model_body(r, points)
+
+
 def _source(window: windows.Window) -> str:
     return "evaluation" if window.stored else "profiles"
 
@@ -119,7 +126,8 @@ def _performance(store: Store, answers: ModelAnswers, window: windows.Window, mi
     model = params.text("model")
     if window.stored:
         with store.snapshot():  # the counts and the curves beside them from one state
-            results = [quality_from_row(r) for r in mv.latest_evaluations(store, model, seconds)]
+            rows = mv.latest_evaluations(store, model, seconds)
+            results = regression_body.stored_results(store, rows, multiclass_body.stored_results(store, rows))
             curves = mv.latest_curves(store, model, seconds)
     else:
         known = mv.evaluated_models(store)
@@ -138,7 +146,7 @@ def _performance(store: Store, answers: ModelAnswers, window: windows.Window, mi
             "window_seconds": seconds,
             "source": _source(window),
             "min_samples": min_samples,
-            "models": [_model_body(r, points) for r in results],
+            "models": [_body(r, points) for r in results],
         }
     )
 
@@ -239,6 +247,10 @@ PERFORMANCE_SCHEMA = {
                         "properties": {k: _NUM for k in ("measured", "estimated", "reference", "drop")},
                     },
                     "curves": {"type": "object", "properties": {k: _CURVE for k in ("roc", "pr", "calibration")}},
+                    # a multiclass model's figures (metrics holds its macro ones): api/multiclass_body.py
+                    "multiclass": multiclass_body.SCHEMA,
+                    # a regression model's figures (metrics holds null): api/regression_body.py
+                    "regression": regression_body.SCHEMA,
                 },
             },
         },

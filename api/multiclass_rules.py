@@ -22,8 +22,8 @@ MULTICLASS_TEXT = (
     "a multiclass row ('ok') needs predicted_label (a class: a name of at most 200 characters or an "
     f'integer; 3 and "3" are one class); optional probabilities map classes to values in [0, 1] that sum '
     f"to 1 within {SUM_TOLERANCE:g} and name the predicted label (a class a row leaves out has probability 0); "
-    f"a model has at most {MAX_CLASSES} classes (predicted labels, probability keys and true classes), the "
-    "batch that brings the next one is a 422 naming that row and field"
+    f"a model has at most {MAX_CLASSES} classes: the batch whose predicted labels or probability keys would "
+    "bring the next one is a 422 naming that row and field (a true class beyond them is counted as __other__)"
 )
 
 

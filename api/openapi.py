@@ -52,6 +52,23 @@ BODY_TEXT = (
 )
 
 
+# One example per task beyond the binary default: a multiclass batch (api/multiclass_rules.py states its rules).
+MULTICLASS_EXAMPLE = {
+    "schema": {"$ref": "#/components/schemas/PredictionBatch"},
+    "examples": {
+        "multiclass": {
+            "summary": "a multiclass model: a class and, optionally, its probabilities",
+            "value": {
+                "task": "multiclass",
+                "predictions": [
+                    {"id": "g1", "model": "risk-grade", "predicted_label": "B", "probabilities": {"A": 0.1, "B": 0.7, "C": 0.2}}
+                ],
+            },
+        }
+    },
+}
+
+
 def _body(model: type) -> dict[str, Any]:
     return {
         "required": True,
@@ -210,7 +227,7 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "summary": "Ingest prediction logs (idempotent by id)",
                 "security": secured,
-                "requestBody": _body(PredictionBatch),
+                "requestBody": _body(PredictionBatch) | {"content": {"application/json": MULTICLASS_EXAMPLE}},
                 "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)},
             }
         },

@@ -24,7 +24,7 @@ from pydantic.config import JsonDict
 from pydantic_core import core_schema
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
-from api.multiclass_rules import MAX_CLASSES, foreign_class_problem
+from api.multiclass_rules import MAX_CLASSES, MULTICLASS_TEXT, foreign_class_problem
 from api.params import TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, parse_time, utc_in_range
 
 MAX_BATCH = 10_000
@@ -169,7 +169,9 @@ class PredictionLogIn(TypedDict):
     score: NotRequired[Annotated[float, Field(ge=0.0, le=1.0)] | None]
     prediction: NotRequired[Annotated[float, Field(ge=-FLOAT_MAX, le=FLOAT_MAX, description=PREDICTION_TEXT)] | None]
     predicted_label: NotRequired[ClassValue | None]
-    probabilities: NotRequired[Annotated[dict[ClassName, Probability], Field(min_length=1, max_length=MAX_CLASSES)] | None]
+    probabilities: NotRequired[
+        Annotated[dict[ClassName, Probability], Field(min_length=1, max_length=MAX_CLASSES, description=MULTICLASS_TEXT)] | None
+    ]
     latency_seconds: NotRequired[Annotated[float, Field(ge=0.0, le=86_400.0)] | None]
     status: NotRequired[Literal["ok", "error"]]
     error_kind: NotRequired[Annotated[str, StringConstraints(min_length=1, max_length=64)] | None]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from answers.model_window import DETAIL_COLUMNS, DRIFT_COLUMNS, TABLES, ModelAnswers, Row
-from answers.results import BinaryQuality, curve_frame
+from answers.results import BinaryQuality, MulticlassQuality, RegressionQuality, curve_frame
 from api import params
 from api.errors import ApiError
 from data.clock import utcnow
@@ -49,12 +49,18 @@ def choose(stored: dict[str, int]) -> Window:
     return Window(label, int(label[:-1]) * _UNIT[label[-1]], False)
 
 
-def performance(store: Store, answers: ModelAnswers, models: list[str], seconds: int) -> tuple[list[BinaryQuality], pd.DataFrame]:
+def performance(
+    store: Store, answers: ModelAnswers, models: list[str], seconds: int
+) -> tuple[list[BinaryQuality | MulticlassQuality | RegressionQuality], pd.DataFrame]:
     """Each model's quality over the last `seconds` and its curve points (as the stored curves are read)."""
-    now, found = utcnow(), []
+    now, found = utcnow(), list[BinaryQuality | MulticlassQuality | RegressionQuality]()
     with store.snapshot():
         for model in models:
-            found += answers.quality(model, now, [seconds])
+            found += (
+                answers.regression(model, now, [seconds])
+                or answers.multiclass(model, now, [seconds])
+                or answers.quality(model, now, [seconds])
+            )
     return found, curve_frame(found)
 
 

@@ -111,19 +111,24 @@ class PredictionLogger:
         id: Any,
         features: Mapping[str, Any] | None = None,
         score: float | None = None,
-        predicted_label: int | None = None,
+        predicted_label: int | str | None = None,
         latency_seconds: float | None = None,
         timestamp: Any = None,
         status: str = "ok",
         error_kind: str | None = None,
         model: str | None = None,
         prediction: float | None = None,
+        probabilities: Mapping[Any, float] | None = None,
     ) -> None:
         """Queue one prediction log. `timestamp` (datetime, ISO string or epoch seconds) defaults to now. A
-        regression model (task="regression") logs its predicted value as `prediction` (any finite number)."""
+        regression model (task="regression") logs its predicted value as `prediction` (any finite number); a
+        multiclass one (task="multiclass") its class as `predicted_label` and, optionally, `probabilities`
+        (class -> probability, summing to 1)."""
         try:
             if type(features) is dict:
                 features = features.copy()  # the caller may reuse its dict for the next request
+            if probabilities is not None:  # travels in the score's place, as `prediction` does
+                prediction = dict(probabilities)  # type: ignore[assignment]
             self._put(
                 (
                     PREDICTION,
@@ -142,8 +147,8 @@ class PredictionLogger:
         except Exception:  # never into the service's request path
             self._lost()
 
-    def outcome(self, id: Any, label: int, timestamp: Any = None) -> None:
-        """Queue the true label of an earlier prediction."""
+    def outcome(self, id: Any, label: int | float | str, timestamp: Any = None) -> None:
+        """Queue the true label of an earlier prediction (a multiclass model's: its class)."""
         try:
             self._put((OUTCOME, id, label, _now() if timestamp is None else timestamp))
         except Exception:

@@ -121,6 +121,10 @@ def encode(kind: int, items: list[Item], task: str | None = None) -> bytes:
         for row in body[key]:
             if "score" in row:
                 row["prediction"] = row.pop("score")
+    if task == "multiclass" and kind == PREDICTION:  # its probabilities travel in the score's place
+        for row in body[key]:
+            if "score" in row:
+                row["probabilities"] = {str(c): p for c, p in row.pop("score").items()}
     return json.dumps(body, allow_nan=False, default=_plain).encode()
 
 

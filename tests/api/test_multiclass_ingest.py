@@ -117,3 +117,15 @@ def test_class_names_and_probabilities_are_refused_for_other_tasks(app, client) 
     assert response.status_code == 422
     assert response.get_json()["error"]["details"][0]["field"] == "outcomes[0].label"
     assert count(app, "outcomes") == 0
+
+
+def test_the_client_sends_classes_and_probabilities(app, client) -> None:
+    from predwatch_client.wire import OUTCOME, PREDICTION, encode
+
+    item = (PREDICTION, "c1", "grades", None, "2026-11-27T12:00:00Z", None, {"A": 0.25, "B": 0.75}, "B", None, "ok", None)
+    body = encode(PREDICTION, [item], "multiclass")
+    assert json.loads(body)["predictions"][0]["probabilities"] == {"A": 0.25, "B": 0.75}
+    assert client.post("/api/predictions", data=body, content_type="application/json").status_code == 200
+    outcome = encode(OUTCOME, [(OUTCOME, "c1", "A", "2026-11-27T12:00:05Z")])
+    assert client.post("/api/outcomes", data=outcome, content_type="application/json").status_code == 200
+    assert count(app, "prediction_probabilities") == 2 and count(app, "outcome_classes") == 1
