@@ -92,7 +92,9 @@ def _model_body(result: BinaryQuality, points: dict[tuple[str, str], list[dict[s
     }
 
 
-def _body(r: BinaryQuality | MulticlassQuality | RegressionQuality, points: dict[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
+def _body(
+    r: BinaryQuality | MulticlassQuality | RegressionQuality, points: dict[tuple[str, str], list[dict[str, Any]]]
+) -> dict[str, Any]:
     """A model's entry: each task's own figures beside the shared keys."""
     if isinstance(r, RegressionQuality):
         return regression_body.body(r)
