@@ -6,14 +6,18 @@ SciPy, pandas and pyarrow were loaded (their shared objects in /proc/PID/maps).
 The models are trained first, in this process, so the child only loads them (as every start after
 the first does); `--fresh` trains none beforehand (a first start on a fresh store and models folder).
 `--app` runs another checkout's app.py (e.g. an export of HEAD) for a before/after in the same run.
-Prints figures; asserts nothing.
+`--imports` first prints what each library costs: RSS after importing it in a fresh interpreter, one
+after the other in the order below (a library's share of a dependency it shares with an earlier one
+is counted there), then Predwatch's own modules (`app`), then pandas and pyarrow, which an idle app
+should not need. Prints figures; asserts nothing.
 
-    .venv/bin/python -m bench.footprint [--seconds 30] [--warmup 10] [--demo] [--fresh] [--app PATH/app.py]
+    .venv/bin/python -m bench.footprint [--seconds 30] [--warmup 10] [--demo] [--fresh] [--imports] [--app PATH/app.py]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -27,6 +31,33 @@ import requests
 from bench.server import ROOT, free_port
 
 MB = 1024 * 1024
+IMPORT_ORDER = (
+    "numpy",
+    "duckdb",
+    "flask",
+    "dash",
+    "plotly.graph_objects",
+    "dash_bootstrap_components",
+    "dash_ag_grid",
+    "pydantic",
+    "psutil",
+    "prometheus_client",
+    "waitress",
+    "psycopg",
+    "joblib",
+    "app",
+    "pandas",
+    "pyarrow",
+)
+IMPORT_CHILD = """
+import importlib, json, sys, psutil
+proc = psutil.Process()
+out = [["python", proc.memory_info().rss]]
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+    out.append([name, proc.memory_info().rss])
+print(json.dumps(out))
+"""
 GOAL_RSS_MB, GOAL_CPU = 200, 1.0  # the goal: idle --no-demo at most 200 MB and 1 % of a core
 
 
@@ -112,17 +143,37 @@ def measure(app: Path, folder: Path, demo: bool, warmup: float, seconds: float) 
             child.wait(30)
 
 
+def import_costs(app: Path) -> list[tuple[str, float, float]]:
+    """(module, RSS after importing it in MB, its increment in MB), imported in IMPORT_ORDER by a fresh
+    interpreter in `app`'s folder (so `app` is that checkout's)."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_CHILD, *IMPORT_ORDER], cwd=app.parent, capture_output=True, text=True, check=True
+    )
+    steps = json.loads(done.stdout.strip().splitlines()[-1])
+    return [(name, rss / MB, (rss - before) / MB) for (name, rss), (_, before) in zip(steps[1:], steps, strict=False)]
+
+
+def print_import_costs(apps: list[Path]) -> None:
+    costs = {app: import_costs(app) for app in apps}
+    print(f"{'import (in this order)':26}" + "".join(f" {str(app)[-24:]:>24}" for app in apps))
+    for i, name in enumerate(IMPORT_ORDER):
+        print(f"{name:26}" + "".join(f" {costs[a][i][2]:+10.1f} MB ({costs[a][i][1]:6.1f})" for a in apps))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=10.0)
     parser.add_argument("--demo", action="store_true", help="also measure the built-in demo at its default rate")
     parser.add_argument("--app", type=Path, action="append", help="app.py to run (repeatable; default: this tree's)")
+    parser.add_argument("--imports", action="store_true", help="first print the RSS each library's import adds")
     parser.add_argument(
         "--fresh", action="store_true", help="a first start: no models trained beforehand (each run its own folder)"
     )
     args = parser.parse_args()
     apps = [a.resolve() for a in args.app] if args.app else [ROOT / "app.py"]
+    if args.imports:
+        print_import_costs(apps)
     with tempfile.TemporaryDirectory() as tmp:
         if not args.fresh:
             from predictor.models import load_or_train
