@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
+from answers.multiclass import stored_quality
 from answers.results import named, quality_from_row
 from callbacks.livegraph import figure_outputs, keep_zoom
+from callbacks.model_regression import regression_figures
 from callbacks.timerange import window
 from dashboard import compare, ids
 from dashboard import figures_model as figs
+from dashboard import figures_multiclass as mc_figs
 from dashboard.alert_shading import add_alert_periods, periods_for
 from dashboard.compare import Earlier
 from dashboard.pages.model_text import summary_text
@@ -49,6 +53,19 @@ def earlier_quality(
         return None
     offset, label = chosen
     return compare.shift(mv.quality_series(store, model, seconds, *compare.earlier_window(since, until, offset)), offset, label)
+
+
+def multiclass_figures(store: Store, model: str | None, rows: list[dict[str, Any]], revision: str) -> tuple[Any, Any] | None:
+    """A multiclass model's confusion heatmap and F1 per class (in the confusion and calibration cards: a
+    binary threshold's matrix and calibration have no meaning for it); None for a model of another task."""
+    if model is None or model_tasks.tasks_of(store, [model]).get(model) != "multiclass":
+        return None
+    row = next((r for r in rows if r["model"] == model), None)
+    result = stored_quality(store, row) if row is not None else None
+    cells = result.confusion if result else ()
+    classes = [(c.name, c.f1, c.support) for c in result.classes] if result else []
+    confusion = mc_figs.make_multiclass_confusion_figure(model, cells, revision)
+    return confusion, mc_figs.make_class_f1_figure(model, classes, revision)
 
 
 def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int) -> None:
@@ -93,17 +110,20 @@ def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int)
             model = choose(None, mv.evaluated_models(store))  # not every model's points as one zigzag line
         revision = f"{range_key}:{window_label}:{model}"
         with store.snapshot():  # the figures side by side from one state of the store
-            evaluations = [quality_from_row(r) for r in mv.latest_evaluations(store, None, seconds)]
+            rows = mv.latest_evaluations(store, None, seconds)
+            evaluations = [quality_from_row(r) for r in rows]
             curves = mv.latest_curves(store, None, seconds)
+            by_class = multiclass_figures(store, model, rows, revision)
+            by_task = regression_figures(store, model, rows, since, until, revision)
         found = next((e for e in evaluations if e.model == model), None)
         chosen = named(found) if found else None  # the page's builders read figures by name
         quality = mv.quality_series(store, model, seconds, since, until)
         earlier = earlier_quality(store, model, seconds, since, until, compare_key)
         return (
-            figs.make_roc_figure(curves, {e.model: e.auc for e in evaluations}, revision),
-            figs.make_pr_figure(curves, {e.model: e.average_precision for e in evaluations}, revision),
-            figs.make_confusion_figure(chosen, revision),
-            figs.make_calibration_figure(curves, revision),
+            by_task[0] if by_task else figs.make_roc_figure(curves, {e.model: e.auc for e in evaluations}, revision),
+            by_task[1] if by_task else figs.make_pr_figure(curves, {e.model: e.average_precision for e in evaluations}, revision),
+            by_task[2] if by_task else by_class[0] if by_class else figs.make_confusion_figure(chosen, revision),
+            by_class[1] if by_class else figs.make_calibration_figure(curves, revision),
             add_alert_periods(
                 figs.make_quality_figure(quality, model, revision, earlier),
                 periods_for(alert_queries.periods(store, since, until), "accuracy_drop_points"),
