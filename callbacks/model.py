@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, no_update
 from answers.multiclass import stored_quality
 from answers.results import named, quality_from_row
 from callbacks.livegraph import figure_outputs, keep_zoom
+from callbacks.model_regression import regression_figures
 from callbacks.timerange import window
 from dashboard import compare, ids
 from dashboard import figures_model as figs
@@ -113,14 +114,15 @@ def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int)
             evaluations = [quality_from_row(r) for r in rows]
             curves = mv.latest_curves(store, None, seconds)
             by_class = multiclass_figures(store, model, rows, revision)
+            by_task = regression_figures(store, model, rows, since, until, revision)
         found = next((e for e in evaluations if e.model == model), None)
         chosen = named(found) if found else None  # the page's builders read figures by name
         quality = mv.quality_series(store, model, seconds, since, until)
         earlier = earlier_quality(store, model, seconds, since, until, compare_key)
         return (
-            figs.make_roc_figure(curves, {e.model: e.auc for e in evaluations}, revision),
-            figs.make_pr_figure(curves, {e.model: e.average_precision for e in evaluations}, revision),
-            by_class[0] if by_class else figs.make_confusion_figure(chosen, revision),
+            by_task[0] if by_task else figs.make_roc_figure(curves, {e.model: e.auc for e in evaluations}, revision),
+            by_task[1] if by_task else figs.make_pr_figure(curves, {e.model: e.average_precision for e in evaluations}, revision),
+            by_task[2] if by_task else by_class[0] if by_class else figs.make_confusion_figure(chosen, revision),
             by_class[1] if by_class else figs.make_calibration_figure(curves, revision),
             add_alert_periods(
                 figs.make_quality_figure(quality, model, revision, earlier),
