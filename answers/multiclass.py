@@ -14,14 +14,16 @@ has probability 0 there.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from analytics import binned_quality as bq
+from analytics import categorical_drift as cd
 from analytics import quality as qa
-from answers.results import ClassFigures, MulticlassQuality, multiclass_from_rows
+from answers.results import ClassFigures, ClassShareDrift, MulticlassQuality, multiclass_from_rows
 from data.queries import multiclass as mq
 from data.queries import profile_reads as pr
 from data.queries import profiles
@@ -35,7 +37,38 @@ def window_quality(store: Store, model: str, now: datetime, seconds: int, min_sa
     """The model's quality over the window of `seconds` ending at now's minute."""
     first, last = pr.window_minutes(now, seconds)
     counts = mq.confusion_counts(store, model, first, last)
-    return quality(model, now, seconds, counts, mq.class_score_bins(store, model, first, last), min_samples)
+    found = quality(model, now, seconds, counts, mq.class_score_bins(store, model, first, last), min_samples)
+    reference = mq.class_reference(store, model)
+    return replace(found, class_drift=class_drift(reference, counts, min_samples)) if reference else found
+
+
+def class_drift(reference: dict[str, dict[str, int]], counts: Counts, min_samples: int) -> tuple[ClassShareDrift, ...]:
+    """The window's predicted classes (every row) and true classes (labelled rows) against the reference's:
+    PSI and JS distance as for a categorical feature, chi-squared two-sample as scipy's chi2_contingency."""
+    current: dict[str, dict[str, int]] = {"prediction": {}, "label": {}}
+    for true, predicted, n, _, _ in counts:
+        current["prediction"][str(predicted)] = current["prediction"].get(str(predicted), 0) + int(n)
+        if true is not None:
+            current["label"][str(true)] = current["label"].get(str(true), 0) + int(n)
+    found = []
+    for side in ("prediction", "label"):
+        ref, cur = reference.get(side, {}), current[side]
+        names = sorted(set(ref) | set(cur))
+        shift = cd.categorical_drift(np.array([ref.get(c, 0) for c in names]), np.array([cur.get(c, 0) for c in names]))
+        verdict = cd.categorical_verdict(shift, min_samples, max(1, len(names)))
+        found.append(
+            ClassShareDrift(
+                side,
+                shift.psi,
+                shift.chi2_statistic,
+                shift.chi2_pvalue,
+                shift.js_distance,
+                shift.reference_count,
+                shift.current_count,
+                verdict,
+            )
+        )
+    return tuple(found)
 
 
 def quality(model: str, now: datetime, seconds: int, counts: Counts, bins: ClassBins, min_samples: int) -> MulticlassQuality:
@@ -161,5 +194,5 @@ def _macro_auc(figures: Sequence[ClassFigures]) -> dict[str, Any]:
 
 def stored_quality(store: Store, row: Mapping[str, Any]) -> MulticlassQuality:
     """A stored model_evaluations row of a multiclass model back as its result, with its own tables' rows."""
-    extra, classes, cells = mq.stored_answer(store, row["model"], row["ts"], row["window_seconds"])
-    return multiclass_from_rows(row, extra, classes, cells)
+    extra, classes, cells, drift = mq.stored_answer(store, row["model"], row["ts"], row["window_seconds"])
+    return multiclass_from_rows(row, extra, classes, cells, drift)

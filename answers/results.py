@@ -160,6 +160,20 @@ class ClassFigures:
 
 
 @dataclass(frozen=True)
+class ClassShareDrift:
+    """The window's class shares of predictions or of labels (`side`) against the model's reference."""
+
+    side: str  # "prediction" | "label"
+    psi: float | None
+    chi2_statistic: float | None
+    chi2_pvalue: float | None
+    js_distance: float | None
+    reference_count: int
+    current_count: int
+    verdict: str
+
+
+@dataclass(frozen=True)
 class MulticlassQuality:
     """A multiclass model's quality over one window, from its merged profiles (answers/multiclass.py).
     precision, recall and f1 are macro averages and auc the macro one-vs-rest AUC (these sit in
@@ -192,6 +206,7 @@ class MulticlassQuality:
     other: int = 0  # labelled rows whose true class was folded into __other__ (the model's class set was full)
     classes: tuple[ClassFigures, ...] = ()
     confusion: tuple[tuple[str, str, int], ...] = ()  # (true class, predicted class, rows), non-zero cells
+    class_drift: tuple[ClassShareDrift, ...] = ()  # when the model has a reference
     curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
 
 
@@ -205,6 +220,10 @@ MULTICLASS_COLUMNS = {
         "ts", "model", "window_seconds", "class", "support", "predicted", "precision", "recall", "f1", "auc", "auc_error_bound",
     ),
     "multiclass_confusion": ("ts", "model", "window_seconds", "true_class", "predicted", "n"),
+    "multiclass_class_drift": (
+        "ts", "model", "window_seconds", "side", "psi", "chi2_statistic", "chi2_pvalue", "js_distance",
+        "reference_count", "current_count", "verdict",
+    ),
 }  # fmt: skip
 
 
@@ -217,22 +236,29 @@ def multiclass_rows(result: MulticlassQuality) -> dict[str, list[Row]]:
         "multiclass_evaluations": [{**key, **vars(result)}],
         "multiclass_class_evaluations": classes,
         "multiclass_confusion": cells,
+        "multiclass_class_drift": [{**key, **vars(d)} for d in result.class_drift],
     }
     return {table: [tuple(r[c] for c in MULTICLASS_COLUMNS[table]) for r in rows] for table, rows in named_rows.items()}
 
 
 def multiclass_from_rows(
-    evaluation: Mapping[str, Any], extra: Mapping[str, Any], classes: Sequence[Mapping[str, Any]], cells: Sequence[Row]
+    evaluation: Mapping[str, Any],
+    extra: Mapping[str, Any],
+    classes: Sequence[Mapping[str, Any]],
+    cells: Sequence[Row],
+    drift: Sequence[Mapping[str, Any]] = (),
 ) -> MulticlassQuality:
     """Stored rows (by column name) back as the result: its model_evaluations row, its multiclass_evaluations
-    row, its class rows and its (true class, predicted, n) cells."""
+    row, its class rows, its (true class, predicted, n) cells and its class-share drift rows."""
     stored = {name: _value(evaluation.get(name)) for name in _STORED["multiclass"]}
     more = {c: _value(extra.get(c)) for c in MULTICLASS_COLUMNS["multiclass_evaluations"][3:]}
     figures = tuple(
         ClassFigures(**{f.name: _value(c.get("class" if f.name == "name" else f.name)) for f in fields(ClassFigures)})
         for c in classes
     )
-    return MulticlassQuality(**stored, **more, classes=figures, confusion=tuple((t, p, int(n)) for t, p, n in cells))
+    shifts = tuple(ClassShareDrift(**{f.name: _value(d.get(f.name)) for f in fields(ClassShareDrift)}) for d in drift)
+    cells_back = tuple((t, p, int(n)) for t, p, n in cells)
+    return MulticlassQuality(**stored, **more, classes=figures, confusion=cells_back, class_drift=shifts)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,21 @@ SCHEMA = {
         "log_loss": _NUM,
         "scored": {"type": "integer", "description": "labelled rows that sent probabilities (AUC and log loss)"},
         "other": {"type": "integer", "description": "labelled rows whose true class was folded into __other__"},
+        "class_drift": {
+            "type": "array",
+            "description": "predicted (side prediction) and true (side label) class shares against the model's "
+            "reference (its first 2,000 labelled predictions); empty before it has one",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "side": {"enum": ["prediction", "label"]},
+                    **{k: _NUM for k in ("psi", "chi2_statistic", "chi2_pvalue", "js_distance")},
+                    "reference_count": {"type": "integer"},
+                    "current_count": {"type": "integer"},
+                    "verdict": {"type": "string"},
+                },
+            },
+        },
         "note": {"type": "string"},
     },
 }
@@ -110,6 +125,7 @@ def body(r: MulticlassQuality) -> dict[str, Any]:
             "log_loss": _clean(r.log_loss),
             "scored": r.scored,
             "other": r.other,
+            "class_drift": [{k: _clean(v) for k, v in vars(d).items()} for d in r.class_drift],
             "note": NOTE,
         },
     }

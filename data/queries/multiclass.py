@@ -34,7 +34,7 @@ OTHER = "__other__"
 EPS = float(np.finfo(np.float64).eps)
 TABLES = ("multiclass_profile", "class_score_profile")
 RAW_TABLES = ("prediction_classes", "prediction_probabilities", "outcome_classes")  # kept as long as predictions
-ANSWER_TABLES = ("multiclass_evaluations", "multiclass_class_evaluations", "multiclass_confusion")
+ANSWER_TABLES = ("multiclass_evaluations", "multiclass_class_evaluations", "multiclass_confusion", "multiclass_class_drift")
 _MINUTE = "time_bucket(INTERVAL 1 MINUTE, c.ts)"
 
 
@@ -200,7 +200,9 @@ def class_score_bins(store: Store, model: str, first: datetime, last: datetime) 
     return found
 
 
-def stored_answer(store: Store, model: str, ts: datetime, seconds: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[Any]]:
+def stored_answer(
+    store: Store, model: str, ts: datetime, seconds: int
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[Any], list[dict[str, Any]]]:
     """The evaluation job's multiclass rows of one answer (its model_evaluations row's key): the averages row,
     the class rows and the (true class, predicted, n) cells."""
     key = [model, ts, seconds]
@@ -212,4 +214,37 @@ def stored_answer(store: Store, model: str, ts: datetime, seconds: int) -> tuple
     cells = store.fetch_all(
         "multiclass.stored_cells", f"SELECT true_class, predicted, n FROM multiclass_confusion {where} ORDER BY ALL", key
     )
-    return (extra[0] if extra else {}), classes, cells
+    drift = store.fetch_dicts("multiclass.stored_drift", f"SELECT * FROM multiclass_class_drift {where} ORDER BY side DESC", key)
+    return (extra[0] if extra else {}), classes, cells, drift
+
+
+REFERENCE_ROWS = 2_000
+FREEZE_SQL = f"""
+INSERT INTO model_class_reference
+WITH first_n AS (
+    SELECT c.predicted, coalesce(oc.label, o.label::VARCHAR) AS truth FROM prediction_classes c
+    JOIN outcomes o ON o.id = c.id LEFT JOIN outcome_classes oc ON oc.id = c.id
+    WHERE c.model = $model ORDER BY c.ts, c.id LIMIT {REFERENCE_ROWS})
+SELECT $model, 'prediction', predicted, count(*) FROM first_n GROUP BY ALL
+UNION ALL SELECT $model, 'label', truth, count(*) FROM first_n GROUP BY ALL
+"""
+
+
+def class_reference(store: Store, model: str) -> dict[str, dict[str, int]]:
+    """side ('prediction', 'label') -> class -> reference rows; frozen from the model's first REFERENCE_ROWS
+    labelled predictions once it has that many (empty before)."""
+    sql = "SELECT side, class, n FROM model_class_reference WHERE model = ?"
+    rows = store.fetch_all("multiclass.reference", sql, [model])
+    if not rows:
+        count = "SELECT count(*) FROM prediction_classes c SEMI JOIN outcomes o ON o.id = c.id WHERE c.model = ?"
+        found = store.fetch_one("multiclass.labelled", count, [model])
+        if not found or found[0] < REFERENCE_ROWS:
+            return {}
+        with store.transaction("reference") as cur:
+            if not cur.execute("SELECT 1 FROM model_class_reference WHERE model = ?", [model]).fetchall():
+                cur.execute(FREEZE_SQL, {"model": model})
+        rows = store.fetch_all("multiclass.reference", sql, [model])
+    reference: dict[str, dict[str, int]] = {}
+    for side, name, n in rows:
+        reference.setdefault(side, {})[name] = int(n)
+    return reference

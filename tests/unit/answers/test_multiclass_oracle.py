@@ -1,7 +1,8 @@
 """Multiclass figures from the merged profiles against scikit-learn on the stored raw rows: accuracy,
 precision/recall/F1 per class and averaged, confusion matrix and log loss within 1e-9, one-vs-rest ROC AUC
-within the bound the code computes; windows of 15 minutes, 24 hours and 7 days (minute, hour and day
-tiers), before and after late labels, and after reopening the file."""
+within the bound the code computes, class-share drift's chi-squared as SciPy's chi2_contingency (PSI,
+JS as for categories) against the frozen first 2,000 labelled rows; windows of 15 minutes, 24 hours and
+7 days (minute, hour and day tiers), before and after late labels, and after reopening the file."""
 
 from __future__ import annotations
 
@@ -119,8 +120,42 @@ def check(store: Store) -> int:
         for k, name in enumerate(CLASSES):
             one = roc_auc_score(np.array(scored_true) == name, matrix[:, k])
             assert abs(found[name].auc - one) <= found[name].auc_error_bound + 1e-12
+        check_drift(store, result, seconds)
         compared += 1
     return compared
+
+
+FIRST_SQL = """
+SELECT c.predicted, coalesce(oc.label, o.label::VARCHAR) FROM prediction_classes c JOIN outcomes o ON o.id = c.id
+LEFT JOIN outcome_classes oc ON oc.id = c.id WHERE c.model = ? ORDER BY c.ts, c.id LIMIT 2000
+"""
+ALL_SQL = """
+SELECT c.predicted, CASE WHEN o.id IS NOT NULL THEN coalesce(oc.label, o.label::VARCHAR) END FROM prediction_classes c
+LEFT JOIN outcomes o ON o.id = c.id LEFT JOIN outcome_classes oc ON oc.id = c.id WHERE c.model = ? AND c.ts >= ? AND c.ts < ?
+"""
+
+
+def check_drift(store: Store, result, seconds: int) -> None:
+    """Class shares against the frozen reference: chi-squared as scipy's chi2_contingency on the raw rows'
+    counts, PSI and JS as the categorical features' functions on them."""
+    from scipy.stats import chi2_contingency
+
+    from analytics.categorical_drift import categorical_drift
+    from data.queries import profile_reads as pr
+
+    first, last = pr.window_minutes(NOW, seconds)
+    frozen = {(side, c): n for side, c, n in store.fetch_all("t", "SELECT side, class, n FROM model_class_reference", [])}
+    window = store.fetch_all("t", ALL_SQL, [MODEL, first, last + timedelta(minutes=1)])
+    found = {d.side: d for d in result.class_drift}
+    for side, k in (("prediction", 0), ("label", 1)):
+        ref = np.array([frozen.get((side, c), 0) for c in CLASSES])
+        cur = np.array([sum(r[k] == c for r in window if r[1] is not None or k == 0) for c in CLASSES])
+        statistic, pvalue, _, _ = chi2_contingency(np.vstack([ref, cur]))
+        d = found[side]
+        assert (d.reference_count, d.current_count) == (ref.sum(), cur.sum())
+        assert d.chi2_statistic == pytest.approx(statistic, abs=1e-9) and d.chi2_pvalue == pytest.approx(pvalue, abs=1e-9)
+        expected = categorical_drift(ref, cur)
+        assert (d.psi, d.js_distance) == pytest.approx((expected.psi, expected.js_distance), abs=1e-12)
 
 
 def test_multiclass_figures_equal_scikit_learn_through_late_labels_and_a_restart(tmp_path: Path) -> None:
@@ -129,6 +164,9 @@ def test_multiclass_figures_equal_scikit_learn_through_late_labels_and_a_restart
     late = seed(store, np.random.default_rng(7))
     profiles.refresh(store, NOW)
     assert check(store) == 3
+    first = store.fetch_all("t", FIRST_SQL, [MODEL])  # the reference froze the first 2,000 labelled rows
+    frozen = dict(((s, c), n) for s, c, n in store.fetch_all("t", "SELECT side, class, n FROM model_class_reference", []))
+    assert frozen == {(s, c): sum(r[k] == c for r in first) for s, k in (("prediction", 0), ("label", 1)) for c in CLASSES}
     _label(store, list(zip(late[0], late[1], [NOW] * len(late[0]), strict=True)), NOW)
     assert profiles.refresh(store, NOW) > 0  # the late labels' minutes, however old
     assert check(store) == 3

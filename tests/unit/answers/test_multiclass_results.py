@@ -38,6 +38,10 @@ RESULT = res.MulticlassQuality(
     other=0,
     classes=(res.ClassFigures("A", 5, 4, 1.0, 0.8, 0.888, 0.95, 0.0), res.ClassFigures("B", 3, 4, 0.5, 0.66, 0.57, None, None)),
     confusion=(("A", "A", 4), ("A", "B", 1), ("B", "A", 1), ("B", "B", 2)),
+    class_drift=(
+        res.ClassShareDrift("prediction", 0.02, 1.5, 0.47, 0.05, 2000, 10, "insufficient_data"),
+        res.ClassShareDrift("label", None, None, None, None, 2000, 0, "insufficient_data"),
+    ),
 )
 
 

@@ -58,7 +58,7 @@ def test_row_layouts_are_the_tables_columns_in_order(store: Store) -> None:
 
 
 def test_every_stored_field_of_a_result_has_its_column() -> None:
-    multiclass = {c for columns in res.MULTICLASS_COLUMNS.values() for c in columns} | {"classes", "confusion"}
+    multiclass = {c for columns in res.MULTICLASS_COLUMNS.values() for c in columns} | {"classes", "confusion", "class_drift"}
     for kind in res.QUALITY_TYPES.values():
         stored = set(res.EVALUATION_COLUMNS) | (multiclass if kind is res.MulticlassQuality else set())
         assert {f.name for f in fields(kind)} - {"curves"} <= stored, kind
