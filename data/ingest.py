@@ -29,7 +29,7 @@ def store_predictions(store: Store, tables: dict[str, pa.Table], task: str | Non
     for attempt in range(CONFLICT_TRIES):
         try:
             return store_prediction_chunks(store, [(tables, task)])
-        except duckdb.TransactionException:
+        except (duckdb.TransactionException, duckdb.ConstraintException):  # the other committed first: its key
             if attempt == CONFLICT_TRIES - 1:
                 raise
     raise AssertionError("unreachable")
