@@ -87,3 +87,13 @@ def test_a_regression_model_without_labels_is_insufficient_data(app, client) -> 
         "positives": None,
     }
     assert model["regression"]["mae"] is None
+
+
+def test_a_regression_models_prediction_drift_is_its_scores(app, client) -> None:
+    """Once 2,000 labelled rows freeze its reference, the predicted value drifts like a feature (as __score__)."""
+    ingest(client, n=2100, seed=8)
+    evaluate(app, {"15m": 900, "24h": 86400}, min_samples=50, now=utcnow())
+    evaluate(app, {"15m": 900, "24h": 86400}, min_samples=50, now=utcnow())
+    body = client.get("/api/drift?model=loan-amount&window=24h").get_json()
+    assert body["score"] is not None and body["score"]["reference_count"] == 2000
+    assert body["score"]["current_count"] > 500 and body["score"]["psi"] is not None and body["score"]["verdict"]
