@@ -41,6 +41,8 @@ def test_shipped_defaults_are_design_section_7():
         "accuracy:warning": (2, 0),
         "drift:warning": (0.25, 0),
         "process_down:critical": (1, 0),
+        # beyond the design's table: the PCA reconstruction error outside its reference band for a minute
+        "multivariate_drift:warning": (1.0, 60),
     }
     assert {k: (r.threshold, r.for_seconds) for k, r in rules.items()} == expected
     assert rules["latency:critical"].min_samples == 20
