@@ -2,7 +2,7 @@
 type is refused (Refused, a 400 from callbacks/guard.py); a value of the right type the component cannot hold
 now (an unknown range key, a page path without "/") becomes the default view.
 
-A browser only sends what its components hold: a select's value is a string (dbc.Select sends its option's
+A browser only sends what its components hold: a select's value is a string (a dropdown sends its option's
 value as text), a click counter a non-negative integer. Anything else is a forged request; refused here, it
 never reaches a query (a select's `true` or `1e30` reached DuckDB as a model name). A callback input with no
 declared check is refused too, so a new component is declared here before its callback answers
