@@ -90,7 +90,7 @@ def columns_to_arrow(schema: pa.Schema, columns: Mapping[str, Sequence[Any]]) ->
 
 
 # Tables with a primary key: a row whose key is stored already is skipped, so retries are idempotent.
-KEYED_TABLES = frozenset({"predictions", "outcomes"})
+KEYED_TABLES = frozenset({"predictions", "outcomes", "outcome_values", "model_tasks"})  # a repeat is skipped
 
 
 def _insert(table: str) -> str:

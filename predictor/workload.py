@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from predictor.demo import DemoControls
+from predictor.regression_demo import ApprovedAmount
 from predictor.scenario import Scenario
 from predictor.service import PredictionError, PredictionService
 
@@ -47,6 +48,7 @@ class WorkloadCollector:
         self.burst_until = 0.0
         self.pending: list[tuple[datetime, str, int]] = []  # heap of (due, prediction id, label)
         self.sent = 0
+        self.amounts = ApprovedAmount(labelled_share, label_delay, seed)  # the demo's regression model
 
     def current_rate(self, now: datetime) -> float:
         """Requests/s: a daily curve (peak mid-afternoon UTC), random bursts, the demo spike."""
@@ -86,9 +88,17 @@ class WorkloadCollector:
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         self.controls.apply_schedule(self.monotonic() - self.started)
         count = int(self.rng.poisson(self.current_rate(now) * self.interval))
+        amounts: dict[str, list[tuple]] = {}
         if count:
             frame, labels = self.scenario.sample(count, self.rng, self.controls.drift())
             for features, label in zip(frame.to_dict("records"), labels.tolist(), strict=True):
                 self._send(features, label, now)
             self.sent += count
-        return {"outcomes": self._due_outcomes(now), "demo_switches": self.controls.drain_changes()}
+            amounts = self.amounts.predict(frame, self.controls.drift(), now)
+        due = self.amounts.due(now)
+        return {
+            **amounts,
+            "outcomes": self._due_outcomes(now) + due["outcomes"],
+            "outcome_values": due["outcome_values"],
+            "demo_switches": self.controls.drain_changes(),
+        }
