@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MODEL, VERSION = "loan-amount", "1"
+LATENCY = 0.002  # seconds a prediction takes (a closed-form model)
 
 
 def approved_share(frame: pd.DataFrame) -> np.ndarray:
@@ -54,7 +55,7 @@ class ApprovedAmount:
         for features, value, truth in zip(frame.to_dict("records"), predicted.tolist(), actual.tolist(), strict=True):
             self.sent += 1
             pid = f"amt-{self.random.getrandbits(64):016x}"
-            rows.append((pid, now, MODEL, VERSION, value, None, 0.002, "ok", None, "builtin", now, features))
+            rows.append((pid, now, MODEL, VERSION, value, None, LATENCY, "ok", None, "builtin", now, features))
             if self.random.random() < self.labelled_share:
                 heapq.heappush(self.pending, (now + timedelta(seconds=self.random.uniform(*self.label_delay)), pid, truth))
         return {"predictions": rows}

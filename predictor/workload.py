@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from predictor.demo import DemoControls
+from predictor.regression_demo import LATENCY as AMOUNT_LATENCY
+from predictor.regression_demo import MODEL as AMOUNT_MODEL
 from predictor.regression_demo import ApprovedAmount
 from predictor.scenario import Scenario
 from predictor.service import PredictionError, PredictionService
@@ -85,6 +87,16 @@ class WorkloadCollector:
             rows.append((pid, label, due, now))
         return rows
 
+    def _count_amounts(self, n: int) -> None:
+        """The regression model's predictions count on /metrics like the classifiers' (the fleet's rates are
+        compared with the stored rows')."""
+        if n:
+            bound = self.service.metrics.model(AMOUNT_MODEL)
+            bound.ok.inc(n)
+            for _ in range(n):
+                bound.duration.observe(AMOUNT_LATENCY)
+                bound.inference.observe(AMOUNT_LATENCY)
+
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         self.controls.apply_schedule(self.monotonic() - self.started)
         count = int(self.rng.poisson(self.current_rate(now) * self.interval))
@@ -95,6 +107,7 @@ class WorkloadCollector:
                 self._send(features, label, now)
             self.sent += count
             amounts = self.amounts.predict(frame, self.controls.drift(), now)
+            self._count_amounts(len(amounts.get("predictions", ())))
         due = self.amounts.due(now)
         return {
             **amounts,

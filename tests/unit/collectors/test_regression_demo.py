@@ -47,3 +47,13 @@ def test_the_demo_regression_model_is_answered_and_concept_drift_raises_its_erro
     run(app, workload, 4, later)
     evaluate(app, {"15m": 900}, min_samples=50, now=later + timedelta(seconds=5))
     assert mae(app) > 2 * calm
+
+
+def test_its_predictions_count_on_metrics_like_the_classifiers(app) -> None:
+    service = app.server.extensions["predwatch.service"]
+    workload = WorkloadCollector(service, DemoControls(), rate=3000, seed=4)
+    start = utcnow()
+    run(app, workload, 3, start)
+    stored = app.predwatch.runtime.store.fetch_one("t", "SELECT count(*) FROM predictions WHERE model = ?", [MODEL])[0]
+    counted = service.metrics.total.labels(MODEL, "ok")._value.get()
+    assert stored > 100 and counted == stored
