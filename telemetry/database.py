@@ -57,7 +57,8 @@ class DatabaseMetrics(Collector):
         yield family("db_disk_full", value=1.0 if self.store.disk.since is not None else 0.0)
         rows = labelled(GaugeMetricFamily, "db_table_rows")
         size = labelled(GaugeMetricFamily, "db_table_size_bytes")
-        for table in self.state.tables:
+        # an empty table (another task's, a tier not yet rolled) says nothing about capacity: no series for it
+        for table in (t for t in self.state.tables if t.get("row_count")):
             rows.add_metric([table["table_name"]], table.get("row_count") or 0)
             size.add_metric([table["table_name"]], table.get("size_bytes") or 0)
         yield rows
