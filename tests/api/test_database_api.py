@@ -3,10 +3,9 @@ the OpenAPI entries, and the database gauges on /metrics (checked by promtool)."
 
 from __future__ import annotations
 
-from collections import Counter
-
 import shutil
 import subprocess
+from collections import Counter
 
 import pytest
 
