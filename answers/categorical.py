@@ -39,63 +39,34 @@ class CategoricalDrift:
             current = merge([p[0] for p in parts])
             missing = merge_pairs([p[1] for p in parts])
         for feature, reference in sorted(self.buckets.items()):
-            order = sorted(reference)
-            found = cd.categorical_drift(cp.as_arrays(reference, order), cp.as_arrays(current.get(feature, {}), order))
-            verdict = cd.categorical_verdict(found, self.min_samples, len(order), self.bands)
-            enough = verdict != "insufficient_data"
-            drift.append(
-                (
-                    now,
-                    self.model,
-                    seconds,
-                    feature,
-                    found.psi if enough else None,
-                    None,
-                    None,
-                    found.reference_count,
-                    found.current_count,
-                    verdict,
-                    None,
-                    None,
-                    None,
-                )
-            )
-            nr, nc = found.reference_count, found.current_count
-            share = current.get(feature, {}).get(cp.MISSING, 0) / nc if nc else None
-            ref_share = reference.get(cp.MISSING, 0) / nr if nr else None
-            detail.append(
-                (
-                    now,
-                    self.model,
-                    seconds,
-                    feature,
-                    "categorical",
-                    found.chi2_pvalue if enough else None,
-                    found.js_distance if enough else None,
-                    share,
-                    ref_share,
-                    cd.missing_verdict(share, ref_share, nc, self.min_samples),
-                )
-            )
+            drift_row, detail_row = self._categorical_rows(now, seconds, feature, reference, current.get(feature, {}))
+            drift.append(drift_row)
+            detail.append(detail_row)
         for feature, (nulls, rows) in sorted(missing.items()):
             if feature in self.buckets or feature.startswith("__") or feature not in self.reference_missing:
                 continue
             share, ref_share = (nulls / rows if rows else None), self.reference_missing[feature]
-            detail.append(
-                (
-                    now,
-                    self.model,
-                    seconds,
-                    feature,
-                    "numeric",
-                    None,
-                    None,
-                    share,
-                    ref_share,
-                    cd.missing_verdict(share, ref_share, rows, self.min_samples),
-                )
-            )
+            verdict = cd.missing_verdict(share, ref_share, rows, self.min_samples)
+            detail.append((now, self.model, seconds, feature, "numeric", None, None, share, ref_share, verdict))
         return drift, detail
+
+    def _categorical_rows(
+        self, now: datetime, seconds: int, feature: str, reference: dict[Any, int], current: dict[Any, int]
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """One categorical feature's feature_drift row and feature_drift_detail row."""
+        order = sorted(reference)
+        found = cd.categorical_drift(cp.as_arrays(reference, order), cp.as_arrays(current, order))
+        verdict = cd.categorical_verdict(found, self.min_samples, len(order), self.bands)
+        enough = verdict != "insufficient_data"
+        nr, nc = found.reference_count, found.current_count
+        psi = found.psi if enough else None
+        drift_row = (now, self.model, seconds, feature, psi, None, None, nr, nc, verdict, None, None, None)
+        share = current.get(cp.MISSING, 0) / nc if nc else None
+        ref_share = reference.get(cp.MISSING, 0) / nr if nr else None
+        missing_verdict = cd.missing_verdict(share, ref_share, nc, self.min_samples)
+        pvalue, js = (found.chi2_pvalue, found.js_distance) if enough else (None, None)
+        detail_row = (now, self.model, seconds, feature, "categorical", pvalue, js, share, ref_share, missing_verdict)
+        return drift_row, detail_row
 
 
 def read_parts(store: Store, model: str, first: datetime, last: datetime) -> Parts:

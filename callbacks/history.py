@@ -101,7 +101,11 @@ def register(app: Dash) -> None:
         return not on
 
     _zoom(app)
+    _browser_side(app)
 
+
+def _browser_side(app: Dash) -> None:
+    """Callbacks the browser runs alone (assets/history.js): a chart's CSV and the address bar."""
     # Any chart card's CSV button: the browser writes the chart's traces (trace, x, y) to a file.
     app.clientside_callback(
         ClientsideFunction(namespace="predwatchHistory", function_name="chartCsv"),
