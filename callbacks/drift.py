@@ -33,7 +33,11 @@ WINDOW_LABELS = {"recent": "Since the last evaluation"}
 def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
     """The page's callbacks over the store; `windows` the drift windows the evaluation job stores (label -> seconds)."""
     keep_zoom(app, *GRAPHS)
+    _selects(app, store, windows)
+    _charts(app, store, windows)
 
+
+def _selects(app: Dash, store: Store, windows: dict[str, int]) -> None:
     @app.callback(
         Output(ids.DRIFT_MODEL, "options"),
         Output(ids.DRIFT_MODEL, "value"),
@@ -62,6 +66,8 @@ def register(app: Dash, store: Store, windows: dict[str, int]) -> None:
             choose(feature, features),
         )
 
+
+def _charts(app: Dash, store: Store, windows: dict[str, int]) -> None:
     @app.callback(
         *figure_outputs(*GRAPHS),
         Output(ids.DRIFT_TABLE, "children"),
