@@ -215,39 +215,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {"200": _json(OBJECT), **_errors(400)},
             }
         },
-        "/api/predict": {
-            "post": {
-                "summary": "Score with a built-in model",
-                "security": secured,
-                "requestBody": _body(PredictRequest),
-                "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 500, 504)},
-            }
-        },
-        "/api/predictions": {
-            "post": {
-                "summary": "Ingest prediction logs (idempotent by id)",
-                "security": secured,
-                "requestBody": _body(PredictionBatch) | {"content": {"application/json": MULTICLASS_EXAMPLE}},
-                "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)},
-            }
-        },
-        "/api/outcomes": {
-            "post": {
-                "summary": "Ingest ground-truth labels (idempotent by id)",
-                "security": secured,
-                "requestBody": _body(OutcomeBatch),
-                "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)},
-            }
-        },
-        "/api/demo": {
-            "get": {"summary": "Demo switches (404 when the demo is off)", "responses": {"200": _json(OBJECT), **_errors(404)}},
-            "post": {
-                "summary": "Set demo switches",
-                "security": secured,
-                "requestBody": _body(DemoSwitches),
-                "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 404)},
-            },
-        },
+        **_write_paths(secured),
         "/api/database_health": {
             "get": {
                 "summary": "The store's health, query timings, scans, and each watched PostgreSQL",
@@ -268,6 +236,21 @@ def _paths() -> dict[str, Any]:
             }
         },
         **_alert_paths(),
+        **_model_paths(),
+        **_export_paths(),
+        "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(OBJECT)}}},
+        "/metrics": {
+            "get": {
+                "summary": "Prometheus exposition",
+                "responses": {"200": {"description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+            }
+        },
+    }
+
+
+def _model_paths() -> dict[str, Any]:
+    """A model's quality and drift, stored or on demand."""
+    return {
         "/api/model_performance": {
             "get": {
                 "summary": "Latest quality of each model over an evaluation window: metrics, sample sizes, curves",
@@ -303,13 +286,44 @@ def _paths() -> dict[str, Any]:
                 "responses": {"200": _json(DRIFT_SCHEMA), **_errors(400, 404)},
             }
         },
-        **_export_paths(),
-        "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(OBJECT)}}},
-        "/metrics": {
-            "get": {
-                "summary": "Prometheus exposition",
-                "responses": {"200": {"description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+    }
+
+
+def _write_paths(secured: list[dict[str, list[str]]]) -> dict[str, Any]:
+    """The routes that write: the built-in model, ingest and the demo switches (token auth)."""
+    return {
+        "/api/predict": {
+            "post": {
+                "summary": "Score with a built-in model",
+                "security": secured,
+                "requestBody": _body(PredictRequest),
+                "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 500, 504)},
             }
+        },
+        "/api/predictions": {
+            "post": {
+                "summary": "Ingest prediction logs (idempotent by id)",
+                "security": secured,
+                "requestBody": _body(PredictionBatch) | {"content": {"application/json": MULTICLASS_EXAMPLE}},
+                "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)},
+            }
+        },
+        "/api/outcomes": {
+            "post": {
+                "summary": "Ingest ground-truth labels (idempotent by id)",
+                "security": secured,
+                "requestBody": _body(OutcomeBatch),
+                "responses": {"200": _json(COUNTS), **_errors(*WRITE_ERRORS)},
+            }
+        },
+        "/api/demo": {
+            "get": {"summary": "Demo switches (404 when the demo is off)", "responses": {"200": _json(OBJECT), **_errors(404)}},
+            "post": {
+                "summary": "Set demo switches",
+                "security": secured,
+                "requestBody": _body(DemoSwitches),
+                "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 404)},
+            },
         },
     }
 
