@@ -71,7 +71,11 @@ def multiclass_figures(store: Store, model: str | None, rows: list[dict[str, Any
 def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int) -> None:
     """The page's callbacks over the store; `windows` the evaluation windows (label -> seconds)."""
     keep_zoom(app, *GRAPHS)
+    _selects(app, store, windows)
+    _charts(app, store, windows, min_samples)
 
+
+def _selects(app: Dash, store: Store, windows: dict[str, int]) -> None:
     @app.callback(
         Output(ids.MODEL_WINDOW, "options"),
         Output(ids.MODEL_WINDOW, "value"),
@@ -93,6 +97,8 @@ def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int)
             choose(model, models),
         )
 
+
+def _charts(app: Dash, store: Store, windows: dict[str, int], min_samples: int) -> None:
     @app.callback(
         *figure_outputs(*GRAPHS),
         Output(ids.MODEL_SUMMARY, "children"),
