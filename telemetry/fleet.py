@@ -26,6 +26,7 @@ from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
 from data.queries import fleet_counts as fc
+from data.queries import model_tasks
 from data.store import Store
 from telemetry.metrics import labelled
 
@@ -60,7 +61,12 @@ class FleetMetrics(Collector):
         by_label = labelled(CounterMetricFamily, "model_labelled_predictions")
         counts: dict[str, np.ndarray] = {}
         sums: dict[str, np.ndarray] = {}
+        # score histograms by outcome are a binary classifier's; another task's rows may have reached the score
+        # profile before its task was recorded (the demo writes its task through the writer queue)
+        recorded = model_tasks.tasks(self.store)
         for t in fc.score_totals(self.store):
+            if model_tasks.task_of(recorded, t.model) != "binary":
+                continue
             of_model = counts.setdefault(t.model, np.zeros((2, 2, fc.SCORE_BUCKETS), dtype=np.int64))
             of_model[t.outcome, t.predicted, t.bucket] += t.n
             sums.setdefault(t.model, np.zeros(2))[t.outcome] += t.score_sum
