@@ -19,6 +19,9 @@ _NUMBER = re.compile(NUMBER_PATTERN)
 MAX_HISTORY = timedelta(days=31)
 MAX_EPISODES = 100
 EPISODES_MAX_LENGTH = MAX_EPISODES * (2 * params.MAX_TIME_LENGTH + 2)
+# The pairs' syntax as one pattern the OpenAPI document states; the route checks the same thing pair by pair.
+_PAIR = rf"{params.TIME_PATTERN[1:-1]}/{params.TIME_PATTERN[1:-1]}"
+EPISODES_PATTERN = rf"^{_PAIR}(,{_PAIR}){{0,{MAX_EPISODES - 1}}}$"
 EPISODES_TEXT = "fault episodes as START/END pairs separated by commas, each time " + params.TIME_TEXT
 
 

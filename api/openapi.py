@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 
 from analytics.alert_rules import DURATION, Rule
 from analytics.data_quality import CHECKS
-from api.backtest_params import EPISODES_MAX_LENGTH, EPISODES_TEXT, MAX_EPISODES, NUMBER_PATTERN
+from api.backtest_params import EPISODES_MAX_LENGTH, EPISODES_PATTERN, EPISODES_TEXT, MAX_EPISODES, NUMBER_PATTERN
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
 from api.params import MAX_TIME_LENGTH, TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
@@ -159,7 +159,7 @@ def _history_params() -> list[dict[str, Any]]:
         _query("to", TIME, f"end of the history (default: now), {TIME_TEXT}, {TIME_RANGE_TEXT}"),
         _query(
             "episodes",
-            {"type": "string", "maxLength": EPISODES_MAX_LENGTH},
+            {"type": "string", "minLength": 1, "maxLength": EPISODES_MAX_LENGTH, "pattern": EPISODES_PATTERN},
             f"{EPISODES_TEXT}; at most {MAX_EPISODES} pairs, each ending after it starts",
         ),
     ]

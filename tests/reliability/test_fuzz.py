@@ -69,8 +69,9 @@ def _fuzz(server: LiveServer, workdir: Path, *extra: str) -> tuple[int, str]:
 
 
 # Rules JSON Schema cannot state, so a schema-valid request may still be refused (ST202) for them:
-# ids unique within a batch, and a range's start before its end.
-SEMANTIC_REFUSALS = ('"duplicate_ids"', "must be before")
+# ids unique within a batch, a range's start before its end (a backtest's history at most 31 days long, each of
+# its fault episodes ending after it starts).
+SEMANTIC_REFUSALS = ('"duplicate_ids"', "must be before", "days before to", "must end after it starts")
 
 
 def _figures(output: str) -> dict[str, int]:
