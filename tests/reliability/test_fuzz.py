@@ -70,8 +70,17 @@ def _fuzz(server: LiveServer, workdir: Path, *extra: str) -> tuple[int, str]:
 
 # Rules JSON Schema cannot state, so a schema-valid request may still be refused (ST202) for them:
 # ids unique within a batch, a range's start before its end (a backtest's history at most 31 days long, each of
-# its fault episodes ending after it starts).
-SEMANTIC_REFUSALS = ('"duplicate_ids"', "must be before", "days before to", "must end after it starts")
+# its fault episodes ending after it starts), and the fields a model's task asks for (a binary row's score, a
+# multiclass row's probabilities, a numeric label only for a stored regression prediction).
+SEMANTIC_REFUSALS = (
+    '"duplicate_ids"',
+    "must be before",
+    "days before to",
+    "must end after it starts",
+    "needs a score",
+    "are for multiclass models",
+    "once its regression prediction is stored",
+)
 
 
 def _figures(output: str) -> dict[str, int]:
