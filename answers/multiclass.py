@@ -13,6 +13,7 @@ has probability 0 there.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -96,7 +97,7 @@ def quality(model: str, now: datetime, seconds: int, counts: Counts, bins: Class
     for t, p, n, _, _ in labelled_counts:
         matrix[index[str(t)], index[str(p)]] += int(n)
     figures = _class_figures(names, matrix, _truth_scored(labelled_counts), key["scored"], bins)
-    loss = sum(float(c[4]) for c in labelled_counts)
+    loss = math.fsum(float(c[4]) for c in labelled_counts)  # exact: the groups come in no set order
     return MulticlassQuality(
         status="ok",
         accuracy=float(np.trace(matrix)) / labelled,

@@ -171,11 +171,14 @@ def rebuild(cur: duckdb.DuckDBPyConnection, models: list[str], minutes: list[dat
 
 
 def confusion_counts(store: Store, model: str, first: datetime, last: datetime) -> list[tuple[Any, ...]]:
-    """(true class or None, predicted, n, scored, log_loss_sum) over the minutes [first, last] merged."""
+    """(true class or None, predicted, n, scored, log_loss_sum) over the minutes [first, last] merged. The
+    log-loss sums add in time order, so two windows over the same slices sum alike: added in the order the
+    union of tiers yields them, the floats rounded differently when the union had another shape."""
     sql, params, _ = profile_tiers.window_source(store, "multiclass_profile", model, first, last)
     return store.fetch_all(
         "multiclass.confusion_window",
-        f"SELECT true_class, predicted, sum(n)::BIGINT, sum(scored)::BIGINT, sum(log_loss_sum) FROM {sql} s GROUP BY ALL",
+        f"SELECT true_class, predicted, sum(n)::BIGINT, sum(scored)::BIGINT, sum(log_loss_sum ORDER BY ts) FROM {sql} s "
+        "GROUP BY ALL",
         params,
     )
 

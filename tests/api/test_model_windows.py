@@ -3,18 +3,26 @@ stored for the same window, any length from a minute, one snapshot per answer, a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+import api.windows
+from data.clock import utcnow
 from predictor.models import CHALLENGER, CHAMPION
 from predictor.scenario import Drift
 from tests.model_feed import evaluate, feed
 
 
 @pytest.fixture
-def evaluated(make_app):
+def evaluated(make_app, monkeypatch):
+    # One pinned clock for the rows, the pass and the routes: a 1-minute window is its now's minute only, so
+    # rows stamped by the wall clock fell outside it when a minute turned between feeding and asking.
+    now = utcnow().replace(second=20, microsecond=0) - timedelta(minutes=5)
+    monkeypatch.setattr(api.windows, "utcnow", lambda: now + timedelta(seconds=10))
     app = make_app(min_eval_samples=100)
-    feed(app, 1200, seed=12, drift=Drift(input=1.0))
-    evaluate(app, {"15m": 900, "24h": 86400})
+    feed(app, 1200, seed=12, drift=Drift(input=1.0), at=now)
+    evaluate(app, {"15m": 900, "24h": 86400}, now=now + timedelta(seconds=1))
     return app, app.server.test_client()
 
 

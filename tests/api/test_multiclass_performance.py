@@ -4,12 +4,13 @@ window give the same figures, equal to scikit-learn's on the raw rows; the body 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, log_loss
 
+import api.windows
 from api.multiclass_body import SCHEMA
 from data.clock import utcnow
 from tests.model_feed import evaluate
@@ -23,10 +24,11 @@ def post(client, path: str, body: object):
     return response
 
 
-def ingest(client, n: int = 400, seed: int = 3) -> tuple[list[str], list[str], np.ndarray]:
+def ingest(client, n: int = 400, seed: int = 3, now: datetime | None = None) -> tuple[list[str], list[str], np.ndarray]:
+    """n rows 2 s apart, from 20 minutes before `now` (else the clock's now)."""
     rng = np.random.default_rng(seed)
     rows, outcomes, truths, predicted, probs = [], [], [], [], []
-    start = utcnow() - timedelta(minutes=20)
+    start = (now or utcnow()) - timedelta(minutes=20)
     for i in range(n):
         true = CLASSES[int(rng.integers(0, 5))]
         weights = rng.dirichlet(np.ones(5)) + 0.8 * (np.array(CLASSES) == true)
@@ -56,9 +58,13 @@ def check(model: dict, truths: list[str], predicted: list[str], probs: np.ndarra
     assert model["error_bounds"]["auc"] is not None and 0.5 < model["metrics"]["auc"] <= 1.0
 
 
-def test_stored_and_on_demand_windows_answer_the_same_exact_figures(app, client) -> None:
-    truths, predicted, probs = ingest(client)
-    evaluate(app, {"15m": 900, "24h": 86400}, min_samples=50, now=utcnow())
+def test_stored_and_on_demand_windows_answer_the_same_exact_figures(app, client, monkeypatch) -> None:
+    # Pinned 8 minutes after today's midnight: the rows span it, so the windows read the closed hour before
+    # it from the hour tier and its minutes after, each from a differently shaped union of tiers.
+    now = utcnow().replace(hour=0, minute=8, second=0, microsecond=0)
+    monkeypatch.setattr(api.windows, "utcnow", lambda: now + timedelta(seconds=5))
+    truths, predicted, probs = ingest(client, now=now)
+    evaluate(app, {"15m": 900, "24h": 86400}, min_samples=50, now=now)
     stored = client.get("/api/model_performance?model=grades&window=24h").get_json()
     on_demand = client.get("/api/model_performance?model=grades&window=90m").get_json()
     assert stored["source"] == "evaluation" and on_demand["source"] == "profiles"
