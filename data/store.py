@@ -120,7 +120,11 @@ class Store:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._thread_cursor()
+        try:
+            cur = self._thread_cursor()
+        except duckdb.Error as exc:
+            self._reopen_if_broken(exc)
+            raise
         self._acquire()
         self._in_use += 1
         if self._in_use > self._in_use_peak:
@@ -128,9 +132,18 @@ class Store:
         self._lock.release()
         try:
             yield cur
+        except duckdb.Error as exc:
+            self._reopen_if_broken(exc)
+            raise
         finally:
             with self._lock:
                 self._in_use -= 1
+
+    def _reopen_if_broken(self, exc: duckdb.Error) -> None:
+        # Any statement, a read too, may be the first to meet an invalidated or closed database (ingest reads
+        # a model's task before it writes): reopening only after a failed write would never come.
+        if isinstance(exc, duckdb.FatalException) or self._dead:
+            self._reopen()
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -157,10 +170,8 @@ class Store:
                     raise
                 wal_before = self.disk.wal_bytes()  # the commit's size tells the disk watch what fits
                 cur.execute("COMMIT")
-        except (duckdb.Error, OSError) as exc:
+        except (duckdb.Error, OSError) as exc:  # cursor() has reopened an invalidated database
             self.disk.failed(exc)
-            if isinstance(exc, duckdb.FatalException) or self._dead:
-                self._reopen()
             raise
         self.disk.succeeded(max(0, self.disk.wal_bytes() - wal_before))
 

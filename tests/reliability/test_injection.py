@@ -23,8 +23,11 @@ VALID_BODIES = {
     "/api/demo": {"load_spike": False},
 }
 LEAKS = [Path("/tmp/predwatch-leak.csv"), Path("/tmp/predwatch-evil.duckdb")]
-# Tables the request itself may legitimately add rows to (an id that looks like SQL is still just an id).
-INGEST_TABLES = {"predictions", "prediction_features", "prediction_categories", "outcomes"}
+# Tables the request itself may legitimately add rows to (an id that looks like SQL is still just an id):
+# the ingest routes' tables, with model_tasks (a model's task, recorded with its first predictions) and the
+# class and value tables (a string label is a class's name, a number a regression outcome).
+INGEST_TABLES = {"predictions", "prediction_features", "prediction_categories", "prediction_classes"}
+INGEST_TABLES |= {"prediction_probabilities", "model_tasks", "model_classes", "outcomes", "outcome_classes", "outcome_values"}
 
 
 @pytest.fixture
