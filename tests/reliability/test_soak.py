@@ -106,11 +106,19 @@ def _metrics(url: str) -> dict[str, float]:
     return found
 
 
+def _size(path: Path) -> int:
+    """A file's bytes, 0 when it is gone: a checkpoint may delete the WAL between a look and a stat."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def _sample(url: str, process: psutil.Process, wal: Path, started: float) -> dict[str, float]:
     return {
         "t": time.monotonic() - started,
         "rss": process.memory_info().rss,
-        "wal": wal.stat().st_size if wal.exists() else 0,
+        "wal": _size(wal),
         **_metrics(url),
     }
 
