@@ -29,6 +29,9 @@ _SUMMARY = f"""
         // The range as epoch milliseconds: Plotly rewrites date strings ('T' or ' ', digits) as it redraws.
         xrange_ms: gd._fullLayout.xaxis.range.map((v) => gd._fullLayout.xaxis.r2l(v)),
         yrange: gd._fullLayout.yaxis.range.slice(), yautorange: gd._fullLayout.yaxis.autorange,
+        // dcc.Graph marks the div pending until Plotly's draw promise settles, and binds its event handlers
+        // (relayoutData: zoom) only then: gd.data is set earlier, so "has data" alone is not "drawn".
+        pending: gd.classList.contains('dash-graph--pending'),
     }};
 }}
 """
@@ -51,11 +54,12 @@ def summary(page: Any, graph_id: str) -> dict[str, Any] | None:
 
 
 def wait_drawn(page: Any, graph_id: str, trace: str | None = None) -> dict[str, Any]:
-    """Wait until a chart has data (in `trace`, or in any trace) and its axis titles are drawn."""
+    """Wait until a chart has data (in `trace`, or in any trace), its axis titles are drawn and Dash has
+    finished plotting it (so a zoom made next reaches the app)."""
     page.wait_for_function(
         f"""([id, name]) => {{
             const s = ({_SUMMARY})(id);
-            return !!s && !!s.xtitle && !!s.ytitle
+            return !!s && !s.pending && !!s.xtitle && !!s.ytitle
                 && s.traces.some((t) => (name === null || t.name === name) && t.points > 0);
         }}""",
         arg=[graph_id, trace],
