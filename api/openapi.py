@@ -14,7 +14,19 @@ from analytics.alert_rules import DURATION, Rule
 from analytics.data_quality import CHECKS
 from api.backtest_params import EPISODES_MAX_LENGTH, EPISODES_PATTERN, EPISODES_TEXT, MAX_EPISODES, NUMBER_PATTERN
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
-from api.params import MAX_TIME_LENGTH, TIME_PATTERN, TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
+from api.openapi_parts import (
+    COUNTS,
+    ERROR_SCHEMA,
+    MULTICLASS_EXAMPLE,
+    OBJECT,
+    TIME,
+    WRITE_ERRORS,
+)
+from api.openapi_parts import error_responses as _errors
+from api.openapi_parts import json_response as _json
+from api.openapi_parts import query_param as _query
+from api.openapi_parts import request_body as _body
+from api.params import TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
 from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
 from api.windows import LENGTH_PATTERN
 from data.queries.alerts import SEVERITIES as ALERT_SEVERITIES
@@ -23,78 +35,6 @@ from data.queries.export import EXPORTABLE
 from data.queries.predictions import STATUSES
 from predictor.scenario import FEATURES
 from predictor.service import MAX_FEATURE_MAGNITUDE
-
-ERROR = {"$ref": "#/components/schemas/Error"}
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "details"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array"}},
-        }
-    },
-}
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    return {str(c): {"description": "error", "content": {"application/json": {"schema": ERROR}}} for c in codes}
-
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-BODY_TEXT = (
-    "JSON of at most --max-body-mb (default 32 MB; 413 beyond); a body over 4 MB waits for the one "
-    "large-body slot, or is answered 503 with Retry-After when others are waiting"
-)
-
-
-# One example per task beyond the binary default: a multiclass batch (api/multiclass_rules.py states its rules).
-MULTICLASS_EXAMPLE = {
-    "schema": {"$ref": "#/components/schemas/PredictionBatch"},
-    "examples": {
-        "multiclass": {
-            "summary": "a multiclass model: a class and, optionally, its probabilities",
-            "value": {
-                "task": "multiclass",
-                "predictions": [
-                    {"id": "g1", "model": "risk-grade", "predicted_label": "B", "probabilities": {"A": 0.1, "B": 0.7, "C": 0.2}}
-                ],
-            },
-        }
-    },
-}
-
-
-def _body(model: type) -> dict[str, Any]:
-    return {
-        "required": True,
-        "description": BODY_TEXT,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
-    }
-
-
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-OBJECT = {"type": "object"}
-# api.params.timestamp: no "format": "date-time", which would refuse a space for the T and a time without offset
-TIME = {"type": "string", "pattern": TIME_PATTERN, "maxLength": MAX_TIME_LENGTH}
-COUNTS = {
-    "type": "object",
-    "required": ["received", "stored", "duplicates"],
-    "properties": {
-        "received": {"type": "integer"},
-        "stored": {"type": "integer"},
-        "duplicates": {"type": "integer"},
-        "orphans": {"type": "integer"},
-    },
-}
-WRITE_ERRORS = (400, 401, 413, 415, 422, 503)  # 503: a large body while others are parsed (api/body_gate.py)
 
 
 def _alert_paths() -> dict[str, Any]:
