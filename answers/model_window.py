@@ -19,8 +19,10 @@ import numpy as np
 from analytics import binned_drift as bd
 from analytics import binned_quality as bq
 from analytics import drift as da
+from analytics import estimated as est
 from analytics import quality as qa
 from analytics.thresholds import DRIFT_BANDS, DriftBands
+from answers import estimates as ae
 from answers import multiclass as am
 from answers import regression as ar
 from answers.categorical import CategoricalDrift, read_parts
@@ -78,13 +80,14 @@ class ModelAnswers:
         self._references: dict[str, dict[str, bd.ReferenceBins]] = {}  # model -> feature -> its reference bins
         self._categories: dict[str, CategoricalDrift] = {}  # model -> its categorical references
         self._accuracy: dict[str, float | None] = {}  # model -> its reference accuracy
+        self._calibration: dict[str, est.CalibrationMap | None] = {}  # model -> its reference's calibration map
         self._multiclass: set[str] = set()  # models recorded as multiclass
         self._regression: set[str] = set()  # models recorded as regression
         self.multivariate = MultivariateDrift(store)
 
     def forget(self, model: str) -> None:
         """The model's reference changed: read it again when next needed."""
-        for cache in (self._references, self._categories, self._accuracy):
+        for cache in (self._references, self._categories, self._accuracy, self._calibration):
             cache.pop(model, None)
         self.multivariate.forget(model)
 
@@ -92,6 +95,11 @@ class ModelAnswers:
         if model not in self._accuracy:
             self._accuracy[model] = q.reference_accuracy(self.store, model)
         return self._accuracy[model]
+
+    def calibration(self, model: str) -> est.CalibrationMap | None:
+        if model not in self._calibration:
+            self._calibration[model] = ae.read_map(self.store, model)
+        return self._calibration[model]
 
     def reference_bins(self, model: str) -> dict[str, bd.ReferenceBins]:
         """A model's reference counts per bin (empty before it has a reference)."""
@@ -210,6 +218,7 @@ class ModelAnswers:
             tn=m.tn,
             fn=m.fn,
             curves=tuple(curve_points(bins)) if ok else (),
+            **ae.window_fields(bins, self.calibration(model), result.accuracy, result.auc),
         )
 
     def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[Row]]) -> None:

@@ -64,6 +64,26 @@ EVALUATION_COLUMNS = (
     "abs_error_p50_bound",
     "abs_error_p90_bound",
     "abs_error_p99_bound",
+    # estimates (migration 0022)
+    "est_tp",
+    "est_fp",
+    "est_tn",
+    "est_fn",
+    "est_accuracy",
+    "est_accuracy_se",
+    "est_precision",
+    "est_precision_se",
+    "est_recall",
+    "est_recall_se",
+    "est_f1",
+    "est_f1_se",
+    "est_auc",
+    "est_auc_se",
+    "est_labelled_accuracy",
+    "est_labelled_accuracy_se",
+    "est_labelled_auc",
+    "est_labelled_auc_se",
+    "estimator_error",
 )
 CURVE_COLUMNS = ("ts", "model", "window_seconds", "curve", "point", "x", "y", "threshold", "n")
 
@@ -139,6 +159,29 @@ class BinaryQuality:
     fp: int = 0
     tn: int = 0
     fn: int = 0
+    # Estimated before labels from the calibrated scores of all the window's rows (analytics/estimated.py),
+    # each figure with its standard error; est_labelled_* the same estimate over the labelled rows, beside
+    # the realized figures there; estimator_error the larger |realized - estimated| in standard errors of
+    # accuracy and AUC (None below the sample-size gate). None without a calibration map.
+    est_tp: float | None = None
+    est_fp: float | None = None
+    est_tn: float | None = None
+    est_fn: float | None = None
+    est_accuracy: float | None = None
+    est_accuracy_se: float | None = None
+    est_precision: float | None = None
+    est_precision_se: float | None = None
+    est_recall: float | None = None
+    est_recall_se: float | None = None
+    est_f1: float | None = None
+    est_f1_se: float | None = None
+    est_auc: float | None = None
+    est_auc_se: float | None = None
+    est_labelled_accuracy: float | None = None
+    est_labelled_accuracy_se: float | None = None
+    est_labelled_auc: float | None = None
+    est_labelled_auc_se: float | None = None
+    estimator_error: float | None = None
     # ROC, PR and calibration points of the same bins (when status is "ok"); empty when read back from
     # model_evaluations, whose curves are stored apart in model_curves.
     curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)

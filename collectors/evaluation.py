@@ -29,10 +29,11 @@ import duckdb
 import numpy as np
 
 from analytics.importance import model_importance, permutation_importance
+from answers import estimates
 from answers.model_window import DRIFT_COLUMNS, ModelAnswers
 from answers.model_window import TABLES as ANSWER_TABLES
 from answers.results import MulticlassQuality, curve_rows, evaluation_row, multiclass_rows
-from data.queries import category_profiles, fleet_counts, profiles
+from data.queries import calibration, category_profiles, fleet_counts, profiles
 from data.queries import drift as dq
 from data.queries import quality as q
 from data.store import Store
@@ -151,6 +152,8 @@ class EvaluationCollector:
         if stored or not profiles.has_edges(self.store, model):
             profiles.build_edges(self.store, model)
             self._new_edges.append(model)
+        if stored or not calibration.has_map(self.store, model):
+            estimates.build_map(self.store, model)
         self.answers.forget(model)
         self._ready.add(model)
         return True

@@ -1,6 +1,6 @@
 """The built-in models: a champion (gradient boosting) and a challenger (logistic regression),
 trained on the scenario the first time one is asked for (the demo asks at start) and saved with joblib
-under the data directory beside a reference sample of their training inputs and scores; later starts
+under the data directory beside a reference sample of held-out inputs, scores and labels; later starts
 load them on first use (`BuiltInModels`), so a process that never predicts with them never imports
 scikit-learn (~80 MB)."""
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHAMPION, CHALLENGER = "credit-gbm", "credit-logreg"
-VERSION = "1"
+VERSION = "2"  # 2: the reference is a held-out sample, no longer the first training rows
 REFERENCE_ROWS = 5_000
 NAMES = (CHAMPION, CHALLENGER)
 
@@ -76,9 +76,12 @@ def _train(name: str, estimator: Estimator, scenario: Scenario) -> ModelBundle:
     x, y = scenario.training_set()
     estimator.fit(x.to_numpy(), y)
     bundle = ModelBundle(name, VERSION, estimator, FEATURES, trained_seconds=time.perf_counter() - started)
-    ref = x.iloc[:REFERENCE_ROWS].reset_index(drop=True)
+    # The reference is held out: scores of training rows are more confident than live ones (the boosted
+    # trees' in-sample accuracy was 4.6 standard errors above live traffic's), and the estimated
+    # performance's calibration map is fitted on the reference's scores.
+    ref, held_labels = scenario.holdout_set(REFERENCE_ROWS)
     ref["score"] = bundle.predict_scores(ref[list(FEATURES)].to_numpy())
-    ref["label"] = y[:REFERENCE_ROWS]
+    ref["label"] = held_labels
     bundle.reference = ref
     return bundle
 

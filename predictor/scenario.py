@@ -112,3 +112,7 @@ class Scenario:
 
     def training_set(self, n: int = 20_000) -> tuple[pd.DataFrame, np.ndarray]:
         return self.sample(n, np.random.default_rng(self.seed))
+
+    def holdout_set(self, n: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """Rows of the same traffic the models never trained on: their scores are as calibrated as live ones."""
+        return self.sample(n, np.random.default_rng(self.seed + 1))

@@ -113,7 +113,7 @@ def has_reference(store: Store, model: str, version: str | None) -> bool:
 
 def drop_reference(store: Store, model: str) -> None:
     with store.transaction("reference") as cur:
-        for table in ("model_reference", "model_reference_stats", "model_reference_bins"):
+        for table in ("model_reference", "model_reference_stats", "model_reference_bins", "model_reference_calibration"):
             cur.execute(f"DELETE FROM {table} WHERE model = ?", [model])
 
 

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from predictor.models import VERSION
 from tests.api.helpers import GOOD_FEATURES, count
 
 
@@ -19,7 +20,7 @@ def test_one_row_answers_the_contract_and_is_logged(app, client) -> None:
     body = response.get_json()
     assert set(body) == {"id", "model", "model_version", "score", "predicted_label", "latency_seconds"}
     assert body["model"] == "credit-gbm"
-    assert body["model_version"] == "1"
+    assert body["model_version"] == VERSION
     assert 0.0 <= body["score"] <= 1.0
     assert body["predicted_label"] == int(body["score"] >= 0.5)
     assert 0 < body["latency_seconds"] < 5
