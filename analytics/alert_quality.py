@@ -22,6 +22,7 @@ FAULT_KINDS: dict[str, tuple[str, ...]] = {
     "drift_psi_max": ("input_drift",),
     "multivariate_drift": ("input_drift",),
     "accuracy_drop_points": ("concept_drift",),
+    "estimator_error": ("concept_drift",),
 }
 
 

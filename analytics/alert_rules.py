@@ -74,6 +74,12 @@ METRICS: dict[str, MetricSpec] = {
         "max by (instance, model) (multivariate_drift)",
         subjects=("model",),
     ),
+    "estimator_error": MetricSpec(
+        "a model's estimated-performance error: |realized - estimated| accuracy or AUC in standard errors",
+        "SE",
+        "max by (instance, model) (estimator_error)",
+        subjects=("model",),
+    ),
     "process_up": MetricSpec(
         "a watched process's state (1 up, 0 down)", "", "min by (instance, process) (process_up)", subjects=("process",)
     ),

@@ -26,6 +26,7 @@ SOURCES = {
     "accuracy_drop_points": "model_evaluations",
     "drift_psi_max": "feature_drift",
     "multivariate_drift": "multivariate_drift",
+    "estimator_error": "model_evaluations",
     "process_up": "process_samples",
 }
 HOST = ("cpu_percent", "memory_percent", "disk_used_percent")
@@ -93,6 +94,22 @@ def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Obser
         [now - timedelta(seconds=max_age_seconds), now],
     )
     return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2])) for r in rows]
+
+
+def _estimator(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
+    """Each model's estimator error (in standard errors) from the shortest window of its newest pass that
+    met the sample-size gate: the shortest window turns first when calibration breaks."""
+    rows = store.fetch_all(
+        "alerts.estimator",
+        f"SELECT model, value, labelled FROM ({_ESTIMATOR}) WHERE ts >= ? AND ts <= ? "
+        "QUALIFY row_number() OVER (PARTITION BY model ORDER BY ts DESC, window_seconds) = 1 ORDER BY model",
+        [now - timedelta(seconds=max_age_seconds), now],
+    )
+    return [Observation(float(r[1]), int(r[2]), subject_text(model=r[0])) for r in rows]
+
+
+_ESTIMATOR = """SELECT ts, model, window_seconds, estimator_error AS value, labelled FROM model_evaluations
+    WHERE status = 'ok' AND estimator_error IS NOT NULL"""
 
 
 def _drift(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
@@ -173,6 +190,7 @@ def current_values(
             out.update({(m, window): o for m, o in _predictions(store, now, window, recent).items()})
     if "model_evaluations" in tables:
         out["accuracy_drop_points", 0.0] = _accuracy(store, now, max_age_seconds)
+        out["estimator_error", 0.0] = _estimator(store, now, max_age_seconds)
     if "feature_drift" in tables:
         out["drift_psi_max", 0.0] = _drift(store, now, max_age_seconds)
     if "multivariate_drift" in tables:
@@ -192,6 +210,10 @@ _SERIES = {
         GROUP BY ts ORDER BY ts""",
     "multivariate_drift": f"""SELECT ts, max(value) AS value, min(n) AS samples FROM (
             SELECT * FROM ({_MULTIVARIATE}) WHERE ts >= ? AND ts <= ?
+            QUALIFY row_number() OVER (PARTITION BY ts, model ORDER BY window_seconds) = 1)
+        GROUP BY ts ORDER BY ts""",
+    "estimator_error": f"""SELECT ts, max(value) AS value, min(labelled) AS samples FROM (
+            SELECT * FROM ({_ESTIMATOR}) WHERE ts >= ? AND ts <= ?
             QUALIFY row_number() OVER (PARTITION BY ts, model ORDER BY window_seconds) = 1)
         GROUP BY ts ORDER BY ts""",
     "process_up": """SELECT ts, min(up::INTEGER)::DOUBLE AS value, count(*) AS samples FROM process_samples
