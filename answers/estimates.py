@@ -54,7 +54,10 @@ def window_fields(
     }
     errors = [
         abs(realized - estimated) / se
-        for realized, estimated, se in ((realized_accuracy, part.accuracy, part.accuracy_se), (realized_auc, part.auc, part.auc_se))
+        for realized, estimated, se in (
+            (realized_accuracy, part.accuracy, part.accuracy_se),
+            (realized_auc, part.auc, part.auc_se),
+        )
         if realized is not None and estimated is not None and se
     ]
     found["estimator_error"] = max(errors) if errors else None
