@@ -74,7 +74,7 @@ def fit_calibration(
     n = np.bincount(group, minlength=len(snapped) + 1).astype(float)
     pos = np.bincount(group, weights=labels, minlength=len(snapped) + 1)
     keep = n > 0
-    lo = np.r_[np.iinfo(np.int64).min, snapped][keep]
+    lo = np.r_[np.iinfo(np.int32).min, snapped][keep]  # the first group from below every profile bin id
     start, rate, weight = pool_adjacent_violators(pos[keep] / n[keep], n[keep])
     return CalibrationMap(lo[start], rate, weight)
 

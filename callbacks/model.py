@@ -13,6 +13,7 @@ from callbacks.livegraph import figure_outputs, keep_zoom
 from callbacks.model_regression import regression_figures
 from callbacks.timerange import window
 from dashboard import compare, ids
+from dashboard import figures_estimated as est_figs
 from dashboard import figures_model as figs
 from dashboard import figures_multiclass as mc_figs
 from dashboard.alert_shading import add_alert_periods, periods_for
@@ -20,7 +21,7 @@ from dashboard.compare import Earlier
 from dashboard.pages.model_text import summary_text
 from data.clock import utcnow
 from data.queries import alerts as alert_queries
-from data.queries import model_tasks
+from data.queries import calibration, model_tasks
 from data.queries import model_views as mv
 from data.store import Store
 
@@ -70,9 +71,10 @@ def multiclass_figures(store: Store, model: str | None, rows: list[dict[str, Any
 
 def register(app: Dash, store: Store, windows: dict[str, int], min_samples: int) -> None:
     """The page's callbacks over the store; `windows` the evaluation windows (label -> seconds)."""
-    keep_zoom(app, *GRAPHS)
+    keep_zoom(app, *GRAPHS, ids.MODEL_ESTIMATE_GRAPH)
     _selects(app, store, windows)
     _charts(app, store, windows, min_samples)
+    _estimate(app, store, windows)
 
 
 def _selects(app: Dash, store: Store, windows: dict[str, int]) -> None:
@@ -139,3 +141,21 @@ def _charts(app: Dash, store: Store, windows: dict[str, int], min_samples: int) 
             summary_text(chosen, min_samples),
             compare.quality_changes(quality, earlier),
         )
+
+
+def _estimate(app: Dash, store: Store, windows: dict[str, int]) -> None:
+    """Estimated vs realized, with the estimator's band and its alert periods shaded."""
+
+    @app.callback(
+        figure_outputs(ids.MODEL_ESTIMATE_GRAPH),  # a list: Dash's multi-output form, as the page's other callbacks
+        Input(ids.TICK, "data"),
+        Input(ids.RANGE, "value"),
+        Input(ids.MODEL_WINDOW, "value"),
+        Input(ids.MODEL_SELECT, "value"),
+    )
+    def estimate(_n: int, range_key: str, window_label: str | None, model: str | None) -> list[Any]:
+        seconds = windows.get(window_label or "", next(iter(windows.values())))
+        since, until = window(range_key, utcnow())
+        series = calibration.estimate_series(store, model or "", seconds, since, until)
+        figure = est_figs.make_estimate_figure(series, model, f"{range_key}:{window_label}:{model}")
+        return [add_alert_periods(figure, periods_for(alert_queries.periods(store, since, until), "estimator_error"))]

@@ -79,6 +79,7 @@ MODEL_PR_GRAPH = "model-pr-graph"
 MODEL_CONFUSION_GRAPH = "model-confusion-graph"
 MODEL_CALIBRATION_GRAPH = "model-calibration-graph"
 MODEL_QUALITY_GRAPH = "model-quality-graph"
+MODEL_ESTIMATE_GRAPH = "model-estimate-graph"
 MODEL_IMPORTANCE_GRAPH = "model-importance-graph"
 MODEL_IMPORTANCE_TIME_GRAPH = "model-importance-time-graph"
 

@@ -1,5 +1,5 @@
 """Model: ROC and precision-recall curves of every model, the confusion matrix, calibration,
-quality over time (measured and estimated) and feature importance."""
+quality over time (measured and estimated), estimated vs realized with its band, and feature importance."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def layout(**_query: str) -> html.Div:
                 [dbc.Col(graph_card(ids.MODEL_CONFUSION_GRAPH), lg=6), dbc.Col(graph_card(ids.MODEL_CALIBRATION_GRAPH), lg=6)]
             ),
             dbc.Row([dbc.Col(graph_card(ids.MODEL_QUALITY_GRAPH), lg=12)]),
+            dbc.Row([dbc.Col(graph_card(ids.MODEL_ESTIMATE_GRAPH), lg=12)]),
             dbc.Row(
                 [
                     dbc.Col(graph_card(ids.MODEL_IMPORTANCE_GRAPH), lg=6),

@@ -1,14 +1,21 @@
-"""A binary model's calibration map (migration 0022): its reference rows read in the score profile's bins,
-and the map fitted on them (analytics/estimated.py) stored and read back. The map is rebuilt with the
-reference (collectors/evaluation.py), so every window's estimate uses the map of the reference it has."""
+"""Estimated performance's storage: a binary model's calibration map (migration 0022), its reference rows
+read in the score profile's bins, the map fitted on them (analytics/estimated.py) stored and read back,
+and the estimates over time for the Model page. The map is rebuilt with the reference
+(collectors/evaluation.py), so every window's estimate uses the map of the reference it has."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from data.queries import profiles
 from data.queries.drift import LABEL, PREDICTED, SCORE
 from data.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REFERENCE_SQL = f"""
 SELECT {profiles._SCORE_BIN}::BIGINT AS bin, l.value AS label, coalesce(d.value, 0) AS predicted
@@ -47,3 +54,23 @@ def read(store: Store, model: str) -> dict[str, np.ndarray] | None:
 def has_map(store: Store, model: str) -> bool:
     row = store.fetch_one("calibration.has_map", "SELECT count(*) FROM model_reference_calibration WHERE model = ?", [model])
     return bool(row and row[0])
+
+
+ESTIMATE_COLUMNS = (
+    "accuracy", "auc", "est_accuracy", "est_auc", "est_labelled_accuracy", "est_labelled_accuracy_se",
+    "est_labelled_auc", "est_labelled_auc_se", "estimator_error",
+)  # fmt: skip
+CHART_POINTS = 600
+
+
+def estimate_series(store: Store, model: str, window_seconds: int, since: datetime, until: datetime) -> pd.DataFrame:
+    """ts and ESTIMATE_COLUMNS of a model's evaluations of one window, averaged over time buckets of at least
+    a second giving at most about CHART_POINTS points (a realized figure below the gate is NULL, left out)."""
+    step = max(1, int((until - since).total_seconds() // CHART_POINTS))
+    means = ", ".join(f"avg({c}) AS {c}" for c in ESTIMATE_COLUMNS)
+    return store.fetch_df(
+        "calibration.estimate_series",
+        f"SELECT time_bucket(to_seconds(?), ts) AS ts, {means} FROM model_evaluations "
+        "WHERE model = ? AND window_seconds = ? AND ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1",
+        [step, model, window_seconds, since, until],
+    )

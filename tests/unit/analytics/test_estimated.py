@@ -100,7 +100,7 @@ def test_binned_estimate_equals_the_direct_computation(window: tuple[est.Estimat
 
 
 def test_no_rows_no_estimate() -> None:
-    cal = est.CalibrationMap(np.array([np.iinfo(np.int64).min]), np.array([0.3]), np.array([100.0]))
+    cal = est.CalibrationMap(np.array([np.iinfo(np.int32).min]), np.array([0.3]), np.array([100.0]))
     assert est.estimate(np.zeros(0), np.zeros(0), np.zeros(0), cal) is None
 
 

@@ -1,0 +1,78 @@
+"""The `estimated` object of a binary model's entry in /api/model_performance: the estimate from calibrated
+scores over all the window's rows (analytics/estimated.py), and its reconciliation with the labels."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from answers.results import BinaryQuality
+
+_NUM = {"type": ["number", "null"]}
+_FIGURES = {"type": "object", "properties": {k: _NUM for k in ("accuracy", "precision", "recall", "f1", "auc")}}
+
+
+def _clean(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+ESTIMATED = ("accuracy", "precision", "recall", "f1", "auc")
+
+
+def body(r: BinaryQuality) -> dict[str, Any] | None:
+    """The estimate from calibrated scores over all the window's rows, and its reconciliation with the
+    labels: the same estimate over the labelled rows beside the realized figures there (None without a
+    calibration map)."""
+    if r.est_accuracy is None:
+        return None
+    realized = {"accuracy": r.accuracy, "auc": r.auc}
+    on_labelled = {
+        "accuracy": (r.est_labelled_accuracy, r.est_labelled_accuracy_se),
+        "auc": (r.est_labelled_auc, r.est_labelled_auc_se),
+    }
+    return {
+        "metrics": {k: _clean(getattr(r, f"est_{k}")) for k in ESTIMATED},
+        "standard_errors": {k: _clean(getattr(r, f"est_{k}_se")) for k in ESTIMATED},
+        "confusion_matrix": {k: _clean(getattr(r, f"est_{k}")) for k in ("tp", "fp", "tn", "fn")},
+        "reconciliation": {
+            "labelled_share": _clean(r.labelled_share),
+            "figures": {
+                k: {
+                    "estimated": _clean(est),
+                    "standard_error": _clean(se),
+                    "realized": _clean(realized[k]),
+                    "error": _clean(realized[k] - est) if realized[k] is not None and est is not None else None,
+                }
+                for k, (est, se) in on_labelled.items()
+            },
+            "error_in_standard_errors": _clean(r.estimator_error),
+        },
+    }
+
+
+_RECONCILED = {
+    "type": "object",
+    "properties": {k: _NUM for k in ("estimated", "standard_error", "realized", "error")},
+}
+SCHEMA = {
+    "type": ["object", "null"],
+    "description": "Estimated before labels from the scores, calibrated by a map fitted on the reference "
+    "(CBPE-like: unbiased while the scores stay calibrated, no concept shift): expected figures and confusion "
+    "counts over all the window's rows with their standard errors (the labels' Poisson-binomial spread and the "
+    "map's own error). `reconciliation`: the same estimate over the labelled rows beside the realized figures "
+    "there, error = realized - estimated, and the larger |error| of accuracy and AUC in standard errors (null "
+    "below the sample-size gate). Null without a calibration map (no reference yet, or one outcome only).",
+    "properties": {
+        "metrics": _FIGURES,
+        "standard_errors": _FIGURES,
+        "confusion_matrix": {"type": "object", "properties": {k: _NUM for k in ("tp", "fp", "tn", "fn")}},
+        "reconciliation": {
+            "type": "object",
+            "properties": {
+                "labelled_share": _NUM,
+                "figures": {"type": "object", "properties": {"accuracy": _RECONCILED, "auc": _RECONCILED}},
+                "error_in_standard_errors": _NUM,
+            },
+        },
+    },
+}
