@@ -36,17 +36,19 @@ def body(r: BinaryQuality) -> dict[str, Any] | None:
         "confusion_matrix": {k: _clean(getattr(r, f"est_{k}")) for k in ("tp", "fp", "tn", "fn")},
         "reconciliation": {
             "labelled_share": _clean(r.labelled_share),
-            "figures": {
-                k: {
-                    "estimated": _clean(est),
-                    "standard_error": _clean(se),
-                    "realized": _clean(realized[k]),
-                    "error": _clean(realized[k] - est) if realized[k] is not None and est is not None else None,
-                }
-                for k, (est, se) in on_labelled.items()
-            },
+            "figures": {k: _reconciled(realized[k], est, se) for k, (est, se) in on_labelled.items()},
             "error_in_standard_errors": _clean(r.estimator_error),
         },
+    }
+
+
+def _reconciled(realized: float | None, estimated: float | None, se: float | None) -> dict[str, Any]:
+    error = realized - estimated if realized is not None and estimated is not None else None
+    return {
+        "estimated": _clean(estimated),
+        "standard_error": _clean(se),
+        "realized": _clean(realized),
+        "error": _clean(error),
     }
 
 

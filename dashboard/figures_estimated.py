@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.fast_figure import LEAN_TEMPLATE, axis, frame, nothing_to_draw, numbers, times
@@ -22,7 +23,7 @@ FIGURES = {"accuracy": "accuracy", "auc": "AUC"}
 _frame = partial(frame, template=LEAN_TEMPLATE)
 
 
-def _band(x: list[Any], estimate: pd.Series, se: pd.Series, name: str, color: str) -> list[dict[str, Any]]:
+def _band(x: np.ndarray, estimate: pd.Series, se: pd.Series, name: str, color: str) -> list[dict[str, Any]]:
     """The band as two lines, the upper filled down to the lower (gaps stay gaps)."""
     low, high = numbers(estimate - BAND * se), numbers(estimate + BAND * se)
     common = {"type": "scatter", "x": x, "mode": "lines", "line": {"width": 0, "color": color}, "connectgaps": False}
