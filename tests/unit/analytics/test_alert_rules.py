@@ -43,6 +43,8 @@ def test_shipped_defaults_are_design_section_7():
         "process_down:critical": (1, 0),
         # beyond the design's table: the PCA reconstruction error outside its reference band for a minute
         "multivariate_drift:warning": (1.0, 60),
+        # and the estimated performance's error beyond 3 standard errors for a minute
+        "estimator_error:warning": (3, 60),
     }
     assert {k: (r.threshold, r.for_seconds) for k, r in rules.items()} == expected
     assert rules["latency:critical"].min_samples == 20
