@@ -30,6 +30,7 @@ MODEL_CHARTS = {
     ids.MODEL_CONFUSION_GRAPH: ("Confusion matrix", "predicted label", "true label"),
     ids.MODEL_CALIBRATION_GRAPH: ("Calibration", "mean predicted score", "observed positive rate"),
     ids.MODEL_QUALITY_GRAPH: ("Quality over time", "time (UTC)", "value (0-1)"),
+    ids.MODEL_ESTIMATE_GRAPH: ("Estimated vs realized", "time (UTC)", "value (0-1)"),
     ids.MODEL_IMPORTANCE_TIME_GRAPH: ("Importance over time", "time (UTC)", "importance"),
 }
 
