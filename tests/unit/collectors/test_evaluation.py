@@ -173,3 +173,16 @@ def test_an_ingested_model_gets_its_first_labelled_predictions_as_reference(clie
     counts = dict(runtime.store.fetch_all("t", "SELECT feature, count(*) FROM model_reference WHERE model = 'ext' GROUP BY 1"))
     assert counts == {"a": 30, "__score__": 30, "__label__": 30, "__predicted__": 30}
     assert runtime.store.fetch_one("t", "SELECT count(*) FROM feature_drift WHERE model = 'ext'")[0] > 0
+    # its calibration map too, fitted on those 30 rows: the positive rate per score group, monotone
+    groups = runtime.store.fetch_all("t", "SELECT p, n FROM model_reference_calibration WHERE model = 'ext' ORDER BY grp")
+    assert sum(n for _, n in groups) == 30
+    assert [p for p, _ in groups] == sorted(p for p, _ in groups)
+
+
+def test_a_changed_reference_drops_its_calibration_map(parts) -> None:
+    app, runtime, _service, collector = parts
+    feed(app, 300, seed=5)
+    _run(runtime, collector, utcnow() + timedelta(seconds=1))
+    assert runtime.store.fetch_one("t", "SELECT count(*) FROM model_reference_calibration WHERE model = ?", [CHAMPION])[0] > 0
+    q.drop_reference(runtime.store, CHAMPION)
+    assert runtime.store.fetch_one("t", "SELECT count(*) FROM model_reference_calibration WHERE model = ?", [CHAMPION])[0] == 0
