@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from analytics import uncertainty
+
 POSITIVE, NEGATIVE, UNLABELLED = 1, 0, -1
 
 
@@ -102,7 +104,8 @@ def ap_error_bound(b: LabelledBins) -> float | None:
 
 def summary(bins: ScoreBins) -> dict[str, Any]:
     """The sums analytics.quality.window_quality takes (predictions, labelled, positives, tp/fp/tn/fn,
-    u, ap_sum, brier, unlabelled, estimated_accuracy), plus auc_error_bound and ap_error_bound."""
+    u, ap_sum, brier, unlabelled, estimated_accuracy), plus auc_error_bound, ap_error_bound and auc_se (the
+    binned AUC's DeLong standard error)."""
     out, pos, neg = bins.outcome, bins.outcome == POSITIVE, bins.outcome == NEGATIVE
     labelled, unlabelled = pos | neg, out == UNLABELLED
     hit = bins.predicted == 1
@@ -141,6 +144,7 @@ def summary(bins: ScoreBins) -> dict[str, Any]:
         "estimated_accuracy": estimated,
         "auc_error_bound": auc_error_bound(lb),
         "ap_error_bound": ap_error_bound(lb),
+        "auc_se": uncertainty.auc_se(lb.pos, lb.neg),
     }
 
 

@@ -25,6 +25,7 @@ from analytics.thresholds import DRIFT_BANDS, DriftBands
 from answers import estimates as ae
 from answers import multiclass as am
 from answers import regression as ar
+from answers import sampling
 from answers.categorical import CategoricalDrift, read_parts
 from answers.multivariate import MultivariateDrift
 from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
@@ -79,7 +80,7 @@ class ModelAnswers:
         self.store, self.min_samples, self.bands = store, min_samples, bands
         self._references: dict[str, dict[str, bd.ReferenceBins]] = {}  # model -> feature -> its reference bins
         self._categories: dict[str, CategoricalDrift] = {}  # model -> its categorical references
-        self._accuracy: dict[str, float | None] = {}  # model -> its reference accuracy
+        self._accuracy: dict[str, tuple[float | None, int]] = {}  # model -> its reference accuracy and rows
         self._calibration: dict[str, est.CalibrationMap | None] = {}  # model -> its reference's calibration map
         self._multiclass: set[str] = set()  # models recorded as multiclass
         self._regression: set[str] = set()  # models recorded as regression
@@ -91,7 +92,8 @@ class ModelAnswers:
             cache.pop(model, None)
         self.multivariate.forget(model)
 
-    def reference_accuracy(self, model: str) -> float | None:
+    def reference_accuracy(self, model: str) -> tuple[float | None, int]:
+        """The model's reference accuracy and the labelled reference rows behind it."""
         if model not in self._accuracy:
             self._accuracy[model] = q.reference_accuracy(self.store, model)
         return self._accuracy[model]
@@ -185,12 +187,12 @@ class ModelAnswers:
         out["multivariate_drift"] += self.multivariate.rows(model, now, minutes, sums)
 
     def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None) -> BinaryQuality:
-        reference_accuracy = self.reference_accuracy(model)
+        reference_accuracy, reference_rows = self.reference_accuracy(model)
         sums = bq.summary(bins)
         result = qa.window_quality(sums, reference_accuracy, self.min_samples)
         m = result.confusion
         ok = result.status == "ok"
-        return BinaryQuality(
+        found = BinaryQuality(
             ts=now,
             model=model,
             model_version=version,
@@ -220,6 +222,7 @@ class ModelAnswers:
             curves=tuple(curve_points(bins)) if ok else (),
             **ae.window_fields(bins, self.calibration(model), result.accuracy, result.auc),
         )
+        return sampling.binary(found, sums["auc_se"], reference_rows)
 
     def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[Row]]) -> None:
         """Categorical features' drift and every feature's missing share (answers/categorical.py)."""

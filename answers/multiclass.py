@@ -24,6 +24,7 @@ import numpy as np
 from analytics import binned_quality as bq
 from analytics import categorical_drift as cd
 from analytics import quality as qa
+from answers import sampling
 from answers.results import ClassFigures, ClassShareDrift, MulticlassQuality, multiclass_from_rows
 from data.queries import multiclass as mq
 from data.queries import profile_reads as pr
@@ -38,7 +39,7 @@ def window_quality(store: Store, model: str, now: datetime, seconds: int, min_sa
     """The model's quality over the window of `seconds` ending at now's minute."""
     first, last = pr.window_minutes(now, seconds)
     counts = mq.confusion_counts(store, model, first, last)
-    found = quality(model, now, seconds, counts, mq.class_score_bins(store, model, first, last), min_samples)
+    found = sampling.multiclass(quality(model, now, seconds, counts, mq.class_score_bins(store, model, first, last), min_samples))
     reference = mq.class_reference(store, model)
     return replace(found, class_drift=class_drift(reference, counts, min_samples)) if reference else found
 

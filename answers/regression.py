@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from analytics import regression as ra
+from answers import sampling
 from answers.results import RegressionQuality
 
 Part = tuple[dict[str, float], dict[int, int]]  # (sums, signed error bin -> count) of some minutes
@@ -42,9 +43,9 @@ def window_quality(model: str, now: datetime, seconds: int, parts: Sequence[Part
     )
     found = ra.figures(sums, bins) if labelled >= max(1, min_samples) else None
     if found is None:
-        return counts
+        return sampling.regression(counts, sums)
     (p50, b50), (p90, b90), (p99, b99) = (found.quantiles[q] for q in ra.QUANTILES)
-    return replace(
+    figures = replace(
         counts,
         status="ok",
         mae=found.mae,
@@ -61,3 +62,4 @@ def window_quality(model: str, now: datetime, seconds: int, parts: Sequence[Part
         abs_error_p90_bound=b90,
         abs_error_p99_bound=b99,
     )
+    return sampling.regression(figures, sums)

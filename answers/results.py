@@ -64,6 +64,20 @@ EVALUATION_COLUMNS = (
     "abs_error_p50_bound",
     "abs_error_p90_bound",
     "abs_error_p99_bound",
+    # sampling errors (migration 0020): 95 % intervals (_lo, _hi) and standard errors (_se), analytics/uncertainty.py
+    "auc_se",
+    "accuracy_lo",
+    "accuracy_hi",
+    "precision_lo",
+    "precision_hi",
+    "recall_lo",
+    "recall_hi",
+    "f1_se",
+    "labelled_share_lo",
+    "labelled_share_hi",
+    "accuracy_drop_se",
+    "mae_se",
+    "rmse_se",
     # estimates (migration 0022)
     "est_tp",
     "est_fp",
@@ -159,6 +173,18 @@ class BinaryQuality:
     fp: int = 0
     tn: int = 0
     fn: int = 0
+    # sampling errors: 95 % Wilson intervals of the proportions, standard errors of the rest
+    auc_se: float | None = None
+    accuracy_lo: float | None = None
+    accuracy_hi: float | None = None
+    precision_lo: float | None = None
+    precision_hi: float | None = None
+    recall_lo: float | None = None
+    recall_hi: float | None = None
+    f1_se: float | None = None
+    labelled_share_lo: float | None = None
+    labelled_share_hi: float | None = None
+    accuracy_drop_se: float | None = None  # the window's and the reference's binomial errors combined
     # Estimated before labels from the calibrated scores of all the window's rows (analytics/estimated.py),
     # each figure with its standard error; est_labelled_* the same estimate over the labelled rows, beside
     # the realized figures there; estimator_error the larger |realized - estimated| in standard errors of
@@ -250,6 +276,10 @@ class MulticlassQuality:
     classes: tuple[ClassFigures, ...] = ()
     confusion: tuple[tuple[str, str, int], ...] = ()  # (true class, predicted class, rows), non-zero cells
     class_drift: tuple[ClassShareDrift, ...] = ()  # when the model has a reference
+    accuracy_lo: float | None = None  # 95 % Wilson interval
+    accuracy_hi: float | None = None
+    labelled_share_lo: float | None = None
+    labelled_share_hi: float | None = None
     curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
 
 
@@ -333,6 +363,10 @@ class RegressionQuality:
     abs_error_p50_bound: float | None = None
     abs_error_p90_bound: float | None = None
     abs_error_p99_bound: float | None = None
+    labelled_share_lo: float | None = None  # 95 % Wilson interval
+    labelled_share_hi: float | None = None
+    mae_se: float | None = None
+    rmse_se: float | None = None  # None when a minute of the window was profiled without the sum of e^4
     curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
 
 

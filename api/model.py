@@ -11,7 +11,7 @@ from analytics.drift import rank_by_impact
 from analytics.importance import pick_importance
 from answers.model_window import ModelAnswers
 from answers.results import TASKS, BinaryQuality, MulticlassQuality, RegressionQuality
-from api import estimated_body, multiclass_body, params, regression_body, windows
+from api import estimated_body, multiclass_body, params, regression_body, sampling_body, windows
 from api.errors import ApiError
 from data.clock import iso_utc, utcnow
 from data.queries import model_views as mv
@@ -89,7 +89,7 @@ def _model_body(result: BinaryQuality, points: dict[tuple[str, str], list[dict[s
         },
         "confusion_matrix": {"tp": r.tp, "fp": r.fp, "tn": r.tn, "fn": r.fn},
         "curves": {c: points.get((r.model, c), []) for c in ("roc", "pr", "calibration")},
-        "estimated": estimated_body.body(r),
+from api import estimated_body, multiclass_body, params, regression_body, sampling_body, windows
     }
 
 
@@ -250,6 +250,7 @@ PERFORMANCE_SCHEMA = {
                         "properties": {k: _NUM for k in ("measured", "estimated", "reference", "drop")},
                     },
                     "curves": {"type": "object", "properties": {k: _CURVE for k in ("roc", "pr", "calibration")}},
+                    "sampling_errors": sampling_body.SCHEMA,
                     # a multiclass model's figures (metrics holds its macro ones): api/multiclass_body.py
                     "multiclass": multiclass_body.SCHEMA,
                     # a regression model's figures (metrics holds null): api/regression_body.py

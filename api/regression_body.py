@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from answers.results import RegressionQuality, regression_from_row
+from api import sampling_body
 from data.clock import iso_utc
 from data.queries import model_tasks
 from data.store import Store
@@ -62,6 +63,7 @@ def body(r: RegressionQuality) -> dict[str, Any]:
         "error_bounds": {"auc": None, "average_precision": None},
         "accuracy": {"measured": None, "estimated": None, "reference": None, "drop": None},
         "curves": {"roc": [], "pr": [], "calibration": []},
+        "sampling_errors": sampling_body.body(r),
         "regression": {
             **{k: _clean(getattr(r, k)) for k in FIGURES},
             "abs_error_quantiles": {

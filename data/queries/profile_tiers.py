@@ -30,6 +30,9 @@ EPOCH = datetime(1970, 1, 1)
 LIST_SUM = "list_reduce(list({c}), lambda a, b: list_transform(a, lambda v, i: v + b[i]))"
 # regression_profile's sums (data/queries/regression_profiles.py SUMS, which imports this module)
 REGRESSION_SUMS = ("n", "p_sum", "p_sq", "labelled", "y_sum", "y_sq", "e_sum", "e_sq", "abs_sum", "ape_n", "ape_sum", "smape_sum")
+# A sum added after the table's first rows (regression_profile's e_4, migration 0020): a bucket rolled from a
+# row without it has none either, so a window holding that row knows its sum is partial.
+NULL_SUM = "CASE WHEN count(*) = count({c}) THEN coalesce(sum({c}), 0) END"
 # Per profile table: the columns a bucket keeps apart, and how a column merges (a function or a template).
 COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "score_profile": (
@@ -46,7 +49,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "multivariate_profile": ((), {"n": "sum", "skipped": "sum", "z": LIST_SUM, "zz": LIST_SUM}),
     "multiclass_profile": (("true_class", "predicted"), {"n": "sum", "scored": "sum", "log_loss_sum": "sum"}),
     "class_score_profile": (("class", "bin", "positive"), {"n": "sum", "p_min": "min", "p_max": "max"}),
-    "regression_profile": ((), dict.fromkeys(REGRESSION_SUMS, "sum")),
+    "regression_profile": ((), dict.fromkeys(REGRESSION_SUMS, "sum") | {"e_4": NULL_SUM}),
     "regression_error_profile": (("bin",), {"n": "sum"}),
 }
 # The tables a late label changes (re-rolled for a bucket whose minutes changed their outcomes only).

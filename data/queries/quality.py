@@ -147,16 +147,16 @@ def freeze_external_reference(store: Store, model: str, rows: int, now: datetime
     return int(result[0][0]) if result else 0
 
 
-def reference_accuracy(store: Store, model: str) -> float | None:
-    """Share of the reference rows whose predicted label equals their true label."""
+def reference_accuracy(store: Store, model: str) -> tuple[float | None, int]:
+    """Share of the reference rows whose predicted label equals their true label, and how many rows."""
     row = store.fetch_one(
         "quality.reference_accuracy",
-        f"""SELECT avg((l.value = p.value)::INTEGER) FROM model_reference l JOIN model_reference p
+        f"""SELECT avg((l.value = p.value)::INTEGER), count(*) FROM model_reference l JOIN model_reference p
             ON p.model = l.model AND p.row_id = l.row_id AND p.feature = '{PREDICTED}'
             WHERE l.model = ? AND l.feature = '{LABEL}'""",
         [model],
     )
-    return None if row is None or row[0] is None else float(row[0])
+    return (None, 0) if row is None or row[0] is None else (float(row[0]), int(row[1]))
 
 
 def prune_curves(store: Store, before: datetime) -> None:

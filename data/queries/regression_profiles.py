@@ -3,7 +3,8 @@ that changed (a late label re-profiles its minute) and rolled into hours and day
 
 `regression_profile` holds sums that merge by addition, so every figure of a window is exact: predictions
 n, sum and sum of squares of the prediction p (all rows with a finite value), and over labelled rows (label
-y, error e = p - y): their count, sums and sums of squares of y and e, the sum of |e|, the count and sum of
+y, error e = p - y): their count, sums and sums of squares of y and e, the sum of e^4 (RMSE's standard
+error; NULL in minutes profiled before migration 0020), the sum of |e|, the count and sum of
 |e| / |y| over y != 0 (MAPE), and the sum of 2 |e| / (|p| + |y|) (sMAPE; a row with p = y = 0 adds 0).
 
 `regression_error_profile` counts labelled rows by signed error bin on fixed log-spaced bins: bin 0 holds
@@ -42,7 +43,8 @@ INSERT INTO regression_profile
 WITH {_ROWS}
 SELECT model, m, count(*), sum(p), sum(p * p), count(y), sum(y), sum(y * y), sum(p - y), sum((p - y) * (p - y)),
        sum(abs(p - y)), count(*) FILTER (y <> 0), sum(abs(p - y) / abs(y)) FILTER (y <> 0),
-       sum(CASE WHEN abs(p) + abs(y) > 0 THEN 2 * abs(p - y) / (abs(p) + abs(y)) ELSE 0 END)
+       sum(CASE WHEN abs(p) + abs(y) > 0 THEN 2 * abs(p - y) / (abs(p) + abs(y)) ELSE 0 END),
+       coalesce(sum(((p - y) * (p - y)) * ((p - y) * (p - y))), 0)
 FROM r GROUP BY ALL
 """
 ERRORS_SQL = f"""
@@ -70,10 +72,14 @@ def rebuild(cur: duckdb.DuckDBPyConnection, models: list[str], minutes: list[dat
 
 
 def read(store: Store, model: str, first: datetime, last: datetime) -> tuple[dict[str, float], dict[int, int]]:
-    """The merged sums (SUMS, 0 when none) and signed error bin -> count of the minutes [first, last]."""
+    """The merged sums (SUMS, 0 when none; e_4, or e_4_missing 1 when a minute has none) and signed error
+    bin -> count of the minutes [first, last]."""
     sql, params, _ = profile_tiers.window_source(store, "regression_profile", model, first, last)
-    row: Any = store.fetch_one("regression.sums", f"SELECT {', '.join(f'sum({c})' for c in SUMS)} FROM {sql}", params)
+    columns = [*(f"sum({c})" for c in SUMS), profile_tiers.NULL_SUM.format(c="e_4")]
+    row: Any = store.fetch_one("regression.sums", f"SELECT {', '.join(columns)} FROM {sql}", params)
     sums = {c: float(v or 0) for c, v in zip(SUMS, row or (), strict=False)}
+    e_4 = row[len(SUMS)] if row else 0.0
+    sums.update({"e_4": float(e_4)} if e_4 is not None else {"e_4_missing": 1.0})
     sql, params, _ = profile_tiers.window_source(store, "regression_error_profile", model, first, last)
     bins = store.fetch_all("regression.error_bins", f"SELECT bin, sum(n) FROM {sql} GROUP BY bin", params)
     return sums, {int(b): int(n) for b, n in bins}
