@@ -22,14 +22,19 @@ class Backtest:
         return len(self.periods)
 
 
-def _held(rule: Rule, values: np.ndarray, counts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _held(
+    rule: Rule, values: np.ndarray, counts: np.ndarray | None, errors: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Whether the condition holds at each sample, and which samples have data at all (the lifecycle's
-    `outcome`): no data counts as holding under `alerting`, as false under `ok`."""
+    `outcome`): no data counts as holding under `alerting`, as false under `ok`. A sample's standard error
+    (NaN: none) asks for |value| beyond the rule's `standard_errors` of them too (Rule.condition)."""
     has_data = ~np.isnan(values)
     if counts is not None:
         has_data &= counts >= rule.min_samples
     with np.errstate(invalid="ignore"):
         held = COMPARISONS[rule.comparison](values, rule.threshold) & has_data
+        if errors is not None:
+            held &= np.isnan(errors) | (np.abs(values) > rule.standard_errors * errors)
     if rule.no_data == ALERTING:
         held |= ~has_data
     return held, has_data
@@ -64,16 +69,22 @@ def _independent_runs(rule: Rule, t: np.ndarray, starts: np.ndarray, ends: np.nd
 
 
 def backtest(
-    rule: Rule, t_seconds: np.ndarray, values: np.ndarray, counts: np.ndarray | None = None, interval_seconds: float | None = None
+    rule: Rule,
+    t_seconds: np.ndarray,
+    values: np.ndarray,
+    counts: np.ndarray | None = None,
+    interval_seconds: float | None = None,
+    errors: np.ndarray | None = None,
 ) -> Backtest:
     """`t_seconds` ascending (epoch or any origin), `values` the metric at each, `counts` the samples
-    behind each value (for the min-samples gate). The interval defaults to the median step."""
+    behind each value (for the min-samples gate), `errors` each value's standard error where its metric
+    has one (NaN where not). The interval defaults to the median step."""
     t = np.asarray(t_seconds, dtype=float)
     v = np.asarray(values, dtype=float)
     if interval_seconds is None:
         interval_seconds = float(np.median(np.diff(t))) if t.size > 1 else 0.0
     total = int(t.size)
-    held, has_data = _held(rule, v, counts)
+    held, has_data = _held(rule, v, counts, None if errors is None else np.asarray(errors, dtype=float))
     if rule.no_data == KEEP_STATE:  # a sample without data changes nothing: as if it were not there
         t, held = t[has_data], held[has_data]
     starts, ends = _runs(held, t, gap_limit_seconds(rule, interval_seconds))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from analytics.alert_rules import COMPARISONS, Rule
+from analytics.alert_rules import Rule
 
 INACTIVE, PENDING, FIRING, RESOLVED = "inactive", "pending", "firing", "resolved"
 KEEP_STATE, ALERTING, OK = "keep_state", "alerting", "ok"
@@ -59,11 +59,14 @@ def _start(
     return pending, moves
 
 
-def outcome(rule: Rule, value: float | None, samples: int = 1, no_data: str | None = None) -> bool | None:
+def outcome(
+    rule: Rule, value: float | None, samples: int = 1, no_data: str | None = None, error: float | None = None
+) -> bool | None:
     """True or False when there is data (or no_data says what missing data means); None: keep the state.
-    `no_data` overrides the rule's own mode (after a restart, until the metric has a fresh sample)."""
-    if rule.has_data(value, samples):
-        return bool(COMPARISONS[rule.comparison](value, rule.threshold))
+    `no_data` overrides the rule's own mode (after a restart, until the metric has a fresh sample); `error`
+    is the value's standard error, when its metric has one."""
+    if value is not None and rule.has_data(value, samples):
+        return rule.condition(value, error)
     return {ALERTING: True, OK: False}.get(no_data or rule.no_data)
 
 
@@ -76,9 +79,11 @@ def evaluate(
     interval_seconds: float = 0.0,
     subject: str | None = None,
     no_data: str | None = None,
+    error: float | None = None,
 ) -> tuple[AlertState, list[Transition]]:
-    """One evaluation of `rule` at `now` on `value`; returns the new state and its transitions."""
-    held = outcome(rule, value, samples, no_data)
+    """One evaluation of `rule` at `now` on `value` (with its standard error, when its metric has one);
+    returns the new state and its transitions."""
+    held = outcome(rule, value, samples, no_data, error)
     if held is None:  # no data, keep_state: nothing happened that the alert can be judged on
         return state, []
     if held:

@@ -111,6 +111,8 @@ class Rule:
     enabled: bool = True
     no_data: str = "keep_state"
     no_data_for_seconds: float = 600.0  # a gap this long raises the rule's no-data alert; 0: never
+    # A metric that carries its standard error (accuracy_drop_points) holds only beyond this many of them too.
+    standard_errors: float = 2.0
 
     @property
     def id(self) -> str:
@@ -130,9 +132,16 @@ class Rule:
         """A value to judge: present, a number, and behind at least min_samples samples."""
         return value is not None and value == value and samples >= self.min_samples
 
-    def holds(self, value: float | None, samples: int = 1) -> bool:
-        """The condition, with the sample-size gate; no data is not "holds" (see has_data and no_data)."""
-        return self.has_data(value, samples) and COMPARISONS[self.comparison](value, self.threshold)
+    def holds(self, value: float | None, samples: int = 1, error: float | None = None) -> bool:
+        """The condition, with the sample-size gate; no data is not "holds" (see has_data and no_data).
+        `error`: the value's standard error, when its metric has one."""
+        return value is not None and self.has_data(value, samples) and self.condition(value, error)
+
+    def condition(self, value: float, error: float | None = None) -> bool:
+        """Past the threshold and, when the value has a standard error, more than `standard_errors` of them
+        from 0: a drop the window's sampling noise could make does not count."""
+        beyond_noise = error is None or error != error or abs(value) > self.standard_errors * error
+        return bool(COMPARISONS[self.comparison](value, self.threshold)) and beyond_noise
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -152,6 +161,7 @@ class Rule:
             "no_data": self.no_data,
             "no_data_for_seconds": self.no_data_for_seconds,
             "subjects": list(self.spec.subjects),
+            "standard_errors": self.standard_errors,
         }
 
 
@@ -176,6 +186,7 @@ def render_description(text: str, rule: Rule) -> str:
         "window": duration_text(rule.window_seconds),
         "min_samples": str(rule.min_samples),
         "keep_firing_for": duration_text(rule.keep_firing_for_seconds),
+        "standard_errors": f"{rule.standard_errors:g}",
     }
     try:
         return text.format(**values)
@@ -231,6 +242,7 @@ _FIELDS = {
     "enabled",
     "no_data",
     "no_data_for",
+    "standard_errors",
 }
 # Labels Predwatch sets itself on every alert: a rule's `labels` may not override them.
 RESERVED_LABELS = {"alertname", "rule", "severity", "instance", "model", "feature", "process"}
@@ -248,6 +260,8 @@ def _field_value(table: Mapping[str, Any], key: str) -> Any:
         raise ValueError(f"comparison must be one of {' '.join(COMPARISONS)}, not {value!r}")
     if key == "threshold" and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise ValueError(f"threshold must be a number, not {value!r}")
+    if key == "standard_errors" and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+        raise ValueError(f"standard_errors must be a number >= 0, not {value!r}")
     if key == "min_samples" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ValueError(f"min_samples must be a whole number >= 1, not {value!r}")
     if key == "labels" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):

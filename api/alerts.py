@@ -84,7 +84,7 @@ class _Replay:
         self._caller = backtest_params.episodes()
         self.source = "demo_switches" if self._caller is None else "caller"
         self.episodes: Episodes = []
-        self._series: dict[tuple[str, float], tuple[np.ndarray, np.ndarray, np.ndarray, Coverage]] = {}
+        self._series: dict[tuple[str, float], tuple[np.ndarray, np.ndarray, np.ndarray, Coverage, np.ndarray | None]] = {}
 
     def read_episodes(self) -> None:
         caller, store = self._caller, self.store
@@ -96,18 +96,19 @@ class _Replay:
             pairs = [(None, a, min(b, self.until)) for a, b in caller if self.since <= a < self.until]
         self.episodes = [(k, _epoch(a), _epoch(b)) for k, a, b in pairs]
 
-    def series(self, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndarray, Coverage]:
+    def series(self, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndarray, Coverage, np.ndarray | None]:
         key = (rule.metric, rule.window_seconds)
         if key not in self._series:
             frame = alert_metrics.metric_series(self.store, rule.metric, self.since, self.until, rule.window_seconds)
             t = frame["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6
             values = frame["value"].to_numpy(dtype=float)
-            self._series[key] = (t, values, frame["samples"].to_numpy(dtype=float), coverage(t, values))
+            errors = frame["error"].to_numpy(dtype=float) if "error" in frame else None
+            self._series[key] = (t, values, frame["samples"].to_numpy(dtype=float), coverage(t, values), errors)
         return self._series[key]
 
     def run(self, rule: Rule) -> tuple[Backtest, Quality]:
-        t, values, counts, cov = self.series(rule)
-        result = backtest(rule, t, values, counts)
+        t, values, counts, cov, errors = self.series(rule)
+        result = backtest(rule, t, values, counts, errors=errors)
         return result, quality(result.periods, cov, episodes_for(rule.metric, self.episodes))
 
     def history(self) -> dict[str, Any]:

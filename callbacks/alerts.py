@@ -45,7 +45,8 @@ def run_backtest(store: Store, rule: Rule, since: datetime, until: datetime) -> 
         found = demo_episodes.episodes(store, since, until)
     t = (series["ts"].astype("datetime64[us]").astype("int64").to_numpy() / 1e6) if len(series) else np.array([])
     values = series["value"].to_numpy(dtype=float)
-    result = backtest(rule, t, values, series["samples"].to_numpy(dtype=float))
+    errors = series["error"].to_numpy(dtype=float) if "error" in series else None
+    result = backtest(rule, t, values, series["samples"].to_numpy(dtype=float), errors=errors)
     periods = [(EPOCH + timedelta(seconds=a), EPOCH + timedelta(seconds=b) if b else until) for a, b in result.periods]
     episodes = [(e.kind, _epoch(e.start), _epoch(min(e.end or until, until))) for e in found]
     figures: Quality = quality(result.periods, coverage(t, values), episodes_for(rule.metric, episodes))

@@ -209,12 +209,13 @@ class AlertingCollector:
         samples: int,
         now: datetime,
         out: tuple[list[dict], list[dict]],
+        error: float | None = None,
     ) -> None:
         key = (rule.id, subject)
         if rule.has_data(value, samples):
             self.restored.discard(key)
         mode = KEEP_STATE if key in self.restored else None
-        state, moves = evaluate(rule, value, now, self.state(*key), samples, self.interval, subject, mode)
+        state, moves = evaluate(rule, value, now, self.state(*key), samples, self.interval, subject, mode, error)
         if state.state == INACTIVE:
             self.states.pop(key, None)
         else:
@@ -232,7 +233,7 @@ class AlertingCollector:
         subjects = set(found) | {s for (rule_id, s) in self.states if rule_id == rule.id}
         for subject in sorted(subjects, key=lambda s: s or ""):
             seen = found.get(subject, alert_metrics.Observation(None, 0, subject))
-            self._step(rule, subject, seen.value, seen.samples, now, out)
+            self._step(rule, subject, seen.value, seen.samples, now, out, seen.error)
         if any(rule.has_data(o.value, o.samples) for o in found.values()):
             self.last_data[rule.id] = now
         no_data = self.no_data_rules.get(rule.id)

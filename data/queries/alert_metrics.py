@@ -38,6 +38,7 @@ class Observation(NamedTuple):
     value: float | None
     samples: int  # behind the value
     subject: str | None  # "model=m1,feature=f2"; None for host and prediction metrics
+    error: float | None = None  # the value's standard error, for a metric that has one (accuracy_drop_points)
 
 
 class SubjectValue(NamedTuple):
@@ -82,18 +83,18 @@ def _predictions(
 
 
 def _accuracy(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
-    """Each model's drop of its newest usable evaluation, in points: one observation per model."""
+    """Each model's drop of its newest usable evaluation, in points, with its standard error: one per model."""
     rows = store.fetch_all(
         "alerts.accuracy",
         """
-        SELECT 100 * accuracy_drop, labelled, model FROM model_evaluations
+        SELECT 100 * accuracy_drop, labelled, model, 100 * accuracy_drop_se FROM model_evaluations
         WHERE status = 'ok' AND accuracy_drop IS NOT NULL AND ts >= ? AND ts <= ?
         QUALIFY row_number() OVER (PARTITION BY model ORDER BY ts DESC) = 1
         ORDER BY model
         """,
         [now - timedelta(seconds=max_age_seconds), now],
     )
-    return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2])) for r in rows]
+    return [Observation(r[0], int(r[1] or 0), subject_text(model=r[2]), r[3]) for r in rows]
 
 
 def _estimator(store: Store, now: datetime, max_age_seconds: float) -> list[Observation]:
@@ -202,7 +203,8 @@ def current_values(
 
 _SERIES = {
     "host": "SELECT ts, {column} AS value, 1 AS samples FROM system_samples WHERE ts >= ? AND ts <= ? ORDER BY ts",
-    "accuracy_drop_points": """SELECT ts, max(100 * accuracy_drop) AS value, min(labelled) AS samples
+    "accuracy_drop_points": """SELECT ts, max(100 * accuracy_drop) AS value, min(labelled) AS samples,
+            arg_max(100 * accuracy_drop_se, accuracy_drop) AS error
         FROM model_evaluations WHERE status = 'ok' AND ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
     "drift_psi_max": """SELECT ts, max(psi) AS value, min(current_count) AS samples FROM (
             SELECT ts, psi, current_count FROM feature_drift WHERE ts >= ? AND ts <= ? AND psi IS NOT NULL
@@ -244,7 +246,8 @@ def _windowed_series(store: Store, metric: str, since: datetime, until: datetime
 
 
 def metric_series(store: Store, metric: str, since: datetime, until: datetime, window_seconds: float = 300.0) -> pd.DataFrame:
-    """Columns ts, value, samples between since and until, oldest first (empty if no table yet)."""
+    """Columns ts, value, samples between since and until, oldest first (empty if no table yet), and error
+    (each value's standard error) for a metric that has one."""
     import pandas as pd
 
     if SOURCES[metric] not in existing_tables(store):

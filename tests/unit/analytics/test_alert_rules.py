@@ -265,3 +265,23 @@ def test_descriptions_are_rendered_from_the_threshold_in_force():
 @pytest.mark.parametrize("mode", ["keep_state", "alerting", "ok"])
 def test_backtest_matches_evaluating_every_sample_under_each_no_data_mode(mode):
     test_backtest_matches_evaluating_every_sample(replace(RULES[3], no_data=mode), gaps=True)
+
+
+def test_standard_errors_is_a_rule_key_overriding_the_default_of_two() -> None:
+    (base,) = parse_rules(
+        '[[rule]]\nname = "acc"\nseverity = "warning"\nmetric = "accuracy_drop_points"\ncomparison = ">"\nthreshold = 2'
+    )
+    (tuned,) = parse_rules('[[rule]]\nname = "acc"\nstandard_errors = 3.5', base=[base])
+    assert (base.standard_errors, tuned.standard_errors) == (2.0, 3.5)
+
+
+def test_a_negative_standard_errors_is_refused_naming_the_key() -> None:
+    with pytest.raises(RulesError, match="standard_errors must be a number >= 0"):
+        parse_rules('[[rule]]\nname = "acc"\nstandard_errors = -1\nmetric = "cpu_percent"')
+
+
+@pytest.mark.parametrize(("error", "expected"), [(None, FIRING), (1.0, FIRING), (2.0, INACTIVE)])
+def test_a_value_with_a_standard_error_holds_beyond_k_of_them(error: float | None, expected: str) -> None:
+    rule = Rule("acc", "warning", "accuracy_drop_points", ">", 2.0)
+    state, _ = evaluate(rule, 3.0, T0, AlertState(), error=error)
+    assert state.state == expected
