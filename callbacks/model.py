@@ -128,7 +128,11 @@ def _charts(app: Dash, store: Store, windows: dict[str, int], min_samples: int) 
         quality = mv.quality_series(store, model, seconds, since, until)
         earlier = earlier_quality(store, model, seconds, since, until, compare_key)
         return (
-            by_task[0] if by_task else figs.make_roc_figure(curves, {e.model: e.auc for e in evaluations}, revision),
+            by_task[0]
+            if by_task
+            else figs.make_roc_figure(
+                curves, {e.model: e.auc for e in evaluations}, revision, {e.model: e.auc_se for e in evaluations}
+            ),
             by_task[1] if by_task else figs.make_pr_figure(curves, {e.model: e.average_precision for e in evaluations}, revision),
             by_task[2] if by_task else by_class[0] if by_class else figs.make_confusion_figure(chosen, revision),
             by_class[1] if by_class else figs.make_calibration_figure(curves, revision),

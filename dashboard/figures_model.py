@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import plotly.graph_objects as go
 
+from dashboard.bands import Z95, band_traces, plus_minus, se_half
 from dashboard.compare import Earlier, earlier_line, note_margin, titled
 from dashboard.fast_figure import LEAN_TEMPLATE, TIME, axis, frame, nothing_to_draw, numbers, times
 from dashboard.figures import empty_figure
@@ -35,10 +37,9 @@ DIAGONAL = {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "line"
 _frame = partial(frame, template=LEAN_TEMPLATE)
 
 
-def _area_text(value: float | None) -> str:
-    import pandas as pd
-
-    return "undefined" if value is None or pd.isna(value) else f"{value:.3f}"
+def _area_text(value: float | None, half: float | None = None) -> str:
+    """The figure, and its 95 % half-width where known: "0.812 ± 0.031"."""
+    return plus_minus(value, half, ".3f")
 
 
 def _unit(title: str) -> dict:
@@ -53,6 +54,7 @@ def _curve_figure(
     title: str,
     axes: tuple[str, str],
     area_name: str,
+    halves: Mapping[str, float | None] | None = None,
 ) -> go.Figure | None:
     part = curves[curves["curve"] == kind] if not curves.empty else curves
     if part.empty:
@@ -64,7 +66,7 @@ def _curve_figure(
             "y": points["y"],
             "mode": "lines",
             "line": {"color": SERIES[i % len(SERIES)]},
-            "name": f"{model} ({area_name} {_area_text(areas.get(str(model)))})",
+            "name": f"{model} ({area_name} {_area_text(areas.get(str(model)), (halves or {}).get(str(model)))})",
         }
         for i, (model, points) in enumerate(part.groupby("model", sort=True))
     ]
@@ -73,9 +75,14 @@ def _curve_figure(
     return _frame(title, revision, _unit(axes[1]), traces, _unit(axes[0]), hovermode="closest")
 
 
-def make_roc_figure(curves: pd.DataFrame, aucs: Mapping[str, float | None], revision: str = "") -> go.Figure:
-    """One ROC curve per model with its AUC in the legend, and the chance diagonal."""
-    fig = _curve_figure(curves, "roc", aucs, revision, "ROC curve", ("false positive rate", "true positive rate"), "AUC")
+def make_roc_figure(
+    curves: pd.DataFrame, aucs: Mapping[str, float | None], revision: str = "", auc_se: Mapping[str, float | None] | None = None
+) -> go.Figure:
+    """One ROC curve per model with its AUC in the legend (± its 95 % half-width, from `auc_se`), and the
+    chance diagonal."""
+    halves = {m: se_half(se) for m, se in (auc_se or {}).items()}
+    axes = ("false positive rate", "true positive rate")
+    fig = _curve_figure(curves, "roc", aucs, revision, "ROC curve", axes, "AUC", halves)
     return fig or empty_figure("ROC curve", NO_EVALUATION)
 
 
@@ -132,16 +139,19 @@ def make_confusion_figure(evaluation: Mapping[str, Any] | None, revision: str = 
 
 
 def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str = "", earlier: Earlier | None = None) -> go.Figure:
-    """AUC, precision, recall, measured and estimated accuracy and labelled share (0-1) over time; with
-    `earlier`, that period's AUC and measured accuracy as dotted lines."""
+    """AUC, precision, recall, measured and estimated accuracy and labelled share (0-1) over time, AUC and
+    accuracy over their 95 % intervals' bands where the series has them; a regression model's MAE (over its
+    band) and RMSE instead; with `earlier`, that period's AUC and measured accuracy as dotted lines."""
     title = "Quality over time" + (f": {model}" if model else "")
     if series.empty:
         return empty_figure(title, "No evaluations in this range yet")
     if nothing_to_draw(series[list(QUALITY_LINES)]):
+        if "mae" in series and not nothing_to_draw(series[["mae"]]):
+            return _error_figure(series, title, revision)
         return empty_figure(title, "No evaluation in this range had enough labelled predictions to measure quality")
     colors = {column: SERIES[i % len(SERIES)] for i, column in enumerate(QUALITY_LINES)}
     x = times(series["ts"])  # once for the six lines: converting the times was half of building the figure
-    traces = [
+    traces = _quality_bands(series, x, colors) + [
         {
             "type": "scatter",
             "x": x,
@@ -163,6 +173,30 @@ def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str =
     return _frame(
         titled(title, earlier), revision, _unit("value (0-1)"), traces, margin={**FIGURE_LAYOUT["margin"], **note_margin(earlier)}
     )
+
+
+def _quality_bands(series: pd.DataFrame, x: Any, colors: Mapping[str, str]) -> list[dict[str, Any]]:
+    """AUC's (its figure +- 1.96 standard errors, within 0-1) and accuracy's (Wilson) 95 % bands, where stored."""
+    found: list[dict[str, Any]] = []
+    if {"auc", "auc_se"} <= set(series):
+        auc, half = numbers(series["auc"]), Z95 * numbers(series["auc_se"])
+        found += band_traces(x, np.clip(auc - half, 0, 1), np.clip(auc + half, 0, 1), colors["auc"], "AUC")
+    if {"accuracy_lo", "accuracy_hi"} <= set(series):
+        found += band_traces(x, numbers(series["accuracy_lo"]), numbers(series["accuracy_hi"]), colors["accuracy"], "accuracy")
+    return found
+
+
+def _error_figure(series: pd.DataFrame, title: str, revision: str) -> go.Figure:
+    """A regression model's MAE over its 95 % band (+- 1.96 standard errors) and RMSE, in its own unit."""
+    x = times(series["ts"])
+    mae = numbers(series["mae"])
+    half = Z95 * numbers(series["mae_se"]) if "mae_se" in series else np.full(len(mae), np.nan)
+    traces = band_traces(x, mae - half, mae + half, SERIES[0], "MAE")
+    for i, (column, name) in enumerate((("mae", "MAE"), ("rmse", "RMSE"))):
+        if column in series:
+            traces.append({"type": "scatter", "x": x, "y": numbers(series[column]), "name": name, "mode": "lines"})
+            traces[-1].update(line={"color": SERIES[i]}, connectgaps=False)
+    return _frame(title, revision, axis("error (model's unit)", rangemode="tozero"), traces)
 
 
 def make_importance_figure(latest: pd.DataFrame, model: str | None, revision: str = "") -> go.Figure:

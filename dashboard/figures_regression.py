@@ -10,6 +10,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.bands import se_half
 from dashboard.fast_figure import LEAN_TEMPLATE, axis, empty_figure, frame, line
 from dashboard.theme import SERIES
 
@@ -25,7 +26,7 @@ def make_regression_cards(model: str | None, figures: Mapping[str, Any] | None, 
     if not figures or not figures.get("labelled") or figures.get("mae") is None:
         return empty_figure(title, NO_LABELS)
     cards = [
-        _card(i, name + ("" if key == "r2" else f" ({UNIT})"), figures.get(key), key == "r2")
+        _card(i, name + ("" if key == "r2" else f" ({UNIT})"), figures.get(key), key == "r2", se_half(figures.get(f"{key}_se")))
         for i, (key, name) in enumerate(CARDS)
     ]
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
@@ -42,9 +43,12 @@ def make_regression_cards(model: str | None, figures: Mapping[str, Any] | None, 
     )
 
 
-def _card(i: int, name: str, value: float | None, ratio: bool) -> dict[str, Any]:
-    """One card as an annotation (the page's plotly bundle draws cartesian traces only, not indicators)."""
+def _card(i: int, name: str, value: float | None, ratio: bool, half: float | None = None) -> dict[str, Any]:
+    """One card as an annotation (the page's plotly bundle draws cartesian traces only, not indicators); with
+    `half`, the figure's 95 % half-width after it (MAE and RMSE: "1,234 ± 56")."""
     shown = "n/a" if value is None else f"{value:.3f}" if ratio else f"{value:,.4g}"
+    if value is not None and half is not None:
+        shown += f" ± {half:,.2g}"
     return {
         "text": f"<span style='font-size:26px'>{shown}</span><br>{name}",
         "name": name,

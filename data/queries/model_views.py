@@ -96,7 +96,8 @@ def quality_series(store: Store, model: str | None, window_seconds: int, since: 
         return rollup_reads.quality_series(store, model, window_seconds, since, until, resolution)
     return store.fetch_df(
         "model_views.quality_series",
-        'SELECT ts, model, auc, "precision", recall, accuracy, estimated_accuracy, labelled_share, status '
+        'SELECT ts, model, auc, "precision", recall, accuracy, estimated_accuracy, labelled_share, status, '
+        "auc_se, accuracy_lo, accuracy_hi, mae, mae_se, rmse "
         "FROM model_evaluations WHERE window_seconds = ? AND (? IS NULL OR model = ?) AND ts >= ? AND ts <= ? "
         "ORDER BY model, ts",
         [window_seconds, model, model, since, until],
