@@ -45,11 +45,23 @@ def expression(rule: Rule) -> str:
     if rule.spec.windowed and rule.min_samples > 1:  # the sample-size gate, over the same window
         window = duration_text(rule.window_seconds)
         expr += f" and on(instance) sum by (instance) (increase(predictions_total[{window}])) >= {rule.min_samples}"
+    if rule.spec.error_gauge and rule.standard_errors > 0:
+        expr += _beyond_noise(rule, held)
     if rule.no_data == "alerting" and gap_seconds(rule) > 0:
         # missing data counts as holding: a subject seen within the gap but not now, labelled as its alert
         by = ", ".join(("instance", *rule.spec.subjects))
         expr += f" or ({held}) unless on({by}) ({query})"
     return expr
+
+
+def _beyond_noise(rule: Rule, held: str) -> str:
+    """Predwatch's k-standard-errors test (Rule.condition): past k of the value's standard errors, or no
+    error known for the subject."""
+    by = ", ".join(("instance", *rule.spec.subjects))
+    error = f"max by ({by}) ({rule.spec.error_gauge})"
+    if gap_seconds(rule) > 0:
+        error = f"max by ({by}) (last_over_time({rule.spec.error_gauge}[{duration_text(gap_seconds(rule))}]))"
+    return f" and on({by}) (abs({held}) > {rule.standard_errors:g} * {error} or ({held}) unless on({by}) {error})"
 
 
 def alert_name(rule: Rule) -> str:

@@ -30,6 +30,7 @@ class MetricSpec:
     promql: str  # `{window}` is replaced by the rule's window, e.g. 5m; `{alert}` by its alert name
     windowed: bool = False
     subjects: tuple[str, ...] = ()  # the labels of one alert's subject (one alert per model, ...)
+    error_gauge: str = ""  # the gauge of the value's standard error on /metrics, for a metric that has one
 
 
 METRICS: dict[str, MetricSpec] = {
@@ -56,6 +57,7 @@ METRICS: dict[str, MetricSpec] = {
         "points",
         "max by (instance, model) (accuracy_drop_points)",
         subjects=("model",),
+        error_gauge="accuracy_drop_se_points",
     ),
     "drift_psi_max": MetricSpec(
         "PSI of one of a model's five most important features",

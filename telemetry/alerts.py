@@ -22,6 +22,8 @@ from telemetry.metrics import SCRAPED, alert_transitions_counter, family, labell
 # The unwindowed metrics: PromQL reads these gauges (METRICS[...].promql); windowed ones come from
 # Predwatch's prediction counters and histograms.
 VALUE_GAUGES = [name for name, spec in METRICS.items() if not spec.windowed]
+# A value's standard error beside it, for the exported rule's k-standard-errors test: gauge -> its metric.
+ERROR_GAUGES = {spec.error_gauge: name for name, spec in METRICS.items() if spec.error_gauge}
 SUBJECT_LABELS = SCRAPED["alerts_firing"][2][2:]  # model, feature, process
 Values = Mapping[str, Sequence[SubjectValue]]  # metric -> each subject's value
 
@@ -49,6 +51,8 @@ class AlertGauges(Collector):
             self._values = {
                 k: [SubjectValue(r.subject, float(r.value)) for r in rows] for k, rows in values.items() if k in VALUE_GAUGES
             }
+            for gauge, metric in ERROR_GAUGES.items():
+                self._values[gauge] = [SubjectValue(r.subject, r.error) for r in values.get(metric, ()) if r.error is not None]
             if drift:
                 every = [SubjectValue(subject_text(model=d.model, feature=d.feature), d.psi) for d in drift if d.psi is not None]
                 self._values["drift_psi_max"] = every
@@ -75,12 +79,14 @@ class AlertGauges(Collector):
         for model, feature, place in ranks:
             rank.add_metric([model, feature], place)
         yield rank
-        for name in VALUE_GAUGES:
+        for name in [*VALUE_GAUGES, *ERROR_GAUGES]:
             if not values.get(name):
                 continue
-            spec = METRICS[name]
+            spec = METRICS[ERROR_GAUGES.get(name, name)]
             unit = f" ({spec.unit})" if spec.unit else ""
             help_text = f"{spec.description}{unit}, as the alert rules last saw it"
+            if name in ERROR_GAUGES:
+                help_text = f"the standard error of {help_text}"
             if not spec.subjects:
                 yield family(name, values[name][0].value, help_text)
                 continue

@@ -44,6 +44,7 @@ class Observation(NamedTuple):
 class SubjectValue(NamedTuple):
     subject: str | None
     value: float
+    error: float | None = None  # the value's standard error, for a metric that has one
 
 
 def subject_text(**labels: str) -> str:
@@ -261,7 +262,7 @@ def metric_series(store: Store, metric: str, since: datetime, until: datetime, w
 def latest_values(observations: dict[tuple[str, float], list[Observation]]) -> dict[str, list[SubjectValue]]:
     """Unwindowed metric -> each subject's value, for the /metrics gauges."""
     return {
-        m: [SubjectValue(o.subject, o.value) for o in obs if o.value is not None]
+        m: [SubjectValue(o.subject, o.value, o.error) for o in obs if o.value is not None]
         for (m, w), obs in observations.items()
         if w == 0.0
     }

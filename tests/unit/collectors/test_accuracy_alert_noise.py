@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
+from prometheus_client import generate_latest
 
 from analytics.alert_backtest import backtest
 from answers import sampling
@@ -80,3 +81,12 @@ def test_the_backtest_applies_the_same_gate(store: Store, rule) -> None:
 
 def test_k_is_settable_per_rule(store: Store, rule) -> None:
     assert firing(store, replace(rule, standard_errors=0.5), 200) == "firing"
+
+
+def test_metrics_carries_the_drop_and_its_standard_error_for_the_exported_rule(store: Store, rule) -> None:
+    Writer(store).write_now({"model_evaluations": [evaluation_row(window("m", 200, 0.875, T0))]})
+    telemetry = Telemetry()
+    AlertingCollector([rule], store, telemetry, interval=10.0).collect(T0 + timedelta(seconds=1))
+    text = generate_latest(telemetry.registry).decode()
+    (line,) = [x for x in text.splitlines() if x.startswith('accuracy_drop_se_points{model="m"}')]
+    assert float(line.split()[-1]) == pytest.approx(100 * np.sqrt(0.875 * 0.125 / 200 + 0.9 * 0.1 / 2000), rel=1e-9)

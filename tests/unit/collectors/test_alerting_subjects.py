@@ -116,8 +116,8 @@ def test_values_and_metrics_gauges_carry_the_subject_labels(store):
     importance_history(store, "m1")
     drift(store, T0, "m1", 0.8)
     values = alert_metrics.current_values(store, T0 + timedelta(seconds=1), 10.0, [])
-    assert values["drift_psi_max", 0.0] == [(0.05, 500, f"model=m1,feature={f}") for f in "abcf"] + [
-        (0.8, 500, "model=m1,feature=g")
+    assert values["drift_psi_max", 0.0] == [(0.05, 500, f"model=m1,feature={f}", None) for f in "abcf"] + [
+        (0.8, 500, "model=m1,feature=g", None)  # (value, samples, subject, standard error: PSI has none)
     ]
     telemetry = Telemetry()
     c = AlertingCollector([DRIFT], store, telemetry, interval=10.0)
