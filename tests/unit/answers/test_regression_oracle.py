@@ -1,7 +1,8 @@
 """Regression figures from the merged profiles against scikit-learn on the stored raw rows: MAE, RMSE, R²,
-MAPE (labels != 0), sMAPE and the mean error within 1e-9 (relative), |error| quantiles within the bound the
-code states; windows of 15 minutes, 24 hours and 7 days (minute, hour and day tiers), before and after late
-labels (a label arriving for a minute days old), and after reopening the file."""
+MAPE (labels != 0), sMAPE, the mean error and the standard errors of MAE and RMSE (SciPy's sem) within 1e-9
+(relative), |error| quantiles within the bound the code states; windows of 15 minutes, 24 hours and 7 days
+(minute, hour and day tiers), before and after late labels (a label arriving for a minute days old), and
+after reopening the file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error, mean_squared_error, r2_score
 
 from answers.model_window import ModelAnswers
@@ -87,6 +89,8 @@ def check(store: Store) -> int:
         smape = np.where(both > 0, 2 * np.abs(e) / np.where(both > 0, both, 1), 0.0).mean()
         assert result.smape == pytest.approx(smape, **EXACT)
         assert result.mean_error == pytest.approx(e.mean(), **EXACT)
+        assert result.mae_se == pytest.approx(stats.sem(np.abs(e)), **EXACT)
+        assert result.rmse_se == pytest.approx(stats.sem(e * e) / (2 * np.sqrt(np.mean(e * e))), **EXACT)
         for q, name in ((0.5, "p50"), (0.9, "p90"), (0.99, "p99")):
             exact = np.quantile(np.abs(e), q, method="inverted_cdf")
             found, bound = getattr(result, f"abs_error_{name}"), getattr(result, f"abs_error_{name}_bound")
@@ -114,5 +118,20 @@ def test_regression_figures_equal_scikit_learn_through_late_labels_and_a_restart
     store = Store(path)
     try:
         assert check(store) == 3
+    finally:
+        store.close()
+
+
+def test_a_minute_profiled_without_the_sum_of_e4_leaves_its_windows_without_an_rmse_error(tmp_path: Path) -> None:
+    """As a minute profiled before migration 0020 has it: MAE's error stands, RMSE's is unknown, never partial."""
+    store = Store(tmp_path / "store.duckdb")
+    try:
+        seed(store, np.random.default_rng(12))
+        profiles.refresh(store, NOW)
+        with store.transaction("seed") as cur:
+            cur.execute("UPDATE regression_profile SET e_4 = NULL WHERE ts = (SELECT max(ts) FROM regression_profile)")
+        (result, *_) = ModelAnswers(store, min_samples=1).regression(MODEL, NOW, WINDOWS) or []
+        assert result.rmse_se is None
+        assert result.mae_se is not None
     finally:
         store.close()
