@@ -14,6 +14,7 @@ from scipy import stats
 
 from api.sampling_body import SCHEMA
 from data.clock import utcnow
+from tests.api.test_multiclass_performance import ingest as ingest_multiclass
 from tests.api.test_regression_performance import ingest as ingest_regression
 from tests.model_feed import evaluate
 
@@ -81,3 +82,12 @@ def test_regression_errors_equal_scipy_on_the_raw_rows(app, client) -> None:
 def test_the_document_names_the_sampling_errors(client) -> None:
     document = client.get("/api/openapi.json").get_json()
     assert "sampling_errors" in json.dumps(document["paths"]["/api/model_performance"])
+
+
+def test_multiclass_accuracy_interval_equals_scipy_on_the_raw_rows(app, client) -> None:
+    truths, predicted, _ = ingest_multiclass(client)
+    evaluate(app, {"15m": 900, "24h": 86400}, min_samples=50, now=utcnow())
+    right = sum(t == p for t, p in zip(truths, predicted, strict=True))
+    expected = stats.binomtest(right, len(truths)).proportion_ci(method="wilson")
+    for errors in bodies(client, "grades"):
+        assert [errors["accuracy"]["lo"], errors["accuracy"]["hi"]] == pytest.approx([expected.low, expected.high], **EXACT)
