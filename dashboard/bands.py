@@ -11,23 +11,18 @@ import numpy as np
 Z95 = 1.959963984540054  # a standard error times this is a 95 % half-width (analytics/uncertainty.py's)
 
 
-def band_traces(x: Any, lo: Any, hi: Any, color: str, name: str) -> list[dict[str, Any]]:
+def band_traces(x: Any, lo: Any, hi: Any, color: str, name: str, group: str) -> list[dict[str, Any]]:
     """Two traces: the interval's lower edge (invisible) and its upper edge filled down to it. Put before
-    the figure's own line so the line is drawn over its band; nothing when no interval is known."""
+    the figure's own line so the line is drawn over its band; nothing when no interval is known. Neither
+    has a legend entry: they join the legend group `group` of their line, which shows and hides them too."""
     lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     if not np.isfinite(lo).any() or not np.isfinite(hi).any():
         return []
     edge = {"type": "scatter", "x": x, "mode": "lines", "line": {"width": 0, "color": color}, "hoverinfo": "skip"}
+    edge |= {"showlegend": False, "legendgroup": group}
     return [
-        {**edge, "y": lo, "name": f"{name} 95 % lower", "showlegend": False, "legendgroup": name},
-        {
-            **edge,
-            "y": hi,
-            "name": f"{name} 95 % interval",
-            "fill": "tonexty",
-            "fillcolor": _transparent(color),
-            "legendgroup": name,
-        },
+        {**edge, "y": lo, "name": f"{name} 95 % lower"},
+        {**edge, "y": hi, "name": f"{name} 95 % interval", "fill": "tonexty", "fillcolor": _transparent(color)},
     ]
 
 

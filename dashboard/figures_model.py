@@ -163,6 +163,7 @@ def make_quality_figure(series: pd.DataFrame, model: str | None, revision: str =
                 "dash": "dash" if column == "estimated_accuracy" else "dot" if column == "labelled_share" else "solid",
             },
             "connectgaps": False,
+            "legendgroup": column,  # its band (auc, accuracy) shows and hides with it
         }
         for column, name in QUALITY_LINES.items()
     ]
@@ -180,9 +181,10 @@ def _quality_bands(series: pd.DataFrame, x: Any, colors: Mapping[str, str]) -> l
     found: list[dict[str, Any]] = []
     if {"auc", "auc_se"} <= set(series):
         auc, half = numbers(series["auc"]), Z95 * numbers(series["auc_se"])
-        found += band_traces(x, np.clip(auc - half, 0, 1), np.clip(auc + half, 0, 1), colors["auc"], "AUC")
+        found += band_traces(x, np.clip(auc - half, 0, 1), np.clip(auc + half, 0, 1), colors["auc"], "AUC", "auc")
     if {"accuracy_lo", "accuracy_hi"} <= set(series):
-        found += band_traces(x, numbers(series["accuracy_lo"]), numbers(series["accuracy_hi"]), colors["accuracy"], "accuracy")
+        lo, hi = numbers(series["accuracy_lo"]), numbers(series["accuracy_hi"])
+        found += band_traces(x, lo, hi, colors["accuracy"], "accuracy", "accuracy")
     return found
 
 
@@ -191,11 +193,11 @@ def _error_figure(series: pd.DataFrame, title: str, revision: str) -> go.Figure:
     x = times(series["ts"])
     mae = numbers(series["mae"])
     half = Z95 * numbers(series["mae_se"]) if "mae_se" in series else np.full(len(mae), np.nan)
-    traces = band_traces(x, mae - half, mae + half, SERIES[0], "MAE")
+    traces = band_traces(x, mae - half, mae + half, SERIES[0], "MAE", "mae")
     for i, (column, name) in enumerate((("mae", "MAE"), ("rmse", "RMSE"))):
         if column in series:
             traces.append({"type": "scatter", "x": x, "y": numbers(series[column]), "name": name, "mode": "lines"})
-            traces[-1].update(line={"color": SERIES[i]}, connectgaps=False)
+            traces[-1].update(line={"color": SERIES[i]}, connectgaps=False, legendgroup=column)
     return _frame(title, revision, axis("error (model's unit)", rangemode="tozero"), traces)
 
 

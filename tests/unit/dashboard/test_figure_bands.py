@@ -100,3 +100,9 @@ def test_the_regression_cards_show_mae_plus_minus_its_half_width() -> None:
 )
 def test_plus_minus_without_a_half_width_or_a_figure(value, half, expected: str) -> None:
     assert plus_minus(value, half) == expected
+
+
+def test_a_band_has_no_legend_entry_and_toggles_with_its_line() -> None:
+    fig = fm.make_quality_figure(QUALITY, "a", "r")
+    band = _trace(fig, "AUC 95 % interval")
+    assert (band.showlegend, band.legendgroup) == (False, _trace(fig, "AUC").legendgroup)
