@@ -105,4 +105,5 @@ def test_plus_minus_without_a_half_width_or_a_figure(value, half, expected: str)
 def test_a_band_has_no_legend_entry_and_toggles_with_its_line() -> None:
     fig = fm.make_quality_figure(QUALITY, "a", "r")
     band = _trace(fig, "AUC 95 % interval")
-    assert (band.showlegend, band.legendgroup) == (False, _trace(fig, "AUC").legendgroup)
+    assert band.showlegend is False
+    assert band.legendgroup == _trace(fig, "AUC").legendgroup
