@@ -205,7 +205,7 @@ def current_values(
 _SERIES = {
     "host": "SELECT ts, {column} AS value, 1 AS samples FROM system_samples WHERE ts >= ? AND ts <= ? ORDER BY ts",
     "accuracy_drop_points": """SELECT ts, max(100 * accuracy_drop) AS value, min(labelled) AS samples,
-            arg_max(100 * accuracy_drop_se, accuracy_drop) AS error
+            arg_max_null(100 * accuracy_drop_se, accuracy_drop) AS error
         FROM model_evaluations WHERE status = 'ok' AND ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
     "drift_psi_max": """SELECT ts, max(psi) AS value, min(current_count) AS samples FROM (
             SELECT ts, psi, current_count FROM feature_drift WHERE ts >= ? AND ts <= ? AND psi IS NOT NULL

@@ -90,3 +90,11 @@ def test_metrics_carries_the_drop_and_its_standard_error_for_the_exported_rule(s
     text = generate_latest(telemetry.registry).decode()
     (line,) = [x for x in text.splitlines() if x.startswith('accuracy_drop_se_points{model="m"}')]
     assert float(line.split()[-1]) == pytest.approx(100 * np.sqrt(0.875 * 0.125 / 200 + 0.9 * 0.1 / 2000), rel=1e-9)
+
+
+def test_the_series_error_is_the_one_of_the_model_whose_drop_it_shows(store: Store) -> None:
+    """The series takes the largest drop of the models at each time: its error is that model's, none if it has none."""
+    unsure = replace(window("a", 200, 0.80, T0), accuracy_drop_se=None)  # the largest drop, without an error
+    Writer(store).write_now({"model_evaluations": [evaluation_row(unsure), evaluation_row(window("b", 50_000, 0.875, T0))]})
+    series = alert_metrics.metric_series(store, "accuracy_drop_points", T0 - timedelta(minutes=1), T0 + timedelta(minutes=1))
+    assert np.isnan(series["error"].to_numpy(float)).tolist() == [True]
