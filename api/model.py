@@ -89,7 +89,8 @@ def _model_body(result: BinaryQuality, points: dict[tuple[str, str], list[dict[s
         },
         "confusion_matrix": {"tp": r.tp, "fp": r.fp, "tn": r.tn, "fn": r.fn},
         "curves": {c: points.get((r.model, c), []) for c in ("roc", "pr", "calibration")},
-from api import estimated_body, multiclass_body, params, regression_body, sampling_body, windows
+        "sampling_errors": sampling_body.body(r),
+        "estimated": estimated_body.body(r),
     }
 
 
