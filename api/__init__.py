@@ -18,6 +18,7 @@ from api import (
     predictions,
     reads,
     security,
+    tolerance,
 )
 from api import model as model_routes
 from api.context import SERVICE
@@ -54,4 +55,5 @@ def _blueprints(runtime: Runtime, service: PredictionService, controls: DemoCont
         alerts.blueprint(store, runtime.rules, str(settings.rules or "defaults")),
         model_routes.blueprint(store, runtime.answers, windows, drift, settings.min_eval_samples),
         export.blueprint(store),
+        tolerance.blueprint(store, settings.api_token),
     ]

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from analytics.alert_rules import DURATION, Rule
 from analytics.data_quality import CHECKS
+from api import tolerance
 from api.backtest_params import EPISODES_MAX_LENGTH, EPISODES_PATTERN, EPISODES_TEXT, MAX_EPISODES, NUMBER_PATTERN
 from api.model import DRIFT_SCHEMA, PERFORMANCE_SCHEMA
 from api.openapi_parts import (
@@ -27,7 +28,7 @@ from api.openapi_parts import json_response as _json
 from api.openapi_parts import query_param as _query
 from api.openapi_parts import request_body as _body
 from api.params import TIME_RANGE_TEXT, TIME_TEXT, WINDOWS
-from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest
+from api.schemas import DemoSwitches, OutcomeBatch, PredictionBatch, PredictRequest, ToleranceSetting
 from api.windows import LENGTH_PATTERN
 from data.queries.alerts import SEVERITIES as ALERT_SEVERITIES
 from data.queries.alerts import STATES as ALERT_STATES
@@ -265,12 +266,13 @@ def _write_paths(secured: list[dict[str, list[str]]]) -> dict[str, Any]:
                 "responses": {"200": _json(OBJECT), **_errors(*WRITE_ERRORS, 404)},
             },
         },
+        "/api/tolerance": tolerance.openapi_path(secured),
     }
 
 
 def _schemas() -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
-    for model in (PredictRequest, PredictionBatch, OutcomeBatch, DemoSwitches):
+    for model in (PredictRequest, PredictionBatch, OutcomeBatch, DemoSwitches, ToleranceSetting):
         schema = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema

@@ -251,3 +251,21 @@ class DemoSwitches(Strict):
     concept_drift: bool | None = None
     load_spike: bool | None = None
     error_burst: bool | None = None
+
+
+Tolerance = Annotated[float, Field(ge=0, le=FLOAT_MAX)]
+
+
+class ToleranceSetting(Strict):
+    """A regression model's tolerance: a prediction succeeds within `absolute` or `relative` * |label| of its
+    label; a side left out or 0 is off, and at least one side is above 0."""
+
+    model: Name
+    absolute: Tolerance = 0.0
+    relative: Tolerance = 0.0
+
+    @model_validator(mode="after")
+    def _one_side(self) -> ToleranceSetting:
+        if self.absolute <= 0 and self.relative <= 0:
+            raise ValueError("give absolute or relative above 0 (both 0 would count every error a failure)")
+        return self

@@ -27,6 +27,7 @@ WRITE_PATHS: dict[str, str] = {
     "with those minutes' new share, in one transaction (a /metrics scrape only reads them)",
     "curves": "the evaluation job keeps only the newest curve points (one delete per pass)",
     "migrations": "schema changes at start, on the store's own connection, before anything else runs",
+    "tolerance": "a regression model's tolerance, set through the API, is committed before the answer shows it",
     "seed": "tests and benchmarks laying down fixture rows directly",
 }
 

@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from data.queries import rollup_reads
+from data.queries import outcome_status, rollup_reads
 from data.queries.system import bucket_seconds
 from data.store import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# A prediction's outcome status: error (the request failed), pending (no label yet), success or failure.
-STATUS_SQL = """CASE WHEN p.status = 'error' THEN 'error' WHEN o.id IS NULL THEN 'pending'
-                     WHEN o.label = p.predicted_label THEN 'success' ELSE 'failure' END"""
+# A prediction's outcome status per task, over `p` and the aliases of JOINS (data/queries/outcome_status.py).
+STATUS_SQL, JOINS = outcome_status.STATUS_SQL, outcome_status.JOINS
 STATUSES = ("success", "failure", "pending", "error")
 STATUS_LOOKBACK = timedelta(hours=24)  # a status filter looks this far back
-# The outcomes of the predictions in a CTE `p` only. For success_series DuckDB hashed every outcome for the
+# The outcome tables bounded by the ids of a CTE `p`. For success_series DuckDB hashed every outcome for the
 # LEFT JOIN (~0.5 s at 2M) where a 1 h window holds a few thousand; this semi-join lets it filter the
 # outcomes scan by the window's ids (with sequential ids it skips whole row groups). The other joins here
 # were measured too: DuckDB already plans them well, and the rewrite made them slightly slower.
-OUTCOMES_OF_P = "(SELECT id, label FROM outcomes WHERE id IN (SELECT id FROM p))"
+JOINS_OF_P = outcome_status.JOINS_OF_P
 
 
 def recent(store: Store, limit: int, model: str | None, status: str | None, now: datetime) -> list[dict[str, Any]]:
@@ -34,7 +33,7 @@ def recent(store: Store, limit: int, model: str | None, status: str | None, now:
                {STATUS_SQL} AS status, p.latency_seconds, p.error_kind
         FROM (SELECT * FROM predictions WHERE (? IS NULL OR model = ?) AND ts >= ?
               {"" if status else "ORDER BY ts DESC LIMIT ?"}) p
-        LEFT JOIN outcomes o ON o.id = p.id
+        {JOINS}
         WHERE (? IS NULL OR {STATUS_SQL} = ?)
         ORDER BY p.ts DESC, p.id LIMIT ?
         """,
@@ -52,7 +51,7 @@ def success_trend(store: Store, now: datetime, model: str | None = None) -> list
                count(*) FILTER (status = 'success') / nullif(count(*) FILTER (status IN ('success', 'failure')), 0)
                    AS success_rate
         FROM (VALUES ('5m', 300), ('1h', 3600), ('24h', 86400)) w(label, seconds)
-        LEFT JOIN (SELECT p.ts, {STATUS_SQL} AS status FROM predictions p LEFT JOIN outcomes o ON o.id = p.id
+        LEFT JOIN (SELECT p.ts, {STATUS_SQL} AS status FROM predictions p {JOINS}
                    WHERE p.ts >= ? AND (? IS NULL OR p.model = ?)) r
                ON r.ts >= ? - to_seconds(w.seconds)
         GROUP BY w.label, w.seconds ORDER BY w.seconds
@@ -73,7 +72,7 @@ def performance(store: Store, since: datetime, until: datetime) -> list[dict[str
                avg(p.latency_seconds) FILTER (p.status = 'ok') AS avg,
                count(o.id) FILTER (p.status = 'ok') AS labelled,
                count(*) FILTER ({STATUS_SQL} = 'success') AS successes
-        FROM predictions p LEFT JOIN outcomes o ON o.id = p.id
+        FROM predictions p {JOINS}
         WHERE p.ts >= ? AND p.ts <= ?
         GROUP BY p.model ORDER BY p.model
         """,
@@ -145,12 +144,12 @@ def raw_success_series(store: Store, since: datetime, until: datetime, model: st
     return store.fetch_df(
         "predictions.success_series",
         f"""
-        WITH p AS (SELECT id, ts, model, status, predicted_label FROM predictions
+        WITH p AS (SELECT id, ts, model, status, score, predicted_label FROM predictions
                    WHERE status = 'ok' AND ts >= ? AND ts <= ? AND (? IS NULL OR model = ?))
         SELECT time_bucket(to_seconds(?), p.ts) AS ts, p.model,
                100.0 * count(*) FILTER ({STATUS_SQL} = 'success') / nullif(count(o.id), 0) AS success_percent,
                100.0 * count(o.id) / count(*) AS labelled_percent
-        FROM p LEFT JOIN {OUTCOMES_OF_P} o ON o.id = p.id
+        FROM p {JOINS_OF_P}
         GROUP BY ALL ORDER BY 1, 2
         """,
         [since, until, model, model, step],
@@ -194,7 +193,7 @@ def window_summary(store: Store, since: datetime, until: datetime) -> dict[str, 
                avg(p.latency_seconds) FILTER (p.status = 'ok') AS avg_latency,
                count(o.id) FILTER (p.status = 'ok') AS labelled,
                count(*) FILTER ({STATUS_SQL} = 'success') AS successes
-        FROM predictions p LEFT JOIN outcomes o ON o.id = p.id
+        FROM predictions p {JOINS}
         WHERE p.ts >= ? AND p.ts <= ?
         """,
         [since, until],

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from data.queries import alert_buckets
+from data.queries import alert_buckets, outcome_status
 from data.store import Store
 
 MINUTE, HOUR = 60, 3600
@@ -50,10 +50,7 @@ _BUCKET_SQL = (
     f"least(greatest(floor(log10(greatest(latency_seconds, 1e-12)) * {BUCKETS_PER_DECADE}), "
     f"{MIN_BUCKET}), {MAX_BUCKET})::SMALLINT"
 )
-_STATUS = (
-    "CASE WHEN p.status = 'error' THEN 'error' WHEN o.id IS NULL THEN 'pending' "
-    "WHEN o.label = p.predicted_label THEN 'success' ELSE 'failure' END"
-)
+_STATUS = outcome_status.STATUS_SQL  # per task: a regression within its model's tolerance
 
 # Per-minute rollups from raw rows. Parameters: since, until.
 _MINUTE_SQL = {
@@ -69,7 +66,7 @@ _MINUTE_SQL = {
     f"count(*) FILTER (p.status = 'error'), count(*) FILTER (p.status = 'ok'), "
     f"sum(p.latency_seconds) FILTER (p.status = 'ok'), count(o.id) FILTER (p.status = 'ok'), "
     f"count(*) FILTER ({_STATUS} = 'success') "
-    f"FROM predictions p LEFT JOIN outcomes o ON o.id = p.id WHERE p.ts >= ? AND p.ts < ? GROUP BY 2, 3",
+    f"FROM predictions p {outcome_status.JOINS} WHERE p.ts >= ? AND p.ts < ? GROUP BY 2, 3",
     "prediction_error_rollup": "SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), model, error_kind, count(*) "
     "FROM predictions WHERE status = 'error' AND ts >= ? AND ts < ? GROUP BY 2, 3, 4",
     "prediction_latency_rollup": f"SELECT 60, time_bucket(INTERVAL 1 MINUTE, ts), model, {_BUCKET_SQL}, count(*) "

@@ -21,6 +21,7 @@ VALID_BODIES = {
     "/api/outcomes": {"outcomes": [{"id": "inj-1", "label": 1, "timestamp": "2026-11-27T12:00:00Z"}]},
     "/api/predict": {"model": "champion", "features": {"x": 1.0}},
     "/api/demo": {"load_spike": False},
+    "/api/tolerance": {"model": "inj-amount", "relative": 0.1},
 }
 LEAKS = [Path("/tmp/predwatch-leak.csv"), Path("/tmp/predwatch-evil.duckdb")]
 # Tables the request itself may legitimately add rows to (an id that looks like SQL is still just an id):

@@ -18,7 +18,7 @@ WHOLE_JOIN_SUCCESS = f"""
     SELECT time_bucket(to_seconds(?), p.ts) AS ts, p.model,
            100.0 * count(*) FILTER ({q.STATUS_SQL} = 'success') / nullif(count(o.id), 0) AS success_percent,
            100.0 * count(o.id) / count(*) AS labelled_percent
-    FROM predictions p LEFT JOIN outcomes o ON o.id = p.id
+    FROM predictions p {q.JOINS}
     WHERE p.status = 'ok' AND p.ts >= ? AND p.ts <= ? AND (? IS NULL OR p.model = ?)
     GROUP BY ALL ORDER BY 1, 2"""
 WHOLE_JOIN_SUMMARY = f"""
@@ -26,7 +26,7 @@ WHOLE_JOIN_SUMMARY = f"""
            quantile_cont(p.latency_seconds, 0.95) FILTER (p.status = 'ok'),
            avg(p.latency_seconds) FILTER (p.status = 'ok'),
            count(o.id) FILTER (p.status = 'ok'), count(*) FILTER ({q.STATUS_SQL} = 'success')
-    FROM predictions p LEFT JOIN outcomes o ON o.id = p.id WHERE p.ts >= ? AND p.ts <= ?"""
+    FROM predictions p {q.JOINS} WHERE p.ts >= ? AND p.ts <= ?"""
 
 
 @pytest.fixture
