@@ -23,6 +23,9 @@ FAULT_KINDS: dict[str, tuple[str, ...]] = {
     "multivariate_drift": ("input_drift",),
     "accuracy_drop_points": ("concept_drift",),
     "estimator_error": ("concept_drift",),
+    "mae": ("concept_drift",),
+    "rmse_ratio_to_reference": ("concept_drift",),
+    "macro_f1_drop": ("concept_drift",),
 }
 
 

@@ -85,6 +85,25 @@ METRICS: dict[str, MetricSpec] = {
     "process_up": MetricSpec(
         "a watched process's state (1 up, 0 down)", "", "min by (instance, process) (process_up)", subjects=("process",)
     ),
+    # regression and multiclass models: no value for a model of another task
+    "mae": MetricSpec(
+        "a regression model's mean absolute error (in its labels' unit)",
+        "",
+        "max by (instance, model) (mae)",
+        subjects=("model",),
+    ),
+    "rmse_ratio_to_reference": MetricSpec(
+        "a regression model's RMSE as a multiple of its reference's",
+        "",
+        "max by (instance, model) (rmse_ratio_to_reference)",
+        subjects=("model",),
+    ),
+    "macro_f1_drop": MetricSpec(
+        "a multiclass model's macro F1 below its reference's",
+        "",
+        "max by (instance, model) (macro_f1_drop)",
+        subjects=("model",),
+    ),
 }
 
 

@@ -33,6 +33,7 @@ from answers import estimates
 from answers.model_window import DRIFT_COLUMNS, ModelAnswers
 from answers.model_window import TABLES as ANSWER_TABLES
 from answers.results import MulticlassQuality, curve_rows, evaluation_row, multiclass_rows
+from answers.task_reference import TaskReferences
 from data.queries import calibration, category_profiles, fleet_counts, profiles
 from data.queries import drift as dq
 from data.queries import quality as q
@@ -71,6 +72,7 @@ class EvaluationCollector:
         self.min_samples = min_samples
         self.external_reference_rows = external_reference_rows
         self.answers = answers or ModelAnswers(store, min_samples)
+        self.task_references = TaskReferences(store)  # what rmse_ratio_to_reference and macro_f1_drop compare with
         self._ready: set[str] = set()  # models whose reference is stored and binned
         self._new_edges: list[str] = []  # models whose reference bins changed: re-profile all their minutes
         self.last_refresh_minutes = 0
@@ -104,6 +106,7 @@ class EvaluationCollector:
         return set(self.models)
 
     def _evaluate(self, model: str, now: datetime, has_reference: bool, out: dict[str, list[tuple]]) -> None:
+        self.task_references.ensure(model, now)
         self.answer(model, now, has_reference, out)
         self._importance(model, now, out)
 

@@ -28,6 +28,9 @@ SOURCES = {
     "multivariate_drift": "multivariate_drift",
     "estimator_error": "model_evaluations",
     "process_up": "process_samples",
+    "mae": "model_evaluations",
+    "rmse_ratio_to_reference": "model_evaluations",
+    "macro_f1_drop": "model_evaluations",
 }
 HOST = ("cpu_percent", "memory_percent", "disk_used_percent")
 IMPORTANT_FEATURES = 5  # drift counts on a model's top features by importance (all, before any importance)
@@ -158,6 +161,30 @@ _MULTIVARIATE = """SELECT ts, model, window_seconds, error / band_high AS value,
     WHERE error IS NOT NULL AND band_high > 0 AND verdict <> 'insufficient_data'"""
 
 
+# The regression and multiclass metrics: a figure of each model's evaluations, against its frozen reference
+# (data/queries/task_reference.py) for the ratio and the drop. A model of another task, or without a
+# reference yet, has no value: no data, never 0.
+TASK_VALUES = {
+    "mae": "e.mae",
+    "rmse_ratio_to_reference": "e.rmse / nullif(r.rmse, 0)",
+    "macro_f1_drop": "r.macro_f1 - e.f1",
+}
+_TASK_ROWS = """SELECT e.ts, e.window_seconds, e.model, e.labelled, {value} AS value FROM model_evaluations e
+    LEFT JOIN model_task_reference r ON r.model = e.model
+    WHERE e.status = 'ok' AND {value} IS NOT NULL AND e.ts >= ? AND e.ts <= ?"""
+
+
+def _task_metric(store: Store, metric: str, now: datetime, max_age_seconds: float) -> list[Observation]:
+    """Each model's value from the shortest window of its newest evaluation: one observation per model."""
+    rows = store.fetch_all(
+        f"alerts.{metric}",
+        f"SELECT value, labelled, model FROM ({_TASK_ROWS.format(value=TASK_VALUES[metric])}) "
+        "QUALIFY row_number() OVER (PARTITION BY model ORDER BY ts DESC, window_seconds) = 1 ORDER BY model",
+        [now - timedelta(seconds=max_age_seconds), now],
+    )
+    return [Observation(float(r[0]), int(r[1] or 0), subject_text(model=r[2])) for r in rows]
+
+
 def _process(store: Store, now: datetime, stale_seconds: float) -> list[Observation]:
     """Each watched process's newest fresh sample, up 1 or down 0: one observation per process."""
     rows = store.fetch_all(
@@ -199,6 +226,9 @@ def current_values(
         out["multivariate_drift", 0.0] = _multivariate(store, now, max_age_seconds)
     if "process_samples" in tables:
         out["process_up", 0.0] = _process(store, now, stale_seconds)
+    if {"model_evaluations", "model_task_reference"} <= tables:
+        for metric in TASK_VALUES:
+            out[metric, 0.0] = _task_metric(store, metric, now, max_age_seconds)
     return out
 
 
@@ -221,6 +251,11 @@ _SERIES = {
         GROUP BY ts ORDER BY ts""",
     "process_up": """SELECT ts, min(up::INTEGER)::DOUBLE AS value, count(*) AS samples FROM process_samples
         WHERE ts >= ? AND ts <= ? GROUP BY ts ORDER BY ts""",
+    **{
+        metric: f"""SELECT ts, max(value) AS value, min(labelled) AS samples FROM ({_TASK_ROWS.format(value=value)}
+            QUALIFY row_number() OVER (PARTITION BY e.ts, e.model ORDER BY e.window_seconds) = 1) GROUP BY ts ORDER BY ts"""
+        for metric, value in TASK_VALUES.items()
+    },
 }
 
 

@@ -145,7 +145,7 @@ def test_exported_rules_pass_promtool_check_and_the_shipped_unit_test(tmp_path):
     check = subprocess.run([PROMTOOL, "check", "rules", "alert-rules.yml"], cwd=tmp_path, capture_output=True, text=True)
     # the shipped rules and PredwatchInstanceDown
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "SUCCESS: 14 rules found" in check.stdout, check.stdout + check.stderr
+    assert "SUCCESS: 16 rules found" in check.stdout, check.stdout + check.stderr
     test = subprocess.run([PROMTOOL, "test", "rules", "alert-rules.test.yml"], cwd=tmp_path, capture_output=True, text=True)
     assert test.returncode == 0, test.stdout + test.stderr
     # the unit test really checks the thresholds: exported with CPU at 96 % it fails

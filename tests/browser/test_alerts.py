@@ -76,7 +76,7 @@ def test_alerts_page_lists_the_firing_alert_the_rules_and_the_timeline(page, ser
     expect(page.locator(f"#{ids.ALERTS_ACTIVE} tbody tr").first.locator("td").first).to_have_text("test_cpu:critical")
 
     rules = page.locator(f"#{ids.ALERTS_RULES} tbody tr")
-    expect(rules).to_have_count(13)  # the 12 shipped rules and the test's
+    expect(rules).to_have_count(16)  # the 15 shipped rules and the test's
     expect(rules.filter(has_text="test_cpu:critical").locator("td").nth(2)).to_have_text("cpu_percent >= 0 %")
 
     timeline = wait_drawn(page, ids.ALERTS_TIMELINE_GRAPH, "critical")

@@ -45,6 +45,9 @@ def test_shipped_defaults_are_design_section_7():
         "multivariate_drift:warning": (1.0, 60),
         # and the estimated performance's error beyond 3 standard errors for a minute
         "estimator_error:warning": (3, 60),
+        # regression and multiclass models against their reference's figures
+        "regression_error:warning": (1.5, 0),
+        "macro_f1:warning": (0.05, 0),
     }
     assert {k: (r.threshold, r.for_seconds) for k, r in rules.items()} == expected
     assert rules["latency:critical"].min_samples == 20

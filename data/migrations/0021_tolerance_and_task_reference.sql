@@ -1,0 +1,21 @@
+-- A regression model's tolerance: a prediction succeeds (Predictions page, rollups) when its absolute error
+-- is at most `absolute` or at most `relative` times |label| (data/queries/outcome_status.py). A model without
+-- a row uses the defaults there; a row's 0 turns that side off.
+CREATE TABLE model_tolerances (
+    model VARCHAR PRIMARY KEY,
+    absolute DOUBLE NOT NULL,
+    relative DOUBLE NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+-- The reference figures the regression and multiclass alert metrics compare a window with, frozen from a
+-- model's first labelled predictions (data/queries/task_reference.py): RMSE and MAE of a regression model,
+-- macro F1 of a multiclass one (NULL for the other task's figures).
+CREATE TABLE model_task_reference (
+    model VARCHAR PRIMARY KEY,
+    task VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    rmse DOUBLE,
+    mae DOUBLE,
+    macro_f1 DOUBLE,
+    frozen_at TIMESTAMP NOT NULL
+);
