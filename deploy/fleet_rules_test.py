@@ -5,7 +5,9 @@ Two instances (a, b) scrape counters that grow by fixed amounts every minute for
 the rules' one-hour increase is exactly 60 times those amounts, summed over both instances. Model `m`
 separates its classes well, model `weak` not at all (its AUC and accuracy alerts fire); feature
 `income` drifts on instance b only (the fleet drift alert fires), and `flag` keeps an empty reference
-bin and an empty current bin (both counted as 1e-4, as analytics.drift.psi_from_shares does).
+bin and an empty current bin (both counted as 1e-4, as analytics.drift.psi_from_shares does). Regression
+model `amt` and multiclass model `grade` give the fleet MAE, RMSE and macro F1 (class D without a row in the
+hour leaves the average).
 
     python deploy/fleet_rules_test.py > deploy/fleet-rules.test.yml
 """
@@ -97,6 +99,47 @@ def inputs(scores: dict, predictions: dict) -> list[str]:
     return lines
 
 
+# A regression model's per-minute increments on instances a and b: labelled rows, sum |error|, sum error^2.
+REGRESSION = {"count": [10, 6], "abs": [250.5, 300.0], "squared": [9000.25, 20000.0]}
+# A multiclass model's per-minute confusion (rows true class, columns predicted) on a and b; class D has
+# no row in the hour, so the macro F1 is over A, B and C.
+CLASSES = ["A", "B", "C", "D"]
+CONFUSION = np.array(
+    [
+        [[5, 1, 0, 0], [2, 3, 1, 0], [0, 1, 4, 0], [0, 0, 0, 0]],
+        [[3, 0, 1, 0], [1, 6, 0, 0], [2, 0, 2, 0], [0, 0, 0, 0]],
+    ]
+)
+
+
+def task_inputs() -> list[str]:
+    lines = []
+    for i, instance in enumerate("ab"):
+        lines.append(series("model_regression_abs_error_count", {"model": "amt"}, REGRESSION["count"][i], instance))
+        lines.append(series("model_regression_abs_error_sum", {"model": "amt"}, REGRESSION["abs"][i], instance))
+        lines.append(series("model_regression_squared_error_total", {"model": "amt"}, REGRESSION["squared"][i], instance))
+        matrix = CONFUSION[i]
+        per_kind = {"true": matrix.sum(axis=1), "predicted": matrix.sum(axis=0), "correct": np.diag(matrix)}
+        for kind, counts in per_kind.items():
+            lines += [
+                series("model_class_labelled_total", {"model": "grade", "class": c, "kind": kind}, int(n), instance)
+                for c, n in zip(CLASSES, counts, strict=True)
+            ]
+    return lines
+
+
+def task_expected() -> list[tuple[str, str, float]]:
+    count, absolute, squared = (AT * sum(REGRESSION[k]) for k in ("count", "abs", "squared"))
+    matrix = AT * CONFUSION.sum(axis=0)
+    present = (matrix.sum(axis=0) + matrix.sum(axis=1)) > 0
+    f1 = 2 * np.diag(matrix)[present] / (matrix.sum(axis=0) + matrix.sum(axis=1))[present]
+    return [
+        ("model:regression_mae:fleet1h", 'model="amt"', absolute / count),
+        ("model:regression_rmse:fleet1h", 'model="amt"', math.sqrt(squared / count)),
+        ("model:macro_f1:fleet1h", 'model="grade"', float(f1.mean())),
+    ]
+
+
 def expected(scores: dict, predictions: dict) -> list[tuple[str, str, float]]:
     """(recorded series name, labels, value at 60m) from the fleet's summed counts."""
     out = []
@@ -161,7 +204,7 @@ def render() -> str:
         },
     }
     by_name: dict[str, list[str]] = {}
-    for name, labels, value in expected(scores, predictions):
+    for name, labels, value in [*expected(scores, predictions), *task_expected()]:
         by_name.setdefault(name, []).append(f"          - labels: '{{{labels}}}'\n            value: {rounded(value)!r}")
     checks = "\n".join(
         f"      - expr: 'round({name}, {ROUND})'\n        eval_time: {AT}m\n        exp_samples:\n" + "\n".join(rows)
@@ -172,7 +215,7 @@ def render() -> str:
         "# Expected values: NumPy on the same counts (the script's docstring says what the input holds).\n"
         "rule_files:\n  - fleet-rules.yml\n\nevaluation_interval: 1m\n\ntests:\n  - interval: 1m\n"
         "    input_series:\n"
-        + "\n".join(inputs(scores, predictions))
+        + "\n".join([*inputs(scores, predictions), *task_inputs()])
         + "\n    promql_expr_test:\n"
         + checks
         + "\n"

@@ -26,6 +26,7 @@ from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
 from data.queries import fleet_counts as fc
+from data.queries import fleet_task_counts as ftc
 from data.queries import model_tasks
 from data.store import Store
 from telemetry.metrics import labelled
@@ -35,6 +36,9 @@ from telemetry.metrics import labelled
 _go_float = cast(Callable[[float], str], floatToGoString)
 OUTCOMES = {1: "positive", 0: "negative"}
 SCORE_LE = [_go_float(edge) for edge in fc.SCORE_EDGES]
+ERROR_LE = [*(_go_float(10.0**d) for d in ftc.DECADES), "+Inf"]
+ERROR_KEYS = [*(str(d) for d in ftc.DECADES), ftc.TOP]
+CLASS_KINDS = {"class_true": "true", "class_predicted": "predicted", "class_correct": "correct"}
 
 
 class FleetMetrics(Collector):
@@ -48,7 +52,7 @@ class FleetMetrics(Collector):
         with self._lock:  # one scrape at a time rebuilds; the others wait and reuse its families
             version = fc.version(self.store)
             if self._cached is None or self._cached[0] != version:
-                self._cached = (version, [*self._scores(), *self._features()])
+                self._cached = (version, [*self._scores(), *self._features(), *self._tasks()])
             families = self._cached[1]
         yield from families
 
@@ -97,3 +101,23 @@ class FleetMetrics(Collector):
             for j, (upper, below) in enumerate(zip(le, ["-Inf", *le[:-1]], strict=True)):
                 shares.add_metric([*key, upper, below], float(reference[j] / total) if total else 0.0)
         return [histogram, shares]
+
+    def _tasks(self) -> list[Metric]:
+        """Regression |error| histograms and squared-error sums; multiclass per-class counts (every kind of a
+        class seen, zeros too, so the fleet rules' per-class F1 finds all three)."""
+        errors = labelled(HistogramMetricFamily, "model_regression_abs_error")
+        squared = labelled(CounterMetricFamily, "model_regression_squared_error")
+        classes = labelled(CounterMetricFamily, "model_class_labelled")
+        found: dict[str, dict[tuple[str, str], float]] = {}
+        for t in ftc.task_totals(self.store):
+            found.setdefault(t.model, {})[t.series, t.key] = t.value
+        for model, values in sorted(found.items()):
+            if ("labelled", "") in values:
+                counts = np.cumsum([values.get(("abs_error_bucket", k), 0.0) for k in ERROR_KEYS])
+                errors.add_metric([model], list(zip(ERROR_LE, counts.tolist(), strict=True)), values[("abs_error_sum", "")])
+                squared.add_metric([model], values.get(("squared_error_sum", ""), 0.0))
+            names = sorted({key for series, key in values if series in CLASS_KINDS})
+            for name in names:
+                for series, kind in CLASS_KINDS.items():
+                    classes.add_metric([model, name, kind], values.get((series, name), 0.0))
+        return [errors, squared, classes]

@@ -104,6 +104,23 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "Labelled predictions by predicted label and outcome",
         ("model", "predicted", "outcome"),
     ),
+    "model_regression_abs_error": (
+        "histogram",
+        "A regression model's labelled predictions by |prediction - label| (decade buckets, 1e-3 to 1e9; "
+        "the sum is the sum of |error|)",
+        ("model",),
+    ),
+    "model_regression_squared_error": (
+        "counter",
+        "Sum of (prediction - label)^2 over a regression model's labelled predictions",
+        ("model",),
+    ),
+    "model_class_labelled": (
+        "counter",
+        "A multiclass model's labelled predictions per class (its first 10 classes, the others as __other__): "
+        "kind true (its true class), predicted, or correct",
+        ("model", "class", "kind"),
+    ),
     "model_feature_value": (
         "histogram",
         "Feature values in the model's reference PSI decile bins (le = the decile edges; the score as feature __score__)",

@@ -19,3 +19,21 @@ CREATE TABLE model_task_reference (
     macro_f1 DOUBLE,
     frozen_at TIMESTAMP NOT NULL
 );
+-- Fleet counters of regression and multiclass models (data/queries/fleet_task_counts.py), kept like the
+-- binary ones (migration 0009): what each profile minute last added, and the running totals. `series` names
+-- the counter (labelled, abs_error_sum, squared_error_sum, abs_error_bucket, class_true, class_predicted,
+-- class_correct) and `key` its bucket or class.
+CREATE TABLE fleet_minute_task (
+    model VARCHAR NOT NULL,
+    ts TIMESTAMP NOT NULL,
+    series VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    value DOUBLE NOT NULL
+);
+CREATE TABLE fleet_total_task (
+    model VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    PRIMARY KEY (model, series, key)
+);

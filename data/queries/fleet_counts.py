@@ -29,13 +29,14 @@ from typing import NamedTuple
 import duckdb
 import numpy as np
 
+from data.queries import fleet_task_counts
 from data.queries.profiles import CHANGED_SQL, PROFILE_TABLES, SETTLE, STATE
 from data.store import Store
 
 SCORE_BUCKETS = 50
 SCORE_EDGES = tuple((k + 1) / SCORE_BUCKETS for k in range(SCORE_BUCKETS))
 FLEET_STATE = "fleet_totals"
-MINUTE_TABLES = ("fleet_minute_scores", "fleet_minute_features")
+MINUTE_TABLES = ("fleet_minute_scores", "fleet_minute_features", "fleet_minute_task")
 _BUCKET = f"least({SCORE_BUCKETS - 1}, greatest(0, floor(s.bin / 200)))::INTEGER"  # profile bins: score * 10,000
 _D = "d AS (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::TIMESTAMP[]) AS m)"
 _NEW_SCORES = f"""SELECT s.model, s.ts, {_BUCKET} AS bucket, s.outcome, s.predicted, sum(s.n) AS n,
@@ -127,7 +128,8 @@ def _changed(cur: duckdb.DuckDBPyConnection, last: datetime | None) -> set[tuple
     every minute of a model whose reference edges changed."""
     if last is None:
         rows = cur.execute(
-            "SELECT DISTINCT model, ts FROM score_profile UNION SELECT DISTINCT model, ts FROM feature_profile"
+            "SELECT DISTINCT model, ts FROM score_profile UNION SELECT DISTINCT model, ts FROM feature_profile "
+            f"UNION {fleet_task_counts.MINUTES_SQL}"
         ).fetchall()
     else:
         rows = [(m, ts) for m, ts, _ in cur.execute(CHANGED_SQL, [last - SETTLE] * 2).fetchall()]
@@ -162,6 +164,7 @@ def update(store: Store, now: datetime) -> int:
                     f"DELETE FROM {table} t USING (WITH {_D} SELECT * FROM d) d WHERE t.model = d.model AND t.ts = d.m", params
                 )
                 cur.execute(f"INSERT INTO {table} WITH {_D} {new}", params)
+            fleet_task_counts.add(cur, params)  # regression and multiclass models' counters
         cur.execute("INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)", [FLEET_STATE, marks[STATE], now])
     return len(changed)
 

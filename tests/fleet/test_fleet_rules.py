@@ -28,7 +28,7 @@ def test_test_file_is_what_the_generator_prints() -> None:
 
 @needs_promtool
 def test_fleet_rules_check_and_their_unit_tests_pass() -> None:
-    assert "SUCCESS: 15 rules found" in _promtool("check", "rules", "fleet-rules.yml")
+    assert "SUCCESS: 19 rules found" in _promtool("check", "rules", "fleet-rules.yml")
     assert "SUCCESS" in _promtool("test", "rules", "fleet-rules.test.yml")
     assert "fleet-rules.yml" in _promtool("check", "config", "prometheus.yml")
 
