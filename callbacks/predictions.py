@@ -13,9 +13,10 @@ from dashboard import figures_predictions as figs
 from dashboard.alert_shading import add_alert_periods, periods_for
 from dashboard.compare import Earlier
 from dashboard.pages.predictions import model_options, selected
-from dashboard.tables_predictions import grid_note, prediction_rows
+from dashboard.tables_predictions import grid_note, prediction_rows, tolerance_note
 from data.clock import utcnow
 from data.queries import alerts as alert_queries
+from data.queries import outcome_status
 from data.queries import predictions as q
 from data.store import Store
 
@@ -88,4 +89,8 @@ def register(app: Dash, store: Store) -> None:
     def grid(_n: int, model: str | None, status: str | None) -> tuple:
         model, status = selected(model), selected(status)
         rows = q.recent(store, GRID_LIMIT, model, status, utcnow())
-        return prediction_rows(rows), grid_note(len(rows), GRID_LIMIT, bool(model or status))
+        tolerances = {}  # what success means for the regression models shown
+        for name in {r["model"] for r in rows if r["task"] == "regression"}:
+            found = outcome_status.tolerance(store, name)
+            tolerances[name] = (found.absolute, found.relative)
+        return prediction_rows(rows), grid_note(len(rows), GRID_LIMIT, bool(model or status)) + tolerance_note(tolerances)

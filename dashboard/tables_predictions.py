@@ -20,8 +20,9 @@ COLUMNS: list[dict[str, Any]] = [
     {"field": "model_version", "headerName": "version", "maxWidth": 110},
     {"field": "status", "headerName": "status", "cellClass": "pw-status-cell", "maxWidth": 130},
     {"field": "score", **_NUMBER, "maxWidth": 120},
-    {"field": "predicted_label", "headerName": "predicted", **_NUMBER, "maxWidth": 130},
-    {"field": "label", "headerName": "outcome", **_NUMBER, "maxWidth": 120},
+    # a class name, a 0/1 label or a regression value: filtered as text
+    {"field": "predicted_label", "headerName": "predicted", "maxWidth": 130},
+    {"field": "label", "headerName": "outcome", "maxWidth": 120},
     {"field": "latency_ms", "headerName": "latency (ms)", **_NUMBER, "maxWidth": 140},
     {"field": "error_kind", "headerName": "error", "minWidth": 130},
     {"field": "id", "minWidth": 200},
@@ -34,6 +35,17 @@ def _number(value: Any, digits: int) -> float | None:
     return round(float(value), digits)
 
 
+def _predicted_and_outcome(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Each task's own: a class and its label (binary), class names (multiclass), the predicted value and the
+    label's (regression: the score column holds the predicted value too)."""
+    task = row.get("task", "binary")
+    if task == "multiclass":
+        return {"predicted_label": row.get("predicted_class"), "label": row.get("true_class")}
+    if task == "regression":
+        return {"predicted_label": _number(row["score"], 4), "label": _number(row.get("label_value"), 4)}
+    return {"predicted_label": row["predicted_label"], "label": row["label"]}
+
+
 def prediction_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows of data.queries.predictions.recent as the grid shows them (times as text, latency in ms)."""
     return [
@@ -44,8 +56,7 @@ def prediction_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "status": r["status"],
             "timestamp": r["timestamp"].strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] if r["timestamp"] else None,
             "score": _number(r["score"], 4),
-            "predicted_label": r["predicted_label"],
-            "label": r["label"],
+            **_predicted_and_outcome(r),
             "latency_ms": _number(None if r["latency_seconds"] is None else r["latency_seconds"] * 1000, 2),
             "error_kind": r["error_kind"],
         }
@@ -75,3 +86,12 @@ def grid_note(count: int, limit: int, filtered: bool) -> str:
     if count == 0:
         return "No predictions yet: the built-in workload sends ~20/s, or POST /api/predictions."
     return f"The {count} newest predictions" + (f" (at most {limit})" if count >= limit else "") + "."
+
+
+def tolerance_note(tolerances: Mapping[str, tuple[float, float]]) -> str:
+    """What success means for the regression models in the grid: model -> (absolute, relative) tolerance."""
+    parts = []
+    for model, (absolute, relative) in sorted(tolerances.items()):
+        sides = [f"{absolute:g}" if absolute else "", f"{relative:.0%} of the label" if relative else ""]
+        parts.append(f"{model} within {' or '.join(s for s in sides if s)}")
+    return (" A regression prediction succeeds when within its model's tolerance: " + "; ".join(parts) + ".") if parts else ""

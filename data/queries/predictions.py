@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 # A prediction's outcome status per task, over `p` and the aliases of JOINS (data/queries/outcome_status.py).
 STATUS_SQL, JOINS = outcome_status.STATUS_SQL, outcome_status.JOINS
+# What only a regression or a multiclass row has (NULL for the other tasks): its label's value; its true class.
+LABEL_VALUE = "CASE WHEN mt.task = 'regression' THEN coalesce(x.value, o.label::DOUBLE) END"
+TRUE_CLASS = "CASE WHEN mt.task = 'multiclass' THEN coalesce(x.truth, o.label::VARCHAR) END"
 STATUSES = ("success", "failure", "pending", "error")
 STATUS_LOOKBACK = timedelta(hours=24)  # a status filter looks this far back
 # The outcome tables bounded by the ids of a CTE `p`. For success_series DuckDB hashed every outcome for the
@@ -24,13 +27,15 @@ JOINS_OF_P = outcome_status.JOINS_OF_P
 
 
 def recent(store: Store, limit: int, model: str | None, status: str | None, now: datetime) -> list[dict[str, Any]]:
-    """Newest predictions first, with their outcome and status."""
+    """Newest predictions first, with their outcome and status (and the task's own prediction and label:
+    label_value of a regression, predicted_class and true_class of a multiclass model)."""
     since = now - STATUS_LOOKBACK if status else datetime(1970, 1, 1)
     return store.fetch_dicts(
         "predictions.recent",
         f"""
         SELECT p.id, p.ts AS timestamp, p.model, p.model_version, p.score, p.predicted_label, o.label,
-               {STATUS_SQL} AS status, p.latency_seconds, p.error_kind
+               {STATUS_SQL} AS status, p.latency_seconds, p.error_kind, coalesce(mt.task, 'binary') AS task,
+               {LABEL_VALUE} AS label_value, x.predicted AS predicted_class, {TRUE_CLASS} AS true_class
         FROM (SELECT * FROM predictions WHERE (? IS NULL OR model = ?) AND ts >= ?
               {"" if status else "ORDER BY ts DESC LIMIT ?"}) p
         {JOINS}

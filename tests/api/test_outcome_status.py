@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.tables_predictions import prediction_rows
 from data.queries import outcome_status, rollups
 from data.queries import predictions as q
 from tests.api.helpers import log
@@ -142,3 +143,24 @@ def test_a_bad_tolerance_is_a_422_naming_the_field(client, body: dict, field: st
     answer = client.post("/api/tolerance", json=body)
     assert answer.status_code == 422
     assert answer.get_json()["error"]["details"][0]["field"] == field
+
+
+def test_the_grid_shows_each_tasks_own_prediction_and_outcome(app, fed: pd.DataFrame) -> None:
+    rows = {r["id"]: r for r in prediction_rows(q.recent(app.predwatch.runtime.store, 1000, None, None, NOW))}
+    sent = app.predwatch.runtime.store.fetch_all(
+        "t",
+        "SELECT p.id, p.score, coalesce(v.value, o.label::DOUBLE) FROM predictions p JOIN outcomes o USING (id) "
+        "LEFT JOIN outcome_values v USING (id) WHERE p.model = 'amount'",
+    )
+    assert {i: (rows[i]["predicted_label"], rows[i]["label"]) for i, _, _ in sent} == {
+        i: (round(p, 4), round(y, 4)) for i, p, y in sent
+    }
+    classes = app.predwatch.runtime.store.fetch_all(
+        "t",
+        "SELECT c.id, c.predicted, coalesce(oc.label, o.label::VARCHAR) FROM prediction_classes c "
+        "JOIN outcomes o USING (id) LEFT JOIN outcome_classes oc USING (id)",
+    )
+    assert len(classes) == 150
+    assert {i: (rows[i]["predicted_label"], rows[i]["label"]) for i, _, _ in classes} == {i: (p, t) for i, p, t in classes}
+    assert {str(rows[i]["label"]) for i, _, _ in classes} >= {"A", "3"}  # names and an integer class
+    assert rows["p-clf-0"]["predicted_label"] in (0, 1)

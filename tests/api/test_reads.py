@@ -46,6 +46,10 @@ def test_recent_predictions_have_statuses_newest_first(client) -> None:
         "status",
         "latency_seconds",
         "error_kind",
+        "task",  # and what only a regression or multiclass row has: NULL here
+        "label_value",
+        "predicted_class",
+        "true_class",
     }
     assert rows[0]["timestamp"].endswith("Z")
     trend = {t["window"]: t for t in body["trend"]}

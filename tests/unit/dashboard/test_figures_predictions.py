@@ -11,7 +11,7 @@ import pytest
 from callbacks.demo import changes
 from dashboard import figures_predictions as figs
 from dashboard.pages.predictions import ALL, DEMO_SWITCHES, demo_panel, model_options, selected
-from dashboard.tables_predictions import COLUMNS, ROW_CLASS_RULES, grid_note, prediction_rows
+from dashboard.tables_predictions import COLUMNS, ROW_CLASS_RULES, grid_note, prediction_rows, tolerance_note
 from predictor.demo import SWITCHES
 
 T0 = datetime(2026, 11, 27, 12, 0, 0)
@@ -218,3 +218,11 @@ def test_a_click_sets_only_the_switches_that_changed() -> None:
     assert changes(["load_spike", "error_burst"], state) == {"error_burst": True}
     assert changes([], state) == {"load_spike": False}
     assert changes(None, {name: False for name in SWITCHES}) == {}
+
+
+def test_the_tolerance_note_says_what_success_means_for_each_regression_model() -> None:
+    note = tolerance_note({"loan-amount": (0.0, 0.1), "price": (500.0, 0.05), "delay": (2.5, 0.0)})
+    assert "delay within 2.5;" in note
+    assert "loan-amount within 10% of the label;" in note
+    assert note.endswith("price within 500 or 5% of the label.")
+    assert tolerance_note({}) == ""
