@@ -260,6 +260,15 @@ class ToleranceSetting(Strict):
     """A regression model's tolerance: a prediction succeeds within `absolute` or `relative` * |label| of its
     label; a side left out or 0 is off, and at least one side is above 0."""
 
+    # the one-side-above-0 rule, stated for the OpenAPI document too
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        strict=True,
+        json_schema_extra={
+            "anyOf": [{"required": [side], "properties": {side: {"exclusiveMinimum": 0}}} for side in ("absolute", "relative")]
+        },
+    )
     model: Name
     absolute: Tolerance = 0.0
     relative: Tolerance = 0.0
