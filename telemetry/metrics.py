@@ -106,7 +106,7 @@ SCRAPED: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
     "model_regression_abs_error": (
         "histogram",
-        "A regression model's labelled predictions by |prediction - label| (decade buckets, 1e-3 to 1e9; "
+        "A regression model's labelled predictions by |prediction - label| (buckets at every second decade, 0.01 to 1e8; "
         "the sum is the sum of |error|)",
         ("model",),
     ),

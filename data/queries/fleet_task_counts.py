@@ -3,7 +3,7 @@ as data/queries/fleet_counts.py keeps the binary ones: `add` (inside its update 
 changed minutes) adds what each re-profiled minute changed and stores that minute's contribution.
 
 Regression, per model: labelled rows, the sums of |error| and error², and |error| counts per decade bucket
-(le 10^-3 .. 10^9 and +Inf: 14), exact from the profiles' log-spaced bins, which split at every decade; an
+(le 10^-2, 1, 10^2 .. 10^8 and +Inf: 7), exact from the profiles' log-spaced bins, which split at every decade; an
 |error| exactly on a decade counts in the bucket above it. Multiclass, per model and class: labelled rows whose
 true class it is, that were predicted as it, and that were right. A model's first FLEET_CLASSES classes (in
 the order first seen, so a class keeps its name for good) are named, the others fold into `__other__` (right
@@ -21,15 +21,14 @@ from data.queries.multiclass import OTHER
 from data.store import Store
 
 FLEET_CLASSES = 10
-DECADES = tuple(range(-3, 10))  # bucket le = 10^d; above the last, +Inf
+DECADES = tuple(range(-2, 10, 2))  # bucket le = 10^d, every second decade (/metrics' series bound); then +Inf
 TOP = "inf"
 _D = "d AS (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::TIMESTAMP[]) AS m)"
 _OF_D = "SEMI JOIN d ON d.model = {t}.model AND d.m = {t}.ts"
-# The unsigned profile bin k covers |error| in [10^((k-1)/100 - 6), 10^(k/100 - 6)): decade ceil(k/100) - 6.
-_DECADE = (
-    f"CASE WHEN ceil(abs(e.bin) / 100) - 6 > {DECADES[-1]} THEN '{TOP}' "
-    f"ELSE greatest({DECADES[0]}, ceil(abs(e.bin) / 100) - 6)::INTEGER::VARCHAR END"
-)
+# The unsigned profile bin k covers |error| in [10^((k-1)/100 - 6), 10^(k/100 - 6)): below 10^d for every
+# d >= ceil(k/100) - 6, so its bucket is the smallest even such d.
+_EVEN = "2 * ceil((ceil(abs(e.bin) / 100) - 6) / 2)"
+_DECADE = f"CASE WHEN {_EVEN} > {DECADES[-1]} THEN '{TOP}' ELSE greatest({DECADES[0]}, {_EVEN})::INTEGER::VARCHAR END"
 _KEPT = f"(SELECT model, class FROM model_classes WHERE position < {FLEET_CLASSES})"
 _NEW = f"""SELECT model, ts, series, key, sum(value) AS value FROM (
     SELECT r.model, r.ts, unnest(['labelled', 'abs_error_sum', 'squared_error_sum']) AS series, '' AS key,

@@ -61,5 +61,5 @@ class Tolerance:
 
 def tolerance(store: Store, model: str) -> Tolerance:
     """`model`'s tolerance, the defaults when none was set."""
-    row = store.fetch_one("tolerance.of", "SELECT absolute, relative FROM model_tolerances WHERE model = ?", [model])
+    row = store.fetch_one("predictions.tolerance", "SELECT absolute, relative FROM model_tolerances WHERE model = ?", [model])
     return Tolerance(float(row[0]), float(row[1]), False) if row else Tolerance(DEFAULT_ABSOLUTE, DEFAULT_RELATIVE, True)

@@ -42,7 +42,7 @@ class TaskReference:
 
 def stored(store: Store, model: str) -> TaskReference | None:
     row = store.fetch_one(
-        "task_reference.stored",
+        "quality.task_reference",
         "SELECT model, task, rows, rmse, mae, macro_f1 FROM model_task_reference WHERE model = ?",
         [model],
     )
@@ -51,7 +51,7 @@ def stored(store: Store, model: str) -> TaskReference | None:
 
 def regression_figures(store: Store, model: str, rows: int = REFERENCE_ROWS) -> TaskReference | None:
     """RMSE and MAE of the model's first `rows` labelled predictions; None until it has that many."""
-    found = store.fetch_one("task_reference.regression", _REGRESSION_SQL, [model, rows])
+    found = store.fetch_one("quality.task_reference_regression", _REGRESSION_SQL, [model, rows])
     if not found or found[0] < rows:
         return None
     return TaskReference(model, "regression", int(found[0]), rmse=float(found[1]), mae=float(found[2]))
@@ -60,7 +60,8 @@ def regression_figures(store: Store, model: str, rows: int = REFERENCE_ROWS) -> 
 def multiclass_counts(store: Store, model: str, rows: int = REFERENCE_ROWS) -> list[tuple[str, str, int]]:
     """(true class, predicted class, rows) of the model's first `rows` labelled predictions; empty until it has that many."""
     counts = [
-        (str(t), str(p), int(n)) for t, p, n in store.fetch_all("task_reference.multiclass", _MULTICLASS_SQL, [model, rows])
+        (str(t), str(p), int(n))
+        for t, p, n in store.fetch_all("quality.task_reference_multiclass", _MULTICLASS_SQL, [model, rows])
     ]
     return counts if sum(n for _, _, n in counts) >= rows else []
 
