@@ -133,4 +133,5 @@ def test_series_per_instance_stay_under_the_bound(make_app):
     assert len(timing) == len(families) * (len(DB_QUERY_BUCKETS) + 3)  # buckets, +Inf, sum, count
     assert len(families) >= 5, families  # the activity really ran queries of several kinds
     by_name = Counter(line.split("{")[0].split(" ")[0] for line in series)
+    assert not [name for name in by_name if name.endswith("_created")], "no creation-time series (telemetry/metrics.py)"
     assert len(series) < 1500, (len(series), by_name.most_common(12))
