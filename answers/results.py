@@ -1,9 +1,9 @@
 """A model's quality over one window as a typed result, one frozen dataclass per task, and the one place
 that maps a result to its stored rows (model_evaluations, model_curves) and back, by column name.
 
-Binary classifiers are the only task answered today; multiclass and regression results will sit beside
-`BinaryQuality` as their own dataclasses with the same common fields (`QualityResult`), listed in
-`QUALITY_TYPES`. A table column a task has no figure for is stored as NULL.
+Each task's result (BinaryQuality, MulticlassQuality in answers/multiclass_results.py, RegressionQuality) has
+the common fields of `QualityResult` and is listed in `QUALITY_TYPES`; a column of model_evaluations (its
+layout in answers/tables.py) a task has no figure for is stored as NULL.
 """
 
 from __future__ import annotations
@@ -12,107 +12,21 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from answers.multiclass_results import MULTICLASS_COLUMNS as MULTICLASS_COLUMNS
+from answers.multiclass_results import ClassFigures as ClassFigures
+from answers.multiclass_results import ClassShareDrift as ClassShareDrift
+from answers.multiclass_results import MulticlassQuality as MulticlassQuality
+from answers.tables import CURVE_COLUMNS as CURVE_COLUMNS
+from answers.tables import EVALUATION_COLUMNS as EVALUATION_COLUMNS
+from answers.tables import TASKS as TASKS
+from answers.tables import CurvePoint as CurvePoint
+from answers.tables import Row as Row
+from answers.tables import Task as Task
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-Task = Literal["binary", "multiclass", "regression"]
-TASKS: tuple[Task, ...] = get_args(Task)
-Row = tuple[Any, ...]  # one stored row, in its table's column order
-
-# The tables' columns in their schema order (the writer takes rows in that order; tests/unit/answers checks it).
-EVALUATION_COLUMNS = (
-    "ts",
-    "model",
-    "model_version",
-    "window_seconds",
-    "predictions",
-    "labelled",
-    "positives",
-    "auc",
-    "average_precision",
-    "precision",
-    "recall",
-    "f1",
-    "accuracy",
-    "estimated_accuracy",
-    "unlabelled",
-    "brier",
-    "labelled_share",
-    "reference_accuracy",
-    "accuracy_drop",
-    "tp",
-    "fp",
-    "tn",
-    "fn",
-    "status",
-    "auc_error_bound",
-    "ap_error_bound",
-    # regression (migration 0018)
-    "mae",
-    "rmse",
-    "mape",
-    "mape_count",
-    "smape",
-    "r2",
-    "mean_error",
-    "abs_error_p50",
-    "abs_error_p90",
-    "abs_error_p99",
-    "abs_error_p50_bound",
-    "abs_error_p90_bound",
-    "abs_error_p99_bound",
-    # sampling errors (migration 0020): 95 % intervals (_lo, _hi) and standard errors (_se), analytics/uncertainty.py
-    "auc_se",
-    "accuracy_lo",
-    "accuracy_hi",
-    "precision_lo",
-    "precision_hi",
-    "recall_lo",
-    "recall_hi",
-    "f1_se",
-    "labelled_share_lo",
-    "labelled_share_hi",
-    "accuracy_drop_se",
-    "mae_se",
-    "rmse_se",
-    # estimates (migration 0022)
-    "est_tp",
-    "est_fp",
-    "est_tn",
-    "est_fn",
-    "est_accuracy",
-    "est_accuracy_se",
-    "est_precision",
-    "est_precision_se",
-    "est_recall",
-    "est_recall_se",
-    "est_f1",
-    "est_f1_se",
-    "est_auc",
-    "est_auc_se",
-    "est_labelled_accuracy",
-    "est_labelled_accuracy_se",
-    "est_labelled_auc",
-    "est_labelled_auc_se",
-    "estimator_error",
-)
-CURVE_COLUMNS = ("ts", "model", "window_seconds", "curve", "point", "x", "y", "threshold", "n")
-
-
-@dataclass(frozen=True)
-class CurvePoint:
-    """One point of a curve. roc: x = false positive rate, y = true positive rate; pr: x = recall,
-    y = precision; calibration: x = mean score, y = observed positive rate, n = rows in the bin."""
-
-    curve: str
-    point: int
-    x: float | None
-    y: float | None
-    threshold: float | None = None  # None where it is not finite (the ROC curve's first point)
-    n: int | None = None
 
 
 class QualityResult(Protocol):
@@ -211,93 +125,6 @@ class BinaryQuality:
     # ROC, PR and calibration points of the same bins (when status is "ok"); empty when read back from
     # model_evaluations, whose curves are stored apart in model_curves.
     curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class ClassFigures:
-    """One class of a multiclass window (scikit-learn's per-class figures: 0 where a denominator is 0);
-    auc is its one-vs-rest ROC AUC (None without probabilities, or without both outcomes), within its bound."""
-
-    name: str
-    support: int  # labelled rows whose true class this is
-    predicted: int  # labelled rows predicted as this class
-    precision: float
-    recall: float
-    f1: float
-    auc: float | None = None
-    auc_error_bound: float | None = None
-
-
-@dataclass(frozen=True)
-class ClassShareDrift:
-    """The window's class shares of predictions or of labels (`side`) against the model's reference."""
-
-    side: str  # "prediction" | "label"
-    psi: float | None
-    chi2_statistic: float | None
-    chi2_pvalue: float | None
-    js_distance: float | None
-    reference_count: int
-    current_count: int
-    verdict: str
-
-
-@dataclass(frozen=True)
-class MulticlassQuality:
-    """A multiclass model's quality over one window, from its merged profiles (answers/multiclass.py).
-    precision, recall and f1 are macro averages and auc the macro one-vs-rest AUC (these sit in
-    model_evaluations by name); the rest goes to the MULTICLASS_COLUMNS tables."""
-
-    task: ClassVar[Task] = "multiclass"
-    ts: datetime
-    model: str
-    model_version: str | None
-    window_seconds: int
-    predictions: int
-    labelled: int
-    unlabelled: int
-    status: str
-    labelled_share: float | None = None
-    accuracy: float | None = None
-    precision: float | None = None
-    recall: float | None = None
-    f1: float | None = None
-    micro_precision: float | None = None
-    micro_recall: float | None = None
-    micro_f1: float | None = None
-    weighted_precision: float | None = None
-    weighted_recall: float | None = None
-    weighted_f1: float | None = None
-    auc: float | None = None
-    auc_error_bound: float | None = None
-    log_loss: float | None = None
-    scored: int = 0  # labelled rows that sent probabilities (log loss and AUC are over these)
-    other: int = 0  # labelled rows whose true class was folded into __other__ (the model's class set was full)
-    classes: tuple[ClassFigures, ...] = ()
-    confusion: tuple[tuple[str, str, int], ...] = ()  # (true class, predicted class, rows), non-zero cells
-    class_drift: tuple[ClassShareDrift, ...] = ()  # when the model has a reference
-    accuracy_lo: float | None = None  # 95 % Wilson interval
-    accuracy_hi: float | None = None
-    labelled_share_lo: float | None = None
-    labelled_share_hi: float | None = None
-    curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
-
-
-# What model_evaluations cannot hold, by table and column (migration 0017); columns are fields by name.
-MULTICLASS_COLUMNS = {
-    "multiclass_evaluations": (
-        "ts", "model", "window_seconds", "scored", "other", "micro_precision", "micro_recall", "micro_f1",
-        "weighted_precision", "weighted_recall", "weighted_f1", "log_loss",
-    ),
-    "multiclass_class_evaluations": (
-        "ts", "model", "window_seconds", "class", "support", "predicted", "precision", "recall", "f1", "auc", "auc_error_bound",
-    ),
-    "multiclass_confusion": ("ts", "model", "window_seconds", "true_class", "predicted", "n"),
-    "multiclass_class_drift": (
-        "ts", "model", "window_seconds", "side", "psi", "chi2_statistic", "chi2_pvalue", "js_distance",
-        "reference_count", "current_count", "verdict",
-    ),
-}  # fmt: skip
 
 
 def multiclass_rows(result: MulticlassQuality) -> dict[str, list[Row]]:
