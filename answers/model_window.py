@@ -31,6 +31,7 @@ from answers.multivariate import MultivariateDrift
 from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
 from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
 from answers.results import BinaryQuality, CurvePoint, MulticlassQuality, RegressionQuality, curve_rows, evaluation_row
+from answers.window_cache import WindowCache
 from data.queries import drift as dq
 from data.queries import model_tasks, profile_tiers, profiles
 from data.queries import profile_reads as pr
@@ -85,12 +86,14 @@ class ModelAnswers:
         self._multiclass: set[str] = set()  # models recorded as multiclass
         self._regression: set[str] = set()  # models recorded as regression
         self.multivariate = MultivariateDrift(store)
+        self.closed = WindowCache(store)  # merged closed parts of windows, between calls
 
     def forget(self, model: str) -> None:
         """The model's reference changed: read it again when next needed."""
         for cache in (self._references, self._categories, self._accuracy, self._calibration):
             cache.pop(model, None)
         self.multivariate.forget(model)
+        self.closed.forget(model)
 
     def reference_accuracy(self, model: str) -> tuple[float | None, int]:
         """The model's reference accuracy and the labelled reference rows behind it."""
@@ -138,13 +141,13 @@ class ModelAnswers:
             if model_tasks.task_of(model_tasks.tasks(self.store), model) != "regression":
                 return None
             self._regression.add(model)  # a task never changes once recorded
-        parts = nested_windows(now, windows, lambda first, last: rp.read(self.store, model, first, last))
+        parts = self._nested(model, "regression", now, windows, lambda first, last: rp.read(self.store, model, first, last))
         return [ar.window_quality(model, now, s, parts[s], self.min_samples) for s in sorted(windows)]
 
     def quality(self, model: str, now: datetime, windows: Sequence[int]) -> list[BinaryQuality]:
         """The model's quality over each window (shortest first), from one read of each window's score bins."""
         found: list[BinaryQuality] = []
-        scores = nested_windows(now, windows, lambda first, last: pr.score_bins(self.store, model, first, last))
+        scores = self._nested(model, "scores", now, windows, lambda first, last: pr.score_bins(self.store, model, first, last))
         for seconds in sorted(windows):
             columns = [part[0] for part in scores[seconds]]
             version = next((part[1] for part in scores[seconds] if part[1] is not None), None)
@@ -169,8 +172,10 @@ class ModelAnswers:
             return
         drift_windows = sorted({*windows, *([recent_seconds] if recent_seconds else [])})
         minutes = [w for w in drift_windows if w >= 60]
-        features = nested_windows(now, minutes, lambda first, last: pr.profile_feature_bins(self.store, model, first, last))
-        ranges = nested_windows(now, minutes, lambda first, last: dq.window_ranges(self.store, model, first, last))
+        features = self._nested(
+            model, "features", now, minutes, lambda f, last: pr.profile_feature_bins(self.store, model, f, last)
+        )
+        ranges = self._nested(model, "ranges", now, minutes, lambda f, last: dq.window_ranges(self.store, model, f, last))
         for seconds in drift_windows:
             if seconds < 60:  # shorter than a profile minute: its raw rows, binned the same way
                 edges = {feature: reference.edges for feature, reference in self.reference_bins(model).items()}
@@ -183,8 +188,15 @@ class ModelAnswers:
                 self.reference_bins(model), current, extents, (now, model, seconds), self.min_samples, self.bands
             )
         self._categorical(model, now, drift_windows, out)
-        sums = nested_windows(now, minutes, lambda first, last: self.multivariate.read(model, first, last))
+        sums = self._nested(model, "multivariate", now, minutes, lambda f, last: self.multivariate.read(model, f, last))
         out["multivariate_drift"] += self.multivariate.rows(model, now, minutes, sums)
+
+    def _nested(
+        self, model: str, kind: str, now: datetime, windows: Sequence[int], read: Callable[[datetime, datetime], Part]
+    ) -> dict[int, list[Part]]:
+        """nested_windows with each read split at the closed boundary, its closed part kept between calls."""
+        found = nested_windows(now, windows, self.closed.reader(model, kind, read))
+        return {seconds: [part for read_parts in found[seconds] for part in read_parts] for seconds in found}
 
     def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None) -> BinaryQuality:
         reference_accuracy, reference_rows = self.reference_accuracy(model)
@@ -229,8 +241,8 @@ class ModelAnswers:
         if model not in self._categories:
             self._categories[model] = CategoricalDrift(self.store, model, self.min_samples, self.bands)
         found = self._categories[model]
-        parts = nested_windows(
-            now, [w for w in windows if w >= 60], lambda first, last: read_parts(self.store, model, first, last)
+        parts = self._nested(
+            model, "categories", now, [w for w in windows if w >= 60], lambda f, last: read_parts(self.store, model, f, last)
         )
         for seconds in windows:
             drift, detail = found.window(now, seconds, parts[seconds] if seconds >= 60 else None)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 import duckdb
 import numpy as np
 
-from data.queries import fleet_task_counts
+from data.queries import fleet_task_counts, window_generations
 from data.queries.profiles import CHANGED_SQL, PROFILE_TABLES, SETTLE, STATE
 from data.store import Store
 
@@ -200,4 +200,5 @@ def delete_before(store: Store, cutoff: datetime, tables: Sequence[str] = (*PROF
         for table in tables:
             row = cur.execute(f"DELETE FROM {table} WHERE ts < ?", [cutoff]).fetchone()
             deleted[table] = int(row[0]) if row else 0
+        window_generations.bump_all(cur, cutoff)
     return deleted

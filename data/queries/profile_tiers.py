@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 
 import duckdb
 
+from data.queries import window_generations
 from data.store import Store
 
 # (suffix, seconds, SQL truncation unit); each tier rolls from the one before it, minutes first.
@@ -230,6 +231,7 @@ def delete_before(store: Store, cutoff: datetime) -> dict[str, int]:
             for table in COLUMNS:
                 row = cur.execute(f"DELETE FROM {table}{suffix} WHERE ts < ?", [cutoff]).fetchone()
                 deleted[f"{table}{suffix}"] = int(row[0]) if row else 0
+        window_generations.bump_all(cur, cutoff)
     return deleted
 
 

@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 
 from data.profile_bins import bin_keyed, split_edges
-from data.queries import category_profiles, multiclass, multivariate, profile_tiers, regression_profiles
+from data.queries import category_profiles, multiclass, multivariate, profile_tiers, regression_profiles, window_generations
 from data.queries.drift import LABEL, PREDICTED, PSI_QUANTILES, SCORE
 from data.store import Store
 
@@ -234,6 +234,9 @@ def refresh(store: Store, now: datetime, rebuild_models: Sequence[str] = ()) -> 
         started = perf_counter()
         rolled = profile_tiers.roll(cur, [(*pair, f) for pair, f in changed.items()], now, rebuild_models)
         store.timings.record("profiles.tiers", perf_counter() - started, sum(rolled.values()))
+        closed = profile_tiers.marks(cur)["_hour"]
+        stale = [model for model, minute in changed if closed is not None and minute < closed]
+        window_generations.bump(cur, [*stale, *rebuild_models], now)
         _run(store, cur, "profiles.set_state", "INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)", [STATE, mark, now])
     return len(changed)
 

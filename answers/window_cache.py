@@ -1,0 +1,106 @@
+"""Merged closed parts of windows, kept between calls (on-demand API windows and the evaluation pass alike).
+
+A window's profile read over minutes [first, last] is split at the hour tier's watermark: the part before
+it (whole closed hours and days, and a long window's first hours) is read once and kept; the part from
+it on (the open hour's minutes, at most about an hour of them) is read on every call. Both are parts of
+the window like the nested windows' own, so the answers merge them as they merged those, and a call that
+finds the closed part cached gives exactly the figures of one that reads it (the same reads, the same
+merge order).
+
+Freshness: a part is kept under the model's generations (data/queries/window_generations.py), which every
+writer of closed minutes (late labels and rows, a reference change, retention) moves in its own
+transaction; the generations are read in the same snapshot as the profiles, so a stale part is never
+used once its write has committed.
+
+Memory: parts are kept least recently used first out, up to MAX_BYTES of NumPy arrays and Python values
+together (estimated: arrays by their buffers, other values by sys.getsizeof); a part larger than a
+quarter of the budget is not kept.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import numpy as np
+
+from data.queries import window_generations as wg
+from data.store import Store
+
+MAX_BYTES = 32 * 1024 * 1024
+MINUTE = timedelta(minutes=1)
+Part = TypeVar("Part")
+
+
+class WindowCache:
+    def __init__(self, store: Store, max_bytes: int = MAX_BYTES) -> None:
+        self.store, self.max_bytes = store, max_bytes
+        self._parts: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def forget(self, model: str) -> None:
+        """Drop the model's parts (its reference changed; the generation moves too, this frees the memory)."""
+        with self._lock:
+            for key in [k for k in self._parts if k[0] == model]:
+                self._bytes -= self._parts.pop(key)[1]
+
+    def reader(
+        self, model: str, kind: str, read: Callable[[datetime, datetime], Part]
+    ) -> Callable[[datetime, datetime], list[Part]]:
+        """`read` over minutes [first, last] as parts, newest first: the open minutes read now, the closed
+        ones from the cache when they are there. The state is read once, on the first call."""
+        state: list[wg.ClosedState] = []
+
+        def parts(first: datetime, last: datetime) -> list[Part]:
+            if not state:
+                state.append(wg.read(self.store, model))
+            until = state[0].until
+            if until is None or first >= until:
+                return [read(first, last)]
+            closed_last = min(last, until - MINUTE)
+            found = [read(closed_last + MINUTE, last)] if closed_last < last else []
+            key = (model, kind, first, closed_last, state[0].token)
+            return [*found, self._get(key, lambda: read(first, closed_last))]
+
+        return parts
+
+    def _get(self, key: tuple[Any, ...], read: Callable[[], Part]) -> Part:
+        with self._lock:
+            cached = self._parts.get(key)
+            if cached is not None:
+                self._parts.move_to_end(key)
+                self.hits += 1
+                return cached[0]  # type: ignore[no-any-return]
+            self.misses += 1
+        part = read()
+        size = nbytes(part)
+        if self.max_bytes <= 0 or size > self.max_bytes // 4:
+            return part
+        with self._lock:
+            if key not in self._parts:
+                self._parts[key] = (part, size)
+                self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._bytes -= self._parts.popitem(last=False)[1][1]
+        return part
+
+
+def nbytes(value: Any) -> int:
+    """An estimate of the memory a part holds: its arrays' buffers and its containers and scalars."""
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes) + 112
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(nbytes(k) + nbytes(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return sys.getsizeof(value) + sum(nbytes(v) for v in value)
+    return sys.getsizeof(value)
