@@ -1,8 +1,10 @@
 """Merged closed parts of windows, kept between calls (on-demand API windows and the evaluation pass alike).
 
 A window's profile read over minutes [first, last] is split at the hour tier's watermark: the part before
-it (whole closed hours and days, and a long window's first hours) is read once and kept; the part from
-it on (the open hour's minutes, at most about an hour of them) is read on every call. Both are parts of
+it (whole closed hours and days, and a long window's first hours) is read once and kept until a late
+label, a late row, a reference change or retention touches it; the part from it on (the open hour's
+minutes, about an hour of them at most) is kept only until the next evaluation pass that profiles new
+rows or labels of the model (every pass under traffic), so the first call after a pass reads it. Both are parts of
 the window like the nested windows' own, so the answers merge them as they merged those, and a call that
 finds the closed part cached gives exactly the figures of one that reads it (the same reads, the same
 merge order).
@@ -64,17 +66,21 @@ class WindowCache:
         def parts(first: datetime, last: datetime) -> list[Part]:
             if not state:
                 state.append(wg.read(self.store, model))
-            until = state[0].until
+            until, token = state[0].until, state[0].token
             if until is None or first >= until:
-                return [read(first, last)]
+                return [self._get((model, kind, first, last, token, state[0].open_token), lambda: read(first, last))]
             closed_last = min(last, until - MINUTE)
-            found = [read(closed_last + MINUTE, last)] if closed_last < last else []
-            key = (model, kind, first, closed_last, state[0].token)
-            return [*found, self._get(key, lambda: read(first, closed_last))]
+            found = []
+            if closed_last < last:
+                key = (model, kind, closed_last + MINUTE, last, token, state[0].open_token)
+                found.append(self._get(key, lambda: read(closed_last + MINUTE, last)))
+            return [*found, self._get((model, kind, first, closed_last, token), lambda: read(first, closed_last))]
 
         return parts
 
     def _get(self, key: tuple[Any, ...], read: Callable[[], Part]) -> Part:
+        if self.max_bytes <= 0:  # disabled: every part read (the baseline the benchmark compares with)
+            return read()
         with self._lock:
             cached = self._parts.get(key)
             if cached is not None:
@@ -84,7 +90,7 @@ class WindowCache:
             self.misses += 1
         part = read()
         size = nbytes(part)
-        if self.max_bytes <= 0 or size > self.max_bytes // 4:
+        if size > self.max_bytes // 4:
             return part
         with self._lock:
             if key not in self._parts:

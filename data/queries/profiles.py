@@ -237,6 +237,7 @@ def refresh(store: Store, now: datetime, rebuild_models: Sequence[str] = ()) -> 
         closed = profile_tiers.marks(cur)["_hour"]
         stale = [model for model, minute in changed if closed is not None and minute < closed]
         window_generations.bump(cur, [*stale, *rebuild_models], now)
+        window_generations.bump(cur, [*(model for model, _ in changed), *rebuild_models], now, window_generations.OPEN_PREFIX)
         _run(store, cur, "profiles.set_state", "INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)", [STATE, mark, now])
     return len(changed)
 

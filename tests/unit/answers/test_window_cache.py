@@ -33,6 +33,8 @@ def seeded(tmp_path: Any, seed: int = 7) -> tuple[Store, list[str], list[datetim
     ids = list(batch["id"])
     outcomes(store, ids[::2], (rng.random(len(ids[::2])) < 0.4).astype(int), NOW - timedelta(minutes=5))
     profiles.refresh(store, NOW)
+    outcomes(store, ["no-such-prediction"], np.array([0]), NOW)  # moves the watermark past the seed's rows,
+    profiles.refresh(store, NOW)  # so that a later pass re-profiles only what it adds
     times = [r[0] for r in store.fetch_all("t", "SELECT ts FROM predictions ORDER BY ts")]
     return store, ids[1::2], times[1::2]
 
@@ -158,5 +160,19 @@ def test_the_cache_stays_within_its_byte_budget(tmp_path) -> None:
         assert answers.closed.size_bytes > 0
         answers.forget(MODEL)
         assert answers.closed.size_bytes == 0
+    finally:
+        store.close()
+
+
+def test_new_rows_in_the_open_hour_change_every_window_after_the_next_pass(tmp_path) -> None:
+    store, _, _ = seeded(tmp_path)
+    try:
+        answers = ModelAnswers(store, 100)
+        before = {s: evaluation(answers, NOW, s)["predictions"] for s in (900, 7 * DAY)}
+        predictions(store, np.random.default_rng(9), 40, NOW - timedelta(minutes=3), 60, 0.0, NOW + timedelta(seconds=5), "new")
+        assert {s: evaluation(answers, NOW, s)["predictions"] for s in (900, 7 * DAY)} == before  # not yet profiled
+        profiles.refresh(store, NOW)
+        assert evaluation(answers, NOW, 900)["predictions"] == before[900] + 40
+        assert evaluation(answers, NOW, 7 * DAY)["predictions"] == before[7 * DAY] + 40
     finally:
         store.close()
