@@ -32,6 +32,7 @@ from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the t
 from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
 from answers.results import BinaryQuality, CurvePoint, MulticlassQuality, RegressionQuality, curve_rows, evaluation_row
 from answers.window_cache import WindowCache
+from answers.window_cache import nested_windows as nested_windows  # re-exported for its callers
 from data.queries import drift as dq
 from data.queries import model_tasks, profile_tiers, profiles
 from data.queries import profile_reads as pr
@@ -171,11 +172,11 @@ class ModelAnswers:
         if not has_reference or not self.reference_bins(model):
             return
         drift_windows = sorted({*windows, *([recent_seconds] if recent_seconds else [])})
-        minutes = [w for w in drift_windows if w >= 60]
+        minutes, held = [w for w in drift_windows if w >= 60], list[Any]()
         features = self._nested(
-            model, "features", now, minutes, lambda f, last: pr.profile_feature_bins(self.store, model, f, last)
+            model, "features", now, minutes, lambda f, last: pr.profile_feature_bins(self.store, model, f, last), held
         )
-        ranges = self._nested(model, "ranges", now, minutes, lambda f, last: dq.window_ranges(self.store, model, f, last))
+        ranges = self._nested(model, "ranges", now, minutes, lambda f, last: dq.window_ranges(self.store, model, f, last), held)
         for seconds in drift_windows:
             if seconds < 60:  # shorter than a profile minute: its raw rows, binned the same way
                 edges = {feature: reference.edges for feature, reference in self.reference_bins(model).items()}
@@ -187,16 +188,27 @@ class ModelAnswers:
             out["feature_drift"] += drift_rows(
                 self.reference_bins(model), current, extents, (now, model, seconds), self.min_samples, self.bands
             )
-        self._categorical(model, now, drift_windows, out)
-        sums = self._nested(model, "multivariate", now, minutes, lambda f, last: self.multivariate.read(model, f, last))
-        out["multivariate_drift"] += self.multivariate.rows(model, now, minutes, sums)
+        self._categorical(model, now, drift_windows, out, held)
+        out["multivariate_drift"] += self.multivariate_rows(model, now, minutes, held)
+
+    def multivariate_rows(self, model: str, now: datetime, windows: Sequence[int], held: list[Any] | None = None) -> list[Row]:
+        """multivariate_drift rows of the windows of a minute or more, their parts through the cache."""
+        minutes = [w for w in windows if w >= 60]
+        sums = self._nested(model, "multivariate", now, minutes, lambda f, last: self.multivariate.read(model, f, last), held)
+        return self.multivariate.rows(model, now, minutes, sums)
 
     def _nested(
-        self, model: str, kind: str, now: datetime, windows: Sequence[int], read: Callable[[datetime, datetime], Part]
+        self,
+        model: str,
+        kind: str,
+        now: datetime,
+        windows: Sequence[int],
+        read: Callable[[datetime, datetime], Part],
+        held: list[Any] | None = None,
     ) -> dict[int, list[Part]]:
-        """nested_windows with each read split at the closed boundary, its closed part kept between calls."""
-        found = nested_windows(now, windows, self.closed.reader(model, kind, read))
-        return {seconds: [part for read_parts in found[seconds] for part in read_parts] for seconds in found}
+        """Each window's parts, kept between calls (answers/window_cache.py); `held` shares one read of the
+        cache's generations among the reads of one answer."""
+        return self.closed.nested(model, kind, now, windows, read, held)
 
     def _quality(self, model: str, now: datetime, seconds: int, bins: bq.ScoreBins, version: str | None) -> BinaryQuality:
         reference_accuracy, reference_rows = self.reference_accuracy(model)
@@ -236,13 +248,18 @@ class ModelAnswers:
         )
         return sampling.binary(found, sums["auc_se"], reference_rows)
 
-    def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[Row]]) -> None:
+    def _categorical(self, model: str, now: datetime, windows: Sequence[int], out: dict[str, list[Row]], held: list[Any]) -> None:
         """Categorical features' drift and every feature's missing share (answers/categorical.py)."""
         if model not in self._categories:
             self._categories[model] = CategoricalDrift(self.store, model, self.min_samples, self.bands)
         found = self._categories[model]
         parts = self._nested(
-            model, "categories", now, [w for w in windows if w >= 60], lambda f, last: read_parts(self.store, model, f, last)
+            model,
+            "categories",
+            now,
+            [w for w in windows if w >= 60],
+            lambda f, last: read_parts(self.store, model, f, last),
+            held,
         )
         for seconds in windows:
             drift, detail = found.window(now, seconds, parts[seconds] if seconds >= 60 else None)
@@ -290,22 +307,6 @@ def drift_rows(
         )
         for name, f, w, verdict, ok, pvalue in zip(names, found, distances, verdicts, enough, pvalues, strict=True)
     ]
-
-
-def nested_windows(now: datetime, windows: Sequence[int], read: Callable[[datetime, datetime], Part]) -> dict[int, list[Part]]:
-    """Each window's profile parts. Every window ends at now's minute, so each reads only the minutes
-    before those of the next smaller one, and a window's parts are its own and all smaller ones'."""
-    parts: list[Part] = []
-    found: dict[int, list[Part]] = {}
-    upto: datetime | None = None
-    for seconds in sorted(windows):
-        first, last = pr.window_minutes(now, seconds)
-        end = last if upto is None else upto - timedelta(minutes=1)
-        if first <= end:
-            parts.append(read(first, end))
-            upto = first
-        found[seconds] = list(parts)
-    return found
 
 
 def merge_feature_bins(parts: Sequence[dict[str, FeatureBins]]) -> dict[str, FeatureBins]:

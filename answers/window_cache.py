@@ -24,12 +24,13 @@ from __future__ import annotations
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import numpy as np
 
+from data.queries import profile_reads as pr
 from data.queries import window_generations as wg
 from data.store import Store
 
@@ -57,11 +58,11 @@ class WindowCache:
                 self._bytes -= self._parts.pop(key)[1]
 
     def reader(
-        self, model: str, kind: str, read: Callable[[datetime, datetime], Part]
+        self, model: str, kind: str, read: Callable[[datetime, datetime], Part], held: list[wg.ClosedState] | None = None
     ) -> Callable[[datetime, datetime], list[Part]]:
-        """`read` over minutes [first, last] as parts, newest first: the open minutes read now, the closed
-        ones from the cache when they are there. The state is read once, on the first call."""
-        state: list[wg.ClosedState] = []
+        """`read` over minutes [first, last] as parts, newest first, each from the cache when it is there.
+        The generations are read once, on the first call, into `held` (readers of one answer share it)."""
+        state: list[wg.ClosedState] = [] if held is None else held
 
         def parts(first: datetime, last: datetime) -> list[Part]:
             if not state:
@@ -77,6 +78,19 @@ class WindowCache:
             return [*found, self._get((model, kind, first, closed_last, token), lambda: read(first, closed_last))]
 
         return parts
+
+    def nested(
+        self,
+        model: str,
+        kind: str,
+        now: datetime,
+        windows: Sequence[int],
+        read: Callable[[datetime, datetime], Part],
+        held: list[wg.ClosedState] | None = None,
+    ) -> dict[int, list[Part]]:
+        """nested_windows with every read split at the closed boundary and its parts kept between calls."""
+        found = nested_windows(now, windows, self.reader(model, kind, read, held))
+        return {seconds: [part for parts in found[seconds] for part in parts] for seconds in found}
 
     def _get(self, key: tuple[Any, ...], read: Callable[[], Part]) -> Part:
         if self.max_bytes <= 0:  # disabled: every part read (the baseline the benchmark compares with)
@@ -110,3 +124,19 @@ def nbytes(value: Any) -> int:
     if isinstance(value, list | tuple):
         return sys.getsizeof(value) + sum(nbytes(v) for v in value)
     return sys.getsizeof(value)
+
+
+def nested_windows(now: datetime, windows: Sequence[int], read: Callable[[datetime, datetime], Part]) -> dict[int, list[Part]]:
+    """Each window's profile parts. Every window ends at now's minute, so each reads only the minutes
+    before those of the next smaller one, and a window's parts are its own and all smaller ones'."""
+    parts: list[Part] = []
+    found: dict[int, list[Part]] = {}
+    upto: datetime | None = None
+    for seconds in sorted(windows):
+        first, last = pr.window_minutes(now, seconds)
+        end = last if upto is None else upto - timedelta(minutes=1)
+        if first <= end:
+            parts.append(read(first, end))
+            upto = first
+        found[seconds] = list(parts)
+    return found

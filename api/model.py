@@ -197,7 +197,7 @@ def _multivariate(store: Store, answers: ModelAnswers, model: str, window: windo
         row = mq.latest(store, model, window.seconds)
     else:
         with store.snapshot():
-            found = answers.multivariate.rows(model, utcnow(), [window.seconds])
+            found = answers.multivariate_rows(model, utcnow(), [window.seconds])
         row = mq.decoded(dict(zip(mq.RESULT_COLUMNS, found[0], strict=True))) if found else None
     if row is None:
         return None
