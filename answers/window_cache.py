@@ -1,22 +1,21 @@
-"""Merged closed parts of windows, kept between calls (on-demand API windows and the evaluation pass alike).
+"""Windows' merged profile parts, kept between calls (on-demand API windows and the evaluation pass alike).
 
-A window's profile read over minutes [first, last] is split at the hour tier's watermark: the part before
-it (whole closed hours and days, and a long window's first hours) is read once and kept until a late
-label, a late row, a reference change or retention touches it; the part from it on (the open hour's
-minutes, about an hour of them at most) is kept only until the next evaluation pass that profiles new
-rows or labels of the model (every pass under traffic), so the first call after a pass reads it. Both are parts of
-the window like the nested windows' own, so the answers merge them as they merged those, and a call that
-finds the closed part cached gives exactly the figures of one that reads it (the same reads, the same
-merge order).
+A window's profile read over minutes [first, last] is split at the hour tier's watermark. The part before
+it (whole closed hours and days, and a long window's first hours) is kept until a late label or row in
+one of its minutes, a reference change or retention moves the model's closed generation. The part from
+it on (the open hour's minutes, an hour of them at most) is kept until the next evaluation pass that
+profiles the model's new rows or labels (every pass under traffic) moves its open generation: the first
+call after such a pass reads the open minutes again, the closed ones still come from here. The two are
+parts of the window like the nested windows' own, merged as those are, so a call that finds them cached
+gives exactly the figures of one that reads them (the same reads, the same merge order).
 
-Freshness: a part is kept under the model's generations (data/queries/window_generations.py), which every
-writer of closed minutes (late labels and rows, a reference change, retention) moves in its own
-transaction; the generations are read in the same snapshot as the profiles, so a stale part is never
-used once its write has committed.
+Freshness: the generations (data/queries/window_generations.py) move in the writers' own transactions
+and are read in the same snapshot as the profiles, so a part is never used once a write that changed
+its minutes has committed.
 
-Memory: parts are kept least recently used first out, up to MAX_BYTES of NumPy arrays and Python values
-together (estimated: arrays by their buffers, other values by sys.getsizeof); a part larger than a
-quarter of the budget is not kept.
+Memory: parts are dropped least recently used first beyond MAX_BYTES (32 MiB per app) of NumPy arrays
+and Python values together (estimated: arrays by their buffers, other values by sys.getsizeof); a part
+larger than a quarter of the budget is not kept. A budget of 0 turns the cache off.
 """
 
 from __future__ import annotations
