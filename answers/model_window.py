@@ -18,7 +18,6 @@ import numpy as np
 
 from analytics import binned_drift as bd
 from analytics import binned_quality as bq
-from analytics import drift as da
 from analytics import estimated as est
 from analytics import quality as qa
 from analytics.thresholds import DRIFT_BANDS, DriftBands
@@ -27,6 +26,10 @@ from answers import multiclass as am
 from answers import regression as ar
 from answers import sampling
 from answers.categorical import CategoricalDrift, read_parts
+from answers.feature_drift import DETAIL_COLUMNS as DETAIL_COLUMNS  # re-exported for the tables' writers
+from answers.feature_drift import DRIFT_COLUMNS as DRIFT_COLUMNS
+from answers.feature_drift import drift_rows
+from answers.feature_drift import merge_feature_bins as merge_feature_bins
 from answers.multivariate import MultivariateDrift
 from answers.results import CURVE_COLUMNS as CURVE_COLUMNS  # re-exported: the table layouts live in results
 from answers.results import EVALUATION_COLUMNS as EVALUATION_COLUMNS
@@ -41,39 +44,9 @@ from data.queries import regression_profiles as rp
 from data.store import Store
 
 CURVE_POINTS = 200
-# The row layouts of the tables the answers go to (tests/unit/answers checks them against the schema);
-# quality rows are mapped by name from their typed results in answers/results.py.
-DRIFT_COLUMNS = (
-    "ts",
-    "model",
-    "window_seconds",
-    "feature",
-    "psi",
-    "ks_statistic",
-    "ks_pvalue",
-    "reference_count",
-    "current_count",
-    "verdict",
-    "ks_error_bound",
-    "wasserstein",
-    "wasserstein_error_bound",
-)
-DETAIL_COLUMNS = (
-    "ts",
-    "model",
-    "window_seconds",
-    "feature",
-    "kind",
-    "chi2_pvalue",
-    "js_distance",
-    "missing_share",
-    "reference_missing_share",
-    "missing_verdict",
-)
 TABLES = ("model_evaluations", "feature_drift", "model_curves", "feature_drift_detail", "multivariate_drift")
 
 Row = tuple[Any, ...]  # one row of a table in TABLES, in its columns' order
-FeatureBins = tuple[np.ndarray, np.ndarray]  # (bin ids, counts) of one feature; a bin id may repeat
 Part = TypeVar("Part")
 
 
@@ -265,57 +238,6 @@ class ModelAnswers:
             drift, detail = found.window(now, seconds, parts[seconds] if seconds >= 60 else None)
             out["feature_drift"] += drift
             out["feature_drift_detail"] += detail
-
-
-def drift_rows(
-    references: dict[str, bd.ReferenceBins],
-    current: dict[str, FeatureBins],
-    extents: dict[str, dq.Range],
-    key: tuple[datetime, str, int],
-    min_samples: int,
-    bands: DriftBands = DRIFT_BANDS,
-) -> list[Row]:
-    """feature_drift rows of every numeric feature (and the score) of one window; `key` is (now, model,
-    window seconds), `extents` each feature's smallest and largest value in the window."""
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
-    names = sorted(references)
-    found = [bd.binned_drift(references[name], *current.get(name, empty), da.PSI_EPSILON) for name in names]
-    distances = [bd.wasserstein(references[name], *current.get(name, empty), *extents.get(name, (None, None))) for name in names]
-    verdicts = [
-        da.verdict(f.psi, f.reference_count, f.current_count, min_samples, da.PSI_BINS, w.distance, bands.wasserstein, bands)
-        for f, w in zip(found, distances, strict=True)
-    ]
-    enough = [v != "insufficient_data" for v in verdicts]
-    pvalues = da.ks_pvalues(
-        [f.ks_statistic if e else None for f, e in zip(found, enough, strict=True)],
-        [f.reference_count for f in found],
-        [f.current_count for f in found],
-    )
-    return [
-        (
-            *key,
-            name,
-            f.psi if ok else None,
-            f.ks_statistic if ok else None,
-            pvalue,
-            f.reference_count,
-            f.current_count,
-            verdict,
-            f.ks_error_bound if ok else None,
-            w.distance if ok else None,
-            w.error_bound if ok else None,
-        )
-        for name, f, w, verdict, ok, pvalue in zip(names, found, distances, verdicts, enough, pvalues, strict=True)
-    ]
-
-
-def merge_feature_bins(parts: Sequence[dict[str, FeatureBins]]) -> dict[str, FeatureBins]:
-    """Per feature, the (bin ids, counts) of several parts side by side (a bin may repeat: counts add up)."""
-    merged: dict[str, FeatureBins] = {}
-    for feature in {f for part in parts for f in part}:
-        found = [part[feature] for part in parts if feature in part]
-        merged[feature] = (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
-    return merged
 
 
 def curve_points(bins: bq.ScoreBins) -> list[CurvePoint]:
