@@ -24,6 +24,7 @@ import numpy as np
 from analytics import binned_quality as bq
 from analytics import categorical_drift as cd
 from analytics import quality as qa
+from answers import multiclass_estimates as estimates
 from answers import sampling
 from answers.results import ClassFigures, ClassShareDrift, MulticlassQuality, multiclass_from_rows
 from data.queries import multiclass as mq
@@ -41,6 +42,7 @@ def window_quality(store: Store, model: str, now: datetime, seconds: int, min_sa
     counts = mq.confusion_counts(store, model, first, last)
     found = sampling.multiclass(quality(model, now, seconds, counts, mq.class_score_bins(store, model, first, last), min_samples))
     reference = mq.class_reference(store, model)
+    found = replace(found, **estimates.window_fields(store, model, first, last, counts, bool(reference), min_samples))
     return replace(found, class_drift=class_drift(reference, counts, min_samples)) if reference else found
 
 

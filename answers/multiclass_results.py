@@ -77,6 +77,30 @@ class MulticlassQuality:
     accuracy_hi: float | None = None
     labelled_share_lo: float | None = None
     labelled_share_hi: float | None = None
+    # Estimated before labels over all the window's scored rows (analytics/multiclass_estimated.py; the
+    # figures macro averages, each with its standard error), and its reconciliation over the labelled
+    # scored rows: the estimate there beside the realized figures over the same rows (scored_*), and the
+    # estimator's error, the larger |realized - estimated| in standard errors of accuracy and macro F1
+    # (None below the sample-size gate). None without calibration maps.
+    est_accuracy: float | None = None
+    est_accuracy_se: float | None = None
+    est_precision: float | None = None
+    est_precision_se: float | None = None
+    est_recall: float | None = None
+    est_recall_se: float | None = None
+    est_f1: float | None = None
+    est_f1_se: float | None = None
+    est_auc: float | None = None
+    est_auc_se: float | None = None
+    est_labelled_accuracy: float | None = None
+    est_labelled_accuracy_se: float | None = None
+    estimator_error: float | None = None
+    est_rows: int | None = None
+    est_labelled_rows: int | None = None
+    est_labelled_f1: float | None = None
+    est_labelled_f1_se: float | None = None
+    scored_accuracy: float | None = None
+    scored_f1: float | None = None
     curves: tuple[CurvePoint, ...] = field(default=(), compare=False, repr=False)
 
 
@@ -85,6 +109,8 @@ MULTICLASS_COLUMNS = {
     "multiclass_evaluations": (
         "ts", "model", "window_seconds", "scored", "other", "micro_precision", "micro_recall", "micro_f1",
         "weighted_precision", "weighted_recall", "weighted_f1", "log_loss",
+        # estimates (migration 0023)
+        "est_rows", "est_labelled_rows", "est_labelled_f1", "est_labelled_f1_se", "scored_accuracy", "scored_f1",
     ),
     "multiclass_class_evaluations": (
         "ts", "model", "window_seconds", "class", "support", "predicted", "precision", "recall", "f1", "auc", "auc_error_bound",

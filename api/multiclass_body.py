@@ -10,7 +10,7 @@ from typing import Any
 
 from answers.multiclass import stored_quality
 from answers.results import BinaryQuality, MulticlassQuality, quality_from_row
-from api import sampling_body
+from api import estimated_body, sampling_body
 from data.clock import iso_utc
 from data.queries import model_tasks
 from data.store import Store
@@ -114,6 +114,7 @@ def body(r: MulticlassQuality) -> dict[str, Any]:
         "accuracy": {"measured": _clean(r.accuracy), "estimated": None, "reference": None, "drop": None},
         "curves": {"roc": [], "pr": [], "calibration": []},
         "sampling_errors": sampling_body.body(r),
+        "estimated": estimated_body.multiclass_body(r),
         "multiclass": {
             "classes": [
                 {"class": c.name, "support": c.support, "predicted": c.predicted}

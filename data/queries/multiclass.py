@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 MAX_CLASSES = 100
 OTHER = "__other__"
 EPS = float(np.finfo(np.float64).eps)
-TABLES = ("multiclass_profile", "class_score_profile")
+TABLES = ("multiclass_profile", "class_score_profile", "class_prob_profile")
 RAW_TABLES = ("prediction_classes", "prediction_probabilities", "outcome_classes")  # kept as long as predictions
 ANSWER_TABLES = ("multiclass_evaluations", "multiclass_class_evaluations", "multiclass_confusion", "multiclass_class_drift")
 _MINUTE = "time_bucket(INTERVAL 1 MINUTE, c.ts)"
@@ -139,10 +139,21 @@ GROUP BY ALL
 """
 
 
-def _scores_sql() -> str:
+# Every scored row, labelled or not (migration 0023): what estimates before labels are merged from.
+PROBS_SQL = f"""
+INSERT INTO class_prob_profile
+WITH {_ROWS}
+SELECT r.model, r.m, p.class, {{bin}}::SMALLINT, p.class = r.predicted, r.truth IS NOT NULL, count(*)
+FROM r JOIN prediction_probabilities p ON p.id = r.id
+WHERE p.ts >= ? AND p.ts < ?
+GROUP BY ALL
+"""
+
+
+def _binned(sql: str) -> str:
     from data.queries import profiles  # the binary score bins (profiles imports this module)
 
-    return SCORES_SQL.replace("{bin}", profiles._SCORE_BIN.replace("p.score", "p.p"))
+    return sql.replace("{bin}", profiles._SCORE_BIN.replace("p.score", "p.p"))
 
 
 def rebuild(cur: duckdb.DuckDBPyConnection, models: list[str], minutes: list[datetime], span: list[datetime]) -> None:
@@ -167,7 +178,8 @@ def rebuild(cur: duckdb.DuckDBPyConnection, models: list[str], minutes: list[dat
         if new:
             cur.executemany("INSERT INTO model_classes VALUES (?, ?, ?)", new)
     cur.execute(CONFUSION_SQL, [*params, *span])
-    cur.execute(_scores_sql(), [*params, *span])
+    cur.execute(_binned(SCORES_SQL), [*params, *span])
+    cur.execute(_binned(PROBS_SQL), [*params, *span])
 
 
 def confusion_counts(store: Store, model: str, first: datetime, last: datetime) -> list[tuple[Any, ...]]:

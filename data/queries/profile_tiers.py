@@ -50,11 +50,15 @@ COLUMNS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "multivariate_profile": ((), {"n": "sum", "skipped": "sum", "z": LIST_SUM, "zz": LIST_SUM}),
     "multiclass_profile": (("true_class", "predicted"), {"n": "sum", "scored": "sum", "log_loss_sum": "sum"}),
     "class_score_profile": (("class", "bin", "positive"), {"n": "sum", "p_min": "min", "p_max": "max"}),
+    "class_prob_profile": (("class", "bin", "predicted", "labelled"), {"n": "sum"}),
     "regression_profile": ((), dict.fromkeys(REGRESSION_SUMS, "sum") | {"e_4": NULL_SUM}),
     "regression_error_profile": (("bin",), {"n": "sum"}),
 }
 # The tables a late label changes (re-rolled for a bucket whose minutes changed their outcomes only).
-SCORE_TABLES = ("score_profile", "multiclass_profile", "class_score_profile", "regression_profile", "regression_error_profile")
+SCORE_TABLES = (
+    "score_profile", "multiclass_profile", "class_score_profile", "class_prob_profile", "regression_profile",
+    "regression_error_profile",
+)  # fmt: skip
 FEATURE_TABLES = ("feature_profile", "feature_profile_stats", "category_profile", "multivariate_profile")
 # The day tier keeps scores in 1,000 equal-width bins, each ten of profiles.SCORE_BINS' 10,000 (their ids
 # become the first of the ten; the log-spaced tails stay as they are): a day of low traffic filled tens
