@@ -91,7 +91,7 @@ SCHEMA = {
     "Multiclass models: one-vs-rest maps per class fitted on the reference's scored rows (not normalised across "
     "classes); metrics over the window's rows that sent probabilities (`rows`): accuracy = sum of the calibrated "
     "probability of each row's predicted class / rows, precision/recall/F1/AUC macro averages over the classes "
-    "with a map, their standard errors taking classes as independent; no confusion_matrix (null); reconciled "
+    "with a map (their errors: analytics/multiclass_estimated.py); no confusion_matrix (null); reconciled "
     "on the labelled rows that sent probabilities by accuracy and macro F1 (`figures.f1`).",
     "properties": {
         "metrics": _FIGURES,
