@@ -94,7 +94,7 @@ def test_openapi_documents_the_estimated_object(client) -> None:
     document = client.get("/api/openapi.json").get_json()
     schema = document["paths"]["/api/model_performance"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     item = schema["properties"]["models"]["items"]["properties"]
-    assert set(item["estimated"]["properties"]) == {"metrics", "standard_errors", "confusion_matrix", "reconciliation"}
+    assert set(item["estimated"]["properties"]) == {"metrics", "standard_errors", "confusion_matrix", "rows", "reconciliation"}
 
 
 def test_model_page_draws_estimated_vs_realized_from_the_stored_evaluations(evaluated) -> None:

@@ -122,6 +122,16 @@ def _leaves(value: object, path: str = "") -> dict[str, object]:
     return {path: value}
 
 
+def test_openapi_documents_every_key_of_the_multiclass_estimate(fed) -> None:
+    _, client, _, _, _ = fed
+    document = client.get("/api/openapi.json").get_json()
+    schema = document["paths"]["/api/model_performance"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    documented = schema["properties"]["models"]["items"]["properties"]["estimated"]
+    (model,) = client.get("/api/model_performance?model=grades&window=24h").get_json()["models"]
+    assert set(model["estimated"]) == set(documented["properties"])
+    assert set(model["estimated"]["reconciliation"]) == set(documented["properties"]["reconciliation"]["properties"])
+
+
 def test_the_estimators_error_is_stored_for_the_alert_rule(fed) -> None:
     app = fed[0]
     found = app.predwatch.runtime.store.fetch_all(
