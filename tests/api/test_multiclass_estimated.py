@@ -14,9 +14,11 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
 from analytics import multiclass_estimated as mest
+from dashboard import ids
 from data.clock import utcnow
 from tests.model_feed import evaluate
 from tests.unit.analytics.test_binned_quality import score_bin
+from tests.unit.test_compare_callbacks import call, traces, values
 
 CLASSES = ["A", "B", "C", "D"]
 ROWS, LABELLED = 2600, 2300
@@ -138,3 +140,14 @@ def test_the_estimators_error_is_stored_for_the_alert_rule(fed) -> None:
         "t", "SELECT estimator_error FROM model_evaluations WHERE model = 'grades' AND window_seconds = 86400"
     )
     assert found[0][0] is not None
+
+
+def test_model_page_draws_the_multiclass_estimate_beside_the_realized_accuracy(fed) -> None:
+    app = fed[0]
+    stored = app.predwatch.runtime.store.fetch_all(
+        "t", "SELECT est_labelled_accuracy FROM model_evaluations WHERE model = 'grades' AND window_seconds = 900"
+    )
+    response = call(app, ids.MODEL_ESTIMATE_GRAPH, {ids.RANGE: "1h", ids.MODEL_WINDOW: "15m", ids.MODEL_SELECT: "grades"})
+    drawn = traces(response, ids.MODEL_ESTIMATE_GRAPH)
+    assert "accuracy realized" in drawn
+    assert values(drawn["accuracy estimated (labelled)"]["y"])[-1] == pytest.approx(stored[0][0], abs=1e-12)
