@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
+import api.windows
 from analytics import multiclass_estimated as mest
 from dashboard import ids
 from data.clock import utcnow
@@ -30,15 +31,18 @@ def post(client, path: str, body: object) -> None:
 
 
 @pytest.fixture
-def fed(app, client):
-    """ROWS rows 1 s apart ending a minute ago, probabilities calibrated (the true class drawn from them),
-    the first LABELLED labelled; some rows leave a class out (p = 0 there)."""
+def fed(app, client, monkeypatch):
+    """ROWS rows 1 s apart ending a minute before 8 minutes past today's midnight (so windows merge the
+    hour tier and minutes, each window from a differently shaped union), probabilities calibrated (the true
+    class drawn from them), the first LABELLED labelled; some rows leave a class out (p = 0 there)."""
+    now = utcnow().replace(hour=0, minute=8, second=0, microsecond=0)
+    monkeypatch.setattr(api.windows, "utcnow", lambda: now + timedelta(seconds=5))
     rng = np.random.default_rng(17)
     logits = rng.normal(0.0, 1.5, (ROWS, len(CLASSES)))
     probs = np.round(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True), 6)
     probs[:, -1] = np.round(1.0 - probs[:, :-1].sum(axis=1), 10)
     truth = (rng.random(ROWS)[:, None] > np.cumsum(probs, axis=1)).sum(axis=1).clip(0, len(CLASSES) - 1)
-    start = utcnow() - timedelta(seconds=ROWS + 60)
+    start = now - timedelta(seconds=ROWS + 60)
     rows = []
     for i, p in enumerate(probs):
         sent = {c: float(v) for c, v in zip(CLASSES, p, strict=True) if v > 0 or i % 7}  # every 7th drops p = 0
@@ -46,7 +50,7 @@ def fed(app, client):
                      "predicted_label": CLASSES[int(np.argmax(p))], "probabilities": sent})  # fmt: skip
     post(client, "/api/predictions", {"task": "multiclass", "predictions": rows})
     post(client, "/api/outcomes", {"outcomes": [{"id": f"m{i}", "label": CLASSES[t]} for i, t in enumerate(truth[:LABELLED])]})
-    evaluate(app, {"15m": 900, "24h": 86400}, min_samples=50, now=utcnow())
+    evaluate(app, {"15m": 900, "24h": 86400}, min_samples=50, now=now)
     return app, client, probs, truth, probs.argmax(axis=1)
 
 
@@ -147,7 +151,7 @@ def test_model_page_draws_the_multiclass_estimate_beside_the_realized_accuracy(f
     stored = app.predwatch.runtime.store.fetch_all(
         "t", "SELECT est_labelled_accuracy FROM model_evaluations WHERE model = 'grades' AND window_seconds = 900"
     )
-    response = call(app, ids.MODEL_ESTIMATE_GRAPH, {ids.RANGE: "1h", ids.MODEL_WINDOW: "15m", ids.MODEL_SELECT: "grades"})
+    response = call(app, ids.MODEL_ESTIMATE_GRAPH, {ids.RANGE: "24h", ids.MODEL_WINDOW: "15m", ids.MODEL_SELECT: "grades"})
     drawn = traces(response, ids.MODEL_ESTIMATE_GRAPH)
     assert "accuracy realized" in drawn
     assert values(drawn["accuracy estimated (labelled)"]["y"])[-1] == pytest.approx(stored[0][0], abs=1e-12)
