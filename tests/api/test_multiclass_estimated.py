@@ -17,6 +17,7 @@ import api.windows
 from analytics import multiclass_estimated as mest
 from dashboard import ids
 from data.clock import utcnow
+from data.queries import alert_metrics
 from tests.model_feed import evaluate
 from tests.unit.analytics.test_binned_quality import score_bin
 from tests.unit.test_compare_callbacks import call, traces, values
@@ -138,12 +139,14 @@ def test_openapi_documents_every_key_of_the_multiclass_estimate(fed) -> None:
     assert set(model["estimated"]["reconciliation"]) == set(documented["properties"]["reconciliation"]["properties"])
 
 
-def test_the_estimators_error_is_stored_for_the_alert_rule(fed) -> None:
+def test_the_estimator_error_rule_reads_the_multiclass_models_error(fed) -> None:
     app = fed[0]
-    found = app.predwatch.runtime.store.fetch_all(
-        "t", "SELECT estimator_error FROM model_evaluations WHERE model = 'grades' AND window_seconds = 86400"
+    store = app.predwatch.runtime.store
+    (stored,) = store.fetch_all(
+        "t", "SELECT estimator_error FROM model_evaluations WHERE model = 'grades' AND window_seconds = 900"
     )
-    assert found[0][0] is not None
+    observed = alert_metrics.current_values(store, api.windows.utcnow(), 60.0, [])[("estimator_error", 0.0)]
+    assert [(o.subject, o.value) for o in observed] == [("model=grades", pytest.approx(stored[0]))]
 
 
 def test_model_page_draws_the_multiclass_estimate_beside_the_realized_accuracy(fed) -> None:
