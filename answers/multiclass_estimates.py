@@ -62,7 +62,8 @@ def class_bins(
             keep = part["labelled"].astype(bool) if labelled_only else np.ones(len(part["n"]), dtype=bool)
             b, hit, n = part["bin"][keep].astype(np.int64), part["predicted"][keep].astype(bool), part["n"][keep].astype(np.int64)
         called = by_predicted.get(name, 0)
-        missing = [called - int(n[hit].sum()), rows - called - int(n[~hit].sum())]
+        # both profiles count the same minutes; the clip keeps a count from going negative if they ever differ
+        missing = [max(0, called - int(n[hit].sum())), max(0, rows - called - int(n[~hit].sum()))]
         found[name] = mest.ClassBins(
             np.concatenate([b, [LOW_BIN, LOW_BIN]]), np.concatenate([hit, [True, False]]), np.concatenate([n, missing])
         )
