@@ -56,6 +56,20 @@ def test_estimate_equals_numpy_over_the_mapped_rows() -> None:
         per_group = np.bincount(m.group(score_bin(p[:, c]))[hit[:, c]], minlength=len(m.p)) / len(p)
         mapped += np.sum(per_group**2 * m.p * (1 - m.p) / m.n)
     assert found.accuracy_se == pytest.approx(np.sqrt(labels + mapped), abs=1e-12)
+    # macro F1's: sum_c g_c^2 q_c less (a_k q_k + b (1 - q_k))^2 per row predicted k, b the FN-weighted mean
+    d = called + positives
+    a, b = 2 * (d - tp) / d**2, -2 * tp / d**2
+    fn = positives - tp
+    b_mean = np.sum(b * fn) / np.sum(fn)
+    gradient = np.where(hit, a, b)
+    q_k = q[np.arange(len(p)), predicted]
+    labels = np.sum(gradient**2 * q) - np.sum((a[predicted] * q_k + b_mean * (1 - q_k)) ** 2)
+    mapped = 0.0
+    for c in range(K):
+        m = maps[str(c)]
+        per_group = np.bincount(m.group(score_bin(p[:, c])), weights=gradient[:, c], minlength=len(m.p))
+        mapped += np.sum(per_group**2 * m.p * (1 - m.p) / m.n)
+    assert found.f1_se == pytest.approx(np.sqrt(labels + mapped) / K, abs=1e-12)
 
 
 def test_a_class_the_reference_never_saw_true_has_rate_zero() -> None:
