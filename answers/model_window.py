@@ -100,13 +100,23 @@ class ModelAnswers:
         self.drift(model, now, windows, recent_seconds, has_reference, out)
         return out
 
+    def is_multiclass(self, model: str) -> bool:
+        if model not in self._multiclass:
+            if model_tasks.task_of(model_tasks.tasks_of(self.store, [model]), model) != "multiclass":
+                return False
+            self._multiclass.add(model)  # a task never changes once recorded
+        return True
+
+    def prepare(self, model: str) -> None:
+        """The writes a multiclass model's answers need first (its class reference and calibration maps): the
+        evaluation pass makes them, so an answer, stored or on demand, only reads."""
+        if self.is_multiclass(model):
+            am.prepare(self.store, model)
+
     def multiclass(self, model: str, now: datetime, windows: Sequence[int]) -> list[MulticlassQuality] | None:
         """A multiclass model's quality over each window (shortest first); None for a model of another task."""
-        if model not in self._multiclass:
-            task = model_tasks.task_of(model_tasks.tasks_of(self.store, [model]), model)
-            if task != "multiclass":
-                return None
-            self._multiclass.add(model)  # a task never changes once recorded
+        if not self.is_multiclass(model):
+            return None
         return [am.window_quality(self.store, model, now, s, self.min_samples) for s in sorted(windows)]
 
     def regression(self, model: str, now: datetime, windows: Sequence[int]) -> list[RegressionQuality] | None:

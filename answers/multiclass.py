@@ -36,13 +36,20 @@ Counts = list[tuple[Any, ...]]  # (true class or None, predicted, n, scored, log
 ClassBins = dict[str, dict[str, np.ndarray]]
 
 
+def prepare(store: Store, model: str) -> None:
+    """What the evaluation pass writes before it answers: the class reference, once the model has enough
+    labelled rows, and the calibration maps fitted on it."""
+    if mq.freeze_class_reference(store, model):
+        estimates.ensure_maps(store, model)
+
+
 def window_quality(store: Store, model: str, now: datetime, seconds: int, min_samples: int) -> MulticlassQuality:
     """The model's quality over the window of `seconds` ending at now's minute."""
     first, last = pr.window_minutes(now, seconds)
     counts = mq.confusion_counts(store, model, first, last)
     found = sampling.multiclass(quality(model, now, seconds, counts, mq.class_score_bins(store, model, first, last), min_samples))
     reference = mq.class_reference(store, model)
-    found = replace(found, **estimates.window_fields(store, model, first, last, counts, bool(reference), min_samples))
+    found = replace(found, **estimates.window_fields(store, model, first, last, counts, min_samples))
     return replace(found, class_drift=class_drift(reference, counts, min_samples)) if reference else found
 
 

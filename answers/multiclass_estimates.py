@@ -3,7 +3,8 @@ class_prob_profile, and its reconciliation as labels arrive: the estimate over t
 beside the realized accuracy and macro F1 over the same rows, and the estimator's error in standard errors.
 
 The maps are fitted once, on the scored rows of the model's reference (its first 2,000 labelled
-predictions, frozen with model_class_reference), the first time a window with scored rows finds none."""
+predictions, frozen with model_class_reference), by the evaluation pass (`ensure_maps`): an answer, stored
+or on demand, only reads them, so a request thread never writes."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def build_maps(store: Store, model: str) -> dict[str, est.CalibrationMap]:
             maps[name] = found
     mcal.save(store, model, {name: (m.lo_bin, m.p, m.n) for name, m in maps.items()})
     return maps
+
+
+def ensure_maps(store: Store, model: str) -> None:
+    """Fit the maps once the model's class reference is frozen and none are stored (the evaluation pass)."""
+    if not mcal.read(store, model):
+        build_maps(store, model)
 
 
 def read_maps(store: Store, model: str) -> dict[str, est.CalibrationMap]:
@@ -88,16 +95,12 @@ def realized_on_scored(counts: Counts) -> tuple[float | None, float | None, int]
     return float(tp.sum() / total), float(f1.mean()), total
 
 
-def window_fields(
-    store: Store, model: str, first: datetime, last: datetime, counts: Counts, has_reference: bool, min_samples: int
-) -> dict[str, Any]:
+def window_fields(store: Store, model: str, first: datetime, last: datetime, counts: Counts, min_samples: int) -> dict[str, Any]:
     """The est_*, scored_* and estimator_error fields of a MulticlassQuality (empty without maps or without
     scored rows). The realized figures, and so the estimator's error, are None below the sample-size gate."""
     if not any(int(c[3]) for c in counts):
         return {}
     maps = read_maps(store, model)
-    if not maps and has_reference:
-        maps = build_maps(store, model)
     if not maps:
         return {}
     raw = mcal.window_bins(store, model, first, last)

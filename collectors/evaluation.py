@@ -107,6 +107,7 @@ class EvaluationCollector:
 
     def _evaluate(self, model: str, now: datetime, has_reference: bool, out: dict[str, list[tuple]]) -> None:
         self.task_references.ensure(model, now)
+        self.answers.prepare(model)
         self.answer(model, now, has_reference, out)
         self._importance(model, now, out)
 

@@ -245,20 +245,25 @@ UNION ALL SELECT $model, 'label', truth, count(*) FROM first_n GROUP BY ALL
 """
 
 
+def freeze_class_reference(store: Store, model: str) -> bool:
+    """Freeze the model's class reference from its first REFERENCE_ROWS labelled predictions once it has that
+    many (the evaluation pass does it: answers only read); True when it is frozen."""
+    if store.fetch_all("multiclass.has_reference", "SELECT 1 FROM model_class_reference WHERE model = ? LIMIT 1", [model]):
+        return True
+    count = "SELECT count(*) FROM prediction_classes c SEMI JOIN outcomes o ON o.id = c.id WHERE c.model = ?"
+    found = store.fetch_one("multiclass.labelled", count, [model])
+    if not found or found[0] < REFERENCE_ROWS:
+        return False
+    with store.transaction("reference") as cur:
+        if not cur.execute("SELECT 1 FROM model_class_reference WHERE model = ?", [model]).fetchall():
+            cur.execute(FREEZE_SQL, {"model": model})
+    return True
+
+
 def class_reference(store: Store, model: str) -> dict[str, dict[str, int]]:
-    """side ('prediction', 'label') -> class -> reference rows; frozen from the model's first REFERENCE_ROWS
-    labelled predictions once it has that many (empty before)."""
+    """side ('prediction', 'label') -> class -> reference rows (empty before freeze_class_reference froze it)."""
     sql = "SELECT side, class, n FROM model_class_reference WHERE model = ?"
     rows = store.fetch_all("multiclass.reference", sql, [model])
-    if not rows:
-        count = "SELECT count(*) FROM prediction_classes c SEMI JOIN outcomes o ON o.id = c.id WHERE c.model = ?"
-        found = store.fetch_one("multiclass.labelled", count, [model])
-        if not found or found[0] < REFERENCE_ROWS:
-            return {}
-        with store.transaction("reference") as cur:
-            if not cur.execute("SELECT 1 FROM model_class_reference WHERE model = ?", [model]).fetchall():
-                cur.execute(FREEZE_SQL, {"model": model})
-        rows = store.fetch_all("multiclass.reference", sql, [model])
     reference: dict[str, dict[str, int]] = {}
     for side, name, n in rows:
         reference.setdefault(side, {})[name] = int(n)

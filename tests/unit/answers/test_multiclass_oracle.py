@@ -163,6 +163,9 @@ def test_multiclass_figures_equal_scikit_learn_through_late_labels_and_a_restart
     store = Store(path)
     late = seed(store, np.random.default_rng(7))
     profiles.refresh(store, NOW)
+    am.window_quality(store, MODEL, NOW, WINDOWS[-1], min_samples=1)
+    assert not store.fetch_all("t", "SELECT 1 FROM model_class_reference", []), "an answer only reads"
+    am.prepare(store, MODEL)  # as the evaluation pass does before it answers
     assert check(store) == 3
     first = store.fetch_all("t", FIRST_SQL, [MODEL])  # the reference froze the first 2,000 labelled rows
     frozen = dict(((s, c), n) for s, c, n in store.fetch_all("t", "SELECT side, class, n FROM model_class_reference", []))
