@@ -119,7 +119,9 @@ def _collectors(
         ServiceCollector(runtime.telemetry.predictions, len(service.models), settings.sample_interval),
     ]
     if controls is not None:
-        found.append(WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER))
+        found.append(
+            WorkloadCollector(service, controls, settings.demo_rate, challenger=CHALLENGER, models_dir=settings.model_path)
+        )
     found.extend(database_collectors(settings, runtime.store, runtime.writer, runtime.databases, runtime.telemetry))
     found.append(alerting_collector(settings, runtime.rules, runtime.store, runtime.telemetry))
     found.append(

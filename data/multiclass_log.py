@@ -29,13 +29,13 @@ def class_name(value: int | str) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def multiclass_tables(rows: Sequence[dict[str, Any]], received_at: datetime) -> dict[str, pa.Table]:
+def multiclass_tables(rows: Sequence[dict[str, Any]], received_at: datetime, source: str = "ingest") -> dict[str, pa.Table]:
     """The tables of a validated multiclass batch (api/multiclass_rules.py checked its rules); the rows lose
     their label and probabilities (taken out, not copied), and the long tables' id, ts and model are taken
     from the predictions table by index, as the features' are."""
     labels = [r.pop("predicted_label", None) for r in rows]
     sent = [r.pop("probabilities", None) or {} for r in rows]
-    tables = ingest_tables(rows, received_at)
+    tables = ingest_tables(rows, received_at, source)
     predictions = tables["predictions"]
     at = [i for i, label in enumerate(labels) if label is not None]
     names = [class_name(labels[i]) for i in at]

@@ -1,6 +1,7 @@
 """The built-in traffic: requests through the same instrumented predict path a real client
 uses, at a rate with a daily shape and random bursts, a small share of invalid requests, the
-challenger shadow-scoring every valid request, and outcomes that arrive after a random delay."""
+challenger shadow-scoring every valid request, and outcomes that arrive after a random delay. The same
+requests are scored by the demo's regression model and, given a models folder, its multiclass model."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
 from predictor.demo import DemoControls
+from predictor.multiclass_demo import MODEL as GRADE_MODEL
+from predictor.multiclass_demo import RiskGrades
 from predictor.regression_demo import LATENCY as AMOUNT_LATENCY
 from predictor.regression_demo import MODEL as AMOUNT_MODEL
 from predictor.regression_demo import ApprovedAmount
@@ -37,6 +41,7 @@ class WorkloadCollector:
         interval: float = 0.1,
         seed: int | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        models_dir: Path | None = None,
     ) -> None:
         self.service, self.controls, self.rate = service, controls, rate
         self.challenger = challenger
@@ -51,6 +56,9 @@ class WorkloadCollector:
         self.pending: list[tuple[datetime, str, int]] = []  # heap of (due, prediction id, label)
         self.sent = 0
         self.amounts = ApprovedAmount(labelled_share, label_delay, seed)  # the demo's regression model
+        self.grades = (  # the demo's multiclass model: trained into (or loaded from) models_dir on its first request
+            None if models_dir is None else RiskGrades(service.writer.store, models_dir, labelled_share, label_delay, seed)
+        )
 
     def current_rate(self, now: datetime) -> float:
         """Requests/s: a daily curve (peak mid-afternoon UTC), random bursts, the demo spike."""
@@ -87,14 +95,14 @@ class WorkloadCollector:
             rows.append((pid, label, due, now))
         return rows
 
-    def _count_amounts(self, n: int) -> None:
-        """The regression model's predictions count on /metrics like the classifiers' (requests and their
-        duration: the fleet's rates and latencies are compared with the stored rows')."""
+    def _count(self, model: str, n: int, seconds: float) -> None:
+        """The regression and multiclass models' predictions count on /metrics like the classifiers' (requests
+        and their duration: the fleet's rates and latencies are compared with the stored rows')."""
         if n:
-            bound = self.service.metrics.model(AMOUNT_MODEL)
+            bound = self.service.metrics.model(model)
             bound.ok.inc(n)
-            for _ in range(n):  # no inference histogram: a closed form, and /metrics stays under its series bound
-                bound.duration.observe(AMOUNT_LATENCY)
+            for _ in range(n):  # no inference histogram: /metrics stays under its series bound
+                bound.duration.observe(seconds)
 
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         self.controls.apply_schedule(self.monotonic() - self.started)
@@ -106,7 +114,11 @@ class WorkloadCollector:
                 self._send(features, label, now)
             self.sent += count
             amounts = self.amounts.predict(frame, self.controls.drift(), now)
-            self._count_amounts(len(amounts.get("predictions", ())))
+            self._count(AMOUNT_MODEL, len(amounts.get("predictions", ())), AMOUNT_LATENCY)
+            if self.grades is not None:
+                self._count(GRADE_MODEL, count, self.grades.serve(frame, self.controls.drift(), now))
+        if self.grades is not None:
+            self.grades.store_due(now)
         due = self.amounts.due(now)
         return {
             **amounts,
