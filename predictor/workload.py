@@ -95,15 +95,6 @@ class WorkloadCollector:
             rows.append((pid, label, due, now))
         return rows
 
-    def _count(self, model: str, n: int, seconds: float) -> None:
-        """The regression and multiclass models' predictions count on /metrics like the classifiers' (requests
-        and their duration: the fleet's rates and latencies are compared with the stored rows')."""
-        if n:
-            bound = self.service.metrics.model(model)
-            bound.ok.inc(n)
-            for _ in range(n):  # no inference histogram: /metrics stays under its series bound
-                bound.duration.observe(seconds)
-
     def collect(self, now: datetime) -> dict[str, list[tuple]]:
         self.controls.apply_schedule(self.monotonic() - self.started)
         count = int(self.rng.poisson(self.current_rate(now) * self.interval))
@@ -114,9 +105,12 @@ class WorkloadCollector:
                 self._send(features, label, now)
             self.sent += count
             amounts = self.amounts.predict(frame, self.controls.drift(), now)
-            self._count(AMOUNT_MODEL, len(amounts.get("predictions", ())), AMOUNT_LATENCY)
+            # the regression and multiclass models count on /metrics like the classifiers (the fleet's request rates
+            # and latencies are compared with the stored rows'); only the multiclass one has an inference time
+            metrics = self.service.metrics
+            metrics.served(AMOUNT_MODEL, len(amounts.get("predictions", ())), AMOUNT_LATENCY, inference=False)
             if self.grades is not None:
-                self._count(GRADE_MODEL, count, self.grades.serve(frame, self.controls.drift(), now))
+                metrics.served(GRADE_MODEL, count, self.grades.serve(frame, self.controls.drift(), now), inference=True)
         if self.grades is not None:
             self.grades.store_due(now)
         due = self.amounts.due(now)
