@@ -118,7 +118,7 @@ def test_charts_fill_and_the_grid_shows_recent_predictions(page, server):
     assert {CHAMPION, CHALLENGER} <= names
 
     rows = wait_grid(page, "rows.length >= 20")
-    assert {r["model"] for r in rows} <= {CHAMPION, CHALLENGER, "loan-amount"}  # the demo's regression model too
+    assert {r["model"] for r in rows} <= {CHAMPION, CHALLENGER, "loan-amount", "risk-grade"}  # the regression and multiclass too
     assert {r["status"] for r in rows} <= {"success", "failure", "pending", "error"}
     expect(page.locator(f"#{ids.PRED_GRID_NOTE}")).to_have_text(re.compile(r"^The \d+ newest predictions"))
     first = page.locator(f"#{ids.PRED_GRID} .ag-center-cols-container .ag-row").first
