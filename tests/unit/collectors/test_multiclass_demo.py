@@ -86,3 +86,23 @@ def test_its_predictions_count_on_metrics_like_the_classifiers(app, models_dir) 
     counted = service.metrics.total.labels(MODEL, "ok")._value.get()
     assert stored > 100
     assert counted == stored
+
+
+def test_input_drift_moves_its_predicted_grades_and_their_drift_is_found(app, models_dir) -> None:
+    """Input drift (lower incomes, higher utilisation and rates) shifts its predicted grades towards D and E."""
+    controls = DemoControls()
+    demo = workload(app, models_dir, controls, seed=8)
+    start = utcnow() - timedelta(minutes=20)
+    run(app, demo, 20, start)  # over 2,000 labelled rows (150-300 a pass): its class reference freezes from those
+    evaluate(app, {"15m": 900}, min_samples=50, now=start + timedelta(seconds=21))
+    controls.set({"input_drift": True})
+    later = utcnow()
+    run(app, demo, 4, later)
+    evaluate(app, {"15m": 900}, min_samples=50, now=later + timedelta(seconds=5))
+    rows = app.predwatch.runtime.store.fetch_all(
+        "t", "SELECT psi, verdict FROM multiclass_class_drift WHERE model = ? AND side = 'prediction' ORDER BY ts", [MODEL]
+    )
+    assert len(rows) == 2
+    assert rows[0][0] < 0.1  # the calm window against the reference frozen from its own first rows
+    assert rows[1][0] > 0.25
+    assert rows[1][1] == "significant"
