@@ -106,3 +106,12 @@ def test_input_drift_moves_its_predicted_grades_and_their_drift_is_found(app, mo
     assert rows[0][0] < 0.1  # the calm window against the reference frozen from its own first rows
     assert rows[1][0] > 0.25
     assert rows[1][1] == "significant"
+
+
+def test_it_is_trained_on_its_first_request_not_when_the_workload_is_built(app, tmp_path) -> None:
+    folder = tmp_path / "fresh-models"
+    demo = workload(app, folder, DemoControls(), seed=9)
+    assert demo.grades.model is None
+    assert not list(folder.glob("*.joblib"))
+    run(app, demo, 1, utcnow())
+    assert [p.name for p in folder.glob("*.joblib")] == [f"{MODEL}-v1.joblib"]
