@@ -16,6 +16,18 @@ from state.databases import DatabaseState
 from telemetry.metrics import DB_QUERY_BUCKETS, family, labelled
 
 PG_STATES = ("active", "idle", "idle_in_transaction")
+# Tables whose size follows traffic (raw rows and their per-minute profiles): each is its own series on
+# /metrics; every other table (references, evaluations, tiers, state, ~40 and growing with each feature) is
+# summed into table="other", so the series stay bounded. The Database page lists every table.
+TRAFFIC_TABLES = frozenset(
+    {
+        "predictions", "prediction_features", "prediction_classes", "prediction_probabilities", "outcomes",
+        "outcome_values", "outcome_classes", "prediction_buckets", "system_samples", "process_samples",
+        "service_samples", "disk_samples", "db_samples", "score_profile", "feature_profile", "category_profile",
+        "class_prob_profile", "class_score_profile", "multiclass_profile", "regression_profile",
+        "regression_error_profile", "multivariate_profile", "model_evaluations", "feature_drift",
+    }
+)  # fmt: skip
 # Each exported bound's index in the store's bounds: the store's buckets up to it are merged into it.
 _BOUND_AT = [BUCKETS_SECONDS.index(b) for b in DB_QUERY_BUCKETS]
 
@@ -57,10 +69,17 @@ class DatabaseMetrics(Collector):
         yield family("db_disk_full", value=1.0 if self.store.disk.since is not None else 0.0)
         rows = labelled(GaugeMetricFamily, "db_table_rows")
         size = labelled(GaugeMetricFamily, "db_table_size_bytes")
-        # an empty table (another task's, a tier not yet rolled) says nothing about capacity: no series for it
+        other = [0, 0]
+        # an empty table (another task's) says nothing about capacity: no series for it
         for table in (t for t in self.state.tables if t.get("row_count")):
+            if table["table_name"] not in TRAFFIC_TABLES:
+                other = [other[0] + (table.get("row_count") or 0), other[1] + (table.get("size_bytes") or 0)]
+                continue
             rows.add_metric([table["table_name"]], table.get("row_count") or 0)
             size.add_metric([table["table_name"]], table.get("size_bytes") or 0)
+        if self.state.tables:
+            rows.add_metric(["other"], other[0])
+            size.add_metric(["other"], other[1])
         yield rows
         yield size
 

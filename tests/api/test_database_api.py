@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from telemetry.database import TRAFFIC_TABLES
 from telemetry.metrics import DB_QUERY_BUCKETS
 from tests.unit.collectors.quality_data import clean_frames, load
 
@@ -134,4 +135,7 @@ def test_series_per_instance_stay_under_the_bound(make_app):
     assert len(families) >= 5, families  # the activity really ran queries of several kinds
     by_name = Counter(line.split("{")[0].split(" ")[0] for line in series)
     assert not [name for name in by_name if name.endswith("_created")], "no creation-time series (telemetry/metrics.py)"
+    tables = {line.split('table="')[1].split('"')[0] for line in series if line.startswith("db_table_rows{")}
+    assert "other" in tables, "the tables that do not grow with traffic are summed"
+    assert tables <= TRAFFIC_TABLES | {"other"}
     assert len(series) < 1500, (len(series), by_name.most_common(12))
